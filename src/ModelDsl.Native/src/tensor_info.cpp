@@ -54,3 +54,8 @@ MDSL_API int mdsl_tensor_to_string(mdsl_tensor t, char* buffer, int32_t capacity
     }
   });
 }
+
+// A second handle to the same tensor (same storage and autograd identity), e.g. for an identity layer.
+MDSL_API int mdsl_tensor_new_ref(mdsl_tensor t, mdsl_tensor* out) {
+  return mdsl::guard([&] { *out = mdsl::wrap(mdsl::ref(t)); });
+}

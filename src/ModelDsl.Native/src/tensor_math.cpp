@@ -162,7 +162,7 @@ MDSL_API int mdsl_inplace(int32_t op, mdsl_tensor x, mdsl_tensor other, double a
       case 4: t.fill_(a); break;
       case 5: t.uniform_(a, b); break;
       case 6: t.normal_(a, b); break;
-      case 7: t.add_(a); break;
+      case 7: at::isFloatingType(t.scalar_type()) ? t.add_(a) : t.add_(static_cast<int64_t>(a)); break;
       case 8: t.bernoulli_(a); break;
       default: throw std::invalid_argument("unknown in-place op " + std::to_string(op));
     }

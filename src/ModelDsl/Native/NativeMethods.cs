@@ -22,6 +22,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial long mdsl_tensor_numel(nint t);
     [LibraryImport(Library)] internal static partial int mdsl_tensor_item(nint t, out double value);
     [LibraryImport(Library)] internal static partial int mdsl_tensor_copy_to(nint t, void* destination, long bytes);
+    [LibraryImport(Library)] internal static partial int mdsl_tensor_new_ref(nint t, out nint result);
     [LibraryImport(Library)] internal static partial int mdsl_tensor_to_string(nint t, byte* buffer, int capacity, out int length);
 
     // tensor_create.cpp

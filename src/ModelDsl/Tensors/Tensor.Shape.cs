@@ -109,6 +109,9 @@ public sealed partial class Tensor
         return result != 0;
     }
 
+    /// <summary>Another handle to this same tensor (same data, same autograd identity) that the caller owns.</summary>
+    public Tensor Alias() => From(NativeMethods.mdsl_tensor_new_ref(Native, out var r), r);
+
     /// <summary>Converts to another dtype (a new tensor, or this data when nothing changes).</summary>
     public Tensor To(DType dtype) => To(Device, dtype);
 
