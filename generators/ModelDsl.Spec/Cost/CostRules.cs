@@ -1,0 +1,129 @@
+using System.Text;
+
+namespace ModelDsl.Spec;
+
+/// <summary>
+/// THE cost table: one rule per layer kind, each with its formula as text (rendered into
+/// <c>docs/cost-convention.md</c>, and a test keeps the two identical) and as code.
+/// FLOPs of a layer = 2 × MACs + element-wise FLOPs. Each arithmetic operation or elementary function
+/// (exp, erf, log, tanh, comparison) on one element counts 1; per-row scalars (one rsqrt per LayerNorm row) are not counted.
+/// </summary>
+public static class CostRules
+{
+    // Symbols: out = output elements, in = input elements, T = sequence length, D = width, H = heads,
+    // Cin/Cout = channels, g = groups, k = kernel, [bias] = 1 if the layer has a bias else 0.
+    private static readonly CostRule[] Rules =
+    {
+        Rule(LayerKind.Linear, "out · in_features", "[bias] · out", l => l.Output.Elements * l.Int("in"), l => Bias(l) * l.Output.Elements),
+        Rule(LayerKind.Conv1d, "out · (Cin / g) · k", "[bias] · out", l => l.Output.Elements * (l.Int("in") / l.Int("groups")) * l.Int("kernel"), l => Bias(l) * l.Output.Elements),
+        Rule(LayerKind.Conv2d, "out · (Cin / g) · k²", "[bias] · out", l => l.Output.Elements * (l.Int("in") / l.Int("groups")) * Square(l.Int("kernel")), l => Bias(l) * l.Output.Elements),
+        Rule(LayerKind.BatchNorm1d, "0", "2 · out (inference: one scale, one shift)", None, l => 2 * l.Output.Elements),
+        Rule(LayerKind.BatchNorm2d, "0", "2 · out (inference: one scale, one shift)", None, l => 2 * l.Output.Elements),
+        Rule(LayerKind.LayerNorm, "0", "(6 + [bias]) · out (mean, centre, square, variance sum, normalise, weight)", None, l => (6 + Bias(l)) * l.Output.Elements),
+        Rule(LayerKind.GroupNorm, "0", "7 · out (as LayerNorm, with weight and bias)", None, l => 7 * l.Output.Elements),
+        Rule(LayerKind.RMSNorm, "0", "4 · out (square, sum, normalise, weight)", None, l => 4 * l.Output.Elements),
+        Rule(LayerKind.Embedding, "0", "0 (a lookup)", None, None),
+        Rule(LayerKind.Dropout, "0", "0 (identity at inference)", None, None),
+        Rule(LayerKind.MaxPool2d, "0", "(k² − 1) · out comparisons", None, l => (Square(l.Int("kernel")) - 1) * l.Output.Elements),
+        Rule(LayerKind.AvgPool2d, "0", "k² · out (k² − 1 adds, 1 divide)", None, l => Square(l.Int("kernel")) * l.Output.Elements),
+        Rule(LayerKind.AdaptiveAvgPool2d, "0", "sum of window areas (= in when the size divides the input)", None, AdaptiveWindows),
+        Rule(LayerKind.Flatten, "0", "0 (a view)", None, None),
+        Rule(LayerKind.ReLU, "0", "1 · out", None, l => l.Output.Elements),
+        Rule(LayerKind.ReLU6, "0", "2 · out (min, max)", None, l => 2 * l.Output.Elements),
+        Rule(LayerKind.GELU, "0", "5 · out (scale, erf, add 1, multiply x, halve)", None, l => 5 * l.Output.Elements),
+        Rule(LayerKind.SiLU, "0", "5 · out (sigmoid, multiply x)", None, l => 5 * l.Output.Elements),
+        Rule(LayerKind.Sigmoid, "0", "4 · out (negate, exp, add 1, reciprocal)", None, l => 4 * l.Output.Elements),
+        Rule(LayerKind.Tanh, "0", "1 · out", None, l => l.Output.Elements),
+        Rule(LayerKind.Softmax, "0", "5 · out (max, subtract, exp, sum, divide)", None, l => 5 * l.Output.Elements),
+        Rule(LayerKind.LogSoftmax, "0", "5 · out (max, subtract, exp, sum, subtract log-sum)", None, l => 5 * l.Output.Elements),
+        Rule(
+            LayerKind.MultiheadAttention,
+            "3·T·D² (q, k, v) + T²·D (QKᵀ) + T²·D (AV) + T·D² (output); causal counted dense",
+            "6 · H · T² (scale, softmax) + [bias] · 4 · T · D",
+            l => (4 * T(l) * Square(D(l))) + (2 * Square(T(l)) * D(l)),
+            l => (6 * l.Int("heads") * Square(T(l))) + (Bias(l) * 4 * T(l) * D(l))),
+        Rule(LayerKind.PatchEmbedding, "out · C · patch²", "[bias] · out", l => l.Output.Elements * l.Input.Dims[0] * Square(l.Int("patch")), l => Bias(l) * l.Output.Elements),
+        Rule(LayerKind.ClassToken, "0", "0 (a concatenation)", None, None),
+        Rule(LayerKind.PositionEmbedding, "0", "1 · out (the add)", None, l => l.Output.Elements),
+        Rule(LayerKind.TakeToken, "0", "0 (a slice)", None, None),
+        Rule(LayerKind.TiedLinear, "out · D", "[bias] · out", l => l.Output.Elements * l.Input.Last, l => Bias(l) * l.Output.Elements),
+        Rule(
+            LayerKind.Mamba,
+            "T·D·2E (in_proj) + T·E·K (conv) + T·E·(R + 2N) (x_proj) + T·R·E (dt_proj) + T·E·N (scan: y = C·h) + T·E·D (out_proj)",
+            "T·E·(18 + [conv_bias]) (SiLU 5, dt bias 1, softplus 3, Δ·x 1, D skip 2, SiLU gate 5, gate product 1) + 5·T·E·N (Δ·A, exp, ·B, state multiply-add 2) + [bias] · T·(2E + D)",
+            MambaMacs,
+            MambaElementwise),
+        Rule(LayerKind.ResidualAdd, "0", "1 · out", None, l => l.Output.Elements),
+    };
+
+    private static readonly Dictionary<LayerKind, CostRule> ByKind = Rules.ToDictionary(r => r.Kind);
+
+    /// <summary>Every rule, in <see cref="LayerKind"/> order; structural kinds (Sequential, Residual, Block, Stage) have none.</summary>
+    public static IReadOnlyList<CostRule> All => Rules;
+
+    /// <summary>The rule for <paramref name="kind"/>.</summary>
+    /// <param name="kind">A non-structural layer kind.</param>
+    /// <exception cref="ArgumentException">A structural kind, which has no cost of its own.</exception>
+    public static CostRule For(LayerKind kind) =>
+        ByKind.TryGetValue(kind, out var rule) ? rule : throw new ArgumentException(kind + " is structural and has no cost rule", nameof(kind));
+
+    /// <summary>The table as Markdown, exactly as <c>docs/cost-convention.md</c> carries it.</summary>
+    public static string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.Append("| Layer kind | MACs | Element-wise FLOPs |\n");
+        text.Append("|---|---|---|\n");
+        foreach (var rule in Rules)
+        {
+            text.Append("| ").Append(rule.Kind).Append(" | ").Append(rule.MacsRule).Append(" | ").Append(rule.ElementwiseRule).Append(" |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static CostRule Rule(LayerKind kind, string macsRule, string elementwiseRule, Func<LayerShape, long> macs, Func<LayerShape, long> elementwise) =>
+        new(kind, macsRule, elementwiseRule, macs, elementwise);
+
+    private static long None(LayerShape layer) => 0;
+
+    private static long Bias(LayerShape layer) => layer.Bool("bias") ? 1 : 0;
+
+    private static long Square(long x) => x * x;
+
+    private static long T(LayerShape layer) => layer.Input.Dims[0];
+
+    private static long D(LayerShape layer) => layer.Input.Last;
+
+    private static long MambaMacs(LayerShape l)
+    {
+        long t = T(l), d = D(l), e = l.Int("expand") * d, n = l.Int("d_state"), r = l.Int("dt_rank"), k = l.Int("d_conv");
+        return (t * d * 2 * e) + (t * e * k) + (t * e * (r + (2 * n))) + (t * r * e) + (t * e * n) + (t * e * d);
+    }
+
+    private static long MambaElementwise(LayerShape l)
+    {
+        long t = T(l), d = D(l), e = l.Int("expand") * d, n = l.Int("d_state");
+        var perChannel = 18 + (l.Bool("conv_bias") ? 1 : 0);
+        return (t * e * perChannel) + (5 * t * e * n) + (Bias(l) * t * ((2 * e) + d));
+    }
+
+    // Adaptive pooling windows: start = floor(i · in / out), end = ceil((i + 1) · in / out), as PyTorch.
+    private static long AdaptiveWindows(LayerShape l)
+    {
+        static long Sum(long length, long size)
+        {
+            long total = 0;
+            for (long i = 0; i < size; i++)
+            {
+                var start = i * length / size;
+                var end = (((i + 1) * length) + size - 1) / size;
+                total += end - start;
+            }
+
+            return total;
+        }
+
+        long size = l.Int("size");
+        return l.Input.Dims[0] * Sum(l.Input.Dims[1], size) * Sum(l.Input.Dims[2], size);
+    }
+}

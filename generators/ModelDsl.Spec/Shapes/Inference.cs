@@ -1,0 +1,363 @@
+using System.Globalization;
+
+namespace ModelDsl.Spec;
+
+// Walks the layer tree in forward order, carrying the current shape, the naming scope (state-dict prefix
+// plus nn.Sequential-style running index) and the expression environment (block parameters).
+internal sealed class Inference
+{
+    private readonly Dictionary<string, BlockSpec> blocks = new(StringComparer.Ordinal);
+    private readonly List<LayerShape> rows = new();
+    private readonly Dictionary<string, int> addCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> tensorOwners = new(StringComparer.Ordinal);
+
+    private Inference(ModelSpec spec)
+    {
+        foreach (var block in spec.Blocks)
+        {
+            if (!blocks.ContainsKey(block.Name))
+            {
+                blocks.Add(block.Name, block);
+            }
+        }
+    }
+
+    public static ShapeResult Run(ModelSpec spec)
+    {
+        var inference = new Inference(spec);
+        try
+        {
+            var input = InputShape(spec.Input);
+            var index = 0;
+            var output = inference.RunSequence(string.Empty, spec.Layers, input, new Dictionary<string, long>(), ref index);
+            return new ShapeResult(inference.rows.ToEquatableArray(), output, null);
+        }
+        catch (ShapeException failed)
+        {
+            return new ShapeResult(inference.rows.ToEquatableArray(), null, failed.Error);
+        }
+    }
+
+    private static Shape InputShape(InputSpec input)
+    {
+        var rank = input.Kind switch
+        {
+            InputKind.Image => 3,
+            InputKind.Tokens or InputKind.Vector => 1,
+            _ => 2,
+        };
+        if (input.Dims.Count != rank || input.Dims.Any(d => d <= 0))
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidInput, string.Empty, null, Invariant($"{rank} positive dimensions for {input.Kind}"), input.Dims.ToString()));
+        }
+
+        if ((input.Kind == InputKind.Tokens) != (input.Vocabulary > 0))
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidInput, string.Empty, "Vocabulary", "a positive vocabulary exactly for token inputs", Invariant($"{input.Kind} with vocabulary {input.Vocabulary}")));
+        }
+
+        return new Shape(input.Dims, input.Vocabulary);
+    }
+
+    private Shape RunSequence(string scope, EquatableArray<LayerSpec> layers, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    {
+        foreach (var layer in layers)
+        {
+            x = RunLayer(scope, layer, x, env, ref index);
+        }
+
+        return x;
+    }
+
+    private Shape RunLayer(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    {
+        switch (layer.Kind)
+        {
+            case LayerKind.Residual:
+                // Transparent for naming: torchvision's blocks hold conv1, bn1 … directly, not under a "branch".
+                return RunResidual(scope, layer, x, env, ref index);
+            case LayerKind.Stage:
+                return RunStage(scope, layer, x, env, ref index);
+            case LayerKind.Sequential:
+            {
+                var path = ChildPath(scope, layer, ref index);
+                var inner = 0;
+                return RunSequence(path, layer.Children, x, env, ref inner);
+            }
+
+            case LayerKind.Block:
+            {
+                var path = ChildPath(scope, layer, ref index);
+                var args = Resolve(path, layer, env, allowExtra: true);
+                var block = FindBlock(path, args.First(a => a.Name == "block").Text!);
+                return RunBlock(path, block, layer.Args.Where(a => a.Name != "block"), x, env, firstOfStage: true);
+            }
+
+            case LayerKind.ResidualAdd:
+                throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, Join(scope, layer.Name ?? "?"), null, "a declared layer kind", "ResidualAdd, which only shape inference creates"));
+            default:
+                return RunPrimitive(ChildPath(scope, layer, ref index), layer, x, env);
+        }
+    }
+
+    private Shape RunPrimitive(string path, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env)
+    {
+        var args = Resolve(path, layer, env, allowExtra: false);
+        var context = new LayerContext(path, layer.Kind, args, x);
+        var (output, tensors) = ShapeRules.Apply(context, FindEarlier);
+        foreach (var tensor in tensors)
+        {
+            if (tensorOwners.TryGetValue(tensor.Name, out var owner))
+            {
+                throw new ShapeException(new ShapeError(ShapeErrorKind.DuplicateName, path, null, "a state-dict name no other layer uses", Invariant($"'{tensor.Name}', already registered by {owner}")));
+            }
+
+            tensorOwners.Add(tensor.Name, path);
+        }
+
+        rows.Add(new LayerShape(path, layer.Kind, x, output, context.Args.ToEquatableArray(), tensors.ToEquatableArray()));
+        return output;
+    }
+
+    private Shape RunResidual(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    {
+        var args = Resolve(scope, layer, env, allowExtra: false);
+        var mode = args.First(a => a.Name == "shortcut").Text;
+        var branchStart = rows.Count;
+        var y = RunSequence(scope, layer.Children, x, env, ref index);
+        var addPath = Join(scope, layer.Name ?? NextAddName(scope));
+        var lastBranchLayer = rows.Count > branchStart ? rows[rows.Count - 1].Path : "an empty branch";
+        var same = x.Dims == y.Dims;
+        switch (mode)
+        {
+            case "identity":
+                if (!same)
+                {
+                    throw Mismatch(addPath, x, y, lastBranchLayer, "an identity shortcut");
+                }
+
+                break;
+            case "if-same":
+                if (!same)
+                {
+                    return y; // MobileNetV2: no residual where the block changes shape.
+                }
+
+                break;
+            case "projection":
+                if (!same)
+                {
+                    AddProjection(scope, args.First(a => a.Name == "shortcut_name").Text!, addPath, x, y, lastBranchLayer);
+                }
+
+                break;
+            default:
+                throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, addPath, "shortcut", "\"identity\", \"projection\" or \"if-same\"", "\"" + mode + "\""));
+        }
+
+        rows.Add(new LayerShape(addPath, LayerKind.ResidualAdd, y, y, EquatableArray<ResolvedArg>.Empty, EquatableArray<TensorSpec>.Empty));
+        return y;
+    }
+
+    // torchvision's downsample: conv1x1(in, out, stride) without bias, then BatchNorm2d, named <name>.0 and <name>.1.
+    private void AddProjection(string scope, string name, string addPath, Shape x, Shape y, string lastBranchLayer)
+    {
+        if (x.Rank != 3 || y.Rank != 3)
+        {
+            throw Mismatch(addPath, x, y, lastBranchLayer, "a projection shortcut (defined for images [C, H, W] only)");
+        }
+
+        var stride = (x.Dims[1] + y.Dims[1] - 1) / y.Dims[1];
+        var h = ((x.Dims[1] - 1) / stride) + 1;
+        var w = ((x.Dims[2] - 1) / stride) + 1;
+        if (h != y.Dims[1] || w != y.Dims[2])
+        {
+            throw Mismatch(addPath, x, y, lastBranchLayer, "a projection shortcut (a 1x1 convolution with one integer stride)");
+        }
+
+        var prefix = Join(scope, name);
+        var conv = new LayerSpec("0", LayerKind.Conv2d, Arg.Of("out", y.Dims[0]), Arg.Of("kernel", 1), Arg.Of("stride", stride), Arg.Of("bias", false));
+        var projected = RunPrimitive(Join(prefix, "0"), conv, x, new Dictionary<string, long>());
+        RunPrimitive(Join(prefix, "1"), new LayerSpec("1", LayerKind.BatchNorm2d), projected, new Dictionary<string, long>());
+    }
+
+    private Shape RunStage(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    {
+        var named = layer.Name is not null;
+        var stagePath = named ? ChildPath(scope, layer, ref index) : scope;
+
+        // An unnamed stage's argument errors point at the position its first block takes.
+        var argPath = named ? stagePath : Join(scope, index.ToString(CultureInfo.InvariantCulture));
+        var args = Resolve(argPath, layer, env, allowExtra: true);
+        var block = FindBlock(argPath, args.First(a => a.Name == "block").Text!);
+        var count = (int)args.First(a => a.Name == "blocks").Value;
+        if (count <= 0)
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, argPath, "blocks", "a positive number of blocks", count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var pattern = args.First(a => a.Name == "item").Text!;
+        var parameters = layer.Args.Where(a => a.Name is not "block" and not "blocks" and not "item").ToList();
+        for (var i = 0; i < count; i++)
+        {
+            // An unnamed stage continues its parent's numbering (MobileNetV2's flat features.N).
+            var number = named ? i : index++;
+            var path = Join(stagePath, pattern.Replace("{i}", number.ToString(CultureInfo.InvariantCulture)));
+            x = RunBlock(path, block, parameters, x, env, firstOfStage: i == 0);
+        }
+
+        return x;
+    }
+
+    private Shape RunBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage)
+    {
+        var declared = new HashSet<string>(block.Parameters.Select(p => p.Name), StringComparer.Ordinal);
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var arg in callArgs)
+        {
+            if (!declared.Contains(arg.Name))
+            {
+                throw new ShapeException(new ShapeError(ShapeErrorKind.UnknownArgument, path, arg.Name, "a parameter of block " + block.Name + " (" + string.Join(", ", declared) + ")", "'" + arg.Name + "'"));
+            }
+
+            given[arg.Name] = arg.Value;
+        }
+
+        // in_channels is in scope for defaults too (e.g. out_channels = "in_channels"); a parameter of that name wins.
+        var env = new Dictionary<string, long>(StringComparer.Ordinal) { ["in_channels"] = x.Rank == 2 ? x.Last : x.Dims[0] };
+        foreach (var parameter in block.Parameters)
+        {
+            string text;
+            IReadOnlyDictionary<string, long> scope;
+            if (!firstOfStage && parameter.Name == "stride")
+            {
+                // torchvision's _make_layer: only the first block of a stage strides.
+                text = "1";
+                scope = env;
+            }
+            else if (given.TryGetValue(parameter.Name, out var value))
+            {
+                text = value;
+                scope = callerEnv;
+            }
+            else if (parameter.Default is not null)
+            {
+                text = parameter.Default;
+                scope = env;
+            }
+            else
+            {
+                throw new ShapeException(new ShapeError(ShapeErrorKind.MissingArgument, path, parameter.Name, "a value for parameter '" + parameter.Name + "' of block " + block.Name, "none"));
+            }
+
+            env[parameter.Name] = Evaluate(path, parameter.Name, text, scope);
+        }
+
+        var inner = 0;
+        return RunSequence(path, block.Layers, x, env, ref inner);
+    }
+
+    private List<ResolvedArg> Resolve(string path, LayerSpec layer, IReadOnlyDictionary<string, long> env, bool allowExtra)
+    {
+        var definitions = LayerArguments.For(layer.Kind);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var arg in layer.Args)
+        {
+            if (!seen.Add(arg.Name))
+            {
+                throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, arg.Name, "each argument once", "'" + arg.Name + "' given twice"));
+            }
+
+            if (!allowExtra && !definitions.Any(d => d.Name == arg.Name))
+            {
+                var known = definitions.Count == 0 ? "no arguments" : "one of " + string.Join(", ", definitions.Select(d => d.Name));
+                throw new ShapeException(new ShapeError(ShapeErrorKind.UnknownArgument, path, arg.Name, known + " for " + layer.Kind, "'" + arg.Name + "'"));
+            }
+        }
+
+        var resolved = new List<ResolvedArg>();
+        foreach (var definition in definitions)
+        {
+            var text = layer.GetArg(definition.Name) ?? definition.Default
+                ?? throw new ShapeException(new ShapeError(ShapeErrorKind.MissingArgument, path, definition.Name, "a value for '" + definition.Name + "' of " + layer.Kind, "none"));
+            resolved.Add(definition.Type switch
+            {
+                ArgumentType.Int => new ResolvedArg(definition.Name, Evaluate(path, definition.Name, text, env)),
+                ArgumentType.Bool => new ResolvedArg(definition.Name, ParseBool(path, definition.Name, text) ? 1 : 0),
+                ArgumentType.Real => new ResolvedArg(definition.Name, 0, ParseReal(path, definition.Name, text)),
+                _ => new ResolvedArg(definition.Name, 0, text.Trim()),
+            });
+        }
+
+        return resolved;
+    }
+
+    private static long Evaluate(string path, string argument, string text, IReadOnlyDictionary<string, long> env)
+    {
+        var result = Expression.Evaluate(text, env);
+        if (result.Error is { } error)
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.Expression, path, argument, "an integer", "\"" + text + "\": " + error.Message, error));
+        }
+
+        return result.Value;
+    }
+
+    private static bool ParseBool(string path, string argument, string text)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "true" or "1":
+                return true;
+            case "false" or "0":
+                return false;
+            default:
+                throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, argument, "true or false", "\"" + text + "\""));
+        }
+    }
+
+    private static string ParseReal(string path, string argument, string text)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, argument, "a number (invariant culture, e.g. 0.1)", "\"" + text + "\""));
+        }
+
+        return value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    private BlockSpec FindBlock(string path, string name)
+    {
+        if (blocks.TryGetValue(name, out var block))
+        {
+            return block;
+        }
+
+        var known = blocks.Count == 0 ? "no blocks are declared" : "declared: " + string.Join(", ", blocks.Keys);
+        throw new ShapeException(new ShapeError(ShapeErrorKind.UnknownBlock, path, "block", "a declared block (" + known + ")", "'" + name + "'"));
+    }
+
+    private LayerShape? FindEarlier(string path) => rows.LastOrDefault(r => r.Path == path);
+
+    private string NextAddName(string scope)
+    {
+        addCounts.TryGetValue(scope, out var n);
+        addCounts[scope] = n + 1;
+        return n == 0 ? "add" : "add_" + n.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static ShapeException Mismatch(string addPath, Shape x, Shape y, string lastBranchLayer, string what) =>
+        new(new ShapeError(ShapeErrorKind.ResidualMismatch, addPath, null, "the branch to keep the shortcut's shape " + x + " for " + what, y + " from " + lastBranchLayer));
+
+    private static string ChildPath(string scope, LayerSpec layer, ref int index)
+    {
+        // Every child takes a position, named or not, as modules registered in an nn.Sequential do.
+        var name = layer.Name ?? index.ToString(CultureInfo.InvariantCulture);
+        index++;
+        return Join(scope, name);
+    }
+
+    private static string Join(string scope, string name) => scope.Length == 0 ? name : scope + "." + name;
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,390 @@
+using System.Globalization;
+
+namespace ModelDsl.Spec;
+
+// The shape rule of every primitive layer kind: output shape and the tensors it registers under PyTorch's
+// names. Cost rules live in CostRules; keeping the two apart lets each table read as one page.
+internal static class ShapeRules
+{
+    public static (Shape Output, List<TensorSpec> Tensors) Apply(LayerContext c, Func<string, LayerShape?> findEarlier)
+    {
+        if (c.Input.Vocabulary > 0 && c.Kind != LayerKind.Embedding)
+        {
+            throw c.Fail(ShapeErrorKind.ShapeMismatch, null, "real-valued input (token ids need an Embedding first)", "token ids " + c.Input);
+        }
+
+        var tensors = new List<TensorSpec>();
+        var output = c.Kind switch
+        {
+            LayerKind.Linear => Linear(c, tensors),
+            LayerKind.Conv1d => Conv(c, tensors, spatialDims: 1),
+            LayerKind.Conv2d => Conv(c, tensors, spatialDims: 2),
+            LayerKind.BatchNorm1d => BatchNorm(c, tensors, 1, 2),
+            LayerKind.BatchNorm2d => BatchNorm(c, tensors, 3),
+            LayerKind.LayerNorm => LastDimNorm(c, tensors, c.Bool("bias")),
+            LayerKind.RMSNorm => LastDimNorm(c, tensors, bias: false),
+            LayerKind.GroupNorm => GroupNorm(c, tensors),
+            LayerKind.Embedding => Embedding(c, tensors),
+            LayerKind.MaxPool2d => Pool(c, c.Int("dilation")),
+            LayerKind.AvgPool2d => Pool(c, 1),
+            LayerKind.AdaptiveAvgPool2d => AdaptivePool(c),
+            LayerKind.Flatten => Shape.Of(checked((int)c.Input.Elements)),
+            LayerKind.Softmax or LayerKind.LogSoftmax => Softmax(c),
+            LayerKind.Dropout or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU
+                or LayerKind.Sigmoid or LayerKind.Tanh => c.Input,
+            LayerKind.MultiheadAttention => Attention(c, tensors),
+            LayerKind.PatchEmbedding => PatchEmbedding(c, tensors),
+            LayerKind.ClassToken => ClassToken(c, tensors),
+            LayerKind.PositionEmbedding => PositionEmbedding(c, tensors),
+            LayerKind.TakeToken => TakeToken(c),
+            LayerKind.TiedLinear => TiedLinear(c, tensors, findEarlier),
+            LayerKind.Mamba => Mamba(c, tensors),
+            _ => throw new InvalidOperationException("not a primitive layer kind: " + c.Kind),
+        };
+        return (output, tensors);
+    }
+
+    private static Shape Linear(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(1, 2, 3);
+        var inFeatures = c.Input.Last;
+        CheckDeclaredIn(c, inFeatures, "last dimension");
+        var outFeatures = c.Positive("out");
+        c.Set("in", inFeatures);
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { outFeatures, inFeatures }));
+        if (c.Bool("bias"))
+        {
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { outFeatures }));
+        }
+
+        return WithLast(c.Input, outFeatures);
+    }
+
+    private static Shape Conv(LayerContext c, List<TensorSpec> tensors, int spatialDims)
+    {
+        c.RequireRank(spatialDims + 1);
+        var channels = c.Input.Dims[0];
+        CheckDeclaredIn(c, channels, "input channels");
+        var depthwise = c.Bool("depthwise");
+        var groups = depthwise ? channels : c.Positive("groups");
+        var outChannels = c.Int("out") == 0 && depthwise ? channels : c.Positive("out");
+        var kernel = c.Positive("kernel");
+        var stride = c.Positive("stride");
+        var padding = c.NonNegative("padding");
+        var dilation = c.Positive("dilation");
+        if (channels % groups != 0 || outChannels % groups != 0)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "groups", Invariant($"groups dividing in channels {channels} and out channels {outChannels}"), Invariant($"groups = {groups}"));
+        }
+
+        c.Set("in", channels);
+        c.Set("out", outChannels);
+        c.Set("groups", groups);
+        var dims = new int[spatialDims + 1];
+        dims[0] = outChannels;
+        for (var i = 1; i <= spatialDims; i++)
+        {
+            dims[i] = Window(c, c.Input.Dims[i], kernel, stride, padding, dilation);
+        }
+
+        var weight = new List<int> { outChannels, channels / groups };
+        weight.AddRange(Enumerable.Repeat(kernel, spatialDims));
+        tensors.Add(new TensorSpec(c.Name("weight"), weight.ToArray()));
+        if (c.Bool("bias"))
+        {
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { outChannels }));
+        }
+
+        return new Shape(dims);
+    }
+
+    private static Shape BatchNorm(LayerContext c, List<TensorSpec> tensors, params int[] ranks)
+    {
+        c.RequireRank(ranks);
+        var channels = c.Input.Dims[0];
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { channels }));
+        tensors.Add(new TensorSpec(c.Name("bias"), new[] { channels }));
+        tensors.Add(new TensorSpec(c.Name("running_mean"), new[] { channels }, IsBuffer: true));
+        tensors.Add(new TensorSpec(c.Name("running_var"), new[] { channels }, IsBuffer: true));
+        tensors.Add(new TensorSpec(c.Name("num_batches_tracked"), Array.Empty<int>(), IsBuffer: true));
+        return c.Input;
+    }
+
+    private static Shape LastDimNorm(LayerContext c, List<TensorSpec> tensors, bool bias)
+    {
+        c.RequireRank(1, 2, 3);
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { c.Input.Last }));
+        if (bias)
+        {
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { c.Input.Last }));
+        }
+
+        return c.Input;
+    }
+
+    private static Shape GroupNorm(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(2, 3);
+        var channels = c.Input.Dims[0];
+        var groups = c.Positive("groups");
+        if (channels % groups != 0)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "groups", Invariant($"groups dividing {channels} channels"), Invariant($"groups = {groups}"));
+        }
+
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { channels }));
+        tensors.Add(new TensorSpec(c.Name("bias"), new[] { channels }));
+        return c.Input;
+    }
+
+    private static Shape Embedding(LayerContext c, List<TensorSpec> tensors)
+    {
+        if (c.Input.Vocabulary <= 0)
+        {
+            throw c.Fail(ShapeErrorKind.ShapeMismatch, null, "token ids (a Tokens input)", "real-valued " + c.Input);
+        }
+
+        var vocab = c.Int("vocab") == 0 ? c.Input.Vocabulary : c.Positive("vocab");
+        if (vocab < c.Input.Vocabulary)
+        {
+            throw c.Fail(ShapeErrorKind.ShapeMismatch, "vocab", Invariant($"at least the input vocabulary {c.Input.Vocabulary}"), Invariant($"{vocab}"));
+        }
+
+        var dim = c.Positive("dim");
+        c.Set("vocab", vocab);
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { vocab, dim }));
+        return new Shape(c.Input.Dims.Concat(new[] { dim }).ToArray());
+    }
+
+    private static Shape Pool(LayerContext c, int dilation)
+    {
+        c.RequireRank(3);
+        var kernel = c.Positive("kernel");
+        var stride = c.Int("stride") == 0 ? kernel : c.Positive("stride");
+        var padding = c.NonNegative("padding");
+        if (padding * 2 > kernel)
+        {
+            // PyTorch's own rule: padding must be at most half the kernel.
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "padding", Invariant($"at most kernel / 2 = {kernel / 2}"), Invariant($"{padding}"));
+        }
+
+        c.Set("stride", stride);
+        var h = Window(c, c.Input.Dims[1], kernel, stride, padding, dilation);
+        var w = Window(c, c.Input.Dims[2], kernel, stride, padding, dilation);
+        return Shape.Of(c.Input.Dims[0], h, w);
+    }
+
+    private static Shape AdaptivePool(LayerContext c)
+    {
+        c.RequireRank(3);
+        var size = c.Positive("size");
+        return Shape.Of(c.Input.Dims[0], size, size);
+    }
+
+    private static Shape Softmax(LayerContext c)
+    {
+        var dim = c.Int("dim");
+        if (dim < -c.Input.Rank || dim >= c.Input.Rank)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "dim", Invariant($"a dimension in [-{c.Input.Rank}, {c.Input.Rank - 1}]"), Invariant($"{dim}"));
+        }
+
+        return c.Input;
+    }
+
+    private static Shape Attention(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(2);
+        var dim = c.Input.Last;
+        var heads = c.Positive("heads");
+        if (dim % heads != 0)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "heads", Invariant($"a number of heads dividing the width {dim}"), Invariant($"{heads}"));
+        }
+
+        var bias = c.Bool("bias");
+        switch (c.Text("layout"))
+        {
+            case "torch":
+                // nn.MultiheadAttention: packed q/k/v projection as a bare parameter, out_proj a Linear.
+                tensors.Add(new TensorSpec(c.Name("in_proj_weight"), new[] { 3 * dim, dim }));
+                if (bias)
+                {
+                    tensors.Add(new TensorSpec(c.Name("in_proj_bias"), new[] { 3 * dim }));
+                }
+
+                AddLinear(c, tensors, "out_proj", dim, dim, bias);
+                break;
+            case "gpt2":
+                AddLinear(c, tensors, "c_attn", dim, 3 * dim, bias);
+                AddLinear(c, tensors, "c_proj", dim, dim, bias);
+                break;
+            default:
+                throw c.Fail(ShapeErrorKind.InvalidArgument, "layout", "\"torch\" or \"gpt2\"", "\"" + c.Text("layout") + "\"");
+        }
+
+        return c.Input;
+    }
+
+    private static Shape PatchEmbedding(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(3);
+        var patch = c.Positive("patch");
+        var dim = c.Positive("dim");
+        int channels = c.Input.Dims[0], h = c.Input.Dims[1], w = c.Input.Dims[2];
+        if (h % patch != 0 || w % patch != 0)
+        {
+            throw c.Fail(ShapeErrorKind.ShapeMismatch, "patch", Invariant($"height and width divisible by the patch size {patch}"), c.Input.ToString());
+        }
+
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { dim, channels, patch, patch }));
+        if (c.Bool("bias"))
+        {
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { dim }));
+        }
+
+        return Shape.Of(h / patch * (w / patch), dim);
+    }
+
+    private static Shape ClassToken(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(2);
+        tensors.Add(new TensorSpec(c.Path, new[] { 1, 1, c.Input.Last }));
+        return Shape.Of(c.Input.Dims[0] + 1, c.Input.Last);
+    }
+
+    private static Shape PositionEmbedding(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(2);
+        int length = c.Input.Dims[0], dim = c.Input.Last;
+        var maxLen = c.Int("max_len") == 0 ? length : c.Positive("max_len");
+        if (length > maxLen)
+        {
+            throw c.Fail(ShapeErrorKind.ShapeMismatch, "max_len", Invariant($"a sequence of at most {maxLen} positions"), c.Input.ToString());
+        }
+
+        c.Set("max_len", maxLen);
+        switch (c.Text("layout"))
+        {
+            case "parameter":
+                tensors.Add(new TensorSpec(c.Path, new[] { 1, maxLen, dim }));
+                break;
+            case "embedding":
+                tensors.Add(new TensorSpec(c.Name("weight"), new[] { maxLen, dim }));
+                break;
+            default:
+                throw c.Fail(ShapeErrorKind.InvalidArgument, "layout", "\"parameter\" or \"embedding\"", "\"" + c.Text("layout") + "\"");
+        }
+
+        return c.Input;
+    }
+
+    private static Shape TakeToken(LayerContext c)
+    {
+        c.RequireRank(2);
+        var index = c.NonNegative("index");
+        if (index >= c.Input.Dims[0])
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "index", Invariant($"an index below the sequence length {c.Input.Dims[0]}"), Invariant($"{index}"));
+        }
+
+        return Shape.Of(c.Input.Last);
+    }
+
+    private static Shape TiedLinear(LayerContext c, List<TensorSpec> tensors, Func<string, LayerShape?> findEarlier)
+    {
+        c.RequireRank(1, 2);
+        var target = c.Text("tied_to");
+        var embedding = findEarlier(target);
+        if (embedding is null || embedding.Kind != LayerKind.Embedding)
+        {
+            throw c.Fail(ShapeErrorKind.UnknownReference, "tied_to", "the path of an earlier Embedding", "\"" + target + "\"" + (embedding is null ? " (no such layer)" : " (a " + embedding.Kind + ")"));
+        }
+
+        var vocab = (int)embedding.Int("vocab");
+        var dim = embedding.Output.Last;
+        if (c.Input.Last != dim)
+        {
+            throw c.Fail(ShapeErrorKind.ShapeMismatch, null, Invariant($"last dimension {dim} (the width of {target})"), c.Input.ToString());
+        }
+
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { vocab, dim }, TiedTo: target + ".weight"));
+        if (c.Bool("bias"))
+        {
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { vocab }));
+        }
+
+        return WithLast(c.Input, vocab);
+    }
+
+    private static Shape Mamba(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(2);
+        var dim = c.Input.Last;
+        var state = c.Positive("d_state");
+        var convWidth = c.Positive("d_conv");
+        var inner = checked(c.Positive("expand") * dim);
+
+        // mamba_simple.Mamba: dt_rank = "auto" means ceil(d_model / 16).
+        var rank = c.Int("dt_rank") == 0 ? (dim + 15) / 16 : c.Positive("dt_rank");
+        c.Set("dt_rank", rank);
+        var bias = c.Bool("bias");
+        AddLinear(c, tensors, "in_proj", dim, 2 * inner, bias);
+        tensors.Add(new TensorSpec(c.Name("conv1d.weight"), new[] { inner, 1, convWidth }));
+        if (c.Bool("conv_bias"))
+        {
+            tensors.Add(new TensorSpec(c.Name("conv1d.bias"), new[] { inner }));
+        }
+
+        AddLinear(c, tensors, "x_proj", inner, rank + (2 * state), bias: false);
+        AddLinear(c, tensors, "dt_proj", rank, inner, bias: true);
+        tensors.Add(new TensorSpec(c.Name("A_log"), new[] { inner, state }));
+        tensors.Add(new TensorSpec(c.Name("D"), new[] { inner }));
+        AddLinear(c, tensors, "out_proj", inner, dim, bias);
+        return c.Input;
+    }
+
+    private static void AddLinear(LayerContext c, List<TensorSpec> tensors, string name, int inFeatures, int outFeatures, bool bias)
+    {
+        tensors.Add(new TensorSpec(c.Name(name + ".weight"), new[] { outFeatures, inFeatures }));
+        if (bias)
+        {
+            tensors.Add(new TensorSpec(c.Name(name + ".bias"), new[] { outFeatures }));
+        }
+    }
+
+    private static void CheckDeclaredIn(LayerContext c, int actual, string what)
+    {
+        var declared = c.Int("in");
+        if (declared != 0 && declared != actual)
+        {
+            throw c.Fail(ShapeErrorKind.ShapeMismatch, "in", Invariant($"{what} {declared}"), Invariant($"{what} {actual} from input {c.Input}"));
+        }
+    }
+
+    // Output length of a sliding window (conv or pool), PyTorch's floor formula.
+    private static int Window(LayerContext c, int length, int kernel, int stride, int padding, int dilation)
+    {
+        var extent = (dilation * (kernel - 1)) + 1;
+        var padded = length + (2 * padding);
+        if (padded < extent)
+        {
+            throw c.Fail(
+                ShapeErrorKind.KernelTooLarge,
+                "kernel",
+                Invariant($"a kernel extent of at most the padded input {padded} ({length} + 2 x {padding})"),
+                Invariant($"kernel extent {extent} (kernel {kernel}, dilation {dilation}) on input {c.Input}"));
+        }
+
+        return ((padded - extent) / stride) + 1;
+    }
+
+    private static Shape WithLast(Shape shape, int last)
+    {
+        var dims = shape.Dims.ToArray();
+        dims[dims.Length - 1] = last;
+        return new Shape(dims);
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

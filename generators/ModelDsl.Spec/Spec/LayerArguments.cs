@@ -1,0 +1,66 @@
+namespace ModelDsl.Spec;
+
+/// <summary>
+/// The arguments each layer kind accepts, with types and defaults: one place the generator, the analyzers
+/// and shape inference agree on. An argument not listed here is an error.
+/// </summary>
+public static class LayerArguments
+{
+    private static readonly Dictionary<LayerKind, EquatableArray<ArgumentDefinition>> Table = Build();
+
+    /// <summary>The arguments of <paramref name="kind"/>, in declaration order.</summary>
+    /// <param name="kind">A layer kind.</param>
+    public static EquatableArray<ArgumentDefinition> For(LayerKind kind) =>
+        Table.TryGetValue(kind, out var args) ? args : EquatableArray<ArgumentDefinition>.Empty;
+
+    private static Dictionary<LayerKind, EquatableArray<ArgumentDefinition>> Build()
+    {
+        ArgumentDefinition I(string name, string? def = null) => new(name, ArgumentType.Int, def);
+        ArgumentDefinition B(string name, string def) => new(name, ArgumentType.Bool, def);
+        ArgumentDefinition T(string name, string? def = null) => new(name, ArgumentType.Text, def);
+
+        // "0" as a default means "inferred from the input" (in, out of a depthwise conv, vocab, max_len, dt_rank)
+        // or "same as kernel" (pool stride): a real value of 0 is never valid for these.
+        var conv = new[] { I("out", "0"), I("kernel"), I("stride", "1"), I("padding", "0"), I("dilation", "1"), I("groups", "1"), B("depthwise", "false"), B("bias", "true"), I("in", "0") };
+        var none = Array.Empty<ArgumentDefinition>();
+        return new Dictionary<LayerKind, EquatableArray<ArgumentDefinition>>
+        {
+            [LayerKind.Linear] = new[] { I("out"), I("in", "0"), B("bias", "true") },
+            [LayerKind.Conv1d] = conv,
+            [LayerKind.Conv2d] = conv,
+            [LayerKind.BatchNorm1d] = none,
+            [LayerKind.BatchNorm2d] = none,
+            [LayerKind.LayerNorm] = new[] { B("bias", "true") },
+            [LayerKind.GroupNorm] = new[] { I("groups") },
+            [LayerKind.RMSNorm] = none,
+            [LayerKind.Embedding] = new[] { I("dim"), I("vocab", "0") },
+            [LayerKind.Dropout] = new[] { new ArgumentDefinition("p", ArgumentType.Real, "0.5") },
+            [LayerKind.MaxPool2d] = new[] { I("kernel"), I("stride", "0"), I("padding", "0"), I("dilation", "1") },
+            [LayerKind.AvgPool2d] = new[] { I("kernel"), I("stride", "0"), I("padding", "0") },
+            [LayerKind.AdaptiveAvgPool2d] = new[] { I("size", "1") },
+            [LayerKind.Flatten] = none,
+            [LayerKind.ReLU] = none,
+            [LayerKind.ReLU6] = none,
+            [LayerKind.GELU] = none,
+            [LayerKind.SiLU] = none,
+            [LayerKind.Sigmoid] = none,
+            [LayerKind.Tanh] = none,
+            [LayerKind.Softmax] = new[] { I("dim", "-1") },
+            [LayerKind.LogSoftmax] = new[] { I("dim", "-1") },
+            [LayerKind.MultiheadAttention] = new[] { I("heads"), B("causal", "false"), B("bias", "true"), T("layout", "torch") },
+            [LayerKind.PatchEmbedding] = new[] { I("dim"), I("patch"), B("bias", "true") },
+            [LayerKind.ClassToken] = none,
+            [LayerKind.PositionEmbedding] = new[] { I("max_len", "0"), T("layout", "parameter") },
+            [LayerKind.TakeToken] = new[] { I("index", "0") },
+            [LayerKind.TiedLinear] = new[] { T("tied_to"), B("bias", "false") },
+            [LayerKind.Mamba] = new[] { I("d_state", "16"), I("d_conv", "4"), I("expand", "2"), I("dt_rank", "0"), B("conv_bias", "true"), B("bias", "false") },
+            [LayerKind.ResidualAdd] = none,
+            [LayerKind.Sequential] = none,
+            [LayerKind.Residual] = new[] { T("shortcut", "identity"), T("shortcut_name", "downsample") },
+
+            // Block and Stage also take the block's own parameters; those are checked against the BlockSpec.
+            [LayerKind.Block] = new[] { T("block") },
+            [LayerKind.Stage] = new[] { T("block"), I("blocks"), T("item", "{i}") },
+        };
+    }
+}

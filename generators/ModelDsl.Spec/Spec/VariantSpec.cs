@@ -1,0 +1,9 @@
+namespace ModelDsl.Spec;
+
+/// <summary>A declared compressed variant, carried as data (applying it is a separate step).</summary>
+/// <param name="Name">Suffix of the generated class (<c>Slim</c> gives <c>CifarNetSlim</c>).</param>
+/// <param name="KeepRatio">Structured pruning: fraction of channels kept, in (0, 1].</param>
+/// <param name="Sparsity">N:M sparsity pattern as written, e.g. <c>"2:4"</c>.</param>
+/// <param name="Weights">Weight precision.</param>
+/// <param name="Rank">Low-rank factorisation rank.</param>
+public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null);
