@@ -133,7 +133,10 @@ public static class SafeTensors
         }
         catch
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
             throw;
         }
     }
