@@ -1,0 +1,60 @@
+using System.Globalization;
+using ModelDsl.Spec;
+
+namespace ModelDsl.Generators;
+
+// The runtime constructor call for one inferred layer: sizes come from shape inference (in channels, in features,
+// normalised width), options from the resolved arguments, so the built module has exactly the inferred tensors.
+internal static class LayerFactory
+{
+    private const string Runtime = "global::ModelDsl.";
+
+    /// <summary>The constructor call, or null for a kind (or option) the runtime has no layer for.</summary>
+    public static string? New(LayerShape layer)
+    {
+        var input = layer.Input;
+        return layer.Kind switch
+        {
+            LayerKind.Linear => Call("Linear", N(layer.Int("in")), N(layer.Int("out")), "bias: " + B(layer.Bool("bias"))),
+            LayerKind.Conv1d or LayerKind.Conv2d => Call(
+                layer.Kind.ToString(),
+                N(layer.Int("in")),
+                N(layer.Int("out")),
+                N(layer.Int("kernel")),
+                "stride: " + N(layer.Int("stride")),
+                "padding: " + N(layer.Int("padding")),
+                "dilation: " + N(layer.Int("dilation")),
+                "groups: " + N(layer.Int("groups")),
+                "bias: " + B(layer.Bool("bias"))),
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Call(layer.Kind.ToString(), N(input.Dims[0])),
+            LayerKind.LayerNorm => Call("LayerNorm", N(input.Last), "bias: " + B(layer.Bool("bias"))),
+            LayerKind.GroupNorm => Call("GroupNorm", N(layer.Int("groups")), N(input.Dims[0])),
+            LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
+            LayerKind.Embedding => Call("Embedding", N(layer.Int("vocab")), N(layer.Int("dim"))),
+            LayerKind.Dropout => Call("Dropout", layer.Text("p")),
+            LayerKind.MaxPool2d when layer.Int("dilation") == 1 =>
+                Call("MaxPool2d", N(layer.Int("kernel")), "stride: " + N(layer.Int("stride")), "padding: " + N(layer.Int("padding"))),
+            LayerKind.AvgPool2d => Call("AvgPool2d", N(layer.Int("kernel")), "stride: " + N(layer.Int("stride")), "padding: " + N(layer.Int("padding"))),
+            LayerKind.AdaptiveAvgPool2d => Call("AdaptiveAvgPool2d", N(layer.Int("size"))),
+            LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh =>
+                Call(layer.Kind.ToString()),
+            LayerKind.Softmax or LayerKind.LogSoftmax => Call(layer.Kind.ToString(), N(BatchDim(layer.Int("dim")))),
+            LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Call(
+                "MultiheadAttention",
+                N(input.Last),
+                N(layer.Int("heads")),
+                "bias: " + B(layer.Bool("bias")),
+                "causal: " + B(layer.Bool("causal"))),
+            _ => null,
+        };
+    }
+
+    // The spec counts dimensions per sample; the runtime's tensors have the batch first.
+    private static long BatchDim(long dim) => dim >= 0 ? dim + 1 : dim;
+
+    private static string Call(string type, params string[] args) => "new " + Runtime + type + "(" + string.Join(", ", args) + ")";
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string B(bool value) => value ? "true" : "false";
+}

@@ -1,0 +1,15 @@
+namespace ModelDsl.Generators;
+
+// The implementing declarations of the layer properties the user declared partial, shared by models and blocks.
+internal static class MemberProperties
+{
+    public static void Write(SourceWriter writer, IEnumerable<MemberTarget> members)
+    {
+        foreach (var member in members)
+        {
+            writer.Line();
+            writer.Line("/// <summary>The <c>" + member.Layer.Name + "</c> module (generated from the attributes on this property).</summary>");
+            writer.Line(member.Accessibility + " partial " + member.TypeName + " " + member.PropertyName + " { get => field; }");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using ModelDsl.Spec;
+
+namespace ModelDsl.Generators;
+
+// The generated half of a [Model] class: construction, Forward, the layer properties, and the compile-time cost.
+internal static class ModelEmitter
+{
+    /// <summary>The source, or null when the model has a shape error or a layer the runtime cannot build (the analyzers report both).</summary>
+    public static GeneratedSource? Emit(ModelTarget model)
+    {
+        var shapes = Shapes.Infer(model.Spec);
+        if (!shapes.Succeeded || shapes.Output is null)
+        {
+            return null;
+        }
+
+        var cost = Cost.Of(shapes);
+        var construction = new Construction(shapes, model.Blocks);
+        var built = model.Members.Select(m => construction.Node(m.Layer, m.Layer.Name!)).ToList();
+        if (built.Any(code => code is null))
+        {
+            return null;
+        }
+
+        var writer = new SourceWriter();
+        FileHeader.Write(writer, model.Namespace, "the [Model] attributes of " + model.ClassName);
+        writer.Open("partial class " + model.ClassName + " : global::ModelDsl.Layer");
+
+        writer.Line("/// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>");
+        writer.Open("public " + model.ClassName + "()");
+        for (var i = 0; i < model.Members.Count; i++)
+        {
+            var member = model.Members[i];
+            writer.Code(member.PropertyName + " = RegisterModule(\"" + member.Layer.Name + "\", ", built[i]!, ");");
+        }
+
+        writer.Close();
+        MemberProperties.Write(writer, model.Members);
+        WriteForward(writer, model.Members);
+        WriteCost(writer, model, shapes, cost);
+        writer.Close();
+        return new GeneratedSource(FileHeader.HintName(model.Namespace, model.ClassName), writer.ToString());
+    }
+
+    private static void WriteForward(SourceWriter writer, IEnumerable<MemberTarget> members)
+    {
+        writer.Line();
+        writer.Line("/// <inheritdoc />");
+        writer.Open("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)");
+        writer.Line("// Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.");
+        writer.Line("using var scope = global::ModelDsl.Torch.NewDisposeScope();");
+        var first = true;
+        foreach (var member in members)
+        {
+            writer.Line((first ? "var x = " : "x = ") + member.PropertyName + ".Forward(" + (first ? "input" : "x") + ");");
+            first = false;
+        }
+
+        writer.Line("return scope.MoveToOuter(x);");
+        writer.Close();
+    }
+
+    private static void WriteCost(SourceWriter writer, ModelTarget model, ShapeResult shapes, CostReport cost)
+    {
+        var total = cost.Total;
+        void Constant(string name, long value, string doc)
+        {
+            writer.Line();
+            writer.Line("/// <summary>" + doc + "</summary>");
+            writer.Line("public const long " + name + " = " + Numbers.Literal(value) + ";");
+        }
+
+        Constant("TotalMacs", total.Macs, "Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).");
+        Constant("TotalFlops", total.Flops, "FLOPs for one sample: 2 × MACs plus every element-wise operation.");
+        Constant("ElementwiseFlops", total.ElementwiseFlops, "The element-wise part of <see cref=\"TotalFlops\"/>: bias adds, normalisation, activations, pooling, residual adds.");
+        Constant("TotalParameters", total.Parameters, "Trainable parameters, each stored tensor counted once (equals <c>ParameterCount()</c> of a built model).");
+        Constant("WeightBytes", total.WeightBytes, "Weight storage in bytes (float32).");
+        Constant("ActivationBytes", total.ActivationBytes, "Sum of every layer's output bytes for one sample (float32); not the peak.");
+
+        writer.Line();
+        writer.Line("/// <summary>The per-sample input shape, batch excluded.</summary>");
+        writer.Line("public static global::System.Collections.Generic.IReadOnlyList<int> InputShape { get; } = " + Numbers.Shape(model.Spec.Input.Dims) + ";");
+        writer.Line();
+        writer.Line("/// <summary>The per-sample output shape, batch excluded.</summary>");
+        writer.Line("public static global::System.Collections.Generic.IReadOnlyList<int> OutputShape { get; } = " + Numbers.Shape(shapes.Output!.Dims) + ";");
+
+        writer.Line();
+        writer.Line("/// <summary>Every layer in forward order with its output shape and cost for one sample.</summary>");
+        writer.Line("public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerCostInfo> CostTable { get; } =");
+        writer.Line("[");
+        writer.Indent();
+        foreach (var (shape, row) in shapes.Layers.Zip(cost.Layers, (s, r) => (s, r)))
+        {
+            writer.Line("new(\"" + row.Path + "\", \"" + row.Kind + "\", " + Numbers.Shape(shape.Output.Dims) + ", " +
+                Numbers.Literal(row.Macs) + ", " + Numbers.Literal(row.Flops) + ", " + Numbers.Literal(row.Parameters) + "),");
+        }
+
+        writer.Outdent();
+        writer.Line("];");
+
+        writer.Line();
+        writer.Line("/// <summary>The layer table and totals, as torchinfo's <c>summary</c> prints them (computed at compile time).</summary>");
+        writer.Line("public static string Summary() => SummaryText;");
+        writer.Line();
+        writer.Line("private const string SummaryText = \"\"\"");
+        writer.Indent();
+        foreach (var line in SummaryTable.Format(model.ClassName, model.Spec.Input, shapes, cost).Split('\n'))
+        {
+            writer.Line(line);
+        }
+
+        writer.Line("\"\"\";");
+        writer.Outdent();
+    }
+}

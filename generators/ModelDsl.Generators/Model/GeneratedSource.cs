@@ -1,0 +1,6 @@
+namespace ModelDsl.Generators;
+
+/// <summary>One generated file: its hint name (<c>Demo.CifarNet.g.cs</c>) and text.</summary>
+/// <param name="HintName">File name the compiler shows.</param>
+/// <param name="Text">The C# source.</param>
+internal sealed record GeneratedSource(string HintName, string Text);

@@ -1,0 +1,11 @@
+using ModelDsl.Spec;
+
+namespace ModelDsl.Generators;
+
+/// <summary>One <c>partial Layer</c> property of a model or block and the spec node its attributes make.</summary>
+/// <param name="Accessibility">The property's accessibility as written (<c>public</c>), which its implementation repeats.</param>
+/// <param name="PropertyName">The C# property name (<c>Conv1</c>).</param>
+/// <param name="TypeName">The property type, fully qualified (<c>global::ModelDsl.Layer</c>).</param>
+/// <param name="ParameterName">The property as a constructor parameter name (<c>conv1</c>, escaped if a keyword).</param>
+/// <param name="Layer">The spec node; its name is the property's state-dict name (<c>conv1</c>).</param>
+internal sealed record MemberTarget(string Accessibility, string PropertyName, string TypeName, string ParameterName, LayerSpec Layer);

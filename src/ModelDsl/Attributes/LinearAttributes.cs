@@ -1,0 +1,40 @@
+namespace ModelDsl;
+
+/// <summary><c>nn.Linear</c> on the last dimension; in features are inferred.</summary>
+/// <param name="outFeatures">Output features: a number or, inside a block, an expression over its parameters.</param>
+public sealed class LinearAttribute(object outFeatures) : LayerAttribute
+{
+    /// <summary>Output features.</summary>
+    public object OutFeatures { get; } = outFeatures;
+
+    /// <summary>Whether the layer has a bias; true by default.</summary>
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary><c>nn.Embedding</c> of token ids; the vocabulary is the model's unless <see cref="Vocabulary"/> is set.</summary>
+/// <param name="dim">Embedding width: a number or an expression.</param>
+public sealed class EmbeddingAttribute(object dim) : LayerAttribute
+{
+    /// <summary>Embedding width.</summary>
+    public object Dim { get; } = dim;
+
+    /// <summary>Number of embeddings; by default the model's <see cref="ModelAttribute.Vocabulary"/>.</summary>
+    public object? Vocabulary { get; set; }
+}
+
+/// <summary>
+/// Multi-head self-attention on a sequence [T, D] (<c>nn.MultiheadAttention</c> with <c>batch_first</c>, query = key =
+/// value); the width D is inferred.
+/// </summary>
+/// <param name="heads">Number of heads; D must divide by it.</param>
+public sealed class MultiheadAttentionAttribute(object heads) : LayerAttribute
+{
+    /// <summary>Number of heads.</summary>
+    public object Heads { get; } = heads;
+
+    /// <summary>Masks future positions (decoder self-attention).</summary>
+    public bool Causal { get; set; }
+
+    /// <summary>Whether the projections have biases; true by default.</summary>
+    public bool Bias { get; set; } = true;
+}

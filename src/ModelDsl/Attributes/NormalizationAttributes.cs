@@ -1,0 +1,31 @@
+namespace ModelDsl;
+
+/// <summary><c>nn.BatchNorm1d</c> over a vector [F] or a signal [C, L]; the feature count is inferred.</summary>
+public sealed class BatchNorm1dAttribute : LayerAttribute
+{
+}
+
+/// <summary><c>nn.BatchNorm2d</c> over an image [C, H, W]; the channel count is inferred.</summary>
+public sealed class BatchNorm2dAttribute : LayerAttribute
+{
+}
+
+/// <summary><c>nn.LayerNorm</c> over the last dimension, whose size is inferred.</summary>
+public sealed class LayerNormAttribute : LayerAttribute
+{
+    /// <summary>Whether the layer has a bias; true by default.</summary>
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary><c>nn.GroupNorm</c> over the channel dimension, whose size is inferred.</summary>
+/// <param name="groups">Number of groups; the channel count must divide by it.</param>
+public sealed class GroupNormAttribute(object groups) : LayerAttribute
+{
+    /// <summary>Number of groups.</summary>
+    public object Groups { get; } = groups;
+}
+
+/// <summary><c>nn.RMSNorm</c> over the last dimension, whose size is inferred.</summary>
+public sealed class RMSNormAttribute : LayerAttribute
+{
+}

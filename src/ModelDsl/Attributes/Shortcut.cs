@@ -1,0 +1,17 @@
+namespace ModelDsl;
+
+/// <summary>The shortcut of a <see cref="ResidualAttribute">residual</see> block.</summary>
+public enum Shortcut
+{
+    /// <summary>The input itself; the branch must keep its shape.</summary>
+    Identity,
+
+    /// <summary>
+    /// The input itself, or, where the branch changes the shape, a 1×1 convolution without bias and a BatchNorm2d with
+    /// the stride that matches (torchvision's <c>downsample</c>), inferred from the shapes.
+    /// </summary>
+    Projection,
+
+    /// <summary>Added only where the branch keeps the shape (MobileNetV2's inverted residual).</summary>
+    IfSameShape,
+}

@@ -1,0 +1,28 @@
+namespace ModelDsl;
+
+/// <summary>
+/// A stage: <see cref="Blocks"/> uses of one block in sequence (torchvision's <c>_make_layer</c>), named
+/// <c>stage.0</c>, <c>stage.1</c> …; a <c>stride</c> parameter applies to the first block only, the others get 1.
+/// </summary>
+/// <example><code>[Stage(typeof(BasicBlock), "planes = 128", "stride = 2", Blocks = 2)] public partial Layer Layer2 { get; }</code></example>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class StageAttribute : Attribute
+{
+    /// <summary>A stage of <paramref name="block"/>.</summary>
+    /// <param name="block">A class marked <c>[Block]</c>.</param>
+    /// <param name="arguments">Each <c>"name = value"</c>, as for <see cref="BlockAttribute(System.Type, string[])"/>.</param>
+    public StageAttribute(Type block, params string[] arguments)
+    {
+        Type = block;
+        Arguments = arguments;
+    }
+
+    /// <summary>The block repeated.</summary>
+    public Type Type { get; }
+
+    /// <summary>Arguments for the block's parameters.</summary>
+    public string[] Arguments { get; }
+
+    /// <summary>How many blocks; 1 by default.</summary>
+    public int Blocks { get; set; } = 1;
+}

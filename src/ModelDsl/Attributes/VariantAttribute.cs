@@ -1,0 +1,25 @@
+namespace ModelDsl;
+
+/// <summary>
+/// Declares a compressed variant of a model, generated as its own class named model + <paramref name="name"/>
+/// (<c>[Variant("Slim", KeepChannels = 0.5)]</c> on <c>CifarNet</c> gives <c>CifarNetSlim</c>).
+/// </summary>
+/// <param name="name">The suffix of the variant's class name.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class VariantAttribute(string name) : Attribute
+{
+    /// <summary>The suffix of the variant's class name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Structured pruning: the fraction of channels kept, in (0, 1].</summary>
+    public double KeepChannels { get; set; }
+
+    /// <summary>N:M sparsity pattern, e.g. <c>"2:4"</c>.</summary>
+    public string? Sparsity { get; set; }
+
+    /// <summary>Weight storage precision.</summary>
+    public Precision Weights { get; set; }
+
+    /// <summary>Low-rank factorisation rank.</summary>
+    public int Rank { get; set; }
+}
