@@ -1,0 +1,77 @@
+namespace ModelDsl.Generators.Tests.EndToEnd;
+
+/// <summary>DSL-declared models build, run forward on libtorch, and agree with their compile-time constants.</summary>
+public class EndToEndTests
+{
+    [Fact]
+    public void MlpRunsAndItsConstantsMatchTheBuiltModule()
+    {
+        using var model = new DigitsMlp();
+        model.Eval();
+        using var scope = Torch.NewDisposeScope();
+        var y = model.Forward(Tensor.Randn([5, 64]));
+
+        Assert.Equal(new long[] { 5, 10 }, y.Shape);
+        Assert.Equal(DigitsMlp.TotalParameters, model.ParameterCount());
+        Assert.Equal((64 * 32) + 32 + (32 * 10) + 10, DigitsMlp.TotalParameters);
+        Assert.Equal((64 * 32) + (32 * 10), DigitsMlp.TotalMacs);
+        Assert.Equal(new[] { "hidden.0.weight", "hidden.0.bias", "classifier.weight", "classifier.bias" }, model.StateDict().Select(e => e.Key));
+        Assert.Equal(new[] { 10 }, DigitsMlp.OutputShape);
+    }
+
+    [Fact]
+    public void ResNetRunsAndItsConstantsMatchTheBuiltModule()
+    {
+        using var model = new TinyResNet();
+        model.Eval();
+        using var scope = Torch.NewDisposeScope();
+        var y = model.Forward(Tensor.Randn([2, 3, 16, 16]));
+
+        Assert.Equal(new long[] { 2, 10 }, y.Shape);
+        Assert.Equal(TinyResNet.TotalParameters, model.ParameterCount());
+        Assert.Equal(TinyResNet.TotalParameters, TinyResNet.CostTable.Sum(r => r.Parameters));
+    }
+
+    [Fact]
+    public void ResNetStateDictHasTorchvisionStyleNames()
+    {
+        using var model = new TinyResNet();
+
+        string[] Norm(string prefix) => [prefix + ".weight", prefix + ".bias", prefix + ".running_mean", prefix + ".running_var", prefix + ".num_batches_tracked"];
+        string[] Block(string prefix, bool downsample) =>
+        [
+            prefix + ".conv1.weight", .. Norm(prefix + ".bn1"), prefix + ".conv2.weight", .. Norm(prefix + ".bn2"),
+            .. downsample ? [prefix + ".downsample.0.weight", .. Norm(prefix + ".downsample.1")] : Array.Empty<string>(),
+        ];
+        string[] expected = ["stem.0.weight", .. Norm("stem.1"), .. Block("layer1.0", false), .. Block("down", true), "fc.weight", "fc.bias"];
+
+        Assert.Equal(expected, model.StateDict().Select(e => e.Key));
+    }
+
+    [Fact]
+    public void BlockAddsItsShortcut()
+    {
+        // Recompute layer1.0 by hand from the block's own layers: relu(bn2(conv2(relu(bn1(conv1(x))))) + x).
+        using var model = new TinyResNet();
+        model.Eval();
+        using var scope = Torch.NewDisposeScope();
+        var block = Assert.IsType<ResBlock>(((Sequential)model.Layer1)[0]);
+        var x = Tensor.Randn([1, 8, 16, 16]);
+
+        var branch = block.Bn2.Forward(block.Conv2.Forward(block.Relu.Forward(block.Bn1.Forward(block.Conv1.Forward(x)))));
+        var expected = block.Out.Forward(branch + x);
+
+        Assert.True((block.Forward(x) - expected).Abs().Max().Item<float>() < 1e-6f);
+    }
+
+    [Fact]
+    public void SummaryPrintsTheTableAndTotals()
+    {
+        var summary = TinyResNet.Summary();
+
+        Assert.Contains("down.downsample.0", summary, StringComparison.Ordinal);
+        Assert.Contains("Total params: " + TinyResNet.TotalParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), summary, StringComparison.Ordinal);
+        Assert.Contains("Total MACs: " + TinyResNet.TotalMacs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), summary, StringComparison.Ordinal);
+        Assert.Equal(TinyResNet.CostTable.Count + 11, summary.Split('\n').Length);
+    }
+}
