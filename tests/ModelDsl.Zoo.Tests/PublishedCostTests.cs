@@ -1,0 +1,35 @@
+using ModelDsl.Zoo.ResNets;
+
+namespace ModelDsl.Zoo.Tests;
+
+/// <summary>
+/// The DSL models' compile-time constants against numbers no one here computed: torchvision's published table
+/// (its "GFLOPS" column counts MACs) and parameter counts.
+/// </summary>
+public class PublishedCostTests
+{
+    [Fact]
+    public void ResNet18MatchesTorchvision()
+    {
+        Assert.Equal(1_814_073_344, ResNet18.TotalMacs);
+        Assert.Equal(11_689_512, ResNet18.TotalParameters);
+        Assert.Equal(new[] { 1000 }, ResNet18.OutputShape);
+    }
+
+    [Fact]
+    public void ResNet50MatchesTorchvision()
+    {
+        Assert.Equal(4_089_184_256, ResNet50.TotalMacs);
+        Assert.Equal(25_557_032, ResNet50.TotalParameters);
+    }
+
+    [Fact]
+    public void BuiltModulesHaveTheCompileTimeParameterCounts()
+    {
+        using var resnet18 = new ResNet18();
+        using var resnet50 = new ResNet50();
+
+        Assert.Equal(ResNet18.TotalParameters, resnet18.ParameterCount());
+        Assert.Equal(ResNet50.TotalParameters, resnet50.ParameterCount());
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using ModelDsl.Zoo.ResNets;
+
+namespace ModelDsl.Zoo.Tests;
+
+/// <summary>
+/// The DSL's ResNet-18 and torchvision's, given the same weights and image, compute the same logits: the generated
+/// structure (residuals, projections, strides, pooling) is PyTorch's, not just its names.
+/// </summary>
+public class PyTorchParityTests
+{
+    // Debian's interpreter with python3-torch and python3-torchvision; the python3 first on PATH may have neither.
+    private const string Python = "/usr/bin/python3";
+
+    [Fact]
+    public void ResNet18LogitsEqualTorchvisions()
+    {
+        var directory = Directory.CreateTempSubdirectory("modeldsl-zoo-");
+        try
+        {
+            using var model = new ResNet18();
+            model.Eval();
+            using var scope = Torch.NewDisposeScope();
+            var input = Tensor.Randn(seed: 7, 2, 3, 224, 224);
+            var weights = Path.Combine(directory.FullName, "weights.safetensors");
+            var inputs = Path.Combine(directory.FullName, "input.safetensors");
+            var outputs = Path.Combine(directory.FullName, "output.safetensors");
+            SafeTensors.Save(weights, model.StateDict());
+            SafeTensors.Save(inputs, [new("input", input)]);
+
+            RunPython("resnet18_forward.py", weights, inputs, outputs);
+
+            using var noGrad = Torch.NoGrad();
+            var ours = model.Forward(input);
+            var theirs = SafeTensors.Load(outputs)["output"];
+            Assert.Equal(theirs.Shape, ours.Shape);
+            var difference = (ours - theirs).Abs().Max().Item<float>();
+            Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static void RunPython(string script, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.Combine(AppContext.BaseDirectory, "Parity"),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Parity", script));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        start.Environment["PYTHONNOUSERSITE"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Python);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException(script + " did not finish within 120 s");
+        }
+
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{script} exited with {process.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+    }
+}
