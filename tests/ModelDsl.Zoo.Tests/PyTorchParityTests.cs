@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using ModelDsl.Zoo.ResNets;
+using ModelDsl.Zoo.Transformers;
 
 namespace ModelDsl.Zoo.Tests;
 
 /// <summary>
-/// The DSL's ResNet-18 and torchvision's, given the same weights and image, compute the same logits: the generated
-/// structure (residuals, projections, strides, pooling) is PyTorch's, not just its names.
+/// The DSL's models and torchvision's, given the same weights and input, compute the same outputs: the generated
+/// structure (residuals, projections, strides, pooling, attention) is PyTorch's, not just its names.
 /// </summary>
 public class PyTorchParityTests
 {
@@ -15,27 +16,42 @@ public class PyTorchParityTests
     [Fact]
     public void ResNet18LogitsEqualTorchvisions()
     {
+        using var model = new ResNet18();
+        var difference = CompareWithPython(model, "resnet18_forward.py", [2, 3, 224, 224]);
+        Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
+    }
+
+    [Fact]
+    public void VitEncoderOutputEqualsTorchvisionsEncoderBlocks()
+    {
+        using var model = new VitB16Encoder();
+        var difference = CompareWithPython(model, "vit_encoder_forward.py", [2, 197, 768]);
+        Assert.True(difference < 1e-3f, $"largest output difference {difference}");
+    }
+
+    // Saves the model's weights and a seeded input, has the Python script run the reference, and returns the largest
+    // absolute difference between the two outputs.
+    private static float CompareWithPython(Layer model, string script, long[] inputShape)
+    {
         var directory = Directory.CreateTempSubdirectory("modeldsl-zoo-");
         try
         {
-            using var model = new ResNet18();
             model.Eval();
             using var scope = Torch.NewDisposeScope();
-            var input = Tensor.Randn(seed: 7, 2, 3, 224, 224);
+            var input = Tensor.Randn(7, inputShape);
             var weights = Path.Combine(directory.FullName, "weights.safetensors");
             var inputs = Path.Combine(directory.FullName, "input.safetensors");
             var outputs = Path.Combine(directory.FullName, "output.safetensors");
             SafeTensors.Save(weights, model.StateDict());
             SafeTensors.Save(inputs, [new("input", input)]);
 
-            RunPython("resnet18_forward.py", weights, inputs, outputs);
+            RunPython(script, weights, inputs, outputs);
 
             using var noGrad = Torch.NoGrad();
             var ours = model.Forward(input);
             var theirs = SafeTensors.Load(outputs)["output"];
             Assert.Equal(theirs.Shape, ours.Shape);
-            var difference = (ours - theirs).Abs().Max().Item<float>();
-            Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
+            return (ours - theirs).Abs().Max().Item<float>();
         }
         finally
         {

@@ -1,4 +1,5 @@
 using ModelDsl.Zoo.ResNets;
+using ModelDsl.Zoo.Transformers;
 
 namespace ModelDsl.Zoo.Tests;
 
@@ -14,17 +15,34 @@ public class StateDictTests
     public void NamesAndShapesEqualTorchvisions(string name)
     {
         using Layer model = name == "resnet18" ? new ResNet18() : new ResNet50();
-        var parameters = model.NamedParameters().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(Torchvision(name), Ours(model));
+    }
 
-        var ours = model.StateDict()
+    [Fact]
+    public void VitEncoderNamesAndShapesEqualTorchvisionsEncoder()
+    {
+        // vit_b_16's encoder module, less encoder.pos_embedding (not a runtime layer yet).
+        using var model = new VitB16Encoder();
+        var torchvision = Torchvision("vit_b_16")
+            .Where(line => line.StartsWith("encoder.", StringComparison.Ordinal) && !line.StartsWith("encoder.pos_embedding", StringComparison.Ordinal))
+            .Select(line => line["encoder.".Length..])
+            .ToList();
+
+        Assert.Equal(torchvision, Ours(model));
+    }
+
+    private static List<string> Ours(Layer model)
+    {
+        var parameters = model.NamedParameters().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        return model.StateDict()
             .Select(e => $"{e.Key} [{string.Join(", ", e.Value.Shape)}] {(parameters.Contains(e.Key) ? "P" : "B")}")
             .Order(StringComparer.Ordinal)
             .ToList();
-        var torchvision = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "StateDicts", name + ".txt"))
+    }
+
+    private static List<string> Torchvision(string name) =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "StateDicts", name + ".txt"))
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Order(StringComparer.Ordinal)
             .ToList();
-
-        Assert.Equal(torchvision, ours);
-    }
 }

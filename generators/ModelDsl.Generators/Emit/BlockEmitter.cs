@@ -1,7 +1,7 @@
 namespace ModelDsl.Generators;
 
 // The generated half of a [Block] class: a Layer assembled from the layers a model builds for each use (their sizes
-// differ per use, the structure does not), and a Forward that runs them around the residual connection.
+// differ per use, the structure does not), and a Forward that runs them around the residual connections.
 internal static class BlockEmitter
 {
     public static GeneratedSource Emit(BlockTarget block)
@@ -9,15 +9,18 @@ internal static class BlockEmitter
         var writer = new SourceWriter();
         FileHeader.Write(writer, block.Namespace, "the [Block] attributes of " + block.ClassName);
         writer.Open("partial class " + block.ClassName + " : global::ModelDsl.Layer");
-        var residual = block.Residual;
-        if (residual?.Shortcut == "projection")
+        var fields = false;
+        foreach (var residual in block.Residuals)
         {
-            writer.Line("private readonly global::ModelDsl.Layer? shortcut;");
-            writer.Line();
+            if (residual.ParameterName is { } name)
+            {
+                writer.Line("private readonly " + (residual.Shortcut == "projection" ? "global::ModelDsl.Layer? " : "bool ") + name + ";");
+                fields = true;
+            }
         }
-        else if (residual?.Shortcut == "if-same")
+
+        if (fields)
         {
-            writer.Line("private readonly bool residual;");
             writer.Line();
         }
 
@@ -30,7 +33,6 @@ internal static class BlockEmitter
 
     private static void WriteConstructor(SourceWriter writer, BlockTarget block)
     {
-        var residual = block.Residual;
         var parameters = block.Members.Select(m => m.TypeName + " " + m.ParameterName).ToList();
         writer.Line("/// <summary>");
         writer.Line("/// Assembles the block from its layers, registered under their state-dict names in forward order. Generated models");
@@ -41,32 +43,45 @@ internal static class BlockEmitter
             writer.Line("/// <param name=\"" + member.ParameterName.TrimStart('@') + "\">The <c>" + member.Layer.Name + "</c> module.</param>");
         }
 
-        if (residual?.Shortcut == "projection")
+        foreach (var residual in block.Residuals)
         {
-            parameters.Add("global::ModelDsl.Layer? shortcut");
-            writer.Line("/// <param name=\"shortcut\">The projection (<c>" + residual.ProjectionName + "</c>) where the branch changes the shape; null where the input is added as it is.</param>");
-        }
-        else if (residual?.Shortcut == "if-same")
-        {
-            parameters.Add("bool residual");
-            writer.Line("/// <param name=\"residual\">Whether the input is added (only where the branch keeps the shape).</param>");
+            if (residual.Shortcut == "projection")
+            {
+                parameters.Add("global::ModelDsl.Layer? " + residual.ParameterName);
+                writer.Line("/// <param name=\"" + residual.ParameterName!.TrimStart('@') + "\">The projection (<c>" + residual.ProjectionName + "</c>) where the branch changes the shape; null where the input is added as it is.</param>");
+            }
+            else if (residual.Shortcut == "if-same")
+            {
+                parameters.Add("bool " + residual.ParameterName);
+                writer.Line("/// <param name=\"" + residual.ParameterName + "\">Whether the branch's input is added (only where the branch keeps the shape).</param>");
+            }
         }
 
-        writer.Open("public " + block.ClassName + "(" + string.Join(", ", parameters) + ")");
-        if (residual?.Shortcut == "if-same")
+        writer.Line("public " + block.ClassName + "(");
+        writer.Indent();
+        for (var i = 0; i < parameters.Count; i++)
         {
-            writer.Line("this.residual = residual;");
+            writer.Line(parameters[i] + (i == parameters.Count - 1 ? ")" : ","));
+        }
+
+        writer.Outdent();
+        writer.Line("{");
+        writer.Indent();
+        foreach (var residual in block.Residuals.Where(r => r.Shortcut == "if-same"))
+        {
+            writer.Line("this." + residual.ParameterName + " = " + residual.ParameterName + ";");
         }
 
         for (var i = 0; i < block.Members.Count; i++)
         {
             var member = block.Members[i];
             writer.Line(member.PropertyName + " = RegisterModule(\"" + member.Layer.Name + "\", " + member.ParameterName + ");");
-            if (residual?.Shortcut == "projection" && i == residual.BranchLength - 1)
+            foreach (var residual in block.Residuals.Where(r => r.Shortcut == "projection" && r.End == i + 1))
             {
                 // torchvision registers downsample after the branch's layers: the state dict lists it there.
-                writer.Open("if (shortcut is not null)");
-                writer.Line("this.shortcut = RegisterModule(\"" + residual.ProjectionName + "\", shortcut);");
+                var name = residual.ParameterName!;
+                writer.Open("if (" + name + " is not null)");
+                writer.Line("this." + name + " = RegisterModule(\"" + residual.ProjectionName + "\", " + name + ");");
                 writer.Close();
             }
         }
@@ -79,26 +94,41 @@ internal static class BlockEmitter
         writer.Line();
         writer.Line("/// <inheritdoc />");
         writer.Open("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)");
+        writer.Line("// Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.");
         writer.Line("using var scope = global::ModelDsl.Torch.NewDisposeScope();");
-        var residual = block.Residual;
+        var branchInputs = new Dictionary<ResidualTarget, string>();
         for (var i = 0; i < block.Members.Count; i++)
         {
+            foreach (var residual in block.Residuals.Where(r => r.Start == i))
+            {
+                // A branch that starts the block adds the block's input; a later one keeps what reaches it.
+                var name = i == 0 ? "input" : "branchInput" + branchInputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (i > 0)
+                {
+                    writer.Line("var " + name + " = x;");
+                }
+
+                branchInputs[residual] = name;
+            }
+
             var member = block.Members[i];
             writer.Line((i == 0 ? "var x = " : "x = ") + member.PropertyName + ".Forward(" + (i == 0 ? "input" : "x") + ");");
-            if (residual is not null && i == residual.BranchLength - 1)
+            foreach (var residual in block.Residuals.Where(r => r.End == i + 1))
             {
+                var shortcut = branchInputs[residual];
                 switch (residual.Shortcut)
                 {
                     case "projection":
-                        writer.Line("x = x + (shortcut is null ? input : shortcut.Forward(input));");
+                        var projection = residual.ParameterName;
+                        writer.Line("x = x + (" + projection + " is null ? " + shortcut + " : " + projection + ".Forward(" + shortcut + "));");
                         break;
                     case "if-same":
-                        writer.Open("if (residual)");
-                        writer.Line("x = x + input;");
+                        writer.Open("if (" + residual.ParameterName + ")");
+                        writer.Line("x = x + " + shortcut + ";");
                         writer.Close();
                         break;
                     default:
-                        writer.Line("x = x + input;");
+                        writer.Line("x = x + " + shortcut + ";");
                         break;
                 }
             }

@@ -64,10 +64,11 @@ internal sealed class Construction
                     return null;
                 }
 
+                var pattern = node.GetArg("item") ?? "{i}";
                 var call = Code.Call(Sequential);
                 for (var i = 0; i < count; i++)
                 {
-                    var name = i.ToString(CultureInfo.InvariantCulture);
+                    var name = pattern.Replace("{i}", i.ToString(CultureInfo.InvariantCulture));
                     var code = Block(repeated, path + "." + name);
                     if (code is null)
                     {
@@ -102,28 +103,29 @@ internal sealed class Construction
             call.Add(member.ParameterName + ": ", code);
         }
 
-        switch (block.Residual?.Shortcut)
+        foreach (var residual in block.Residuals)
         {
-            case "projection":
+            switch (residual.Shortcut)
             {
-                // Shape inference adds <name>.0 (1x1 conv) and <name>.1 (BatchNorm2d) where the branch changes the shape.
-                var prefix = path + "." + block.Residual.ProjectionName;
-                if (rows.TryGetValue(prefix + ".0", out var conv) && rows.TryGetValue(prefix + ".1", out var norm) &&
-                    LayerFactory.New(conv) is { } convText && LayerFactory.New(norm) is { } normText)
+                case "projection":
                 {
-                    call.Add("shortcut: ", Code.Call(Sequential).Add("(\"0\", ", Code.Leaf(convText), ")").Add("(\"1\", ", Code.Leaf(normText), ")"));
-                }
-                else
-                {
-                    call.Add("shortcut: ", Code.Leaf("null"));
+                    // Shape inference adds <name>.0 (1x1 conv) and <name>.1 (BatchNorm2d) where the branch changes the shape.
+                    var prefix = path + "." + residual.ProjectionName;
+                    Code projection = Code.Leaf("null");
+                    if (rows.TryGetValue(prefix + ".0", out var conv) && rows.TryGetValue(prefix + ".1", out var norm) &&
+                        LayerFactory.New(conv) is { } convText && LayerFactory.New(norm) is { } normText)
+                    {
+                        projection = Code.Call(Sequential).Add("(\"0\", ", Code.Leaf(convText), ")").Add("(\"1\", ", Code.Leaf(normText), ")");
+                    }
+
+                    call.Add(residual.ParameterName + ": ", projection);
+                    break;
                 }
 
-                break;
+                case "if-same":
+                    call.Add(residual.ParameterName + ": ", Code.Leaf(rows.ContainsKey(path + "." + residual.AddName) ? "true" : "false"));
+                    break;
             }
-
-            case "if-same":
-                call.Add("residual: ", Code.Leaf(rows.ContainsKey(path + ".add") ? "true" : "false"));
-                break;
         }
 
         return call;

@@ -6,13 +6,13 @@ namespace ModelDsl.Generators;
 /// <param name="Namespace">The class's namespace; null in the global namespace.</param>
 /// <param name="ClassName">The class name.</param>
 /// <param name="Members">The layer properties, in forward order.</param>
-/// <param name="Residual">The residual connection around the first members, or null.</param>
+/// <param name="Residuals">The residual connections, in member order, over disjoint ranges of members.</param>
 /// <param name="Spec">The block as a spec, named by its fully qualified C# name.</param>
 internal sealed record BlockTarget(
     string? Namespace,
     string ClassName,
     EquatableArray<MemberTarget> Members,
-    ResidualTarget? Residual,
+    EquatableArray<ResidualTarget> Residuals,
     BlockSpec Spec)
 {
     /// <summary>The class as C# code refers to it: <c>global::Demo.BasicBlock</c>.</summary>

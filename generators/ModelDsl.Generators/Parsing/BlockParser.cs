@@ -30,34 +30,36 @@ internal static class BlockParser
             return null;
         }
 
-        var residual = Residual(type, members);
-        if (residual is { BranchLength: < 0 })
+        var residuals = Residuals(type, members);
+        if (residuals is null)
         {
             return null;
         }
 
-        // Constructor parameters of the generated block: one per member, plus the shortcut or the residual switch.
-        if (residual is not null && members.Any(m => m.ParameterName is "shortcut" or "residual"))
+        // Each residual's members become the children of one Residual node, in place.
+        var layers = new List<LayerSpec>();
+        for (var i = 0; i < members.Count; i++)
         {
-            return null;
-        }
+            var residual = residuals.FirstOrDefault(r => r.Start == i);
+            if (residual is null)
+            {
+                layers.Add(members[i].Layer);
+                continue;
+            }
 
-        var layers = members.Select(m => m.Layer).ToList();
-        if (residual is not null)
-        {
-            var branch = new LayerSpec(
+            layers.Add(new LayerSpec(
                 null,
                 LayerKind.Residual,
                 new[] { Arg.Of("shortcut", residual.Shortcut), Arg.Of("shortcut_name", residual.ProjectionName) },
-                layers.Take(residual.BranchLength).ToEquatableArray());
-            layers = new[] { branch }.Concat(layers.Skip(residual.BranchLength)).ToList();
+                members.Skip(residual.Start).Take(residual.End - residual.Start).Select(m => m.Layer).ToEquatableArray()));
+            i = residual.End - 1;
         }
 
         return new BlockTarget(
             Symbols.NamespaceOf(type),
             type.Name,
             members.ToEquatableArray(),
-            residual,
+            residuals.ToEquatableArray(),
             new BlockSpec(SpecName(type), parameters.ToEquatableArray(), layers.ToEquatableArray()));
     }
 
@@ -84,38 +86,68 @@ internal static class BlockParser
         return parameters;
     }
 
-    // A BranchLength of -1 marks a malformed [Residual] (unknown shortcut or Through).
-    private static ResidualTarget? Residual(INamedTypeSymbol type, List<MemberTarget> members)
+    // The [Residual] attributes in member order; null when one is malformed (unknown shortcut or member, overlapping
+    // ranges) or a constructor parameter it needs would clash with a member's.
+    private static List<ResidualTarget>? Residuals(INamedTypeSymbol type, List<MemberTarget> members)
     {
-        var attribute = Symbols.Find(type, "ResidualAttribute");
-        if (attribute is null)
+        var ranges = new List<(string Shortcut, int Start, int End, string ProjectionName)>();
+        foreach (var attribute in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
         {
-            return null;
-        }
-
-        var shortcut = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int mode
-            ? mode switch { 0 => "identity", 1 => "projection", 2 => "if-same", _ => null }
-            : null;
-        var length = members.Count;
-        var projectionName = "downsample";
-        foreach (var named in attribute.NamedArguments)
-        {
-            var text = ConstantText.Of(named.Value);
-            switch (named.Key)
+            var shortcut = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int mode
+                ? mode switch { 0 => "identity", 1 => "projection", 2 => "if-same", _ => null }
+                : null;
+            int start = 0, end = members.Count;
+            var projectionName = "downsample";
+            foreach (var named in attribute.NamedArguments)
             {
-                case "Through":
-                    var index = members.FindIndex(m => m.PropertyName == text);
-                    length = index < 0 ? -1 : index + 1;
-                    break;
-                case "ProjectionName" when text is { Length: > 0 }:
-                    projectionName = text;
-                    break;
-                default:
-                    length = -1;
-                    break;
+                var text = ConstantText.Of(named.Value);
+                switch (named.Key)
+                {
+                    case "From":
+                        start = members.FindIndex(m => m.PropertyName == text);
+                        break;
+                    case "Through":
+                        end = members.FindIndex(m => m.PropertyName == text) + 1;
+                        break;
+                    case "ProjectionName" when text is { Length: > 0 } && Names.IsIdentifier(text):
+                        projectionName = text;
+                        break;
+                    default:
+                        return null;
+                }
             }
+
+            if (shortcut is null || start < 0 || end <= start)
+            {
+                return null;
+            }
+
+            ranges.Add((shortcut, start, end, projectionName));
         }
 
-        return new ResidualTarget(shortcut ?? string.Empty, shortcut is null ? -1 : length, projectionName);
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var residuals = new List<ResidualTarget>();
+        var ifSame = 0;
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var (shortcut, start, end, projectionName) = ranges[i];
+            if (i > 0 && start < ranges[i - 1].End)
+            {
+                return null;
+            }
+
+            // Shape inference names the additions of one scope add, add_1, add_2 … in order.
+            var addName = i == 0 ? "add" : "add_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var parameter = shortcut switch
+            {
+                "projection" => Names.ToParameterName(projectionName),
+                "if-same" => "residual" + (ifSame++ == 0 ? string.Empty : ifSame.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                _ => null,
+            };
+            residuals.Add(new ResidualTarget(shortcut, start, end, projectionName, addName, parameter));
+        }
+
+        var parameters = members.Select(m => m.ParameterName).Concat(residuals.Select(r => r.ParameterName).OfType<string>()).ToList();
+        return parameters.Distinct(StringComparer.Ordinal).Count() == parameters.Count ? residuals : null;
     }
 }

@@ -77,7 +77,7 @@ internal static class MemberParser
         }
         else if (layers.Count == 1)
         {
-            spec = layers[0] with { Name = name };
+            spec = layers[0] with { Name = layers[0].Name ?? name };
         }
         else
         {
@@ -171,17 +171,28 @@ internal static class MemberParser
         }
 
         var count = 1;
+        string? item = null;
         foreach (var named in attribute.NamedArguments)
         {
-            if (named.Key != "Blocks" || ConstantText.Int(named.Value) is not { } blocks)
+            switch (named.Key)
             {
-                return null;
+                case "Blocks" when ConstantText.Int(named.Value) is { } blocks:
+                    count = blocks;
+                    break;
+                case "Item" when named.Value.Value is string pattern && pattern.Contains("{i}"):
+                    item = pattern;
+                    break;
+                default:
+                    return null;
             }
-
-            count = blocks;
         }
 
         blocksUsed.Add(block);
+        if (item is not null)
+        {
+            args.Insert(0, Arg.Of("item", item));
+        }
+
         args.Insert(0, Arg.Of("blocks", count));
         args.Insert(0, new Arg("block", BlockParser.SpecName(block)));
         return new LayerSpec(name, LayerKind.Stage, args.ToArray());

@@ -1,11 +1,13 @@
 namespace ModelDsl;
 
 /// <summary>
-/// On a <see cref="BlockAttribute">block</see>: its layers, from the first through <see cref="Through"/>, are the branch
-/// of a residual connection; the block's input is added to the branch's output, then the remaining layers run
-/// (ResNet's final ReLU). The residual adds no state-dict level: the branch's layers keep the block's names.
+/// On a <see cref="BlockAttribute">block</see>: its layer properties from <see cref="From"/> through <see cref="Through"/>
+/// (by default all of them) are the branch of a residual connection: the branch's input is added to its output, then
+/// the following properties run (ResNet's final ReLU). A block may have several residuals over disjoint ranges (a
+/// transformer layer's attention and MLP). A residual adds no state-dict level: the branch's layers keep the block's
+/// names; its additions are costed as <c>add</c>, <c>add_1</c> ….
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class ResidualAttribute : Attribute
 {
     /// <summary>A residual connection with the given shortcut.</summary>
@@ -15,7 +17,10 @@ public sealed class ResidualAttribute : Attribute
     /// <summary>What the shortcut does when the branch changes the shape.</summary>
     public Shortcut Shortcut { get; }
 
-    /// <summary>The last property of the branch (write <c>nameof(Bn2)</c>); by default every property.</summary>
+    /// <summary>The first property of the branch (write <c>nameof(Ln1)</c>); by default the block's first.</summary>
+    public string? From { get; set; }
+
+    /// <summary>The last property of the branch (write <c>nameof(Bn2)</c>); by default the block's last.</summary>
     public string? Through { get; set; }
 
     /// <summary>State-dict name of an inferred projection; <c>"downsample"</c> by default, as torchvision's.</summary>

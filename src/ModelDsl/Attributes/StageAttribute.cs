@@ -2,7 +2,7 @@ namespace ModelDsl;
 
 /// <summary>
 /// A stage: <see cref="Blocks"/> uses of one block in sequence (torchvision's <c>_make_layer</c>), named
-/// <c>stage.0</c>, <c>stage.1</c> …; a <c>stride</c> parameter applies to the first block only, the others get 1.
+/// <c>stage.0</c>, <c>stage.1</c> … (see <see cref="Item"/>); a <c>stride</c> parameter applies to the first block only, the others get 1.
 /// </summary>
 /// <example><code>[Stage(typeof(BasicBlock), "planes = 128", "stride = 2", Blocks = 2)] public partial Layer Layer2 { get; }</code></example>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
@@ -25,4 +25,10 @@ public sealed class StageAttribute : Attribute
 
     /// <summary>How many blocks; 1 by default.</summary>
     public int Blocks { get; set; } = 1;
+
+    /// <summary>
+    /// The state-dict name of each block, with <c>{i}</c> for its index: <c>"{i}"</c> by default (<c>layer1.0</c>), or e.g.
+    /// <c>"encoder_layer_{i}"</c> as torchvision's ViT names its layers.
+    /// </summary>
+    public string? Item { get; set; }
 }

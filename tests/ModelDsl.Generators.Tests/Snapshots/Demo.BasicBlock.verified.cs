@@ -6,7 +6,7 @@ namespace Demo;
 
 partial class BasicBlock : global::ModelDsl.Layer
 {
-    private readonly global::ModelDsl.Layer? shortcut;
+    private readonly global::ModelDsl.Layer? downsample;
 
     /// <summary>
     /// Assembles the block from its layers, registered under their state-dict names in forward order. Generated models
@@ -18,17 +18,24 @@ partial class BasicBlock : global::ModelDsl.Layer
     /// <param name="conv2">The <c>conv2</c> module.</param>
     /// <param name="bn2">The <c>bn2</c> module.</param>
     /// <param name="out">The <c>out</c> module.</param>
-    /// <param name="shortcut">The projection (<c>downsample</c>) where the branch changes the shape; null where the input is added as it is.</param>
-    public BasicBlock(global::ModelDsl.Layer conv1, global::ModelDsl.Layer bn1, global::ModelDsl.Layer relu, global::ModelDsl.Layer conv2, global::ModelDsl.Layer bn2, global::ModelDsl.Layer @out, global::ModelDsl.Layer? shortcut)
+    /// <param name="downsample">The projection (<c>downsample</c>) where the branch changes the shape; null where the input is added as it is.</param>
+    public BasicBlock(
+        global::ModelDsl.Layer conv1,
+        global::ModelDsl.Layer bn1,
+        global::ModelDsl.Layer relu,
+        global::ModelDsl.Layer conv2,
+        global::ModelDsl.Layer bn2,
+        global::ModelDsl.Layer @out,
+        global::ModelDsl.Layer? downsample)
     {
         Conv1 = RegisterModule("conv1", conv1);
         Bn1 = RegisterModule("bn1", bn1);
         Relu = RegisterModule("relu", relu);
         Conv2 = RegisterModule("conv2", conv2);
         Bn2 = RegisterModule("bn2", bn2);
-        if (shortcut is not null)
+        if (downsample is not null)
         {
-            this.shortcut = RegisterModule("downsample", shortcut);
+            this.downsample = RegisterModule("downsample", downsample);
         }
         Out = RegisterModule("out", @out);
     }
@@ -54,13 +61,14 @@ partial class BasicBlock : global::ModelDsl.Layer
     /// <inheritdoc />
     public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
     {
+        // Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.
         using var scope = global::ModelDsl.Torch.NewDisposeScope();
         var x = Conv1.Forward(input);
         x = Bn1.Forward(x);
         x = Relu.Forward(x);
         x = Conv2.Forward(x);
         x = Bn2.Forward(x);
-        x = x + (shortcut is null ? input : shortcut.Forward(input));
+        x = x + (downsample is null ? input : downsample.Forward(input));
         x = Out.Forward(x);
         return scope.MoveToOuter(x);
     }

@@ -21,7 +21,7 @@ partial class SmallResNet : global::ModelDsl.Layer
                 conv2: new global::ModelDsl.Conv2d(16, 16, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
                 bn2: new global::ModelDsl.BatchNorm2d(16),
                 @out: new global::ModelDsl.ReLU(),
-                shortcut: null))));
+                downsample: null))));
         Layer2 = RegisterModule("layer2", new global::ModelDsl.Sequential(
             ("0", new global::Demo.BasicBlock(
                 conv1: new global::ModelDsl.Conv2d(16, 32, 3, stride: 2, padding: 1, dilation: 1, groups: 1, bias: false),
@@ -30,7 +30,7 @@ partial class SmallResNet : global::ModelDsl.Layer
                 conv2: new global::ModelDsl.Conv2d(32, 32, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
                 bn2: new global::ModelDsl.BatchNorm2d(32),
                 @out: new global::ModelDsl.ReLU(),
-                shortcut: new global::ModelDsl.Sequential(
+                downsample: new global::ModelDsl.Sequential(
                     ("0", new global::ModelDsl.Conv2d(16, 32, 1, stride: 2, padding: 0, dilation: 1, groups: 1, bias: false)),
                     ("1", new global::ModelDsl.BatchNorm2d(32))))),
             ("1", new global::Demo.BasicBlock(
@@ -40,7 +40,7 @@ partial class SmallResNet : global::ModelDsl.Layer
                 conv2: new global::ModelDsl.Conv2d(32, 32, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
                 bn2: new global::ModelDsl.BatchNorm2d(32),
                 @out: new global::ModelDsl.ReLU(),
-                shortcut: null))));
+                downsample: null))));
         Head = RegisterModule("head", new global::ModelDsl.Sequential(
             ("0", new global::ModelDsl.AdaptiveAvgPool2d(1)),
             ("1", new global::ModelDsl.Flatten()),
