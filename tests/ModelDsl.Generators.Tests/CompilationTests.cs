@@ -8,9 +8,15 @@ public class CompilationTests
     [Theory]
     [InlineData("mlp")]
     [InlineData("resnet")]
+    [InlineData("encoder")]
     public void GeneratedCodeCompilesWithoutWarnings(string which)
     {
-        var sources = which == "mlp" ? new[] { Sources.Mlp } : new[] { Sources.SmallResNet, Sources.BasicBlock };
+        var sources = which switch
+        {
+            "mlp" => new[] { Sources.Mlp },
+            "resnet" => new[] { Sources.SmallResNet, Sources.BasicBlock },
+            _ => new[] { Sources.Encoder },
+        };
         var run = GeneratorHarness.Generate(sources);
 
         Assert.Empty(run.GeneratorDiagnostics);

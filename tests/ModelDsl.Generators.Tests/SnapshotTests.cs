@@ -16,4 +16,12 @@ public class SnapshotTests
         Snapshot.Verify("Demo.SmallResNet", run.Sources["Demo.SmallResNet.g.cs"]);
         Snapshot.Verify("Demo.BasicBlock", run.Sources["Demo.BasicBlock.g.cs"]);
     }
+
+    [Fact]
+    public void BlockWithTwoResiduals()
+    {
+        var run = GeneratorHarness.Generate(Sources.Encoder);
+        Snapshot.Verify("Demo.Encoder", run.Sources["Demo.Encoder.g.cs"]);
+        Snapshot.Verify("Demo.EncoderLayer", run.Sources["Demo.EncoderLayer.g.cs"]);
+    }
 }

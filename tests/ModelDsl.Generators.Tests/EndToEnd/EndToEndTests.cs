@@ -74,4 +74,27 @@ public class EndToEndTests
         Assert.Contains("Total MACs: " + TinyResNet.TotalMacs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), summary, StringComparison.Ordinal);
         Assert.Equal(TinyResNet.CostTable.Count + 11, summary.Split('\n').Length);
     }
+
+    [Fact]
+    public void IfSameShapeResidualAddsOnlyWhereTheShapeIsKept()
+    {
+        Assert.DoesNotContain(TinyMobileNet.CostTable, r => r.Path == "features.0.add");
+        Assert.Contains(TinyMobileNet.CostTable, r => r.Path == "features.1.add");
+
+        using var model = new TinyMobileNet();
+        model.Eval();
+        using var scope = Torch.NewDisposeScope();
+        Assert.Equal(TinyMobileNet.TotalParameters, model.ParameterCount());
+        Assert.Equal(new long[] { 3, 10 }, model.Forward(Tensor.Randn([3, 8, 16, 16])).Shape);
+
+        // The second block adds its input: project(depthwise(expand(x))) + x.
+        var block = Assert.IsType<InvertedResidual>(((Sequential)model.Features)[1]);
+        var x = Tensor.Randn([1, 16, 8, 8]);
+        var expected = block.Project.Forward(block.Depthwise.Forward(block.Expand.Forward(x))) + x;
+        Assert.True((block.Forward(x) - expected).Abs().Max().Item<float>() < 1e-6f);
+
+        // Depthwise: groups = channels = 32 (16 in, expanded twice).
+        var depthwise = Assert.IsType<Conv2d>(((Sequential)block.Depthwise)[0]);
+        Assert.Equal(32, depthwise.Groups);
+    }
 }

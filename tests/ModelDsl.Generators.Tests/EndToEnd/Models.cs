@@ -56,3 +56,29 @@ public partial class TinyResNet
     /// <summary>Classifier.</summary>
     [Linear(10)] public partial Layer Fc { get; }
 }
+
+/// <summary>MobileNetV2's inverted residual: expand, depthwise, project; the input is added only where the shape is kept.</summary>
+[Block("out", "stride = 1", "expand = 2")]
+[Residual(Shortcut.IfSameShape)]
+public partial class InvertedResidual
+{
+    /// <summary>1x1 expansion.</summary>
+    [Conv2d("in_channels * expand", Kernel = 1, Bias = false), BatchNorm2d, ReLU6] public partial Layer Expand { get; }
+
+    /// <summary>3x3 depthwise convolution (out channels = in channels), carrying the stride.</summary>
+    [Conv2d(Depthwise = true, Kernel = 3, Stride = "stride", Padding = 1, Bias = false), BatchNorm2d, ReLU6] public partial Layer Depthwise { get; }
+
+    /// <summary>1x1 linear projection.</summary>
+    [Conv2d("out", Kernel = 1, Bias = false), BatchNorm2d] public partial Layer Project { get; }
+}
+
+/// <summary>Two inverted residuals: the first changes the shape (no add), the second keeps it (add).</summary>
+[Model(InputShape = [8, 16, 16])]
+public partial class TinyMobileNet
+{
+    /// <summary>The blocks.</summary>
+    [Stage(typeof(InvertedResidual), "out = 16", "stride = 2", Blocks = 2)] public partial Layer Features { get; }
+
+    /// <summary>Classifier.</summary>
+    [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Head { get; }
+}

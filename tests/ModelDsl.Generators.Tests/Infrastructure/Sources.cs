@@ -76,4 +76,40 @@ internal static class Sources
             [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Head { get; }
         }
         """;
+
+    public const string Encoder = """
+        using ModelDsl;
+
+        namespace Demo;
+
+        /// <summary>A pre-norm transformer layer: two residuals in one block.</summary>
+        [Block("heads", "hidden = in_channels * 4")]
+        [Residual(From = nameof(Ln1), Through = nameof(Attention))]
+        [Residual(From = nameof(Ln2), Through = nameof(Mlp))]
+        public partial class EncoderLayer
+        {
+            /// <summary>Norm before attention.</summary>
+            [LayerNorm(Name = "ln_1")] public partial Layer Ln1 { get; }
+
+            /// <summary>Self-attention.</summary>
+            [MultiheadAttention("heads")] public partial Layer Attention { get; }
+
+            /// <summary>Norm before the MLP.</summary>
+            [LayerNorm(Name = "ln_2")] public partial Layer Ln2 { get; }
+
+            /// <summary>MLP.</summary>
+            [Linear("hidden"), GELU, Linear("in_channels")] public partial Layer Mlp { get; }
+        }
+
+        /// <summary>Two encoder layers over 16 tokens of width 32.</summary>
+        [Model(InputShape = [16, 32])]
+        public partial class Encoder
+        {
+            /// <summary>Layers.</summary>
+            [Stage(typeof(EncoderLayer), "heads = 4", Blocks = 2, Item = "layer_{i}")] public partial Layer Layers { get; }
+
+            /// <summary>Final norm.</summary>
+            [LayerNorm] public partial Layer Ln { get; }
+        }
+        """;
 }
