@@ -46,4 +46,17 @@ public class TensorBasicsTests
         Assert.Contains("CUDA", error.Message);
         Assert.Contains("Device.CudaAvailable", error.Message);
     }
+
+    [Fact]
+    public void Integer_scalars_keep_integer_tensors_integral_and_float_scalars_promote()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var i = Tensor.Arange(12);
+        // Python: torch.arange(12) % 5 -> int64 [0,1,2,3,4,0,1,2,3,4,0,1]; torch.arange(3) * 0.5 -> float32
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1 }, (i % 5).ToArray<long>());
+        Assert.Equal(new long[] { 10, 9, 8 }, (10 - i[..3]).ToArray<long>());
+        Assert.Equal(new float[] { 0, 0.5f, 1 }, (i[..3] * 0.5).ToArray<float>());
+        Assert.Equal(new float[] { 0, 0.5f, 1 }, (i[..3] / 2).ToArray<float>());   // true division
+        Assert.Equal(new float[] { 4, 2, 1 }, (4.0 / Tensor.From(new float[] { 1, 2, 4 })).ToArray<float>());
+    }
 }
