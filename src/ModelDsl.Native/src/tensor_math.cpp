@@ -154,7 +154,7 @@ MDSL_API int mdsl_allclose(mdsl_tensor a, mdsl_tensor b, double rtol, double ato
 }
 
 // In-place updates. op: 0 x += alpha*other, 1 x *= a, 2 x.copy_(other), 3 zero_, 4 fill_(a),
-// 5 uniform_(a, b), 6 normal_(a, b), 7 x += a, 8 bernoulli_(a).
+// 5 uniform_(a, b), 6 normal_(a, b), 7 x += a, 8 bernoulli_(a), 9 relu_.
 MDSL_API int mdsl_inplace(int32_t op, mdsl_tensor x, mdsl_tensor other, double a, double b) {
   return mdsl::guard([&] {
     if (x == nullptr) throw std::invalid_argument("null tensor handle");
@@ -169,6 +169,7 @@ MDSL_API int mdsl_inplace(int32_t op, mdsl_tensor x, mdsl_tensor other, double a
       case 6: t.normal_(a, b); break;
       case 7: at::isFloatingType(t.scalar_type()) ? t.add_(a) : t.add_(static_cast<int64_t>(a)); break;
       case 8: t.bernoulli_(a); break;
+      case 9: t.relu_(); break;
       default: throw std::invalid_argument("unknown in-place op " + std::to_string(op));
     }
   });

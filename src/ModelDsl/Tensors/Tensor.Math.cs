@@ -234,6 +234,8 @@ public sealed partial class Tensor
     public Tensor Add_(Tensor other, double alpha = 1) { InPlace(InPlaceOp.AddScaled, other, alpha); return this; }
     /// <summary>this += value, in place; returns this.</summary>
     public Tensor Add_(double value) { InPlace(InPlaceOp.AddScalar, a: value); return this; }
+    /// <summary>max(this, 0) in place; returns this (saves an allocation where the input is not needed again).</summary>
+    public Tensor Relu_() { InPlace(InPlaceOp.Relu); return this; }
     /// <summary>this *= value, in place; returns this.</summary>
     public Tensor Mul_(double value) { InPlace(InPlaceOp.MulScalar, a: value); return this; }
     /// <summary>Copies the values of <paramref name="source"/> (broadcast, converted) into this; returns this.</summary>

@@ -59,4 +59,15 @@ public class TensorBasicsTests
         Assert.Equal(new float[] { 0, 0.5f, 1 }, (i[..3] / 2).ToArray<float>());   // true division
         Assert.Equal(new float[] { 4, 2, 1 }, (4.0 / Tensor.From(new float[] { 1, 2, 4 })).ToArray<float>());
     }
+
+    [Fact]
+    public void In_place_relu_and_add_change_the_tensor_itself()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Tensor.From(new float[] { -1, 2, -3 });
+        Assert.Same(x, x.Relu_());
+        Assert.Equal(new float[] { 0, 2, 0 }, x.ToArray<float>());
+        x.Add_(Tensor.From(new float[] { 1, 1, 1 }), alpha: 2);
+        Assert.Equal(new float[] { 2, 4, 2 }, x.ToArray<float>());
+    }
 }
