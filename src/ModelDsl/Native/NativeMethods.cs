@@ -73,6 +73,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int mdsl_set_num_threads(int threads);
     [LibraryImport(Library)] internal static partial nint mdsl_torch_version();
 
+    // allocator_tuning.cpp
+    [LibraryImport(Library)] internal static partial int mdsl_malloc_tuning_applied();
+
     // nn_ops.cpp
     [LibraryImport(Library)] internal static partial int mdsl_linear(nint x, nint weight, nint bias, out nint result);
     [LibraryImport(Library)] internal static partial int mdsl_linear_relu(nint x, nint weight, nint bias, out nint result);

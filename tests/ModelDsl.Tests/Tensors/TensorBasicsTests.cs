@@ -70,4 +70,12 @@ public class TensorBasicsTests
         x.Add_(Tensor.From(new float[] { 1, 1, 1 }), alpha: 2);
         Assert.Equal(new float[] { 2, 4, 2 }, x.ToArray<float>());
     }
+
+    [Fact]
+    public void Malloc_tuning_follows_the_environment_switch()
+    {
+        // The shim applies it at load unless MODELDSL_MALLOC_TUNING=0 (see allocator_tuning.cpp).
+        var optedOut = Environment.GetEnvironmentVariable("MODELDSL_MALLOC_TUNING") == "0";
+        Assert.Equal(!optedOut, Torch.MallocTuningApplied);
+    }
 }
