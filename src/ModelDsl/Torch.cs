@@ -28,6 +28,12 @@ public static class Torch
         set => NativeError.Check(NativeMethods.mdsl_set_num_threads(value));
     }
 
+    /// <summary>
+    /// True when the native shim raised glibc's mmap/trim thresholds at load so freed tensor memory is reused
+    /// instead of re-faulted on every pass (the default; set MODELDSL_MALLOC_TUNING=0 to opt out).
+    /// </summary>
+    public static bool MallocTuningApplied => NativeMethods.mdsl_malloc_tuning_applied() != 0;
+
     /// <summary>The version of the libtorch headers the shim was built with.</summary>
     public static string LibTorchVersion => Marshal.PtrToStringUTF8(NativeMethods.mdsl_torch_version()) ?? "unknown";
 }

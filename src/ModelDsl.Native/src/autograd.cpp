@@ -2,7 +2,7 @@
 #include "shim.h"
 
 MDSL_API int mdsl_set_requires_grad(mdsl_tensor x, int32_t value) {
-  return mdsl::guard([&] { x->set_requires_grad(value != 0); });
+  return mdsl::guard([&] { mdsl::ref(x).set_requires_grad(value != 0); });
 }
 
 MDSL_API int32_t mdsl_requires_grad(mdsl_tensor x) { return x && x->requires_grad() ? 1 : 0; }
@@ -33,7 +33,7 @@ MDSL_API int mdsl_zero_grad(mdsl_tensor x) {
 
 // Replaces the data of a tensor (a parameter keeps its identity while changing device/dtype).
 MDSL_API int mdsl_set_data(mdsl_tensor x, mdsl_tensor data) {
-  return mdsl::guard([&] { x->set_data(mdsl::ref(data)); });
+  return mdsl::guard([&] { mdsl::ref(x).set_data(mdsl::ref(data)); });
 }
 
 MDSL_API int32_t mdsl_grad_enabled() { return at::GradMode::is_enabled() ? 1 : 0; }

@@ -58,7 +58,7 @@ at::Tensor binary(int32_t op, const at::Tensor& a, const at::Tensor& b) {
 }
 
 // Tensor-scalar forms; 20 and 21 put the scalar on the left (s - x, s / x).
-at::Tensor binary_scalar(int32_t op, const at::Tensor& a, double s) {
+at::Tensor binary_scalar(int32_t op, const at::Tensor& a, const at::Scalar& s) {
   switch (op) {
     case 0: return at::add(a, s);
     case 1: return at::sub(a, s);
@@ -75,7 +75,7 @@ at::Tensor binary_scalar(int32_t op, const at::Tensor& a, double s) {
     case 12: return at::ge(a, s);
     case 16: return at::remainder(a, s);
     case 20: return at::rsub(a, s);
-    case 21: return at::mul(at::reciprocal(a), s);
+    case 21: return at::div(at::full_like(a, s, at::kDouble).to(at::result_type(a, s)), a);
     default: throw std::invalid_argument("unknown scalar op " + std::to_string(op));
   }
 }
@@ -111,6 +111,11 @@ MDSL_API int mdsl_binary(int32_t op, mdsl_tensor a, mdsl_tensor b, mdsl_tensor* 
 
 MDSL_API int mdsl_binary_scalar(int32_t op, mdsl_tensor a, double s, mdsl_tensor* out) {
   return mdsl::guard([&] { *out = mdsl::wrap(binary_scalar(op, mdsl::ref(a), s)); });
+}
+
+// Integer scalars keep integer tensors integral, as Python ints do (x % 10 stays int64).
+MDSL_API int mdsl_binary_scalar_int(int32_t op, mdsl_tensor a, int64_t s, mdsl_tensor* out) {
+  return mdsl::guard([&] { *out = mdsl::wrap(binary_scalar(op, mdsl::ref(a), at::Scalar(s))); });
 }
 
 MDSL_API int mdsl_reduce(int32_t op, mdsl_tensor x, const int64_t* d, int32_t nd, int32_t keepdim,
@@ -149,7 +154,7 @@ MDSL_API int mdsl_allclose(mdsl_tensor a, mdsl_tensor b, double rtol, double ato
 }
 
 // In-place updates. op: 0 x += alpha*other, 1 x *= a, 2 x.copy_(other), 3 zero_, 4 fill_(a),
-// 5 uniform_(a, b), 6 normal_(a, b), 7 x += a, 8 bernoulli_(a).
+// 5 uniform_(a, b), 6 normal_(a, b), 7 x += a, 8 bernoulli_(a), 9 relu_.
 MDSL_API int mdsl_inplace(int32_t op, mdsl_tensor x, mdsl_tensor other, double a, double b) {
   return mdsl::guard([&] {
     if (x == nullptr) throw std::invalid_argument("null tensor handle");
@@ -164,6 +169,7 @@ MDSL_API int mdsl_inplace(int32_t op, mdsl_tensor x, mdsl_tensor other, double a
       case 6: t.normal_(a, b); break;
       case 7: at::isFloatingType(t.scalar_type()) ? t.add_(a) : t.add_(static_cast<int64_t>(a)); break;
       case 8: t.bernoulli_(a); break;
+      case 9: t.relu_(); break;
       default: throw std::invalid_argument("unknown in-place op " + std::to_string(op));
     }
   });

@@ -31,11 +31,7 @@ public sealed class LayerNorm : Layer
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        var shape = input.ShapeView;
-        if (shape.Length < NormalizedShape.Length || !shape.AsSpan(shape.Length - NormalizedShape.Length).SequenceEqual(NormalizedShape))
-        {
-            throw ShapeError($"[*, {string.Join(", ", NormalizedShape.Select(Invariant))}]", input);
-        }
+        RequireTrailing(input, NormalizedShape);
         return Functional.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
     }
 }

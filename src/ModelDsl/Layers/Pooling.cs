@@ -15,10 +15,7 @@ public sealed class MaxPool2d(Size2 kernelSize, Size2? stride = null, Size2 padd
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        if (input.ShapeView.Length is not (3 or 4))
-        {
-            throw ShapeError("[N, C, H, W]", input);
-        }
+        RequireImage(input);
         try
         {
             return Functional.MaxPool2d(input, KernelSize, Stride, Padding, CeilMode);
@@ -47,10 +44,7 @@ public sealed class AvgPool2d(Size2 kernelSize, Size2? stride = null, Size2 padd
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        if (input.ShapeView.Length is not (3 or 4))
-        {
-            throw ShapeError("[N, C, H, W]", input);
-        }
+        RequireImage(input);
         try
         {
             return Functional.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad);
@@ -71,10 +65,7 @@ public sealed class AdaptiveAvgPool2d(Size2 outputSize) : Layer
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        if (input.ShapeView.Length is not (3 or 4))
-        {
-            throw ShapeError("[N, C, H, W]", input);
-        }
+        RequireImage(input);
         return Functional.AdaptiveAvgPool2d(input, OutputSize);
     }
 }

@@ -27,11 +27,7 @@ public sealed class RMSNorm : Layer
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        var shape = input.ShapeView;
-        if (shape.Length < NormalizedShape.Length || !shape.AsSpan(shape.Length - NormalizedShape.Length).SequenceEqual(NormalizedShape))
-        {
-            throw ShapeError($"[*, {string.Join(", ", NormalizedShape.Select(Invariant))}]", input);
-        }
+        RequireTrailing(input, NormalizedShape);
         var eps = Eps ?? input.DType switch
         {
             DType.Float16 => 0.0009765625,        // torch.finfo(torch.float16).eps = 2^-10

@@ -152,6 +152,27 @@ public abstract class Module : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Stores every 4-d parameter and buffer channels-last (NHWC in memory), like PyTorch's
+    /// <c>model.to(memory_format=torch.channels_last)</c>: convolutions on channels-last input then run
+    /// oneDNN's fastest kernels on CPU. Values and shapes are unchanged.
+    /// </summary>
+    public Module ToChannelsLast()
+    {
+        foreach (var (_, module) in NamedModules())
+        {
+            foreach (var (_, tensor) in module.parameters.Concat(module.buffers))
+            {
+                if (tensor is { Dim: 4 })
+                {
+                    using var converted = tensor.Detach().ContiguousChannelsLast();
+                    tensor.SetData(converted);
+                }
+            }
+        }
+        return this;
+    }
+
     /// <summary>Parameters then buffers of each module, depth first — PyTorch's <c>state_dict()</c> order and names.</summary>
     public IReadOnlyList<KeyValuePair<string, Tensor>> StateDict()
     {

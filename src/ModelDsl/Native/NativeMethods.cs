@@ -35,6 +35,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int mdsl_unary(int op, nint x, out nint result);
     [LibraryImport(Library)] internal static partial int mdsl_binary(int op, nint a, nint b, out nint result);
     [LibraryImport(Library)] internal static partial int mdsl_binary_scalar(int op, nint a, double scalar, out nint result);
+    [LibraryImport(Library)] internal static partial int mdsl_binary_scalar_int(int op, nint a, long scalar, out nint result);
     [LibraryImport(Library)] internal static partial int mdsl_reduce(int op, nint x, long* dims, int ndims, int keepdim, out nint result);
     [LibraryImport(Library)] internal static partial int mdsl_arg_reduce(int op, nint x, int hasDim, long dim, int keepdim, out nint result);
     [LibraryImport(Library)] internal static partial int mdsl_clamp(nint x, int hasMin, double min, int hasMax, double max, out nint result);
@@ -71,6 +72,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int mdsl_get_num_threads();
     [LibraryImport(Library)] internal static partial int mdsl_set_num_threads(int threads);
     [LibraryImport(Library)] internal static partial nint mdsl_torch_version();
+
+    // allocator_tuning.cpp
+    [LibraryImport(Library)] internal static partial int mdsl_malloc_tuning_applied();
 
     // nn_ops.cpp
     [LibraryImport(Library)] internal static partial int mdsl_linear(nint x, nint weight, nint bias, out nint result);

@@ -22,7 +22,7 @@ internal enum DimOp { Transpose, Squeeze, Unsqueeze, Flatten, Select, Triu, Tril
 
 internal enum LayoutOp { Contiguous, ChannelsLast, Clone, Detach }
 
-internal enum InPlaceOp { AddScaled, MulScalar, Copy, Zero, Fill, Uniform, Normal, AddScalar, Bernoulli }
+internal enum InPlaceOp { AddScaled, MulScalar, Copy, Zero, Fill, Uniform, Normal, AddScalar, Bernoulli, Relu }
 
 internal enum NewKind { Empty, Zeros, Ones, Full, Randn, Rand }
 

@@ -10,6 +10,28 @@ public sealed partial class Tensor
 
     internal Tensor Binary(BinaryOp op, double scalar) => From(NativeMethods.mdsl_binary_scalar((int)op, Native, scalar, out var r), r);
 
+    internal Tensor Binary(BinaryOp op, long scalar) => From(NativeMethods.mdsl_binary_scalar_int((int)op, Native, scalar, out var r), r);
+
+    // Integer overloads: C# picks them for int literals, so `indices % 10` stays int64 like Python's
+    // `indices % 10`, while `x * 0.5` promotes as Python's float scalars do.
+
+    /// <summary>Adds an integer to every element (integer tensors stay integral).</summary>
+    public static Tensor operator +(Tensor a, long b) => a.Binary(BinaryOp.Add, b);
+    /// <summary>Adds an integer to every element.</summary>
+    public static Tensor operator +(long a, Tensor b) => b.Binary(BinaryOp.Add, a);
+    /// <summary>Subtracts an integer from every element.</summary>
+    public static Tensor operator -(Tensor a, long b) => a.Binary(BinaryOp.Sub, b);
+    /// <summary>An integer minus every element.</summary>
+    public static Tensor operator -(long a, Tensor b) => b.Binary(BinaryOp.ScalarMinusTensor, a);
+    /// <summary>Multiplies every element by an integer.</summary>
+    public static Tensor operator *(Tensor a, long b) => a.Binary(BinaryOp.Mul, b);
+    /// <summary>Multiplies every element by an integer.</summary>
+    public static Tensor operator *(long a, Tensor b) => b.Binary(BinaryOp.Mul, a);
+    /// <summary>Divides every element by an integer (true division, as in PyTorch).</summary>
+    public static Tensor operator /(Tensor a, long b) => a.Binary(BinaryOp.Div, b);
+    /// <summary>Remainder by an integer.</summary>
+    public static Tensor operator %(Tensor a, long b) => a.Binary(BinaryOp.Remainder, b);
+
     /// <summary>Element-wise sum with broadcasting.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Binary(BinaryOp.Add, b);
     /// <summary>Adds a scalar to every element.</summary>
@@ -212,6 +234,8 @@ public sealed partial class Tensor
     public Tensor Add_(Tensor other, double alpha = 1) { InPlace(InPlaceOp.AddScaled, other, alpha); return this; }
     /// <summary>this += value, in place; returns this.</summary>
     public Tensor Add_(double value) { InPlace(InPlaceOp.AddScalar, a: value); return this; }
+    /// <summary>max(this, 0) in place; returns this (saves an allocation where the input is not needed again).</summary>
+    public Tensor Relu_() { InPlace(InPlaceOp.Relu); return this; }
     /// <summary>this *= value, in place; returns this.</summary>
     public Tensor Mul_(double value) { InPlace(InPlaceOp.MulScalar, a: value); return this; }
     /// <summary>Copies the values of <paramref name="source"/> (broadcast, converted) into this; returns this.</summary>

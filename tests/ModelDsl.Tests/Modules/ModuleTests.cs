@@ -144,4 +144,32 @@ public class ModuleTests
         var channels = Assert.Throws<TorchException>(() => conv.Forward(Tensor.Randn([1, 2, 8, 8])));
         Assert.Equal("Conv2d 'Conv2d' expects input [N, 3, H, W], got [1, 2, 8, 8]", channels.Message);
     }
+
+    [Fact]
+    public void Channels_last_keeps_values_and_outputs_and_changes_the_layout()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var model = new TinyResNet();
+        model.Eval();
+        var x = Tensor.Randn([2, 3, 6, 6]);
+        var before = model.Forward(x);
+        var weight = model.Conv1.Weight.Clone();
+        model.ToChannelsLast();
+        Assert.True(model.Conv1.Weight.IsContiguous(channelsLast: true));
+        Assert.False(model.Conv1.Weight.IsContiguous());
+        Assert.True(weight.AllClose(model.Conv1.Weight, 0, 0));
+        Close.Equal(before, model.Forward(x.ContiguousChannelsLast()), what: "channels-last output");
+    }
+
+    [Fact]
+    public void Libtorch_errors_in_any_export_arrive_as_exceptions()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var ints = Tensor.Arange(3);
+        var error = Assert.Throws<TorchException>(() => ints.RequiresGrad = true);
+        Assert.Contains("floating point", error.Message);
+        Assert.Throws<TorchException>(() => Tensor.Ones([2, 3]).View(4));
+        Assert.Throws<TorchException>(() => Tensor.Cat([Tensor.Ones([2, 3]), Tensor.Ones([2, 4])], 0));
+        Assert.Equal(3, ints.NumEl);
+    }
 }

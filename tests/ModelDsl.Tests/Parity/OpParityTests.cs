@@ -69,4 +69,22 @@ public sealed class OpParityTests(PyTorchReference reference)
         loss.Backward();
         Close.Equal(reference["op.grad.cross_entropy.logits"], logits.Grad!, what: "d loss / d logits");
     }
+
+    [Fact]
+    public void Sgd_with_momentum_and_weight_decay_takes_the_same_steps_as_torch_optim()
+    {
+        using var layer = new Linear(4, 3);
+        layer.LoadStateDict(reference.WithPrefix("sgd.param."));
+        using var optimizer = new SGD(layer.Parameters(), learningRate: 0.1, momentum: 0.9, weightDecay: 0.01);
+        var x = reference["sgd.input"];
+        for (var step = 0; step < 3; step++)
+        {
+            using var scope = Torch.NewDisposeScope();
+            optimizer.ZeroGrad();
+            layer.Forward(x).Pow(2).Mean().Backward();
+            optimizer.Step();
+        }
+        Close.Equal(reference["sgd.after.weight"], layer.Weight, what: "weight after 3 steps");
+        Close.Equal(reference["sgd.after.bias"], layer.Bias!, what: "bias after 3 steps");
+    }
 }

@@ -141,7 +141,27 @@ def main(path):
     layer_case("sequential", lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)), [randn(28, 3, 8)], grad=True)
 
     ops()
+    sgd()
     save_file(out, path)
+
+
+def sgd():
+    """Three torch.optim.SGD steps (momentum 0.9, weight decay 0.01) on mean(linear(x)^2)."""
+    layer = nn.Linear(4, 3)
+    with torch.no_grad():
+        layer.weight.copy_(randn(40, 3, 4) / 2)
+        layer.bias.copy_(randn(41, 3))
+    for key, value in layer.state_dict().items():
+        put("sgd", f"param.{key}", value)
+    x = randn(42, 5, 4)
+    put("sgd", "input", x)
+    opt = torch.optim.SGD(layer.parameters(), lr=0.1, momentum=0.9, weight_decay=0.01)
+    for _ in range(3):
+        opt.zero_grad()
+        layer(x).pow(2).mean().backward()
+        opt.step()
+    for key, value in layer.state_dict().items():
+        put("sgd", f"after.{key}", value)
 
 
 def ops():

@@ -46,4 +46,36 @@ public class TensorBasicsTests
         Assert.Contains("CUDA", error.Message);
         Assert.Contains("Device.CudaAvailable", error.Message);
     }
+
+    [Fact]
+    public void Integer_scalars_keep_integer_tensors_integral_and_float_scalars_promote()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var i = Tensor.Arange(12);
+        // Python: torch.arange(12) % 5 -> int64 [0,1,2,3,4,0,1,2,3,4,0,1]; torch.arange(3) * 0.5 -> float32
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1 }, (i % 5).ToArray<long>());
+        Assert.Equal(new long[] { 10, 9, 8 }, (10 - i[..3]).ToArray<long>());
+        Assert.Equal(new float[] { 0, 0.5f, 1 }, (i[..3] * 0.5).ToArray<float>());
+        Assert.Equal(new float[] { 0, 0.5f, 1 }, (i[..3] / 2).ToArray<float>());   // true division
+        Assert.Equal(new float[] { 4, 2, 1 }, (4.0 / Tensor.From(new float[] { 1, 2, 4 })).ToArray<float>());
+    }
+
+    [Fact]
+    public void In_place_relu_and_add_change_the_tensor_itself()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Tensor.From(new float[] { -1, 2, -3 });
+        Assert.Same(x, x.Relu_());
+        Assert.Equal(new float[] { 0, 2, 0 }, x.ToArray<float>());
+        x.Add_(Tensor.From(new float[] { 1, 1, 1 }), alpha: 2);
+        Assert.Equal(new float[] { 2, 4, 2 }, x.ToArray<float>());
+    }
+
+    [Fact]
+    public void Malloc_tuning_follows_the_environment_switch()
+    {
+        // The shim applies it at load unless MODELDSL_MALLOC_TUNING=0 (see allocator_tuning.cpp).
+        var optedOut = Environment.GetEnvironmentVariable("MODELDSL_MALLOC_TUNING") == "0";
+        Assert.Equal(!optedOut, Torch.MallocTuningApplied);
+    }
 }
