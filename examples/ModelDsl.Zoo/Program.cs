@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelDsl;
+using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
 
@@ -10,6 +11,7 @@ Console.WriteLine();
 
 Run(new ResNet18(), [1, 3, 224, 224], ResNet18.TotalParameters, ResNet18.TotalMacs);
 Run(new ResNet50(), [1, 3, 224, 224], ResNet50.TotalParameters, ResNet50.TotalMacs);
+Run(new MobileNetV2(), [1, 3, 224, 224], MobileNetV2.TotalParameters, MobileNetV2.TotalMacs);
 Run(new VitB16Encoder(), [1, 197, 768], VitB16Encoder.TotalParameters, VitB16Encoder.TotalMacs);
 
 static void Run(Layer model, long[] input, long parameters, long macs)

@@ -1,3 +1,4 @@
+using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 
 namespace ModelDsl.Zoo.Tests;
@@ -24,12 +25,22 @@ public class PublishedCostTests
     }
 
     [Fact]
+    public void MobileNetV2MatchesTorchvision()
+    {
+        // torchvision publishes 0.301 GFLOPS (MACs), rounded; the exact count is 300,774,272.
+        Assert.Equal(0.301, Math.Round(MobileNetV2.TotalMacs / 1e9, 3));
+        Assert.Equal(3_504_872, MobileNetV2.TotalParameters);
+    }
+
+    [Fact]
     public void BuiltModulesHaveTheCompileTimeParameterCounts()
     {
         using var resnet18 = new ResNet18();
         using var resnet50 = new ResNet50();
+        using var mobilenet = new MobileNetV2();
 
         Assert.Equal(ResNet18.TotalParameters, resnet18.ParameterCount());
         Assert.Equal(ResNet50.TotalParameters, resnet50.ParameterCount());
+        Assert.Equal(MobileNetV2.TotalParameters, mobilenet.ParameterCount());
     }
 }

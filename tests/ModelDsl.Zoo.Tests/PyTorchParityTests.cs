@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
 
@@ -19,6 +20,40 @@ public class PyTorchParityTests
         using var model = new ResNet18();
         var difference = CompareWithPython(model, "resnet18_forward.py", [2, 3, 224, 224]);
         Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
+    }
+
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("mobilenet_v2")]
+    public void LoadsTorchvisionsWeightsAndComputesItsLogits(string name)
+    {
+        // The acceptance direction: torchvision's own seeded model, exported by Python, loads strictly into the DSL model.
+        using Layer model = name == "resnet18" ? new ResNet18() : new MobileNetV2();
+        var directory = Directory.CreateTempSubdirectory("modeldsl-zoo-");
+        try
+        {
+            model.Eval();
+            using var scope = Torch.NewDisposeScope();
+            var input = Tensor.Randn(11, 2, 3, 224, 224);
+            var weights = Path.Combine(directory.FullName, "weights.safetensors");
+            var inputs = Path.Combine(directory.FullName, "input.safetensors");
+            var outputs = Path.Combine(directory.FullName, "output.safetensors");
+            SafeTensors.Save(inputs, [new("input", input)]);
+
+            RunPython("torchvision_reference.py", name, weights, inputs, outputs);
+            model.LoadStateDict(SafeTensors.Load(weights), strict: true);
+
+            using var noGrad = Torch.NoGrad();
+            var ours = model.Forward(input);
+            var theirs = SafeTensors.Load(outputs)["output"];
+            Assert.Equal(theirs.Shape, ours.Shape);
+            var difference = (ours - theirs).Abs().Max().Item<float>();
+            Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
 
@@ -12,9 +13,15 @@ public class StateDictTests
     [Theory]
     [InlineData("resnet18")]
     [InlineData("resnet50")]
+    [InlineData("mobilenet_v2")]
     public void NamesAndShapesEqualTorchvisions(string name)
     {
-        using Layer model = name == "resnet18" ? new ResNet18() : new ResNet50();
+        using Layer model = name switch
+        {
+            "resnet18" => new ResNet18(),
+            "resnet50" => new ResNet50(),
+            _ => new MobileNetV2(),
+        };
         Assert.Equal(Torchvision(name), Ours(model));
     }
 

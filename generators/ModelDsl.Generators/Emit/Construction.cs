@@ -40,6 +40,17 @@ internal sealed class Construction
                 var index = 0;
                 foreach (var child in node.Children)
                 {
+                    if (child is { Kind: LayerKind.Stage, Name: null })
+                    {
+                        // An unnamed stage continues its parent's numbering with its blocks (MobileNetV2's features.N).
+                        if (!AddStageBlocks(call, child, path, ref index))
+                        {
+                            return null;
+                        }
+
+                        continue;
+                    }
+
                     var name = child.Name ?? index.ToString(CultureInfo.InvariantCulture);
                     index++;
                     var code = Node(child, path + "." + name);
@@ -58,27 +69,9 @@ internal sealed class Construction
                 return blocks.TryGetValue(node.GetArg("block") ?? string.Empty, out var used) ? Block(used, path) : null;
             case LayerKind.Stage:
             {
-                if (!blocks.TryGetValue(node.GetArg("block") ?? string.Empty, out var repeated) ||
-                    !int.TryParse(node.GetArg("blocks"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
-                {
-                    return null;
-                }
-
-                var pattern = node.GetArg("item") ?? "{i}";
                 var call = Code.Call(Sequential);
-                for (var i = 0; i < count; i++)
-                {
-                    var name = pattern.Replace("{i}", i.ToString(CultureInfo.InvariantCulture));
-                    var code = Block(repeated, path + "." + name);
-                    if (code is null)
-                    {
-                        return null;
-                    }
-
-                    call.Add("(" + Quote(name) + ", ", code, ")");
-                }
-
-                return call;
+                var index = 0;
+                return AddStageBlocks(call, node, path, ref index) ? call : null;
             }
 
             case LayerKind.Residual or LayerKind.ResidualAdd:
@@ -86,6 +79,32 @@ internal sealed class Construction
             default:
                 return rows.TryGetValue(path, out var row) && LayerFactory.New(row) is { } text ? Code.Leaf(text) : null;
         }
+    }
+
+    // Adds a stage's blocks to a Sequential call, named by the stage's item pattern from position `index` on.
+    private bool AddStageBlocks(Code call, LayerSpec stage, string path, ref int index)
+    {
+        if (!blocks.TryGetValue(stage.GetArg("block") ?? string.Empty, out var repeated) ||
+            !int.TryParse(stage.GetArg("blocks"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+        {
+            return false;
+        }
+
+        var pattern = stage.GetArg("item") ?? "{i}";
+        for (var i = 0; i < count; i++)
+        {
+            var name = pattern.Replace("{i}", index.ToString(CultureInfo.InvariantCulture));
+            index++;
+            var code = Block(repeated, path + "." + name);
+            if (code is null)
+            {
+                return false;
+            }
+
+            call.Add("(" + Quote(name) + ", ", code, ")");
+        }
+
+        return true;
     }
 
     // One use of a block: its members by name, then what its residual needs at this use.

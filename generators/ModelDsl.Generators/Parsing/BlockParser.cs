@@ -16,7 +16,8 @@ internal static class BlockParser
     public static BlockTarget? Parse(INamedTypeSymbol type, List<INamedTypeSymbol> blocksUsed, CancellationToken cancellationToken)
     {
         // The declaration form [Block("planes", "stride = 1")]: one params string[] argument.
-        var declaration = Symbols.Find(type, "BlockAttribute");
+        var declarations = type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "BlockAttribute")).ToList();
+        var declaration = declarations.Count == 1 ? declarations[0] : null;
         if (declaration is null || declaration.ConstructorArguments.Length != 1 || Symbols.Find(type, "ModelAttribute") is not null ||
             !Symbols.IsGeneratable(type, cancellationToken))
         {
@@ -25,9 +26,26 @@ internal static class BlockParser
 
         var parameters = Parameters(declaration.ConstructorArguments[0]);
         var members = MemberParser.ParseAll(type, blocksUsed);
+        var numbered = false;
+        foreach (var named in declaration.NamedArguments)
+        {
+            if (named.Key != "Sequential" || named.Value.Value is not bool flag)
+            {
+                return null;
+            }
+
+            numbered = flag;
+        }
+
         if (parameters is null || members is null || members.Count == 0)
         {
             return null;
+        }
+
+        if (numbered)
+        {
+            // nn.Sequential subclasses (torchvision's Conv2dNormActivation) name their layers by position.
+            members = members.Select((m, i) => m with { Layer = m.Layer with { Name = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } }).ToList();
         }
 
         var residuals = Residuals(type, members);

@@ -41,8 +41,7 @@ internal static class MemberParser
         }
 
         var name = Names.ToSnakeCase(property.Name);
-        var layers = new List<LayerSpec>();
-        var structural = new List<LayerSpec>();
+        var nodes = new List<LayerSpec>();
         foreach (var attribute in property.GetAttributes())
         {
             if (attribute.AttributeClass is not { } type || !Symbols.IsMemberAttribute(attribute))
@@ -52,8 +51,8 @@ internal static class MemberParser
 
             LayerSpec? node = type.Name switch
             {
-                "BlockAttribute" => BlockUse(name, attribute, blocksUsed),
-                "StageAttribute" => Stage(name, attribute, blocksUsed),
+                "BlockAttribute" => BlockUse(attribute, blocksUsed),
+                "StageAttribute" => Stage(attribute, blocksUsed),
                 _ => Layer(attribute, type),
             };
             if (node is null)
@@ -61,29 +60,14 @@ internal static class MemberParser
                 return null;
             }
 
-            (node.Kind is LayerKind.Block or LayerKind.Stage ? structural : layers).Add(node);
+            nodes.Add(node);
         }
 
-        // A block or stage is the whole property; one layer is the property itself; several form an nn.Sequential.
-        LayerSpec spec;
-        if (structural.Count > 0)
-        {
-            if (structural.Count > 1 || layers.Count > 0)
-            {
-                return null;
-            }
-
-            spec = structural[0];
-        }
-        else if (layers.Count == 1)
-        {
-            spec = layers[0] with { Name = layers[0].Name ?? name };
-        }
-        else
-        {
-            spec = LayerSpec.Sequential(name, layers.ToArray());
-        }
-
+        // One attribute is the property itself (a layer may rename itself); several form an nn.Sequential named by the
+        // property, numbering its elements; an unnamed stage there continues the numbering with its blocks.
+        var spec = nodes.Count == 1
+            ? nodes[0] with { Name = nodes[0].Kind is LayerKind.Block or LayerKind.Stage ? name : nodes[0].Name ?? name }
+            : LayerSpec.Sequential(name, nodes.ToArray());
         return new MemberTarget(AccessibilityText(property.DeclaredAccessibility), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec);
     }
 
@@ -138,7 +122,7 @@ internal static class MemberParser
         return new LayerSpec(childName, kind, args.ToArray());
     }
 
-    private static LayerSpec? BlockUse(string name, AttributeData attribute, List<INamedTypeSymbol> blocksUsed)
+    private static LayerSpec? BlockUse(AttributeData attribute, List<INamedTypeSymbol> blocksUsed)
     {
         // [Block(typeof(X), "a = 1")]; the other constructor declares a block and does not belong on a property.
         if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol block)
@@ -154,10 +138,10 @@ internal static class MemberParser
 
         blocksUsed.Add(block);
         args.Insert(0, new Arg("block", BlockParser.SpecName(block)));
-        return new LayerSpec(name, LayerKind.Block, args.ToArray());
+        return new LayerSpec(null, LayerKind.Block, args.ToArray());
     }
 
-    private static LayerSpec? Stage(string name, AttributeData attribute, List<INamedTypeSymbol> blocksUsed)
+    private static LayerSpec? Stage(AttributeData attribute, List<INamedTypeSymbol> blocksUsed)
     {
         if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol block)
         {
@@ -195,7 +179,7 @@ internal static class MemberParser
 
         args.Insert(0, Arg.Of("blocks", count));
         args.Insert(0, new Arg("block", BlockParser.SpecName(block)));
-        return new LayerSpec(name, LayerKind.Stage, args.ToArray());
+        return new LayerSpec(null, LayerKind.Stage, args.ToArray());
     }
 
     // "name = value" pairs of a params string[] argument.

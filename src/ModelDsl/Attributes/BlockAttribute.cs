@@ -4,7 +4,8 @@ namespace ModelDsl;
 /// On a <c>partial</c> class: declares a reusable block whose layer properties are written as a model's are, with
 /// parameters that its integer arguments use by name (<c>[Conv2d("planes * 4")]</c>); the name <c>in_channels</c>
 /// (the channels, or width, of the block's input) is always in scope.
-/// On a <c>partial Layer</c> property of a model or block: one use of a block, with arguments for its parameters.
+/// On a <c>partial Layer</c> property of a model or block: one use of a block, with arguments for its parameters; the
+/// property is that block, or, beside other layer attributes, one numbered element of the property's sequence.
 /// </summary>
 /// <example>
 /// <code>
@@ -19,7 +20,7 @@ namespace ModelDsl;
 /// [Block(typeof(BasicBlock), "planes = 64")] public partial Layer Block1 { get; }
 /// </code>
 /// </example>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class BlockAttribute : Attribute
 {
     /// <summary>Declares a block with the given parameters.</summary>
@@ -43,4 +44,10 @@ public sealed class BlockAttribute : Attribute
 
     /// <summary>Parameter declarations (on a class) or arguments (on a property).</summary>
     public string[] Parameters { get; }
+
+    /// <summary>
+    /// On a declaration: the block's layers are numbered by position (<c>0</c>, <c>1</c> …) instead of named by their
+    /// properties, as in an <c>nn.Sequential</c> subclass such as torchvision's <c>Conv2dNormActivation</c>.
+    /// </summary>
+    public bool Sequential { get; set; }
 }

@@ -2,10 +2,11 @@ namespace ModelDsl;
 
 /// <summary>
 /// A stage: <see cref="Blocks"/> uses of one block in sequence (torchvision's <c>_make_layer</c>), named
-/// <c>stage.0</c>, <c>stage.1</c> … (see <see cref="Item"/>); a <c>stride</c> parameter applies to the first block only, the others get 1.
+/// <c>stage.0</c>, <c>stage.1</c> … (see <see cref="Item"/>). Beside other layer attributes on one property, its blocks
+/// continue the property's numbering instead (MobileNetV2's flat <c>features.N</c>). A <c>stride</c> parameter applies to the first block only, the others get 1.
 /// </summary>
 /// <example><code>[Stage(typeof(BasicBlock), "planes = 128", "stride = 2", Blocks = 2)] public partial Layer Layer2 { get; }</code></example>
-[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class StageAttribute : Attribute
 {
     /// <summary>A stage of <paramref name="block"/>.</summary>

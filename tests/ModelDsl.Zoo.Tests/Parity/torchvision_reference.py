@@ -1,0 +1,29 @@
+"""Exports a seeded torchvision model and its output on the C# test's input.
+
+usage: torchvision_reference.py MODEL WEIGHTS.safetensors INPUT.safetensors OUTPUT.safetensors
+
+Builds torchvision.models.MODEL() after torch.manual_seed(0) (torchvision's own random initialisation), writes its
+state_dict to WEIGHTS, runs the "input" tensor of INPUT in eval mode and writes the logits as "output". The C# side
+loads WEIGHTS strictly into the DSL model (every name matched, none missing or left over) and compares.
+"""
+
+import sys
+
+import torch
+import torchvision
+
+from safetensors_io import load_file, save_file
+
+
+def main(name, weights_path, input_path, output_path):
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)()
+    model.eval()
+    save_file(model.state_dict(), weights_path)
+    with torch.no_grad():
+        output = model(load_file(input_path)["input"])
+    save_file({"output": output.contiguous()}, output_path)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
