@@ -1,3 +1,4 @@
+using ModelDsl.Zoo.Classic;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 
@@ -33,14 +34,31 @@ public class PublishedCostTests
     }
 
     [Fact]
+    public void Vgg11MatchesTorchvision()
+    {
+        // torchvision publishes 7.61 GFLOPS (MACs) and 132,863,336 parameters.
+        Assert.Equal(7.61, Math.Round(Vgg11.TotalMacs / 1e9, 2));
+        Assert.Equal(132_863_336, Vgg11.TotalParameters);
+    }
+
+    [Fact]
+    public void MlpCountsAreTheHandDerivedOnes()
+    {
+        Assert.Equal((784 * 256) + 256 + (256 * 128) + 128 + (128 * 10) + 10, Mlp.TotalParameters);
+        Assert.Equal((784 * 256) + (256 * 128) + (128 * 10), Mlp.TotalMacs);
+    }
+
+    [Fact]
     public void BuiltModulesHaveTheCompileTimeParameterCounts()
     {
         using var resnet18 = new ResNet18();
         using var resnet50 = new ResNet50();
         using var mobilenet = new MobileNetV2();
+        using var mlp = new Mlp();
 
         Assert.Equal(ResNet18.TotalParameters, resnet18.ParameterCount());
         Assert.Equal(ResNet50.TotalParameters, resnet50.ParameterCount());
         Assert.Equal(MobileNetV2.TotalParameters, mobilenet.ParameterCount());
+        Assert.Equal(Mlp.TotalParameters, mlp.ParameterCount());
     }
 }
