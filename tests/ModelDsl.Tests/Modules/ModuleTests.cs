@@ -172,4 +172,22 @@ public class ModuleTests
         Assert.Throws<TorchException>(() => Tensor.Cat([Tensor.Ones([2, 3]), Tensor.Ones([2, 4])], 0));
         Assert.Equal(3, ints.NumEl);
     }
+
+    [Fact]
+    public void Mamba_follows_the_reference_layout_and_initialisation()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var mamba = new Mamba(32, dState: 4);
+        // mamba_simple: d_inner = 2 * 32 = 64, dt_rank = ceil(32 / 16) = 2, x_proj out = 2 + 2 * 4 = 10
+        Assert.Equal(
+            ["A_log", "D", "in_proj.weight", "conv1d.weight", "conv1d.bias", "x_proj.weight", "dt_proj.weight", "dt_proj.bias", "out_proj.weight"],
+            mamba.StateDict().Select(e => e.Key));
+        Assert.Equal([10L, 64L], mamba.XProj.Weight.Shape);
+        // S4D-real: A_log[c] = log(1, 2, 3, 4) for every channel c
+        Close.Equal(Tensor.From(new float[] { 0, MathF.Log(2), MathF.Log(3), MathF.Log(4) }), mamba.ALog[5], what: "A_log row");
+        // Δ = softplus(bias) starts in [0.001, 0.1]
+        var dt = mamba.DtProj.Bias!.Softplus();
+        Assert.True(dt.Min().Item() >= 0.001 * 0.999 && dt.Max().Item() <= 0.1 * 1.001);
+        Assert.Equal([3L, 7L, 32L], mamba.Forward(Tensor.Randn([3, 7, 32])).Shape);
+    }
 }

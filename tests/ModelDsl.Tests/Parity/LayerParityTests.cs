@@ -52,6 +52,9 @@ public sealed class LayerParityTests(PyTorchReference reference)
         ["mha"] = () => new MultiheadAttention(16, 4),
         ["mha_causal"] = () => new MultiheadAttention(16, 4, causal: true),
         ["mha_nobias"] = () => new MultiheadAttention(16, 2, bias: false),
+        ["mamba"] = () => new Mamba(16, dState: 8),
+        ["causal_self_attention"] = () => new CausalSelfAttention(16, 4),
+        ["causal_self_attention_nobias"] = () => new CausalSelfAttention(16, 4, bias: false),
         ["sequential"] = () => new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 4)),
     };
 

@@ -88,6 +88,70 @@ class RMSNorm(nn.Module):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
 
 
+class Mamba(nn.Module):
+    """mamba_simple.Mamba's parameters and its reference (non-fused) forward: selective_scan_ref."""
+
+    def __init__(self, d_model, d_state=16, d_conv=4, expand=2):
+        super().__init__()
+        self.d_inner, self.d_state = expand * d_model, d_state
+        self.dt_rank = -(-d_model // 16)
+        self.A_log = nn.Parameter(torch.empty(self.d_inner, d_state))
+        self.D = nn.Parameter(torch.ones(self.d_inner))
+        self.in_proj = nn.Linear(d_model, 2 * self.d_inner, bias=False)
+        self.conv1d = nn.Conv1d(self.d_inner, self.d_inner, d_conv, groups=self.d_inner, padding=d_conv - 1)
+        self.x_proj = nn.Linear(self.d_inner, self.dt_rank + 2 * d_state, bias=False)
+        self.dt_proj = nn.Linear(self.dt_rank, self.d_inner, bias=True)
+        self.out_proj = nn.Linear(self.d_inner, d_model, bias=False)
+
+    def forward(self, hidden):
+        length = hidden.shape[1]
+        xz = self.in_proj(hidden).transpose(1, 2)
+        x, z = xz.chunk(2, dim=1)                                   # [B, E, L]
+        x = nn.functional.silu(self.conv1d(x)[..., :length])
+        x_dbl = self.x_proj(x.transpose(1, 2))                      # [B, L, r + 2N]
+        dt, B, C = torch.split(x_dbl, [self.dt_rank, self.d_state, self.d_state], dim=-1)
+        delta = (dt @ self.dt_proj.weight.t()).transpose(1, 2)      # [B, E, L]
+        A = -torch.exp(self.A_log.float())
+        return self.out_proj(selective_scan_ref(x, delta, A, B.transpose(1, 2), C.transpose(1, 2), self.D,
+                                                z, self.dt_proj.bias).transpose(1, 2))
+
+
+def selective_scan_ref(u, delta, A, B, C, D, z, delta_bias):
+    """The reference scan of the Mamba paper's code (state-spaces/mamba, selective_scan_interface.py)."""
+    delta = nn.functional.softplus(delta + delta_bias[..., None])
+    deltaA = torch.exp(torch.einsum("bdl,dn->bdln", delta, A))
+    deltaB_u = torch.einsum("bdl,bnl,bdl->bdln", delta, B, u)
+    x = A.new_zeros((u.shape[0], A.shape[0], A.shape[1]))
+    ys = []
+    for i in range(u.shape[2]):
+        x = deltaA[:, :, i] * x + deltaB_u[:, :, i]
+        ys.append(torch.einsum("bdn,bn->bd", x, C[:, :, i]))
+    y = torch.stack(ys, dim=2)
+    out = y + u * D[:, None]
+    return out * nn.functional.silu(z)
+
+
+class CausalSelfAttention(nn.Module):
+    """nanoGPT's CausalSelfAttention (the explicit-softmax path), bias configurable."""
+
+    def __init__(self, n_embd, n_head, bias):
+        super().__init__()
+        self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)
+        self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
+        self.n_head = n_head
+
+    def forward(self, x):
+        B, T, C = x.size()
+        q, k, v = self.c_attn(x).split(C, dim=2)
+        k = k.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        q = q.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        v = v.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / k.size(-1) ** 0.5)
+        att = att.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf"))
+        y = att.softmax(dim=-1) @ v
+        return self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
+
+
 def causal_self_attention(layer, x):
     n = x.shape[1]
     mask = torch.ones(n, n, dtype=torch.bool).triu(1)  # True = not allowed (PyTorch's bool mask convention)
@@ -138,6 +202,9 @@ def main(path):
     layer_case("mha_causal", mha, [randn(26, 2, 5, 16)], grad=True, forward=causal_self_attention)
     layer_case("mha_nobias", lambda: nn.MultiheadAttention(16, 2, bias=False, batch_first=True),
                [randn(27, 3, 4, 16)], forward=self_attention)
+    layer_case("mamba", lambda: Mamba(16, d_state=8), [randn(29, 2, 12, 16)], grad=True)
+    layer_case("causal_self_attention", lambda: CausalSelfAttention(16, 4, bias=True), [randn(30, 2, 6, 16)], grad=True)
+    layer_case("causal_self_attention_nobias", lambda: CausalSelfAttention(16, 4, bias=False), [randn(31, 2, 6, 16)])
     layer_case("sequential", lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)), [randn(28, 3, 8)], grad=True)
 
     ops()
