@@ -45,6 +45,20 @@ internal static class LayerFactory
                 N(layer.Int("heads")),
                 "bias: " + B(layer.Bool("bias")),
                 "causal: " + B(layer.Bool("causal"))),
+            LayerKind.MultiheadAttention when layer.Text("layout") == "gpt2" && layer.Bool("causal") => Call(
+                "CausalSelfAttention",
+                N(input.Last),
+                N(layer.Int("heads")),
+                "bias: " + B(layer.Bool("bias"))),
+            LayerKind.Mamba => Call(
+                "Mamba",
+                N(input.Last),
+                "dState: " + N(layer.Int("d_state")),
+                "dConv: " + N(layer.Int("d_conv")),
+                "expand: " + N(layer.Int("expand")),
+                "dtRank: " + N(layer.Int("dt_rank")),
+                "convBias: " + B(layer.Bool("conv_bias")),
+                "bias: " + B(layer.Bool("bias"))),
             _ => null,
         };
     }

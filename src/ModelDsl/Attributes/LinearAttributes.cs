@@ -38,3 +38,17 @@ public sealed class MultiheadAttentionAttribute(object heads) : LayerAttribute
     /// <summary>Whether the projections have biases; true by default.</summary>
     public bool Bias { get; set; } = true;
 }
+
+/// <summary>
+/// Causal multi-head self-attention on a sequence [T, D] in nanoGPT's layout (<c>c_attn</c> packing q, k, v and
+/// <c>c_proj</c>, as GPT-2's checkpoints name them); the width D is inferred.
+/// </summary>
+/// <param name="heads">Number of heads; D must divide by it.</param>
+public sealed class CausalSelfAttentionAttribute(object heads) : LayerAttribute
+{
+    /// <summary>Number of heads.</summary>
+    public object Heads { get; } = heads;
+
+    /// <summary>Whether the projections have biases; true by default (nanoGPT's <c>bias=False</c> configuration sets false).</summary>
+    public bool Bias { get; set; } = true;
+}

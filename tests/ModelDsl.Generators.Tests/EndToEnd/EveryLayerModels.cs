@@ -54,3 +54,14 @@ public partial class VectorLayers
     /// <summary>Batch norm on features.</summary>
     [BatchNorm1d, Linear(4)] public partial Layer Body { get; }
 }
+
+/// <summary>Sequence mixers: nanoGPT-layout causal attention and Mamba.</summary>
+[Model(InputShape = [8, 16])]
+public partial class SequenceLayers
+{
+    /// <summary>Causal attention without biases.</summary>
+    [CausalSelfAttention(4, Bias = false)] public partial Layer Attn { get; }
+
+    /// <summary>A Mamba mixer with a small state.</summary>
+    [Mamba(DState = 8, Expand = 2)] public partial Layer Mixer { get; }
+}

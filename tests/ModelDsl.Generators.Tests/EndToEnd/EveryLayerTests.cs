@@ -20,6 +20,18 @@ public class EveryLayerTests
     public void Vector() => Check(new VectorLayers(), Tensor.Randn([3, 12]), VectorLayers.OutputShape, VectorLayers.TotalParameters);
 
     [Fact]
+    public void Sequence() => Check(new SequenceLayers(), Tensor.Randn([2, 8, 16]), SequenceLayers.OutputShape, SequenceLayers.TotalParameters);
+
+    [Fact]
+    public void SequenceStateDictNames()
+    {
+        using var model = new SequenceLayers();
+        Assert.Equal(
+            ["attn.c_attn.weight", "attn.c_proj.weight", "mixer.A_log", "mixer.D", "mixer.in_proj.weight", "mixer.conv1d.weight", "mixer.conv1d.bias", "mixer.x_proj.weight", "mixer.dt_proj.weight", "mixer.dt_proj.bias", "mixer.out_proj.weight"],
+            model.StateDict().Select(e => e.Key));
+    }
+
+    [Fact]
     public void TokenStateDictNames()
     {
         using var model = new TokenLayers();
