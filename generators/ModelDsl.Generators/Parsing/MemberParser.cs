@@ -83,21 +83,12 @@ internal static class MemberParser
 
     private static LayerSpec? Layer(AttributeData attribute, INamedTypeSymbol type)
     {
-        var kindName = type.Name.EndsWith("Attribute", StringComparison.Ordinal) ? type.Name.Substring(0, type.Name.Length - "Attribute".Length) : type.Name;
-        var args = new List<Arg>();
-        LayerKind kind;
-        if (kindName == "CausalSelfAttention")
-        {
-            // The spec has one attention kind; nanoGPT's module is its causal form with the gpt2 state-dict layout.
-            kind = LayerKind.MultiheadAttention;
-            args.Add(Arg.Of("causal", true));
-            args.Add(Arg.Of("layout", "gpt2"));
-        }
-        else if (!Enum.TryParse(kindName, ignoreCase: false, out kind))
+        if (!LayerAttributeKinds.TryGet(type, out var kind, out var implied))
         {
             return null;
         }
 
+        var args = new List<Arg>(implied);
         if (attribute.AttributeConstructor is not { } constructor)
         {
             return null;
