@@ -35,7 +35,7 @@ internal static class MemberParser
     private static MemberTarget? Parse(IPropertySymbol property, List<INamedTypeSymbol> blocksUsed)
     {
         if (!property.IsPartialDefinition || property.IsStatic || property.IsIndexer || property.IsVirtual || property.IsOverride ||
-            property.GetMethod is null || property.SetMethod is not null || !Symbols.IsLayer(property.Type))
+            property.GetMethod is null || property.SetMethod is not null || !IsLayerType(property.Type))
         {
             return null;
         }
@@ -70,6 +70,10 @@ internal static class MemberParser
             : LayerSpec.Sequential(name, nodes.ToArray());
         return new MemberTarget(AccessibilityText(property.DeclaredAccessibility), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec);
     }
+
+    // A Layer, or a [Block] class, which is one once its generated part (which names the base class) is added.
+    private static bool IsLayerType(ITypeSymbol type) =>
+        Symbols.IsLayer(type) || (type is INamedTypeSymbol named && Symbols.Find(named, "BlockAttribute") is not null);
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch
     {
