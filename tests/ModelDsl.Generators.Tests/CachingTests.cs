@@ -54,4 +54,21 @@ public class CachingTests
         Assert.Contains(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("Linear(128, 12, bias: true)", driver.GetRunResult().GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void EditingABlockInAnotherFileReEmitsTheModelThatUsesIt()
+    {
+        // The model's target holds the block's spec, so a change to the block (another file) must reach the model.
+        var compilation = GeneratorHarness.Compilation(Sources.SmallResNet, Sources.BasicBlock);
+        var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+        var blockTree = compilation.SyntaxTrees.Last();
+        var edited = CSharpSyntaxTree.ParseText(Sources.BasicBlock.Replace("[ReLU] public partial Layer Out", "[ReLU6] public partial Layer Out", StringComparison.Ordinal), GeneratorHarness.ParseOptions, blockTree.FilePath);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(blockTree, edited));
+
+        var run = driver.GetRunResult();
+        var outputs = run.Results.Single().TrackedSteps[ModelGenerator.Steps.ModelSources].SelectMany(s => s.Outputs).ToList();
+        Assert.Contains(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
+        var model = run.GeneratedTrees.Single(t => t.FilePath.EndsWith("Demo.SmallResNet.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("new(\"layer1.0.out\", \"ReLU6\"", model, StringComparison.Ordinal);
+    }
 }

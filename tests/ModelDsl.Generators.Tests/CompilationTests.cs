@@ -9,13 +9,15 @@ public class CompilationTests
     [InlineData("mlp")]
     [InlineData("resnet")]
     [InlineData("encoder")]
+    [InlineData("global")]
     public void GeneratedCodeCompilesWithoutWarnings(string which)
     {
         var sources = which switch
         {
             "mlp" => new[] { Sources.Mlp },
             "resnet" => new[] { Sources.SmallResNet, Sources.BasicBlock },
-            _ => new[] { Sources.Encoder },
+            "encoder" => new[] { Sources.Encoder },
+            _ => new[] { GlobalNamespaceInternalTypes },
         };
         var run = GeneratorHarness.Generate(sources);
 
@@ -24,6 +26,26 @@ public class CompilationTests
         Assert.NotEmpty(run.Sources);
         Assert.Empty(run.CompilationDiagnostics.Select(d => d.ToString()));
     }
+
+    // The global namespace, internal classes, an internal property typed as its concrete layer, a block used directly.
+    private const string GlobalNamespaceInternalTypes = """
+        using ModelDsl;
+
+        [Block("width")]
+        [Residual]
+        internal partial class Mix
+        {
+            [Linear("width"), GELU, Linear("in_channels")] internal partial Layer Mlp { get; }
+        }
+
+        [Model(InputShape = [16])]
+        internal partial class Tiny
+        {
+            [Linear(8)] internal partial Linear In { get; }
+
+            [Block(typeof(Mix), "width = 32")] internal partial Mix Body { get; }
+        }
+        """;
 
     [Fact]
     public void WithoutTheGeneratorThePartialPropertiesAreUnimplemented()

@@ -35,7 +35,7 @@ internal static class MemberParser
     private static MemberTarget? Parse(IPropertySymbol property, List<INamedTypeSymbol> blocksUsed)
     {
         if (!property.IsPartialDefinition || property.IsStatic || property.IsIndexer || property.IsVirtual || property.IsOverride ||
-            property.GetMethod is null || property.SetMethod is not null || !Symbols.IsLayer(property.Type))
+            property.GetMethod is null || property.SetMethod is not null || !IsLayerType(property.Type))
         {
             return null;
         }
@@ -71,6 +71,10 @@ internal static class MemberParser
         return new MemberTarget(AccessibilityText(property.DeclaredAccessibility), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec);
     }
 
+    // A Layer, or a [Block] class, which is one once its generated part (which names the base class) is added.
+    private static bool IsLayerType(ITypeSymbol type) =>
+        Symbols.IsLayer(type) || (type is INamedTypeSymbol named && Symbols.Find(named, "BlockAttribute") is not null);
+
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch
     {
         Accessibility.Public => "public",
@@ -83,21 +87,12 @@ internal static class MemberParser
 
     private static LayerSpec? Layer(AttributeData attribute, INamedTypeSymbol type)
     {
-        var kindName = type.Name.EndsWith("Attribute", StringComparison.Ordinal) ? type.Name.Substring(0, type.Name.Length - "Attribute".Length) : type.Name;
-        var args = new List<Arg>();
-        LayerKind kind;
-        if (kindName == "CausalSelfAttention")
-        {
-            // The spec has one attention kind; nanoGPT's module is its causal form with the gpt2 state-dict layout.
-            kind = LayerKind.MultiheadAttention;
-            args.Add(Arg.Of("causal", true));
-            args.Add(Arg.Of("layout", "gpt2"));
-        }
-        else if (!Enum.TryParse(kindName, ignoreCase: false, out kind))
+        if (!LayerAttributeKinds.TryGet(type, out var kind, out var implied))
         {
             return null;
         }
 
+        var args = new List<Arg>(implied);
         if (attribute.AttributeConstructor is not { } constructor)
         {
             return null;

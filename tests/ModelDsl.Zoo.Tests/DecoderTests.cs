@@ -1,0 +1,62 @@
+using ModelDsl.Zoo.Decoders;
+using ModelDsl.Zoo.StateSpace;
+
+namespace ModelDsl.Zoo.Tests;
+
+/// <summary>GPT-2's transformer body and a Mamba stack against nanoGPT's and mamba_ssm's names and nanoGPT's published cost.</summary>
+public class DecoderTests
+{
+    private const long T = 1024, D = 768, Vocabulary = 50_257;
+
+    [Fact]
+    public void Gpt2BodyPlusEmbeddingsAndTiedHeadIsNanoGptsCost()
+    {
+        // nanoGPT's 291,648,307,200 matmul FLOPs at T = 1024 are 145,824,153,600 MACs; the body plus the tied head's
+        // T·D·V (the embeddings are lookups) must give exactly that.
+        Assert.Equal(145_824_153_600, Gpt2Body.TotalMacs + (T * D * Vocabulary));
+
+        // 124,337,664 parameters with the head tied to wte: body + wte (V·D) + wpe (T·D).
+        Assert.Equal(124_337_664, Gpt2Body.TotalParameters + (Vocabulary * D) + (T * D));
+    }
+
+    [Fact]
+    public void Gpt2BodyHasNanoGptsNames()
+    {
+        using var model = new Gpt2Body();
+
+        // nanoGPT model.py (bias=False): transformer.h.{i}.ln_1, attn.c_attn, attn.c_proj, ln_2, mlp.c_fc, mlp.c_proj; transformer.ln_f.
+        var expected = Enumerable.Range(0, 12)
+            .SelectMany(i => new[] { "ln_1.weight", "attn.c_attn.weight", "attn.c_proj.weight", "ln_2.weight", "mlp.c_fc.weight", "mlp.c_proj.weight" }.Select(n => $"h.{i}.{n}"))
+            .Append("ln_f.weight");
+        Assert.Equal(expected, model.StateDict().Select(e => e.Key));
+        Assert.Equal(Gpt2Body.TotalParameters, model.ParameterCount());
+    }
+
+    [Fact]
+    public void MambaStackHasMambaSsmsNames()
+    {
+        using var model = new MambaStack();
+
+        // mamba_ssm MixerModel: layers.{i}.norm, layers.{i}.mixer.{A_log, D, in_proj, conv1d, x_proj, dt_proj, out_proj}; norm_f.
+        var mixer = new[] { "A_log", "D", "in_proj.weight", "conv1d.weight", "conv1d.bias", "x_proj.weight", "dt_proj.weight", "dt_proj.bias", "out_proj.weight" };
+        var expected = Enumerable.Range(0, 4)
+            .SelectMany(i => mixer.Select(n => $"layers.{i}.mixer.{n}").Prepend($"layers.{i}.norm.weight"))
+            .Append("norm_f.weight");
+        Assert.Equal(expected.Order(StringComparer.Ordinal), model.StateDict().Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(MambaStack.TotalParameters, model.ParameterCount());
+    }
+
+    [Fact]
+    public void MambaLayerIsItsInputPlusTheMixedNorm()
+    {
+        using var model = new MambaStack();
+        model.Eval();
+        using var noGrad = Torch.NoGrad();
+        using var scope = Torch.NewDisposeScope();
+        var layer = Assert.IsType<MambaLayer>(((Sequential)model.Layers)[0]);
+        var x = Tensor.Randn(3, 1, 64, 768);
+
+        var expected = x + layer.Mixer.Forward(layer.Norm.Forward(x));
+        Assert.True((layer.Forward(x) - expected).Abs().Max().Item<float>() < 1e-5f);
+    }
+}
