@@ -87,4 +87,22 @@ public sealed class OpParityTests(PyTorchReference reference)
         Close.Equal(reference["sgd.after.weight"], layer.Weight, what: "weight after 3 steps");
         Close.Equal(reference["sgd.after.bias"], layer.Bias!, what: "bias after 3 steps");
     }
+
+    [Fact]
+    public void AdamW_takes_the_same_steps_as_torch_optim()
+    {
+        using var layer = new Linear(4, 3);
+        layer.LoadStateDict(reference.WithPrefix("sgd.param."));
+        using var optimizer = new AdamW(layer.Parameters(), learningRate: 0.05, weightDecay: 0.1);
+        var x = reference["sgd.input"];
+        for (var step = 0; step < 3; step++)
+        {
+            using var scope = Torch.NewDisposeScope();
+            optimizer.ZeroGrad();
+            layer.Forward(x).Pow(2).Mean().Backward();
+            optimizer.Step();
+        }
+        Close.Equal(reference["adamw.after.weight"], layer.Weight, what: "weight after 3 steps");
+        Close.Equal(reference["adamw.after.bias"], layer.Bias!, what: "bias after 3 steps");
+    }
 }

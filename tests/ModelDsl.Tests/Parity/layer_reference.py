@@ -213,7 +213,7 @@ def main(path):
 
 
 def sgd():
-    """Three torch.optim.SGD steps (momentum 0.9, weight decay 0.01) on mean(linear(x)^2)."""
+    """Three steps of torch.optim.SGD (momentum 0.9, weight decay 0.01) and of AdamW on mean(linear(x)^2)."""
     layer = nn.Linear(4, 3)
     with torch.no_grad():
         layer.weight.copy_(randn(40, 3, 4) / 2)
@@ -222,13 +222,17 @@ def sgd():
         put("sgd", f"param.{key}", value)
     x = randn(42, 5, 4)
     put("sgd", "input", x)
-    opt = torch.optim.SGD(layer.parameters(), lr=0.1, momentum=0.9, weight_decay=0.01)
-    for _ in range(3):
-        opt.zero_grad()
-        layer(x).pow(2).mean().backward()
-        opt.step()
-    for key, value in layer.state_dict().items():
-        put("sgd", f"after.{key}", value)
+    initial = {k: v.clone() for k, v in layer.state_dict().items()}
+    for name, make in [("sgd", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=0.01)),
+                       ("adamw", lambda p: torch.optim.AdamW(p, lr=0.05, weight_decay=0.1))]:
+        layer.load_state_dict(initial)
+        opt = make(layer.parameters())
+        for _ in range(3):
+            opt.zero_grad()
+            layer(x).pow(2).mean().backward()
+            opt.step()
+        for key, value in layer.state_dict().items():
+            put(name, f"after.{key}", value)
 
 
 def ops():
