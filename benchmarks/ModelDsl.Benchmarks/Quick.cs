@@ -1,21 +1,43 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace ModelDsl.Benchmarks;
 
 /// <summary>
-/// <c>--quick</c>: no BenchmarkDotNet, just a Stopwatch. Every case is warmed up, then timed in
-/// <c>reps</c> repetitions of <c>iters</c> calls, the cases taking turns within each repetition; one JSON line
-/// per case gives the median (and min) per-call time in µs. benchmarks/overhead.py prints the same lines.
+/// <c>--quick</c>: no BenchmarkDotNet, just a Stopwatch. Every case is warmed up (which also estimates its
+/// per-call time), then timed in <c>reps</c> repetitions of about <c>rep-us</c> µs each, the cases taking turns
+/// within each repetition. One JSON line per case gives the median (and min) per-call wall time in µs, and the
+/// median per-call CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), which time slices lost to other processes
+/// on a busy machine do not inflate. benchmarks/overhead.py prints the same lines, measured the same way.
 /// </summary>
-internal static class Quick
+internal static partial class Quick
 {
     private sealed record Case(string Name, string Variant, Action Call, double Checksum);
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    private const int ClockThreadCpuTimeId = 3;
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out Timespec time);
+
+    /// <summary>CPU time consumed by the calling thread, in µs (what Python's time.thread_time_ns() reads).</summary>
+    private static double ThreadCpuMicroseconds()
+    {
+        _ = ClockGetTime(ClockThreadCpuTimeId, out var t);
+        return t.Seconds * 1e6 + t.Nanoseconds / 1e3;
+    }
+
     public static int Run(string[] args)
     {
-        var reps = Option(args, "--reps", 21);
-        var iters = Option(args, "--iters", 1000);
+        var reps = Option(args, "--reps", 51);
+        var repMicroseconds = Option(args, "--rep-us", 2000);
         var warmup = Option(args, "--warmup", 3000);
         if (Option(args, "--threads", 0) is > 0 and var t)
         {
@@ -60,35 +82,44 @@ internal static class Quick
             cases.RemoveAll(c => $"{c.Name}/{c.Variant}" != only);
         }
 
+        var iters = new Dictionary<Case, int>();
         foreach (var c in cases)
         {
+            var sw = Stopwatch.StartNew();
             for (var i = 0; i < warmup; i++)
             {
                 c.Call();
             }
+            iters[c] = Math.Max(10, (int)(repMicroseconds / (sw.Elapsed.TotalMicroseconds / warmup)));
         }
 
-        var perCall = cases.ToDictionary(c => c, _ => new List<double>());
+        var wall = cases.ToDictionary(c => c, _ => new List<double>());
+        var cpu = cases.ToDictionary(c => c, _ => new List<double>());
         for (var r = 0; r < reps; r++)
         {
             foreach (var c in cases)
             {
+                var n = iters[c];
+                var cpu0 = ThreadCpuMicroseconds();
                 var sw = Stopwatch.StartNew();
-                for (var i = 0; i < iters; i++)
+                for (var i = 0; i < n; i++)
                 {
                     c.Call();
                 }
                 sw.Stop();
-                perCall[c].Add(sw.Elapsed.TotalMicroseconds / iters);
+                cpu[c].Add((ThreadCpuMicroseconds() - cpu0) / n);
+                wall[c].Add(sw.Elapsed.TotalMicroseconds / n);
             }
         }
 
         foreach (var c in cases)
         {
-            var times = perCall[c];
+            var times = wall[c];
             times.Sort();
+            var cpuTimes = cpu[c];
+            cpuTimes.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $$"""{"side":"modeldsl","case":"{{c.Name}}","variant":"{{c.Variant}}","threads":{{Torch.Threads}},"median_us":{{times[times.Count / 2]:F3}},"min_us":{{times[0]:F3}},"reps":{{reps}},"iters":{{iters}},"checksum":{{c.Checksum:R}},"libtorch":"{{Torch.LibTorchVersion}}"}"""));
+                $$"""{"side":"modeldsl","case":"{{c.Name}}","variant":"{{c.Variant}}","threads":{{Torch.Threads}},"median_us":{{times[times.Count / 2]:F3}},"min_us":{{times[0]:F3}},"cpu_median_us":{{cpuTimes[cpuTimes.Count / 2]:F3}},"reps":{{reps}},"iters":{{iters[c]}},"checksum":{{c.Checksum:R}},"libtorch":"{{Torch.LibTorchVersion}}"}"""));
         }
 
         linearRelu.Dispose();
