@@ -10,6 +10,8 @@ namespace ModelDsl.Benchmarks;
 /// within each repetition. One JSON line per case gives the median (and min) per-call wall time in µs, and the
 /// median per-call CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), which time slices lost to other processes
 /// on a busy machine do not inflate. benchmarks/overhead.py prints the same lines, measured the same way.
+/// Options: <c>--threads N</c>, <c>--reps N</c>, <c>--rep-us N</c>, <c>--warmup N</c>; <c>--breakdown</c> adds
+/// pieces of a call (P/Invoke, scope, result wrapping, …) for profiling; <c>--only case/variant</c> runs one case.
 /// </summary>
 internal static partial class Quick
 {
@@ -62,7 +64,6 @@ internal static partial class Quick
         if (args.Contains("--breakdown"))
         {
             // Pieces of one call, for profiling the hot path (not part of the side-by-side table).
-            var lin64 = lin;
             cases.AddRange(
             [
                 new("part:pinvoke", "grad_enabled", () => _ = Torch.IsGradEnabled, 0),
@@ -71,9 +72,9 @@ internal static partial class Quick
                 new("part:alias", "using", () => { using var y = linearReluInput.Alias(); }, 0),
                 new("part:relu", "scope", () => { using var s = Torch.NewDisposeScope(); linearReluInput.Relu(); }, 0),
                 new("part:relu+size", "using", () => { using var y = linearReluInput.Relu(); _ = y.Size(-1); }, 0),
-                new("part:functional_linear", "using", () => { using var y = Functional.Linear(linearReluInput, lin64.Weight, lin64.Bias); }, 0),
-                new("part:linear_forward", "using", () => { using var y = lin64.Forward(linearReluInput); }, 0),
-                new("part:functional_linear_relu", "using", () => { using var y = Functional.LinearRelu(linearReluInput, lin64.Weight, lin64.Bias); }, 0),
+                new("part:functional_linear", "using", () => { using var y = Functional.Linear(linearReluInput, lin.Weight, lin.Bias); }, 0),
+                new("part:linear_forward", "using", () => { using var y = lin.Forward(linearReluInput); }, 0),
+                new("part:functional_linear_relu", "using", () => { using var y = Functional.LinearRelu(linearReluInput, lin.Weight, lin.Bias); }, 0),
             ]);
         }
         var only = Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : null;
