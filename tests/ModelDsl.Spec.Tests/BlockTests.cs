@@ -31,6 +31,18 @@ public class BlockTests
     }
 
     [Fact]
+    public void BlocksThatUseThemselvesAreAnErrorNotAStackOverflow()
+    {
+        // A uses B, B uses A: inference must stop with an error naming the cycle.
+        var a = new BlockSpec("A", new BlockParameter[0], new[] { new LayerSpec("b", Block, ("block", "B")) });
+        var b = new BlockSpec("B", new BlockParameter[0], new[] { new LayerSpec("fc", Linear, ("out", 4)), new LayerSpec("a", Block, ("block", "A")) });
+        var shapes = Shapes.Infer(new ModelSpec("M", InputSpec.Vector(3), new[] { new LayerSpec("top", Block, ("block", "A")) }, new[] { a, b }));
+        Assert.False(shapes.Succeeded);
+        Assert.Equal("A -> B -> A", shapes.Error!.Actual);
+        Assert.Equal("top.b.a", shapes.Error.Path);
+    }
+
+    [Fact]
     public void UnnamedChildrenAreNumberedLikeSequential()
     {
         // nn.Sequential(Linear, GELU, Dropout, Linear) names its Linears 0 and 3.

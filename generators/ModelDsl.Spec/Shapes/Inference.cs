@@ -11,6 +11,10 @@ internal sealed class Inference
     private readonly Dictionary<string, int> addCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> tensorOwners = new(StringComparer.Ordinal);
 
+    // Blocks being expanded right now: a block that uses itself (directly or through another) would
+    // recurse until the compiler's stack overflows, which no catch can stop.
+    private readonly List<string> expanding = new();
+
     private Inference(ModelSpec spec)
     {
         foreach (var block in spec.Blocks)
@@ -210,6 +214,25 @@ internal sealed class Inference
     }
 
     private Shape RunBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage)
+    {
+        if (expanding.Contains(block.Name))
+        {
+            var cycle = string.Join(" -> ", expanding.SkipWhile(b => b != block.Name).Append(block.Name));
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, "block", "a block that does not use itself", cycle));
+        }
+
+        expanding.Add(block.Name);
+        try
+        {
+            return ExpandBlock(path, block, callArgs, x, callerEnv, firstOfStage);
+        }
+        finally
+        {
+            expanding.RemoveAt(expanding.Count - 1);
+        }
+    }
+
+    private Shape ExpandBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage)
     {
         var declared = new HashSet<string>(block.Parameters.Select(p => p.Name), StringComparer.Ordinal);
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
