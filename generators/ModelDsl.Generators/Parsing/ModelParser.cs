@@ -7,15 +7,18 @@ namespace ModelDsl.Generators;
 internal static class ModelParser
 {
     /// <summary>The model, or null when anything about it is malformed (the analyzers say what).</summary>
-    public static ModelTarget? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static ModelTarget? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length == 1 ? Parse(type, context.Attributes[0], cancellationToken) : null;
+
+    /// <summary>The model declared by <paramref name="model"/> on <paramref name="type"/>; the analyzers call this with the symbol they analyze.</summary>
+    public static ModelTarget? Parse(INamedTypeSymbol type, AttributeData model, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length != 1 ||
-            !Symbols.IsGeneratable(type, cancellationToken) || Symbols.Find(type, "BlockAttribute") is not null)
+        if (!Symbols.IsGeneratable(type, cancellationToken) || Symbols.Find(type, "BlockAttribute") is not null)
         {
             return null;
         }
 
-        var input = Input(context.Attributes[0]);
+        var input = Input(model);
         var blocksUsed = new List<INamedTypeSymbol>();
         var members = MemberParser.ParseAll(type, blocksUsed);
         var blocks = Blocks(blocksUsed, cancellationToken);
