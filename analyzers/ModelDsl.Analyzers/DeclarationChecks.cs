@@ -18,6 +18,7 @@ internal static class DeclarationChecks
         }
 
         var scope = new HashSet<string>(StringComparer.Ordinal) { "in_channels" };
+        var owner = model is not null ? "a model (only numbers are allowed outside blocks)" : "block " + type.Name;
         if (block is not null && model is null)
         {
             BlockParameters(block, scope, report);
@@ -31,11 +32,11 @@ internal static class DeclarationChecks
             {
                 if (Symbols.Is(attribute.AttributeClass, "BlockAttribute") || Symbols.Is(attribute.AttributeClass, "StageAttribute"))
                 {
-                    BlockUse(property, attribute, scope, report);
+                    BlockUse(property, attribute, scope, owner, report);
                 }
                 else
                 {
-                    LayerChecks.Arguments(attribute, scope, report);
+                    LayerChecks.Arguments(attribute, scope, owner, report);
                 }
             }
         }
@@ -118,12 +119,12 @@ internal static class DeclarationChecks
 
             if (value is not null)
             {
-                Expressions.Check(value, scope, "this block", location, report);
+                Expressions.Check(value, scope, "this block's earlier parameters", location, report);
             }
         }
     }
 
-    private static void BlockUse(IPropertySymbol property, AttributeData attribute, HashSet<string> scope, Reporter report)
+    private static void BlockUse(IPropertySymbol property, AttributeData attribute, HashSet<string> scope, string owner, Reporter report)
     {
         var cancellationToken = report.CancellationToken;
         var attributeName = Symbols.Is(attribute.AttributeClass, "StageAttribute") ? "Stage" : "Block";
@@ -187,7 +188,7 @@ internal static class DeclarationChecks
                 continue;
             }
 
-            Expressions.Check(value, scope, scope.Count > 1 ? "the enclosing block" : "a model (only numbers are allowed here)", location, report);
+            Expressions.Check(value, scope, owner, location, report);
         }
 
         foreach (var named in attribute.NamedArguments)

@@ -9,7 +9,7 @@ namespace ModelDsl.Analyzers;
 // a number or an expression over the names in scope, a flag true/false, a real a number, a text a string.
 internal static class LayerChecks
 {
-    public static void Arguments(AttributeData attribute, HashSet<string> scope, Reporter report)
+    public static void Arguments(AttributeData attribute, HashSet<string> scope, string owner, Reporter report)
     {
         if (attribute.AttributeClass is not { } type || attribute.AttributeConstructor is not { } constructor)
         {
@@ -26,7 +26,7 @@ internal static class LayerChecks
         for (var i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
         {
             var name = constructor.Parameters[i].Name;
-            Value(attribute.ConstructorArguments[i], name, ArgumentNames.ToSpec(name), kind, display, scope, Syntax.Positional(attribute, i, report.CancellationToken), report);
+            Value(attribute.ConstructorArguments[i], name, ArgumentNames.ToSpec(name), kind, display, scope, owner, Syntax.Positional(attribute, i, report.CancellationToken), report);
         }
 
         foreach (var named in attribute.NamedArguments)
@@ -42,11 +42,11 @@ internal static class LayerChecks
                 continue;
             }
 
-            Value(named.Value, named.Key, ArgumentNames.ToSpec(named.Key), kind, display, scope, location, report);
+            Value(named.Value, named.Key, ArgumentNames.ToSpec(named.Key), kind, display, scope, owner, location, report);
         }
     }
 
-    private static void Value(TypedConstant value, string csharpName, string specName, LayerKind kind, string display, HashSet<string> scope, Location? location, Reporter report)
+    private static void Value(TypedConstant value, string csharpName, string specName, LayerKind kind, string display, HashSet<string> scope, string owner, Location? location, Reporter report)
     {
         // The compiler already reports a constant it could not bind.
         if (value.Kind == TypedConstantKind.Error)
@@ -78,7 +78,7 @@ internal static class LayerChecks
         }
         else if (definition.Type == ArgumentType.Int && value.Value is string text)
         {
-            Expressions.Check(text, scope, scope.Count > 1 ? "this block" : "a model (only numbers are allowed outside blocks)", location, report);
+            Expressions.Check(text, scope, owner, location, report);
         }
     }
 }

@@ -163,14 +163,18 @@ public class DeclarationTests
         """);
 
     [Fact]
-    public void UnknownName_FiresOnTheExpressionInABlock() => Verify.Diagnostics("""
-        using ModelDsl;
-        [Block("planes")]
-        public partial class B
-        {
-            [Conv2d({|MDSL0006:"width * 4"|}, Kernel = 1)] public partial Layer Conv { get; }
-        }
-        """);
+    public void UnknownName_FiresOnTheExpressionInABlock()
+    {
+        var diagnostic = Verify.Diagnostics("""
+            using ModelDsl;
+            [Block("planes")]
+            public partial class B
+            {
+                [Conv2d({|MDSL0006:"width * 4"|}, Kernel = 1)] public partial Layer Conv { get; }
+            }
+            """).Single();
+        Assert.Equal("'width' in \"width * 4\" is not a parameter of block B", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public void UnknownName_FiresOnAnExpressionInAModel() => Verify.Diagnostics("""
