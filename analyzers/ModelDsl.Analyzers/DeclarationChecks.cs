@@ -52,9 +52,13 @@ internal static class DeclarationChecks
             Budget(type, report);
             VariantChecks.Declarations(type, report);
         }
-        else if (block is not null && Symbols.Find(type, "ResidualAttribute") is { } residual)
+        else if (block is not null)
         {
-            Residual(residual, members, report);
+            BlockCycles.Check(type, report);
+            if (Symbols.Find(type, "ResidualAttribute") is { } residual)
+            {
+                Residual(residual, members, report);
+            }
         }
     }
 

@@ -95,6 +95,16 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0007");
 
+    /// <summary>MDSL0008: a block uses itself, directly or through other blocks.</summary>
+    public static readonly DiagnosticDescriptor RecursiveBlock = new(
+        "MDSL0008",
+        "Block uses itself",
+        "Block '{0}' uses itself through {1}: a block cannot contain itself",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0008");
+
     /// <summary>MDSL1001: the first layer whose input does not fit.</summary>
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
         "MDSL1001",
@@ -268,7 +278,7 @@ public static class DiagnosticDescriptors
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
-        ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers,
+        ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock,
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer,

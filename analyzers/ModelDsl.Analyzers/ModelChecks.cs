@@ -12,6 +12,11 @@ internal static class ModelChecks
     public static void Run(INamedTypeSymbol type, AttributeData model, ModelTarget target, Reporter report)
     {
         var spec = target.Spec;
+        if (BlockCycles.HasCycle(spec))
+        {
+            return;
+        }
+
         var shapes = Shapes.Infer(spec);
         if (shapes.Error is { } error)
         {

@@ -205,6 +205,54 @@ public class DeclarationTests
         }
         """);
 
+    // Without the generator: its shape inference has no recursion guard yet and overflows the stack on a cyclic
+    // block (reported to the generator's owner); the analyzer checks for the cycle before it infers anything.
+    [Fact]
+    public void RecursiveBlock_FiresOnTheTypeThatClosesTheCycle() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Block("planes")]
+        public partial class Outer
+        {
+            [Conv2d("planes", Kernel = 1)] public partial Layer Conv { get; }
+            [Block({|MDSL0008:typeof(Inner)|}, "planes = planes")] public partial Layer Nested { get; }
+        }
+
+        [Block("planes")]
+        public partial class Inner
+        {
+            [Block({|MDSL0008:typeof(Outer)|}, "planes = planes")] public partial Layer Back { get; }
+        }
+
+        [Model(InputShape = [3, 8, 8])]
+        public partial class Net
+        {
+            [Block(typeof(Outer), "planes = 4")] public partial Layer B { get; }
+        }
+        """, runGenerator: false);
+
+    [Fact]
+    public void RecursiveBlock_SilentOnNestedBlocks() => Verify.Silent("""
+        using ModelDsl;
+        [Block("planes")]
+        public partial class Outer
+        {
+            [Conv2d("planes", Kernel = 1)] public partial Layer Conv { get; }
+            [Block(typeof(Inner), "planes = planes")] public partial Layer Nested { get; }
+        }
+
+        [Block("planes")]
+        public partial class Inner
+        {
+            [Conv2d("planes", Kernel = 1)] public partial Layer Conv { get; }
+        }
+
+        [Model(InputShape = [3, 8, 8])]
+        public partial class Net
+        {
+            [Block(typeof(Outer), "planes = 4")] public partial Layer B { get; }
+        }
+        """);
+
     [Fact]
     public void BlockDeclaration_SilentWhenWellFormed() => Verify.Silent(Block);
 }

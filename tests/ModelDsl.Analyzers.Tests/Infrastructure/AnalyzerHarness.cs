@@ -34,11 +34,16 @@ internal static class AnalyzerHarness
     /// <summary>The result of one generator + analyzer run.</summary>
     public sealed record Run(Compilation Compilation, ImmutableArray<Diagnostic> GeneratorDiagnostics, ImmutableArray<Diagnostic> AnalyzerDiagnostics, ImmutableArray<Diagnostic> CompilerDiagnostics);
 
-    public static Run Analyze(string[] sources, AnalyzerOptions? options = null, CancellationToken cancellationToken = default)
+    public static Run Analyze(string[] sources, AnalyzerOptions? options = null, bool runGenerator = true, CancellationToken cancellationToken = default)
     {
-        var compilation = Compilation(sources);
-        var driver = CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics, cancellationToken);
+        Compilation output = Compilation(sources);
+        var generatorDiagnostics = ImmutableArray<Diagnostic>.Empty;
+        if (runGenerator)
+        {
+            var driver = CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
+            driver.RunGeneratorsAndUpdateCompilation(output, out output, out generatorDiagnostics, cancellationToken);
+        }
+
         var withAnalyzers = output.WithAnalyzers(
             ImmutableArray.Create<DiagnosticAnalyzer>(new ModelAnalyzer()),
             new CompilationWithAnalyzersOptions(options ?? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));

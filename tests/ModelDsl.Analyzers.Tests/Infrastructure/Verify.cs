@@ -9,10 +9,10 @@ internal static class Verify
     /// Runs the analyzers over <paramref name="markup"/> (plus plain <paramref name="others"/>) and compares the
     /// ModelDsl diagnostics (ids in <paramref name="ignore"/> aside; the cost info by default) with the marks.
     /// </summary>
-    public static IReadOnlyList<Diagnostic> Diagnostics(string markup, string[]? others = null, string[]? ignore = null)
+    public static IReadOnlyList<Diagnostic> Diagnostics(string markup, string[]? others = null, string[]? ignore = null, bool runGenerator = true)
     {
         var (source, expected) = Markup.Parse(markup);
-        var run = AnalyzerHarness.Analyze(new[] { source }.Concat(others ?? Array.Empty<string>()).ToArray());
+        var run = AnalyzerHarness.Analyze(new[] { source }.Concat(others ?? Array.Empty<string>()).ToArray(), runGenerator: runGenerator);
         ignore ??= new[] { "MDSL2005" };
         Assert.DoesNotContain(run.AnalyzerDiagnostics, d => d.Id == "AD0001");
         var actual = run.AnalyzerDiagnostics
