@@ -106,4 +106,38 @@ public class CodeFixTests
         var (text, _) = await CodeFixHarness.ApplyAsync(before, "MDSL2003", new FitBudgetCodeFix());
         Assert.Null(text);
     }
+
+    [Fact]
+    public async Task FitBudget_ScalesABlockModel()
+    {
+        const string block = """
+            using ModelDsl;
+            namespace Demo;
+            [Block("planes", "stride = 1")]
+            [Residual(Shortcut.Projection, Through = nameof(Bn2))]
+            public partial class BasicBlock
+            {
+                [Conv2d("planes", Kernel = 3, Stride = "stride", Padding = 1, Bias = false)] public partial Layer Conv1 { get; }
+                [BatchNorm2d] public partial Layer Bn1 { get; }
+                [ReLU] public partial Layer Relu { get; }
+                [Conv2d("planes", Kernel = 3, Padding = 1, Bias = false)] public partial Layer Conv2 { get; }
+                [BatchNorm2d] public partial Layer Bn2 { get; }
+                [ReLU] public partial Layer Out { get; }
+            }
+
+            [Model(InputShape = [3, 32, 32])]
+            [FlopBudget(MaxMFlops = 20)]
+            public partial class SmallResNet
+            {
+                [Conv2d(16, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+                [Stage(typeof(BasicBlock), "planes = 16", Blocks = 2)] public partial Layer Layer1 { get; }
+                [Stage(typeof(BasicBlock), "planes = 32", "stride = 2", Blocks = 2)] public partial Layer Layer2 { get; }
+                [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Head { get; }
+            }
+            """;
+        Assert.Contains(AnalyzerHarness.Analyze(block).AnalyzerDiagnostics, d => d.Id == "MDSL2001");
+        var (text, _) = await CodeFixHarness.ApplyAsync(block, "MDSL2001", new FitBudgetCodeFix());
+        Assert.Contains("[Variant(\"Slim\", KeepChannels = 0.", text);
+        Assert.DoesNotContain(AnalyzerHarness.Analyze(text!).AnalyzerDiagnostics, d => d.Id == "MDSL2001" || d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
 }
