@@ -35,6 +35,24 @@ internal static class ModelChecks
             total.Parameters.ToString("N0", CultureInfo.InvariantCulture),
             total.WeightBytes.ToString("N0", CultureInfo.InvariantCulture));
 
+        // A structured-pruning variant is a model of its own size: its cost is shown on its [Variant].
+        var variants = VariantChecks.Attributes(type).ToList();
+        for (var i = 0; i < spec.Variants.Count && i < variants.Count; i++)
+        {
+            if (spec.Variants[i].KeepRatio is { } keep && keep is > 0 and < 1 && WidthScaling.FirstEmptied(spec, keep) is null &&
+                Cost.Of(WidthScaling.Apply(spec, keep)) is { Succeeded: true, Total: var pruned })
+            {
+                report.Report(
+                    DiagnosticDescriptors.ModelCost,
+                    Syntax.Location(variants[i], report.CancellationToken),
+                    type.Name + spec.Variants[i].Name,
+                    Format.Millions(pruned.Flops),
+                    Format.Millions(pruned.Macs),
+                    pruned.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+                    pruned.WeightBytes.ToString("N0", CultureInfo.InvariantCulture));
+            }
+        }
+
         VariantChecks.Compression(type, spec, shapes, report);
         if (spec.Budget is { } budget)
         {

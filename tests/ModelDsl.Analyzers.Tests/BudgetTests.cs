@@ -67,6 +67,16 @@ public class BudgetTests
     }
 
     [Fact]
+    public void ModelCost_IsReportedForAPrunedVariantOnItsAttribute()
+    {
+        var source = Mlp(string.Empty, "[{|MDSL2005:Variant(\"Half\", KeepChannels = 0.5)|}]").Replace("partial class Mlp", "partial class {|MDSL2005:Mlp|}");
+        var messages = Verify.Diagnostics(source, ignore: Array.Empty<string>()).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToList();
+
+        // Half of the hidden layer: 784 × 64 + 64 + 64 × 10 + 10 parameters.
+        Assert.Contains(messages, m => m.StartsWith("Model 'MlpHalf':", StringComparison.Ordinal) && m.Contains("50,890 parameters"));
+    }
+
+    [Fact]
     public void ModelCost_SilentOnAMalformedModel() => Verify.Diagnostics("""
         using ModelDsl;
         [Model(InputShape = [16])]
