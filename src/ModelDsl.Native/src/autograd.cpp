@@ -1,6 +1,8 @@
 // Autograd: requires_grad, backward, .grad, and the thread-local grad mode behind no_grad scopes.
 #include "shim.h"
 
+#include <c10/core/GradMode.h>
+
 MDSL_API int mdsl_set_requires_grad(mdsl_tensor x, int32_t value) {
   return mdsl::guard([&] { mdsl::ref(x).set_requires_grad(value != 0); });
 }
@@ -36,6 +38,6 @@ MDSL_API int mdsl_set_data(mdsl_tensor x, mdsl_tensor data) {
   return mdsl::guard([&] { mdsl::ref(x).set_data(mdsl::ref(data)); });
 }
 
-MDSL_API int32_t mdsl_grad_enabled() { return at::GradMode::is_enabled() ? 1 : 0; }
+MDSL_API int32_t mdsl_grad_enabled() { return c10::GradMode::is_enabled() ? 1 : 0; }
 
-MDSL_API void mdsl_set_grad_enabled(int32_t enabled) { at::GradMode::set_enabled(enabled != 0); }
+MDSL_API void mdsl_set_grad_enabled(int32_t enabled) { c10::GradMode::set_enabled(enabled != 0); }

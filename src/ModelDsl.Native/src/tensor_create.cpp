@@ -50,7 +50,8 @@ MDSL_API int mdsl_manual_seed(uint64_t seed) {
     }
     if (at::hasCUDA()) {
       for (int i = 0; i < static_cast<int>(at::getNumGPUs()); ++i) {
-        auto gen = at::detail::getCUDAHooks().getDefaultCUDAGenerator(static_cast<c10::DeviceIndex>(i));
+        // Context::defaultGenerator exists in libtorch 1.13 and 2.x (the CUDA hooks' accessor was renamed).
+        auto gen = at::globalContext().defaultGenerator(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(i)));
         std::lock_guard<std::mutex> lock(gen.mutex());
         gen.set_current_seed(seed);
       }
