@@ -11,6 +11,6 @@ public partial class VitB16Encoder
     /// <summary>Twelve encoder layers.</summary>
     [Stage(typeof(EncoderLayer), "heads = 12", Blocks = 12, Item = "encoder_layer_{i}")] public partial Layer Layers { get; }
 
-    /// <summary>Final norm.</summary>
-    [LayerNorm] public partial Layer Ln { get; }
+    /// <summary>Final norm (eps 1e-6, as torchvision).</summary>
+    [LayerNorm(Eps = 1e-6)] public partial Layer Ln { get; }
 }
