@@ -10,7 +10,7 @@ namespace ModelDsl.Zoo.Tests;
 /// The DSL's models and torchvision's, given the same weights and input, compute the same outputs: the generated
 /// structure (residuals, projections, strides, pooling, attention) is PyTorch's, not just its names.
 /// </summary>
-public class PyTorchParityTests
+public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     // Debian's interpreter with python3-torch and python3-torchvision; the python3 first on PATH may have neither.
     private const string Python = "/usr/bin/python3";
@@ -55,6 +55,7 @@ public class PyTorchParityTests
             var theirs = SafeTensors.Load(outputs)["output"];
             Assert.Equal(theirs.Shape, ours.Shape);
             var difference = (ours - theirs).Abs().Max().Item<float>();
+            log.WriteLine($"{name}: largest logit difference {difference}, largest |logit| {theirs.Abs().Max().Item<float>()}");
             Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
         }
         finally
@@ -100,6 +101,7 @@ public class PyTorchParityTests
             Assert.Equal(new long[] { 2, 16, 97 }, ours.Shape);
             Assert.Equal(theirs.Shape, ours.Shape);
             var difference = (ours - theirs).Abs().Max().Item<float>();
+            log.WriteLine($"nanoGPT (tiny): largest logit difference {difference}, largest |logit| {theirs.Abs().Max().Item<float>()}");
             Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
         }
         finally
