@@ -31,11 +31,10 @@ using var nchw = Tensor.Randn([batch, 3, 224, 224]);
 
 foreach (var layout in layouts)
 {
+    // The generated conv models store their weights channels-last by themselves (MemoryFormat.Auto) and convert a 4-d
+    // input in Forward: "channels_last" hands it an input already converted (as zoo_speed.py does for PyTorch), "nchw"
+    // a plain NCHW tensor, converted inside the timed Forward.
     var channelsLast = layout == "channels_last";
-    if (channelsLast)
-    {
-        model.ToChannelsLast();   // as model.to(memory_format=torch.channels_last)
-    }
     using var input = channelsLast ? nchw.ContiguousChannelsLast() : nchw.Contiguous();
     for (var i = 0; i < warmup; i++)
     {

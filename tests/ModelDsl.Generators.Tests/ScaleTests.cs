@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.CodeAnalysis;
 using Xunit.Abstractions;
 
 namespace ModelDsl.Generators.Tests;
@@ -21,12 +22,21 @@ public class ScaleTests(ITestOutputHelper output)
         var compilation = GeneratorHarness.Compilation(source.ToString());
         GeneratorHarness.Driver().RunGenerators(compilation); // warm-up: JIT and Roslyn caches
 
-        var clock = Stopwatch.StartNew();
-        var result = GeneratorHarness.Driver().RunGenerators(compilation).GetRunResult();
-        clock.Stop();
+        // A fresh driver each run (nothing cached from the previous one): the full pipeline, parse to emitted source.
+        var times = new List<double>();
+        GeneratorDriverRunResult? result = null;
+        for (var run = 0; run < 5; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            result = GeneratorHarness.Driver().RunGenerators(compilation).GetRunResult();
+            clock.Stop();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
 
-        output.WriteLine($"500 layers: {clock.Elapsed.TotalMilliseconds:F1} ms");
-        Assert.Contains("CostTable", result.GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        times.Sort();
+        var median = times[times.Count / 2];
+        output.WriteLine($"500 layers: median {median:F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms over {times.Count} runs");
+        Assert.Contains("CostTable", result!.GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
+        Assert.True(median < 2000, $"took {median:F0} ms");
     }
 }

@@ -20,6 +20,33 @@ public class DecoderTests
     }
 
     [Fact]
+    public void Gpt2SmallIsNanoGptsCostAtCompileTime()
+    {
+        // The whole model as declared (embeddings, body, tied head): the generated constants themselves.
+        const long macs = Gpt2Small.TotalMacs, parameters = Gpt2Small.TotalParameters;
+        Assert.Equal(145_824_153_600, macs);
+        Assert.Equal(124_337_664, parameters);
+        Assert.Equal(new[] { 1024, 50_257 }, Gpt2Small.OutputShape);
+    }
+
+    [Fact]
+    public void Gpt2TinyHasNanoGptsNamesWithTheTiedHeadUnderBoth()
+    {
+        using var model = new Gpt2Tiny();
+        var block = new[] { "ln_1.weight", "attn.c_attn.weight", "attn.c_proj.weight", "ln_2.weight", "mlp.c_fc.weight", "mlp.c_proj.weight" };
+        var expected = new[] { "transformer.wte.weight", "transformer.wpe.weight" }
+            .Concat(Enumerable.Range(0, 2).SelectMany(i => block.Select(n => $"transformer.h.{i}.{n}")))
+            .Append("transformer.ln_f.weight")
+            .Append("lm_head.weight");
+        Assert.Equal(expected, model.StateDict().Select(e => e.Key));
+
+        // named_parameters() lists the tied tensor once, under its first name, as PyTorch does.
+        Assert.DoesNotContain("lm_head.weight", model.NamedParameters().Select(p => p.Name));
+        Assert.Equal(Gpt2Tiny.TotalParameters, model.ParameterCount());
+        Assert.Equal((97 * 64) + (16 * 64) + (2 * 12 * 64 * 64) + (2 * 2 * 64) + 64, Gpt2Tiny.TotalParameters);
+    }
+
+    [Fact]
     public void Gpt2BodyHasNanoGptsNames()
     {
         using var model = new Gpt2Body();

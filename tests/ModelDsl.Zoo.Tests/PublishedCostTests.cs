@@ -1,6 +1,7 @@
 using ModelDsl.Zoo.Classic;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
+using ModelDsl.Zoo.Transformers;
 
 namespace ModelDsl.Zoo.Tests;
 
@@ -31,6 +32,18 @@ public class PublishedCostTests
         // torchvision publishes 0.301 GFLOPS (MACs), rounded; the exact count is 300,774,272.
         Assert.Equal(0.301, Math.Round(MobileNetV2.TotalMacs / 1e9, 3));
         Assert.Equal(3_504_872, MobileNetV2.TotalParameters);
+    }
+
+    [Fact]
+    public void VitB16MatchesTorchvision()
+    {
+        // torchvision publishes 17.564 GFLOPS (MACs) and 86,567,656 parameters; within 0.1% and exactly.
+        Assert.InRange(VitB16.TotalMacs, 17_564_000_000 * 0.999, 17_564_000_000 * 1.001);
+        Assert.Equal(17_563_828_224, VitB16.TotalMacs);
+        Assert.Equal(86_567_656, VitB16.TotalParameters);
+        Assert.Equal(new[] { 1000 }, VitB16.OutputShape);
+        using var vit = new VitB16();
+        Assert.Equal(VitB16.TotalParameters, vit.ParameterCount());
     }
 
     [Fact]

@@ -14,12 +14,14 @@ public class StateDictTests
     [InlineData("resnet18")]
     [InlineData("resnet50")]
     [InlineData("mobilenet_v2")]
+    [InlineData("vit_b_16")]
     public void NamesAndShapesEqualTorchvisions(string name)
     {
         using Layer model = name switch
         {
             "resnet18" => new ResNet18(),
             "resnet50" => new ResNet50(),
+            "vit_b_16" => new VitB16(),
             _ => new MobileNetV2(),
         };
         Assert.Equal(Torchvision(name), Ours(model));
@@ -28,7 +30,7 @@ public class StateDictTests
     [Fact]
     public void VitEncoderNamesAndShapesEqualTorchvisionsEncoder()
     {
-        // vit_b_16's encoder module, less encoder.pos_embedding (not a runtime layer yet).
+        // vit_b_16's encoder module, less encoder.pos_embedding (VitB16Encoder takes embedded tokens; VitB16 has it).
         using var model = new VitB16Encoder();
         var torchvision = Torchvision("vit_b_16")
             .Where(line => line.StartsWith("encoder.", StringComparison.Ordinal) && !line.StartsWith("encoder.pos_embedding", StringComparison.Ordinal))

@@ -2,8 +2,8 @@ namespace ModelDsl.Zoo.Decoders;
 
 /// <summary>
 /// The transformer body of GPT-2 small (nanoGPT's <c>transformer.h</c> and <c>transformer.ln_f</c>: 12 layers, 12 heads,
-/// width 768, no biases) on 1024 embedded tokens. The token and position embeddings and the tied head around it need
-/// layers the runtime does not have yet.
+/// width 768, no biases) on 1024 embedded tokens; <see cref="Gpt2Small"/> is the whole model with the token and
+/// position embeddings and the tied head.
 /// </summary>
 [Model(InputShape = [1024, 768])]
 public partial class Gpt2Body

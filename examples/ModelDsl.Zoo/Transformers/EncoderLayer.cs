@@ -10,7 +10,7 @@ namespace ModelDsl.Zoo.Transformers;
 public partial class EncoderLayer
 {
     /// <summary>Norm before attention (torchvision's <c>ln_1</c>).</summary>
-    [LayerNorm(Name = "ln_1")] public partial Layer Ln1 { get; }
+    [LayerNorm(Eps = 1e-6, Name = "ln_1")] public partial Layer Ln1 { get; }
 
     /// <summary>Multi-head self-attention (<c>nn.MultiheadAttention</c>, batch first).</summary>
     [MultiheadAttention("heads")] public partial Layer SelfAttention { get; }
@@ -19,7 +19,7 @@ public partial class EncoderLayer
     [Dropout(0.0)] public partial Layer Dropout { get; }
 
     /// <summary>Norm before the MLP (<c>ln_2</c>).</summary>
-    [LayerNorm(Name = "ln_2")] public partial Layer Ln2 { get; }
+    [LayerNorm(Eps = 1e-6, Name = "ln_2")] public partial Layer Ln2 { get; }
 
     /// <summary>torchvision's <c>MLPBlock</c>: Linear, GELU, Dropout, Linear, Dropout (<c>mlp.0</c>, <c>mlp.3</c>).</summary>
     [Linear("hidden"), GELU, Dropout(0.0), Linear("in_channels"), Dropout(0.0)] public partial Layer Mlp { get; }

@@ -94,9 +94,12 @@ internal static class BlockEmitter
         writer.Line();
         writer.Line("/// <inheritdoc />");
         writer.Open("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)");
-        writer.Line("// Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.");
-        writer.Line("using var scope = global::ModelDsl.Torch.NewDisposeScope();");
+        writer.Line("// Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.");
+
+        // Which tensor variables this method owns (may free): never the caller's input; `x` unless it was just saved as a
+        // branch input, whose owner is then the residual that adds it.
         var branchInputs = new Dictionary<ResidualTarget, string>();
+        var xFree = false;
         for (var i = 0; i < block.Members.Count; i++)
         {
             foreach (var residual in block.Residuals.Where(r => r.Start == i))
@@ -106,35 +109,61 @@ internal static class BlockEmitter
                 if (i > 0)
                 {
                     writer.Line("var " + name + " = x;");
+                    xFree = false;
                 }
 
                 branchInputs[residual] = name;
             }
 
             var member = block.Members[i];
-            writer.Line((i == 0 ? "var x = " : "x = ") + member.PropertyName + ".Forward(" + (i == 0 ? "input" : "x") + ");");
+            if (i == 0)
+            {
+                writer.Line("var x = " + member.PropertyName + ".Forward(input);");
+            }
+            else
+            {
+                writer.Line("x = " + (xFree ? "Then(" + member.PropertyName + ", x)" : member.PropertyName + ".Forward(x)") + ";");
+            }
+
+            xFree = true;
             foreach (var residual in block.Residuals.Where(r => r.End == i + 1))
             {
                 var shortcut = branchInputs[residual];
+                var owned = shortcut != "input" ? "true" : "false";
                 switch (residual.Shortcut)
                 {
                     case "projection":
                         var projection = residual.ParameterName;
-                        writer.Line("x = x + (" + projection + " is null ? " + shortcut + " : " + projection + ".Forward(" + shortcut + "));");
+                        if (shortcut == "input")
+                        {
+                            writer.Line("x = " + projection + " is null ? AddResidual(x, input, disposeShortcut: false) : AddResidual(x, " + projection + ".Forward(input), disposeShortcut: true);");
+                        }
+                        else
+                        {
+                            writer.Line("x = AddResidual(x, " + projection + " is null ? " + shortcut + " : Then(" + projection + ", " + shortcut + "), disposeShortcut: true);");
+                        }
+
                         break;
                     case "if-same":
                         writer.Open("if (" + residual.ParameterName + ")");
-                        writer.Line("x = x + " + shortcut + ";");
+                        writer.Line("x = AddResidual(x, " + shortcut + ", disposeShortcut: " + owned + ");");
                         writer.Close();
+                        if (shortcut != "input")
+                        {
+                            writer.Open("else");
+                            writer.Line(shortcut + ".Dispose();");
+                            writer.Close();
+                        }
+
                         break;
                     default:
-                        writer.Line("x = x + " + shortcut + ";");
+                        writer.Line("x = AddResidual(x, " + shortcut + ", disposeShortcut: " + owned + ");");
                         break;
                 }
             }
         }
 
-        writer.Line("return scope.MoveToOuter(x);");
+        writer.Line("return x;");
         writer.Close();
     }
 }

@@ -27,7 +27,8 @@ internal static class LayerFactory
                 "groups: " + N(layer.Int("groups")),
                 "bias: " + B(layer.Bool("bias"))),
             LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Call(layer.Kind.ToString(), N(input.Dims[0])),
-            LayerKind.LayerNorm => Call("LayerNorm", N(input.Last), "bias: " + B(layer.Bool("bias"))),
+            LayerKind.LayerNorm when layer.Text("eps") == DefaultEps => Call("LayerNorm", N(input.Last), "bias: " + B(layer.Bool("bias"))),
+            LayerKind.LayerNorm => Call("LayerNorm", N(input.Last), "eps: " + layer.Text("eps"), "bias: " + B(layer.Bool("bias"))),
             LayerKind.GroupNorm => Call("GroupNorm", N(layer.Int("groups")), N(input.Dims[0])),
             LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
             LayerKind.Embedding => Call("Embedding", N(layer.Int("vocab")), N(layer.Int("dim"))),
@@ -50,6 +51,14 @@ internal static class LayerFactory
                 N(input.Last),
                 N(layer.Int("heads")),
                 "bias: " + B(layer.Bool("bias"))),
+            LayerKind.PatchEmbedding => Call("PatchEmbedding", N(input.Dims[0]), N(layer.Int("dim")), N(layer.Int("patch")), "bias: " + B(layer.Bool("bias"))),
+            LayerKind.ClassToken => Call("ClassToken", N(input.Last)),
+            LayerKind.PositionEmbedding when layer.Text("layout") == "parameter" => Call("PositionParameter", N(layer.Int("max_len")), N(input.Last)),
+            LayerKind.PositionEmbedding when layer.Text("layout") == "embedding" => Call("PositionEmbedding", N(layer.Int("max_len")), N(input.Last)),
+            LayerKind.TakeToken => Call("TakeToken", N(layer.Int("index"))),
+
+            // The model's constructor builds its layers in order, so the embedding is registered (at its full path) by now.
+            LayerKind.TiedLinear => Call("TiedLinear", "this", Quote(layer.Text("tied_to") + ".weight"), "bias: " + B(layer.Bool("bias"))),
             LayerKind.Mamba => Call(
                 "Mamba",
                 N(input.Last),
@@ -62,6 +71,11 @@ internal static class LayerFactory
             _ => null,
         };
     }
+
+    // PyTorch's default LayerNorm eps as the spec resolves it (round-trip format); only another value is written out.
+    private const string DefaultEps = "1E-05";
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     // The spec counts dimensions per sample; the runtime's tensors have the batch first.
     private static long BatchDim(long dim) => dim >= 0 ? dim + 1 : dim;

@@ -34,29 +34,52 @@ internal static class ModelEmitter
             writer.Code(member.PropertyName + " = RegisterModule(\"" + member.Layer.Name + "\", ", built[i]!, ");");
         }
 
+        var channelsLast = ChannelsLast(model, shapes);
+        if (channelsLast)
+        {
+            writer.Line("ToChannelsLast();");
+        }
+
         writer.Close();
         MemberProperties.Write(writer, model.Members);
-        WriteForward(writer, model.Members);
+        WriteForward(writer, model.Members, channelsLast);
         WriteCost(writer, model, shapes, cost);
         writer.Close();
         return new GeneratedSource(FileHeader.HintName(model.Namespace, model.ClassName), writer.ToString());
     }
 
-    private static void WriteForward(SourceWriter writer, IEnumerable<MemberTarget> members)
+    // MemoryFormat.ChannelsLast, or Auto on a convolutional model (a Conv2d on an image input): oneDNN's fastest CPU
+    // convolutions take channels-last (NHWC) memory, which PyTorch users opt into by hand.
+    private static bool ChannelsLast(ModelTarget model, ShapeResult shapes) => model.MemoryFormat switch
+    {
+        1 => true,
+        2 => false,
+        _ => model.Spec.Input.Kind == InputKind.Image && shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d),
+    };
+
+    private static void WriteForward(SourceWriter writer, IEnumerable<MemberTarget> members, bool channelsLast)
     {
         writer.Line();
         writer.Line("/// <inheritdoc />");
         writer.Open("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)");
-        writer.Line("// Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.");
-        writer.Line("using var scope = global::ModelDsl.Torch.NewDisposeScope();");
+        writer.Line("// Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.");
         var first = true;
         foreach (var member in members)
         {
-            writer.Line((first ? "var x = " : "x = ") + member.PropertyName + ".Forward(" + (first ? "input" : "x") + ");");
+            if (first && channelsLast)
+            {
+                writer.Line("// The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.");
+                writer.Line("var x = input.Dim == 4 ? Then(" + member.PropertyName + ", input.ContiguousChannelsLast()) : " + member.PropertyName + ".Forward(input);");
+            }
+            else
+            {
+                writer.Line(first ? "var x = " + member.PropertyName + ".Forward(input);" : "x = Then(" + member.PropertyName + ", x);");
+            }
+
             first = false;
         }
 
-        writer.Line("return scope.MoveToOuter(x);");
+        writer.Line("return x;");
         writer.Close();
     }
 

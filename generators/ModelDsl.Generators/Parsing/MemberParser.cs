@@ -164,6 +164,7 @@ internal static class MemberParser
 
         var count = 1;
         string? item = null;
+        string? stageName = null;
         foreach (var named in attribute.NamedArguments)
         {
             switch (named.Key)
@@ -173,6 +174,9 @@ internal static class MemberParser
                     break;
                 case "Item" when named.Value.Value is string pattern && pattern.Contains("{i}"):
                     item = pattern;
+                    break;
+                case "Name" when named.Value.Value is string text && text.Length > 0:
+                    stageName = text;
                     break;
                 default:
                     return null;
@@ -187,7 +191,7 @@ internal static class MemberParser
 
         args.Insert(0, Arg.Of("blocks", count));
         args.Insert(0, new Arg("block", BlockParser.SpecName(block)));
-        return new LayerSpec(null, LayerKind.Stage, args.ToArray());
+        return new LayerSpec(stageName, LayerKind.Stage, args.ToArray());
     }
 
     // "name = value" pairs of a params string[] argument.

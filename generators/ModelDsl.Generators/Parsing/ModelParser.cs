@@ -36,7 +36,8 @@ internal static class ModelParser
             blocks.Select(b => b.Spec).ToEquatableArray(),
             budget == BudgetSpec.None ? null : budget,
             variants.ToEquatableArray());
-        return new ModelTarget(Symbols.NamespaceOf(type), type.Name, spec, members.ToEquatableArray(), blocks.ToEquatableArray());
+        var format = model.NamedArguments.Where(n => n.Key == "MemoryFormat").Select(n => n.Value.Value is int f ? f : 0).FirstOrDefault();
+        return new ModelTarget(Symbols.NamespaceOf(type), type.Name, spec, members.ToEquatableArray(), blocks.ToEquatableArray(), format);
     }
 
     private static InputSpec? Input(AttributeData model)
@@ -58,6 +59,8 @@ internal static class ModelParser
                     break;
                 case "Kind" when named.Value.Value is int k:
                     kind = k;
+                    break;
+                case "MemoryFormat" when named.Value.Value is int:
                     break;
                 default:
                     return null;

@@ -30,7 +30,7 @@ public static class LayerArguments
             [LayerKind.Conv2d] = conv,
             [LayerKind.BatchNorm1d] = none,
             [LayerKind.BatchNorm2d] = none,
-            [LayerKind.LayerNorm] = new[] { B("bias", "true") },
+            [LayerKind.LayerNorm] = new[] { B("bias", "true"), new ArgumentDefinition("eps", ArgumentType.Real, "1E-05") },
             [LayerKind.GroupNorm] = new[] { I("groups") },
             [LayerKind.RMSNorm] = none,
             [LayerKind.Embedding] = new[] { I("dim"), I("vocab", "0") },

@@ -21,7 +21,7 @@ public enum LayerKind
     /// <summary><c>nn.BatchNorm2d</c> on [C, H, W]. No args.</summary>
     BatchNorm2d,
 
-    /// <summary><c>nn.LayerNorm</c> over the last dimension. Args: <c>bias</c>.</summary>
+    /// <summary><c>nn.LayerNorm</c> over the last dimension. Args: <c>bias</c>, <c>eps</c> (default 1e-5; ViT uses 1e-6).</summary>
     LayerNorm,
 
     /// <summary><c>nn.GroupNorm</c> over the channel dimension. Args: <c>groups</c>.</summary>

@@ -18,3 +18,19 @@ public enum InputKind
     /// <summary>A channel-first signal [C, L], as <c>Conv1d</c> takes.</summary>
     Signal,
 }
+
+/// <summary>How a generated model stores its 4-d weights and activations (see <see cref="ModelAttribute.MemoryFormat"/>).</summary>
+public enum MemoryFormat
+{
+    /// <summary>
+    /// Channels-last for a convolutional model on images (one with a <c>Conv2d</c> and an image input), where oneDNN's
+    /// fastest CPU kernels expect it; contiguous (NCHW) otherwise.
+    /// </summary>
+    Auto,
+
+    /// <summary>Channels-last (NHWC in memory, shapes unchanged): the constructor calls <c>ToChannelsLast()</c> and <c>Forward</c> converts a 4-d input once.</summary>
+    ChannelsLast,
+
+    /// <summary>PyTorch's default contiguous layout (NCHW); nothing is converted.</summary>
+    Contiguous,
+}

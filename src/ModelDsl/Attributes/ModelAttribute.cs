@@ -33,4 +33,10 @@ public sealed class ModelAttribute : Attribute
 
     /// <summary>What <see cref="InputShape"/> holds; by default decided by its rank (a rank-2 shape is a sequence [T, D]).</summary>
     public InputKind Kind { get; set; }
+
+    /// <summary>
+    /// The layout of 4-d weights and activations. By default (<see cref="MemoryFormat.Auto"/>) a convolutional model on
+    /// images runs channels-last; set <see cref="MemoryFormat.Contiguous"/> to opt out.
+    /// </summary>
+    public MemoryFormat MemoryFormat { get; set; }
 }

@@ -15,6 +15,9 @@ public sealed class LayerNormAttribute : LayerAttribute
 {
     /// <summary>Whether the layer has a bias; true by default.</summary>
     public bool Bias { get; set; } = true;
+
+    /// <summary>Added to the variance for stability; 1e-5 by default (PyTorch's), ViT uses 1e-6.</summary>
+    public double Eps { get; set; } = 1e-5;
 }
 
 /// <summary><c>nn.GroupNorm</c> over the channel dimension, whose size is inferred.</summary>

@@ -32,4 +32,11 @@ public sealed class StageAttribute : Attribute
     /// <c>"encoder_layer_{i}"</c> as torchvision's ViT names its layers.
     /// </summary>
     public string? Item { get; set; }
+
+    /// <summary>
+    /// Beside other layer attributes on one property: the stage's own state-dict name, making it one named
+    /// <c>nn.Sequential</c> element (nanoGPT's <c>transformer.h</c>) instead of continuing the property's numbering.
+    /// On a property of its own the property names the stage.
+    /// </summary>
+    public string? Name { get; set; }
 }

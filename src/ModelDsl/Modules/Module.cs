@@ -32,12 +32,22 @@ public abstract class Module : IDisposable
         }
     }
 
-    /// <summary>Registers a child module under <paramref name="name"/> and returns it.</summary>
+    /// <summary>
+    /// Registers a child module under <paramref name="name"/> and returns it. A <see cref="ParameterLayer"/> is a bare
+    /// parameter of this module instead (PyTorch's <c>nn.Parameter</c> attribute): its tensor is registered here under
+    /// <paramref name="name"/>, and it is not a child.
+    /// </summary>
     protected T RegisterModule<T>(string name, T module) where T : Module
     {
         CheckName(name);
         module.parent = this;
         module.localName = name;
+        if (module is ParameterLayer bare)
+        {
+            RegisterParameter(name, bare.Parameter);
+            return module;
+        }
+
         children.Add((name, module));
         return module;
     }
@@ -89,8 +99,15 @@ public abstract class Module : IDisposable
         }
     }
 
-    /// <summary>Every parameter of this module and its descendants with its state-dict name.</summary>
-    public IEnumerable<(string Name, Tensor Tensor)> NamedParameters() => Named(m => m.parameters);
+    /// <summary>
+    /// Every parameter of this module and its descendants with its state-dict name; a parameter shared by several
+    /// modules (a tied head) is yielded once, under its first name, as PyTorch's <c>named_parameters()</c>.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Tensor)> NamedParameters()
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        return Named(m => m.parameters).Where(p => seen.Add(p.Item2));
+    }
 
     /// <summary>Every buffer of this module and its descendants with its state-dict name.</summary>
     public IEnumerable<(string Name, Tensor Tensor)> NamedBuffers() => Named(m => m.buffers);
@@ -173,7 +190,10 @@ public abstract class Module : IDisposable
         return this;
     }
 
-    /// <summary>Parameters then buffers of each module, depth first — PyTorch's <c>state_dict()</c> order and names.</summary>
+    /// <summary>
+    /// Parameters then buffers of each module, depth first — PyTorch's <c>state_dict()</c> order and names. A shared
+    /// (tied) parameter appears under each of its names, as in PyTorch.
+    /// </summary>
     public IReadOnlyList<KeyValuePair<string, Tensor>> StateDict()
     {
         var entries = new List<KeyValuePair<string, Tensor>>();
@@ -240,6 +260,7 @@ public abstract class Module : IDisposable
         {
             foreach (var (_, tensor) in module.parameters.Concat(module.buffers))
             {
+                // A shared parameter is disposed once per name; disposing a tensor again does nothing.
                 tensor?.Dispose();
             }
         }

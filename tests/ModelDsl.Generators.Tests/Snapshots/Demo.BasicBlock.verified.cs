@@ -61,15 +61,14 @@ partial class BasicBlock : global::ModelDsl.Layer
     /// <inheritdoc />
     public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
     {
-        // Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.
-        using var scope = global::ModelDsl.Torch.NewDisposeScope();
+        // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
         var x = Conv1.Forward(input);
-        x = Bn1.Forward(x);
-        x = Relu.Forward(x);
-        x = Conv2.Forward(x);
-        x = Bn2.Forward(x);
-        x = x + (downsample is null ? input : downsample.Forward(input));
-        x = Out.Forward(x);
-        return scope.MoveToOuter(x);
+        x = Then(Bn1, x);
+        x = Then(Relu, x);
+        x = Then(Conv2, x);
+        x = Then(Bn2, x);
+        x = downsample is null ? AddResidual(x, input, disposeShortcut: false) : AddResidual(x, downsample.Forward(input), disposeShortcut: true);
+        x = Then(Out, x);
+        return x;
     }
 }

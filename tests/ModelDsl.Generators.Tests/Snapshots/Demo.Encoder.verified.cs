@@ -38,11 +38,10 @@ partial class Encoder : global::ModelDsl.Layer
     /// <inheritdoc />
     public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
     {
-        // Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.
-        using var scope = global::ModelDsl.Torch.NewDisposeScope();
+        // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
         var x = Layers.Forward(input);
-        x = Ln.Forward(x);
-        return scope.MoveToOuter(x);
+        x = Then(Ln, x);
+        return x;
     }
 
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>

@@ -41,15 +41,14 @@ partial class EncoderLayer : global::ModelDsl.Layer
     /// <inheritdoc />
     public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
     {
-        // Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.
-        using var scope = global::ModelDsl.Torch.NewDisposeScope();
+        // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
         var x = Ln1.Forward(input);
-        x = Attention.Forward(x);
-        x = x + input;
+        x = Then(Attention, x);
+        x = AddResidual(x, input, disposeShortcut: false);
         var branchInput1 = x;
         x = Ln2.Forward(x);
-        x = Mlp.Forward(x);
-        x = x + branchInput1;
-        return scope.MoveToOuter(x);
+        x = Then(Mlp, x);
+        x = AddResidual(x, branchInput1, disposeShortcut: true);
+        return x;
     }
 }

@@ -45,6 +45,7 @@ partial class SmallResNet : global::ModelDsl.Layer
             ("0", new global::ModelDsl.AdaptiveAvgPool2d(1)),
             ("1", new global::ModelDsl.Flatten()),
             ("2", new global::ModelDsl.Linear(32, 10, bias: true))));
+        ToChannelsLast();
     }
 
     /// <summary>The <c>stem</c> module (generated from the attributes on this property).</summary>
@@ -62,13 +63,13 @@ partial class SmallResNet : global::ModelDsl.Layer
     /// <inheritdoc />
     public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
     {
-        // Intermediate outputs belong to this scope and are freed on return; the result moves to the caller's scope.
-        using var scope = global::ModelDsl.Torch.NewDisposeScope();
-        var x = Stem.Forward(input);
-        x = Layer1.Forward(x);
-        x = Layer2.Forward(x);
-        x = Head.Forward(x);
-        return scope.MoveToOuter(x);
+        // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
+        // The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.
+        var x = input.Dim == 4 ? Then(Stem, input.ContiguousChannelsLast()) : Stem.Forward(input);
+        x = Then(Layer1, x);
+        x = Then(Layer2, x);
+        x = Then(Head, x);
+        return x;
     }
 
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>

@@ -55,8 +55,21 @@ public sealed class LayerParityTests(PyTorchReference reference)
         ["mamba"] = () => new Mamba(16, dState: 8),
         ["causal_self_attention"] = () => new CausalSelfAttention(16, 4),
         ["causal_self_attention_nobias"] = () => new CausalSelfAttention(16, 4, bias: false),
+        ["patch_embedding"] = () => new PatchEmbedding(3, 8, 4),
+        ["class_token"] = () => new Sequential(("class_token", new ClassToken(8))),
+        ["position_parameter"] = () => new Sequential(("pos_embedding", new PositionParameter(7, 8))),
+        ["position_embedding"] = () => new PositionEmbedding(7, 8),
+        ["take_token"] = () => new TakeToken(1),
+        ["tied_linear"] = TiedHead,
         ["sequential"] = () => new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 4)),
     };
+
+    // nanoGPT's wte and tied lm_head: the head registered on the embedding's parent, reading its weight.
+    private static Layer TiedHead()
+    {
+        var embedding = new Embedding(11, 8);
+        return new Sequential(("wte", embedding), ("head", new TiedLinear(embedding, "weight")));
+    }
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
 
@@ -122,7 +135,10 @@ public sealed class LayerParityTests(PyTorchReference reference)
         var covered = Cases.Values.SelectMany(make =>
         {
             using var layer = make();
-            return layer.NamedModules().Select(m => m.Module.GetType());
+
+            // A ParameterLayer is a parameter of its parent, not a child module: count the Sequential's elements too.
+            var elements = layer is Sequential sequential ? Enumerable.Range(0, sequential.Count).Select(i => sequential[i].GetType()) : [];
+            return layer.NamedModules().Select(m => m.Module.GetType()).Concat(elements).ToList();
         }).ToHashSet();
         var all = typeof(Layer).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(Layer)) && !t.IsAbstract);
         Assert.Empty(all.Where(t => !covered.Contains(t)).Select(t => t.Name));

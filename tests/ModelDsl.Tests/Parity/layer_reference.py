@@ -152,6 +152,67 @@ class CausalSelfAttention(nn.Module):
         return self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
 
 
+class PatchEmbedding(nn.Conv2d):
+    """torchvision ViT's conv_proj followed by _process_input's reshape and permute."""
+
+    def __init__(self, channels, dim, patch):
+        super().__init__(channels, dim, kernel_size=patch, stride=patch)
+
+    def forward(self, x):
+        return super().forward(x).flatten(2).transpose(1, 2)
+
+
+class ClassTokenHolder(nn.Module):
+    """A bare class_token parameter on the module, prepended as torchvision's VisionTransformer.forward does."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.class_token = nn.Parameter(torch.zeros(1, 1, dim))
+
+    def forward(self, x):
+        return torch.cat([self.class_token.expand(x.shape[0], -1, -1), x], dim=1)
+
+
+class PositionParameterHolder(nn.Module):
+    """A bare pos_embedding parameter [1, max_len, D] added to the first T positions (torchvision's Encoder)."""
+
+    def __init__(self, max_len, dim):
+        super().__init__()
+        self.pos_embedding = nn.Parameter(torch.empty(1, max_len, dim).normal_(std=0.02))
+
+    def forward(self, x):
+        return x + self.pos_embedding[:, : x.shape[1]]
+
+
+class PositionEmbedding(nn.Embedding):
+    """nanoGPT's wpe: x + wpe(arange(T))."""
+
+    def forward(self, x):
+        return x + super().forward(torch.arange(x.shape[1]))
+
+
+class TakeToken(nn.Module):
+    def __init__(self, index):
+        super().__init__()
+        self.index = index
+
+    def forward(self, x):
+        return x[:, self.index]
+
+
+class TiedHead(nn.Module):
+    """An embedding and a linear head sharing its weight (nanoGPT's wte / lm_head)."""
+
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, dim)
+        self.head = nn.Linear(dim, vocab, bias=False)
+        self.head.weight = self.wte.weight
+
+    def forward(self, idx):
+        return self.head(self.wte(idx))
+
+
 def causal_self_attention(layer, x):
     n = x.shape[1]
     mask = torch.ones(n, n, dtype=torch.bool).triu(1)  # True = not allowed (PyTorch's bool mask convention)
@@ -205,6 +266,12 @@ def main(path):
     layer_case("mamba", lambda: Mamba(16, d_state=8), [randn(29, 2, 12, 16)], grad=True)
     layer_case("causal_self_attention", lambda: CausalSelfAttention(16, 4, bias=True), [randn(30, 2, 6, 16)], grad=True)
     layer_case("causal_self_attention_nobias", lambda: CausalSelfAttention(16, 4, bias=False), [randn(31, 2, 6, 16)])
+    layer_case("patch_embedding", lambda: PatchEmbedding(3, 8, 4), [randn(32, 2, 3, 8, 12)], grad=True)
+    layer_case("class_token", lambda: ClassTokenHolder(8), [randn(33, 2, 5, 8)], grad=True)
+    layer_case("position_parameter", lambda: PositionParameterHolder(7, 8), [randn(34, 2, 5, 8)], grad=True)
+    layer_case("position_embedding", lambda: PositionEmbedding(7, 8), [randn(35, 2, 5, 8)], grad=True)
+    layer_case("take_token", lambda: TakeToken(1), [randn(36, 2, 5, 8)], grad=True)
+    layer_case("tied_linear", lambda: TiedHead(11, 8), [torch.tensor([[0, 3, 5, 10], [7, 0, 1, 2]], dtype=torch.int64)])
     layer_case("sequential", lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)), [randn(28, 3, 8)], grad=True)
 
     ops()
