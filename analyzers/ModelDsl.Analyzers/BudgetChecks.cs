@@ -1,0 +1,56 @@
+using Microsoft.CodeAnalysis;
+using ModelDsl.Generators;
+using ModelDsl.Spec;
+
+namespace ModelDsl.Analyzers;
+
+// The 2xxx family. A budget is met by the model or by one of its structured-pruning variants (the class that ships);
+// otherwise each exceeded limit is reported on its argument with the total, the overshoot and the top three layers.
+internal static class BudgetChecks
+{
+    public static void Run(INamedTypeSymbol type, ModelSpec spec, CostReport cost, BudgetSpec budget, Reporter report)
+    {
+        var violations = Budgets.Check(budget, cost.Total);
+        if (violations.Count == 0 || spec.Variants.Any(v => MeetsBudget(spec, v, budget)))
+        {
+            return;
+        }
+
+        foreach (var violation in violations)
+        {
+            var (descriptor, attributeName, top, unit) = violation.Budget switch
+            {
+                nameof(BudgetSpec.MaxMFlops) => (DiagnosticDescriptors.OverFlopBudget, "FlopBudgetAttribute", Top(cost, l => l.Flops), " MFLOPs"),
+                nameof(BudgetSpec.MaxMMacs) => (DiagnosticDescriptors.OverMacBudget, "FlopBudgetAttribute", Top(cost, l => l.Macs), " MMACs"),
+                nameof(BudgetSpec.MaxParams) => (DiagnosticDescriptors.OverParameterBudget, "ParameterBudgetAttribute", Top(cost, l => l.Parameters), " parameters"),
+                _ => (DiagnosticDescriptors.OverWeightBudget, "ParameterBudgetAttribute", Top(cost, l => l.WeightBytes), " bytes"),
+            };
+            var millions = unit.StartsWith(" M", StringComparison.Ordinal);
+            var layers = string.Join(", ", top.Select(t => t.Path + " (" + (millions ? Format.Millions(t.Value) : Format.Number(t.Value)) + unit + ")"));
+            var attribute = Symbols.Find(type, attributeName);
+            report.Report(
+                descriptor,
+                attribute is null ? Syntax.ClassName(type, report.CancellationToken) : Syntax.Named(attribute, violation.Budget, report.CancellationToken),
+                type.Name,
+                Format.Number(violation.Actual),
+                Format.Number(violation.Limit),
+                Format.Percent(violation.Actual, violation.Limit),
+                layers);
+        }
+    }
+
+    /// <summary>True when <paramref name="variant"/> is a structured-pruning variant whose scaled model meets every limit.</summary>
+    public static bool MeetsBudget(ModelSpec spec, VariantSpec variant, BudgetSpec budget)
+    {
+        if (variant.KeepRatio is not { } keep || !(keep > 0 && keep <= 1) || WidthScaling.FirstEmptied(spec, keep) is not null)
+        {
+            return false;
+        }
+
+        var cost = Cost.Of(WidthScaling.Apply(spec, keep));
+        return cost.Succeeded && Budgets.Check(budget, cost.Total).Count == 0;
+    }
+
+    private static IEnumerable<(string Path, long Value)> Top(CostReport cost, Func<LayerCost, long> measure) =>
+        cost.Layers.OrderByDescending(measure).ThenBy(l => l.Path, StringComparer.Ordinal).Take(3).Select(l => (l.Path, measure(l)));
+}

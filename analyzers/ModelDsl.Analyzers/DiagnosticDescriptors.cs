@@ -1,0 +1,280 @@
+using Microsoft.CodeAnalysis;
+
+namespace ModelDsl.Analyzers;
+
+/// <summary>
+/// Every diagnostic ModelDsl reports, in one place. Ids are fixed-width and grouped by family: 0xxx declaration,
+/// 1xxx shape, 2xxx budget, 3xxx compression. Each links to its row in the diagnostics table (docs/diagnostics.md,
+/// linked from the README), whose anchors are the lower-case ids.
+/// </summary>
+public static class DiagnosticDescriptors
+{
+    /// <summary>Categories, one per family.</summary>
+    public static class Categories
+    {
+        /// <summary>0xxx.</summary>
+        public const string Declaration = "ModelDsl.Declaration";
+
+        /// <summary>1xxx.</summary>
+        public const string Shape = "ModelDsl.Shape";
+
+        /// <summary>2xxx.</summary>
+        public const string Budget = "ModelDsl.Budget";
+
+        /// <summary>3xxx.</summary>
+        public const string Compression = "ModelDsl.Compression";
+    }
+
+    /// <summary>MDSL0001: a [Model] or [Block] class is not partial.</summary>
+    public static readonly DiagnosticDescriptor ClassNotPartial = new(
+        "MDSL0001",
+        "Model class must be partial",
+        "'{0}' must be declared partial (and not nested, generic or static) so that ModelDsl can generate its implementation",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0001");
+
+    /// <summary>MDSL0002: a layer member is not a <c>partial Layer Name { get; }</c> instance property.</summary>
+    public static readonly DiagnosticDescriptor LayerMemberForm = new(
+        "MDSL0002",
+        "Layer member of the wrong form",
+        "Layer member '{0}' {1}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0002");
+
+    /// <summary>MDSL0003: a [Block]/[Stage] use names a class that is not a block.</summary>
+    public static readonly DiagnosticDescriptor UnknownBlock = new(
+        "MDSL0003",
+        "Unknown block type",
+        "'{0}' is not a block: mark it [Block(...)] and make it partial",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0003");
+
+    /// <summary>MDSL0004: a model declares no (or a contradictory) input.</summary>
+    public static readonly DiagnosticDescriptor MissingInput = new(
+        "MDSL0004",
+        "Missing input shape",
+        "Model '{0}' {1}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0004");
+
+    /// <summary>MDSL0005: an attribute argument is malformed or of the wrong type.</summary>
+    public static readonly DiagnosticDescriptor MalformedArgument = new(
+        "MDSL0005",
+        "Malformed argument",
+        "Argument '{0}' of [{1}] is malformed: {2}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0005");
+
+    /// <summary>MDSL0006: an expression argument uses a name that is not in scope.</summary>
+    public static readonly DiagnosticDescriptor UnknownName = new(
+        "MDSL0006",
+        "Unknown name in an expression argument",
+        "'{0}' in \"{1}\" is not a parameter of {2}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0006");
+
+    /// <summary>MDSL0007: a model or block has no layer members.</summary>
+    public static readonly DiagnosticDescriptor NoLayers = new(
+        "MDSL0007",
+        "No layers",
+        "'{0}' declares no layer members",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0007");
+
+    /// <summary>MDSL1001: the first layer whose input does not fit.</summary>
+    public static readonly DiagnosticDescriptor ShapeMismatch = new(
+        "MDSL1001",
+        "Layer input does not fit",
+        "Layer '{0}' does not fit its input: expected {1}, got {2}",
+        Categories.Shape,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1001");
+
+    /// <summary>MDSL1002: the two sides of a residual connection disagree.</summary>
+    public static readonly DiagnosticDescriptor ResidualMismatch = new(
+        "MDSL1002",
+        "Residual branches disagree",
+        "Residual at '{0}': branches disagree: expected {1}, got {2}",
+        Categories.Shape,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1002");
+
+    /// <summary>MDSL1003: a kernel or window is larger than the padded input.</summary>
+    public static readonly DiagnosticDescriptor KernelTooLarge = new(
+        "MDSL1003",
+        "Kernel larger than the padded input",
+        "Layer '{0}': kernel larger than its padded input: expected {1}, got {2}",
+        Categories.Shape,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1003");
+
+    /// <summary>MDSL1004: a layer argument has an invalid value (non-positive size, indivisible groups or heads …).</summary>
+    public static readonly DiagnosticDescriptor InvalidLayerArgument = new(
+        "MDSL1004",
+        "Invalid layer argument",
+        "Layer '{0}'{1}: expected {2}, got {3}",
+        Categories.Shape,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1004");
+
+    /// <summary>MDSL1005: the model input is malformed (non-positive or wrong-rank shape).</summary>
+    public static readonly DiagnosticDescriptor InvalidInput = new(
+        "MDSL1005",
+        "Invalid model input",
+        "Input of model '{0}': expected {1}, got {2}",
+        Categories.Shape,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1005");
+
+    /// <summary>MDSL2001: over the FLOP budget.</summary>
+    public static readonly DiagnosticDescriptor OverFlopBudget = new(
+        "MDSL2001",
+        "Model over its FLOP budget",
+        "Model '{0}' needs {1} MFLOPs, over its budget of {2} MFLOPs by {3}%; most expensive layers: {4}",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2001");
+
+    /// <summary>MDSL2002: over the MAC budget.</summary>
+    public static readonly DiagnosticDescriptor OverMacBudget = new(
+        "MDSL2002",
+        "Model over its MAC budget",
+        "Model '{0}' needs {1} MMACs, over its budget of {2} MMACs by {3}%; most expensive layers: {4}",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2002");
+
+    /// <summary>MDSL2003: over the parameter budget.</summary>
+    public static readonly DiagnosticDescriptor OverParameterBudget = new(
+        "MDSL2003",
+        "Model over its parameter budget",
+        "Model '{0}' has {1} parameters, over its budget of {2} by {3}%; largest layers: {4}",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2003");
+
+    /// <summary>MDSL2004: over the weight-byte budget.</summary>
+    public static readonly DiagnosticDescriptor OverWeightBudget = new(
+        "MDSL2004",
+        "Model over its weight-byte budget",
+        "Model '{0}' stores {1} weight bytes, over its budget of {2} by {3}%; largest layers: {4}",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2004");
+
+    /// <summary>MDSL2005: the cost of every model, for the IDE and the build log.</summary>
+    public static readonly DiagnosticDescriptor ModelCost = new(
+        "MDSL2005",
+        "Model cost",
+        "Model '{0}': {1} MFLOPs, {2} MMACs, {3} parameters, {4} weight bytes per sample",
+        Categories.Budget,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2005");
+
+    /// <summary>MDSL3001: an N:M pattern that is not one.</summary>
+    public static readonly DiagnosticDescriptor InvalidSparsity = new(
+        "MDSL3001",
+        "Invalid N:M sparsity",
+        "Sparsity \"{0}\" of variant '{1}' is not a valid N:M pattern: {2}",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3001");
+
+    /// <summary>MDSL3002: M does not divide a layer's reduction dimension.</summary>
+    public static readonly DiagnosticDescriptor SparsityNotDividing = new(
+        "MDSL3002",
+        "N:M group size does not divide the reduction dimension",
+        "Sparsity \"{0}\" of variant '{1}': M = {2} does not divide the reduction dimension {3} of layer '{4}'",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3002");
+
+    /// <summary>MDSL3003: a keep ratio outside (0, 1].</summary>
+    public static readonly DiagnosticDescriptor KeepRatioOutOfRange = new(
+        "MDSL3003",
+        "Keep ratio outside (0, 1]",
+        "KeepChannels = {0} of variant '{1}' is outside (0, 1]",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3003");
+
+    /// <summary>MDSL3004: a precision no variant supports.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedPrecision = new(
+        "MDSL3004",
+        "Unsupported precision",
+        "Weights = {0} of variant '{1}' is not a supported precision (Float32, Int8, Int4)",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3004");
+
+    /// <summary>MDSL3005: a low-rank rank at which the factored layer costs more than the dense one.</summary>
+    public static readonly DiagnosticDescriptor RankTooLarge = new(
+        "MDSL3005",
+        "Low-rank factorisation costs more than the dense layer",
+        "Rank {0} of variant '{1}' makes layer '{2}' cost {3} MACs factored against {4} dense",
+        Categories.Compression,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3005");
+
+    /// <summary>MDSL3006: a variant that changes nothing.</summary>
+    public static readonly DiagnosticDescriptor VariantChangesNothing = new(
+        "MDSL3006",
+        "Variant changes nothing",
+        "Variant '{0}' changes nothing: set KeepChannels below 1, Sparsity, Weights = Int8/Int4 or Rank",
+        Categories.Compression,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3006");
+
+    /// <summary>MDSL3007: structured pruning that would leave a layer with no channels.</summary>
+    public static readonly DiagnosticDescriptor PruningEmptiesLayer = new(
+        "MDSL3007",
+        "Pruning would empty a layer",
+        "KeepChannels = {0} of variant '{1}' leaves layer '{2}' with no channels (width {3})",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3007");
+
+    /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
+    public static IEnumerable<DiagnosticDescriptor> All => new[]
+    {
+        ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers,
+        ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput,
+        OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost,
+        InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer,
+    };
+
+    /// <summary>The row of <paramref name="id"/> in the diagnostics table.</summary>
+    /// <param name="id">A diagnostic id such as <c>MDSL2001</c>.</param>
+    public static string HelpLink(string id) => "https://github.com/modeldsl/modeldsl/blob/main/README.md#" + id.ToLowerInvariant();
+}

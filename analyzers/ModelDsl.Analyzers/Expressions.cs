@@ -1,0 +1,40 @@
+using Microsoft.CodeAnalysis;
+using ModelDsl.Spec;
+
+namespace ModelDsl.Analyzers;
+
+// Checks an expression argument ("planes * 4") against the names in scope with the spec library's own evaluator,
+// before any shape is known: every name gets a stand-in value, so only unknown names and syntax can fail here.
+internal static class Expressions
+{
+    public static void Check(string text, IEnumerable<string> scope, string owner, Location? location, Reporter report)
+    {
+        var names = scope.ToDictionary(n => n, _ => 64L, StringComparer.Ordinal);
+        var result = Expression.Evaluate(text, names);
+        switch (result.Error?.Kind)
+        {
+            case ExpressionErrorKind.UnknownName:
+                report.Report(DiagnosticDescriptors.UnknownName, location, NameAt(text, result.Error.Position), text, owner);
+                break;
+            case ExpressionErrorKind.Syntax:
+                report.Report(DiagnosticDescriptors.MalformedArgument, location, text, "expression", result.Error.Message);
+                break;
+        }
+    }
+
+    private static string NameAt(string text, int position)
+    {
+        if (position < 0 || position >= text.Length)
+        {
+            return text;
+        }
+
+        var end = position;
+        while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_'))
+        {
+            end++;
+        }
+
+        return end > position ? text.Substring(position, end - position) : text;
+    }
+}

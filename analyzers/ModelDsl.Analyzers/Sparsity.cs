@@ -1,0 +1,67 @@
+using System.Globalization;
+using ModelDsl.Spec;
+
+namespace ModelDsl.Analyzers;
+
+// N:M patterns: at most N non-zeros in every group of M consecutive weights along a layer's reduction dimension.
+internal static class Sparsity
+{
+    /// <summary>Null when <paramref name="pattern"/> is a valid "N:M" (1 ≤ N &lt; M); otherwise why not.</summary>
+    public static string? Parse(string pattern, out int n, out int m)
+    {
+        n = 0;
+        m = 0;
+        var parts = pattern.Split(':');
+        if (parts.Length != 2 ||
+            !int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out n) ||
+            !int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out m))
+        {
+            return "write it as \"N:M\" with two positive integers, e.g. \"2:4\"";
+        }
+
+        if (n < 1)
+        {
+            return "N must be at least 1";
+        }
+
+        return n >= m ? "N must be smaller than M (N = " + n.ToString(CultureInfo.InvariantCulture) + ", M = " + m.ToString(CultureInfo.InvariantCulture) + ")" : null;
+    }
+
+    /// <summary>
+    /// The layers an N:M variant sparsifies: every Linear and convolution except depthwise ones and the first one, which
+    /// reads the model input (the stem stays dense, as in common 2:4 practice: its reduction dimension is small and odd).
+    /// </summary>
+    public static IEnumerable<LayerShape> Eligible(ShapeResult shapes)
+    {
+        var first = true;
+        foreach (var layer in shapes.Layers)
+        {
+            if (layer.Kind is not (LayerKind.Linear or LayerKind.Conv1d or LayerKind.Conv2d))
+            {
+                continue;
+            }
+
+            if (first)
+            {
+                first = false;
+                continue;
+            }
+
+            var depthwise = layer.Kind != LayerKind.Linear && ChannelsOf(layer) > 1 && layer.Int("groups") == ChannelsOf(layer);
+            if (!depthwise)
+            {
+                yield return layer;
+            }
+        }
+    }
+
+    /// <summary>The length of one output's dot product: in features, or in channels per group × kernel area.</summary>
+    public static long ReductionOf(LayerShape layer) => layer.Kind switch
+    {
+        LayerKind.Linear => layer.Input.Last,
+        LayerKind.Conv1d => ChannelsOf(layer) / Math.Max(1, layer.Int("groups")) * layer.Int("kernel"),
+        _ => ChannelsOf(layer) / Math.Max(1, layer.Int("groups")) * layer.Int("kernel") * layer.Int("kernel"),
+    };
+
+    private static long ChannelsOf(LayerShape layer) => layer.Input.Dims[0];
+}

@@ -1,0 +1,70 @@
+namespace ModelDsl.Analyzers.Tests;
+
+/// <summary>MDSL3xxx: invalid or useless compression, on the variant argument at fault.</summary>
+public class CompressionTests
+{
+    private static string Net(string variant, int hidden = 32) => $$"""
+        using ModelDsl;
+        [Model(InputShape = [784])]
+        {{variant}}
+        public partial class Net
+        {
+            [Linear({{hidden}}), ReLU] public partial Layer Hidden { get; }
+            [Linear(10)] public partial Layer Output { get; }
+        }
+        """;
+
+    [Theory]
+    [InlineData("4:4")]
+    [InlineData("3:2")]
+    [InlineData("0:4")]
+    [InlineData("2-4")]
+    public void InvalidSparsity_Fires(string pattern) =>
+        Verify.Diagnostics(Net("[Variant(\"Sparse\", {|MDSL3001:Sparsity = \"" + pattern + "\"|})]"));
+
+    [Fact]
+    public void InvalidSparsity_SilentOnTwoFour() => Verify.Silent(Net("[Variant(\"Sparse\", Sparsity = \"2:4\")]"));
+
+    [Fact]
+    public void SparsityNotDividing_FiresWhenMDoesNotDivideInFeatures() =>
+        Verify.Diagnostics(Net("[Variant(\"Sparse\", {|MDSL3002:Sparsity = \"2:4\"|})]", hidden: 30));
+
+    [Fact]
+    public void SparsityNotDividing_SilentWhenItDivides() => Verify.Silent(Net("[Variant(\"Sparse\", Sparsity = \"1:2\")]", hidden: 30));
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("0")]
+    [InlineData("-0.5")]
+    public void KeepRatioOutOfRange_Fires(string keep) =>
+        Verify.Diagnostics(Net("[Variant(\"Slim\", {|MDSL3003:KeepChannels = " + keep + "|})]"));
+
+    [Fact]
+    public void KeepRatioOutOfRange_SilentInside() => Verify.Silent(Net("[Variant(\"Slim\", KeepChannels = 0.5)]"));
+
+    [Fact]
+    public void UnsupportedPrecision_Fires() => Verify.Diagnostics(Net("[Variant(\"Odd\", {|MDSL3004:Weights = (Precision)7|})]"));
+
+    [Fact]
+    public void UnsupportedPrecision_SilentOnInt8() => Verify.Silent(Net("[Variant(\"Int8\", Weights = Precision.Int8)]"));
+
+    [Fact]
+    public void RankTooLarge_FiresWhenFactoringCostsMore() =>
+        Verify.Diagnostics(Net("[Variant(\"Low\", {|MDSL3005:Rank = 400|})]", hidden: 512));
+
+    [Fact]
+    public void RankTooLarge_SilentAtASmallRank() => Verify.Silent(Net("[Variant(\"Low\", Rank = 32)]", hidden: 512));
+
+    [Theory]
+    [InlineData("[Variant(\"Same\")]")]
+    [InlineData("[Variant(\"Same\", KeepChannels = 1)]")]
+    [InlineData("[Variant(\"Same\", Weights = Precision.Float32)]")]
+    public void VariantChangesNothing_FiresOnTheVariant(string variant) =>
+        Verify.Diagnostics(Net("[{|MDSL3006:" + variant.Substring(1, variant.Length - 2) + "|}]"));
+
+    [Fact]
+    public void PruningEmptiesLayer_Fires() => Verify.Diagnostics(Net("[Variant(\"Tiny\", {|MDSL3007:KeepChannels = 0.01|})]"));
+
+    [Fact]
+    public void PruningEmptiesLayer_SilentWhenEveryLayerKeepsAChannel() => Verify.Silent(Net("[Variant(\"Tiny\", KeepChannels = 0.05)]"));
+}
