@@ -24,6 +24,17 @@ internal static class DeclarationChecks
             BlockParameters(block, scope, report);
         }
 
+        // BlockParser reads exactly one [Block] declaration; ModelParser rejects a class that is both a model and a block.
+        foreach (var extra in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "BlockAttribute")).Skip(model is null ? 1 : 0))
+        {
+            report.Report(
+                DiagnosticDescriptors.MalformedArgument,
+                Syntax.Location(extra, cancellationToken),
+                "Block",
+                "Block",
+                model is null ? "a block class has one [Block(...)] declaration; merge the parameters into the first" : "a class is a [Model] or a [Block], not both");
+        }
+
         var members = Members.Of(type);
         foreach (var (property, attributes) in members)
         {

@@ -326,4 +326,38 @@ public class DslFeatureTests
             [Block(typeof(Demo.ConvBn), "out = 8")] public partial Demo.Plain {|MDSL0002:Stem|} { get; }
         }
         """, new[] { ConvBn, Plain });
+
+    // --- One [Block] declaration per class, and not on a model -----------------------------------------------------
+
+    [Fact]
+    public void BlockDeclaredTwice_FiresOnTheSecond() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Block("planes")]
+        [{|MDSL0005:Block("stride = 1")|}]
+        public partial class B
+        {
+            [Conv2d("planes", Kernel = 3, Padding = 1)] public partial Layer Conv { get; }
+        }
+        """);
+
+    [Fact]
+    public void BlockDeclaredOnce_Silent() => Verify.Silent("""
+        using ModelDsl;
+        [Block("planes", "stride = 1")]
+        public partial class B
+        {
+            [Conv2d("planes", Kernel = 3, Stride = "stride", Padding = 1)] public partial Layer Conv { get; }
+        }
+        """);
+
+    [Fact]
+    public void ModelThatIsAlsoABlock_Fires() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Model(InputShape = [4])]
+        [{|MDSL0005:Block|}]
+        public partial class Net
+        {
+            [Linear(2)] public partial Layer Fc { get; }
+        }
+        """);
 }
