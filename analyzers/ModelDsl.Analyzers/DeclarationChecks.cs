@@ -59,6 +59,12 @@ internal static class DeclarationChecks
 
         if (model is not null)
         {
+            // Only BlockParser reads [Residual]: on a model it would be dropped without a word.
+            foreach (var residual in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
+            {
+                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Location(residual, cancellationToken), "Residual", "Residual", "a residual belongs on a [Block] class; use the block in the model");
+            }
+
             Input(type, model, report);
             Budget(type, report);
             VariantChecks.Declarations(type, report);

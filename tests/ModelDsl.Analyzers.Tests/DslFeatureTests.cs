@@ -360,4 +360,31 @@ public class DslFeatureTests
             [Linear(2)] public partial Layer Fc { get; }
         }
         """);
+
+    [Fact]
+    public void ResidualOnAModel_Fires() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Model(InputShape = [4])]
+        [{|MDSL0005:Residual|}]
+        public partial class Net
+        {
+            [Linear(4)] public partial Layer Fc { get; }
+        }
+        """);
+
+    [Fact]
+    public void ResidualOnABlockUsedByAModel_Silent() => Verify.Silent("""
+        using ModelDsl;
+        [Block]
+        [Residual]
+        public partial class Skip
+        {
+            [Linear("in_channels")] public partial Layer Fc { get; }
+        }
+        [Model(InputShape = [4])]
+        public partial class Net
+        {
+            [Block(typeof(Skip))] public partial Layer Body { get; }
+        }
+        """);
 }
