@@ -24,6 +24,17 @@ internal static class DeclarationChecks
             BlockParameters(block, scope, report);
         }
 
+        // BlockParser reads exactly one [Block] declaration; ModelParser rejects a class that is both a model and a block.
+        foreach (var extra in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "BlockAttribute")).Skip(model is null ? 1 : 0))
+        {
+            report.Report(
+                DiagnosticDescriptors.MalformedArgument,
+                Syntax.Location(extra, cancellationToken),
+                "Block",
+                "Block",
+                model is null ? "a block class has one [Block(...)] declaration; merge the parameters into the first" : "a class is a [Model] or a [Block], not both");
+        }
+
         var members = Members.Of(type);
         foreach (var (property, attributes) in members)
         {
@@ -48,6 +59,12 @@ internal static class DeclarationChecks
 
         if (model is not null)
         {
+            // Only BlockParser reads [Residual]: on a model it would be dropped without a word.
+            foreach (var residual in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
+            {
+                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Location(residual, cancellationToken), "Residual", "Residual", "a residual belongs on a [Block] class; use the block in the model");
+            }
+
             Input(type, model, report);
             Budget(type, report);
             VariantChecks.Declarations(type, report);
@@ -55,17 +72,14 @@ internal static class DeclarationChecks
         else if (block is not null)
         {
             BlockCycles.Check(type, report);
-            if (Symbols.Find(type, "ResidualAttribute") is { } residual)
-            {
-                Residual(residual, members, report);
-            }
+            Residuals(type, members, report);
         }
     }
 
     private static void MemberForm(IPropertySymbol property, IReadOnlyList<AttributeData> attributes, Reporter report)
     {
         if (!property.IsPartialDefinition || property.IsStatic || property.IsIndexer || property.IsVirtual || property.IsOverride ||
-            property.GetMethod is null || property.SetMethod is not null || !Symbols.IsLayer(property.Type))
+            property.GetMethod is null || property.SetMethod is not null || !MemberParser.IsLayerType(property.Type))
         {
             report.Report(
                 DiagnosticDescriptors.LayerMemberForm,
@@ -75,14 +89,17 @@ internal static class DeclarationChecks
             return;
         }
 
-        var structural = attributes.Count(a => Symbols.Is(a.AttributeClass, "BlockAttribute") || Symbols.Is(a.AttributeClass, "StageAttribute"));
-        if (structural > 0 && attributes.Count > 1)
+        // A property typed as a block class (for typed access) holds exactly one use of that block.
+        if (property.Type is INamedTypeSymbol typed && Symbols.Find(typed, "BlockAttribute") is not null &&
+            !(attributes.Count == 1 && Symbols.Is(attributes[0].AttributeClass, "BlockAttribute") && attributes[0].ConstructorArguments.Length == 2 &&
+              (attributes[0].ConstructorArguments[0].Kind == TypedConstantKind.Error ||
+               SymbolEqualityComparer.Default.Equals(attributes[0].ConstructorArguments[0].Value as ITypeSymbol, typed))))
         {
             report.Report(
                 DiagnosticDescriptors.LayerMemberForm,
                 Syntax.PropertyName(property),
                 property.Name,
-                "cannot combine a [Block] or [Stage] with other layer attributes: give each its own member");
+                "is typed " + typed.Name + ", so it must hold one [Block(typeof(" + typed.Name + "), ...)]; type it Layer to hold anything else");
         }
     }
 
@@ -202,9 +219,18 @@ internal static class DeclarationChecks
                 continue;
             }
 
-            if (named.Key != "Blocks" || ConstantText.Int(named.Value) is null)
+            var problem = (attributeName, named.Key) switch
             {
-                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Named(attribute, named.Key, cancellationToken), named.Key, attributeName, "expected Blocks = <integer>");
+                ("Stage", "Blocks") => ConstantText.Int(named.Value) is > 0 ? null : "expected a positive number of blocks, got " + named.Value.ToCSharpString(),
+                ("Stage", "Item") => named.Value.Value is string item && item.Contains("{i}")
+                    ? null
+                    : "expected a state-dict name pattern containing {i}, e.g. \"encoder_layer_{i}\", got " + named.Value.ToCSharpString(),
+                ("Block", "Sequential") => "Sequential belongs on the block's declaration, [Block(..., Sequential = true)]",
+                _ => "unexpected value " + named.Value.ToCSharpString(),
+            };
+            if (problem is not null)
+            {
+                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Named(attribute, named.Key, cancellationToken), named.Key, attributeName, problem);
             }
         }
     }
@@ -285,21 +311,136 @@ internal static class DeclarationChecks
         }
     }
 
-    private static void Residual(AttributeData residual, IReadOnlyList<(IPropertySymbol Property, IReadOnlyList<AttributeData> Attributes)> members, Reporter report)
+    // Every [Residual] of a block, as BlockParser.Residuals reads them: a shortcut mode, a range of members From …
+    // Through (default: all of them), disjoint from the other residuals' ranges, and constructor parameters (members,
+    // projections, if-same flags) that do not clash.
+    private static void Residuals(INamedTypeSymbol type, IReadOnlyList<(IPropertySymbol Property, IReadOnlyList<AttributeData> Attributes)> members, Reporter report)
     {
-        if (residual.ConstructorArguments.Length == 1 && residual.ConstructorArguments[0].Value is not (0 or 1 or 2) &&
-            residual.ConstructorArguments[0].Kind != TypedConstantKind.Error)
+        var cancellationToken = report.CancellationToken;
+        if (members.Count == 0)
         {
-            report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(residual, 0, report.CancellationToken), "shortcut", "Residual", "expected Shortcut.Identity, Shortcut.Projection or Shortcut.IfSame");
+            // MDSL0007 says it: a block without layers has nothing to add a shortcut around.
+            return;
         }
 
-        foreach (var named in residual.NamedArguments)
+        var ranges = new List<(AttributeData Attribute, int Start, int End, string Shortcut, string ProjectionName)>();
+        foreach (var residual in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
         {
-            var text = ConstantText.Of(named.Value);
-            if (named.Key == "Through" && (text is null || !members.Any(m => m.Property.Name == text)))
+            var valid = true;
+            var shortcut = residual.ConstructorArguments.Length == 1 ? residual.ConstructorArguments[0].Value switch { 0 => "identity", 1 => "projection", 2 => "if-same", _ => null } : null;
+            if (shortcut is null)
             {
-                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Named(residual, named.Key, report.CancellationToken), named.Key, "Residual", "'" + text + "' is not a layer member of this block");
+                valid = false;
+                if (residual.ConstructorArguments.Length == 1 && residual.ConstructorArguments[0].Kind != TypedConstantKind.Error)
+                {
+                    report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(residual, 0, cancellationToken), "shortcut", "Residual", "expected Shortcut.Identity, Shortcut.Projection or Shortcut.IfSameShape");
+                }
+            }
+
+            int start = 0, end = members.Count;
+            var projectionName = "downsample";
+            foreach (var named in residual.NamedArguments)
+            {
+                if (named.Value.Kind == TypedConstantKind.Error)
+                {
+                    valid = false;
+                    continue;
+                }
+
+                var text = ConstantText.Of(named.Value);
+                var location = Syntax.Named(residual, named.Key, cancellationToken);
+                switch (named.Key)
+                {
+                    case "From" or "Through":
+                        var index = FindMember(members, text);
+                        if (index < 0)
+                        {
+                            valid = false;
+                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", "'" + text + "' is not a layer member of this block");
+                        }
+                        else if (named.Key == "From")
+                        {
+                            start = index;
+                        }
+                        else
+                        {
+                            end = index + 1;
+                        }
+
+                        break;
+                    case "ProjectionName" when text is { Length: > 0 } && Names.IsIdentifier(text):
+                        projectionName = text;
+                        break;
+                    default:
+                        valid = false;
+                        report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", named.Key == "ProjectionName" ? "expected a state-dict name, e.g. \"downsample\"" : "unexpected value " + named.Value.ToCSharpString());
+                        break;
+                }
+            }
+
+            if (valid && end <= start && end > 0)
+            {
+                valid = false;
+                report.Report(
+                    DiagnosticDescriptors.MalformedArgument,
+                    Syntax.Named(residual, "Through", cancellationToken),
+                    "Through",
+                    "Residual",
+                    "'" + members[end - 1].Property.Name + "' comes before From = '" + members[start].Property.Name + "'");
+            }
+
+            if (valid)
+            {
+                ranges.Add((residual, start, end, shortcut!, projectionName));
             }
         }
+
+        // In member order, as the parser sorts them; a range may not reach into the next one.
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var parameters = new HashSet<string>(members.Select(m => Names.ToParameterName(m.Property.Name)), StringComparer.Ordinal);
+        var ifSame = 0;
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var (attribute, start, end, shortcut, projectionName) = ranges[i];
+            if (i > 0 && start < ranges[i - 1].End)
+            {
+                report.Report(
+                    DiagnosticDescriptors.MalformedArgument,
+                    Syntax.Location(attribute, cancellationToken),
+                    "From",
+                    "Residual",
+                    "its members overlap another residual's ('" + members[ranges[i - 1].Start].Property.Name + "' through '" + members[ranges[i - 1].End - 1].Property.Name + "'); residuals cover disjoint ranges");
+                continue;
+            }
+
+            var parameter = shortcut switch
+            {
+                "projection" => Names.ToParameterName(projectionName),
+                "if-same" => "residual" + (ifSame++ == 0 ? string.Empty : ifSame.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                _ => null,
+            };
+            if (parameter is not null && !parameters.Add(parameter))
+            {
+                report.Report(
+                    DiagnosticDescriptors.MalformedArgument,
+                    Syntax.Named(attribute, "ProjectionName", cancellationToken),
+                    "ProjectionName",
+                    "Residual",
+                    "the generated constructor parameter '" + parameter + "' clashes with a member's or another residual's; name the projection otherwise, e.g. ProjectionName = \"shortcut\"");
+            }
+        }
+    }
+
+    private static int FindMember(IReadOnlyList<(IPropertySymbol Property, IReadOnlyList<AttributeData> Attributes)> members, string? name)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].Property.Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -17,7 +17,8 @@ internal static class LayerChecks
         }
 
         var display = type.Name.EndsWith("Attribute", StringComparison.Ordinal) ? type.Name.Substring(0, type.Name.Length - "Attribute".Length) : type.Name;
-        if (!Enum.TryParse<LayerKind>(display, ignoreCase: false, out var kind) || kind is LayerKind.Block or LayerKind.Stage or LayerKind.Sequential or LayerKind.Residual or LayerKind.ResidualAdd)
+        // The generator's own table of layer attributes, so that every attribute it generates is known here too.
+        if (!LayerAttributeKinds.TryGet(type, out var kind, out _))
         {
             report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Location(attribute, report.CancellationToken), display, display, "'" + display + "' is not a ModelDsl layer");
             return;

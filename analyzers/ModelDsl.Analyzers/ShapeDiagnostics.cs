@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generators;
 using ModelDsl.Spec;
@@ -40,22 +41,59 @@ internal static class ShapeDiagnostics
         var segments = path.Split('.');
         foreach (var (property, attributes) in Members.Of(type))
         {
-            if (Names.ToSnakeCase(property.Name) != segments[0])
+            // As MemberParser names a member: one attribute is the member (a layer's Name overrides the property's name);
+            // several are an nn.Sequential named by the property.
+            var snake = Names.ToSnakeCase(property.Name);
+            var memberName = attributes.Count == 1 && IsLayer(attributes[0]) ? NameArgument(attributes[0]) ?? snake : snake;
+            if (memberName != segments[0])
             {
                 continue;
             }
 
-            var attribute = attributes[0];
-            if (attributes.Count > 1 && segments.Length > 1)
-            {
-                attribute = int.TryParse(segments[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < attributes.Count
-                    ? attributes[index]
-                    : attributes.FirstOrDefault(a => a.NamedArguments.Any(n => n.Key == "Name" && n.Value.Value as string == segments[1])) ?? attribute;
-            }
-
-            return Syntax.Location(attribute, cancellationToken);
+            return Syntax.Location(attributes.Count > 1 && segments.Length > 1 ? Child(attributes, segments[1]) ?? attributes[0] : attributes[0], cancellationToken);
         }
 
         return Syntax.ClassName(type, cancellationToken);
     }
+
+    // The attribute at one position of a member's nn.Sequential, numbered as shape inference numbers it: every layer
+    // takes a position (a named one is called by its Name), an unnamed stage one position per block, named by its Item
+    // pattern ("{i}" by default) with the running number.
+    private static AttributeData? Child(IReadOnlyList<AttributeData> attributes, string segment)
+    {
+        var index = 0;
+        foreach (var attribute in attributes)
+        {
+            if (Symbols.Is(attribute.AttributeClass, "StageAttribute"))
+            {
+                var blocks = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Blocks").Value.Value as int? ?? 1;
+                var item = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Item").Value.Value as string ?? "{i}";
+                for (var i = 0; i < Math.Max(1, blocks); i++, index++)
+                {
+                    if (item.Replace("{i}", index.ToString(CultureInfo.InvariantCulture)) == segment)
+                    {
+                        return attribute;
+                    }
+                }
+
+                continue;
+            }
+
+            var name = IsLayer(attribute) ? NameArgument(attribute) : null;
+            if ((name ?? index.ToString(CultureInfo.InvariantCulture)) == segment)
+            {
+                return attribute;
+            }
+
+            index++;
+        }
+
+        return null;
+    }
+
+    private static bool IsLayer(AttributeData attribute) =>
+        !Symbols.Is(attribute.AttributeClass, "BlockAttribute") && !Symbols.Is(attribute.AttributeClass, "StageAttribute");
+
+    private static string? NameArgument(AttributeData attribute) =>
+        attribute.NamedArguments.FirstOrDefault(n => n.Key == "Name").Value.Value as string;
 }

@@ -72,7 +72,7 @@ internal static class MemberParser
     }
 
     // A Layer, or a [Block] class, which is one once its generated part (which names the base class) is added.
-    private static bool IsLayerType(ITypeSymbol type) =>
+    public static bool IsLayerType(ITypeSymbol type) =>
         Symbols.IsLayer(type) || (type is INamedTypeSymbol named && Symbols.Find(named, "BlockAttribute") is not null);
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch

@@ -95,5 +95,70 @@ internal static class Seeds
             [Flatten, Linear(3), Sigmoid] public partial Layer Out { get; }
         }
         """,
+        """
+        using ModelDsl;
+        namespace Demo;
+        [Block("out", "kernel = 3", "stride = 1", "groups = 1", Sequential = true)]
+        public partial class ConvBn
+        {
+            [Conv2d("out", Kernel = "kernel", Stride = "stride", Padding = "(kernel - 1) / 2", Groups = "groups", Bias = false)] public partial Layer Conv { get; }
+            [BatchNorm2d] public partial Layer Norm { get; }
+            [ReLU6] public partial Layer Activation { get; }
+        }
+        [Block("out", "stride = 1", "expand = 6")]
+        [Residual(Shortcut.IfSameShape)]
+        public partial class Inverted
+        {
+            [Block(typeof(ConvBn), "out = in_channels * expand", "kernel = 1")]
+            [Block(typeof(ConvBn), "out = in_channels * expand", "stride = stride", "groups = in_channels * expand")]
+            [Conv2d("out", Kernel = 1, Bias = false), BatchNorm2d]
+            public partial Layer Conv { get; }
+        }
+        [Model(InputShape = [3, 32, 32])]
+        public partial class MobileV2
+        {
+            [Block(typeof(ConvBn), "out = 16", "stride = 2")]
+            [Stage(typeof(Inverted), "out = 24", "stride = 2", Blocks = 2)]
+            [Block(typeof(ConvBn), "out = 64", "kernel = 1")]
+            public partial Layer Features { get; }
+            [Block(typeof(ConvBn), "out = 8")] public partial ConvBn Last { get; }
+            [AdaptiveAvgPool2d(1), Flatten, Dropout(0.2), Linear(10)] public partial Layer Classifier { get; }
+        }
+        """,
+        """
+        using ModelDsl;
+        namespace Demo;
+        [Block]
+        public partial class Mlp4
+        {
+            [Linear("in_channels * 4", Bias = false)] public partial Layer CFc { get; }
+            [GELU] public partial Layer Gelu { get; }
+            [Linear("in_channels", Bias = false)] public partial Layer CProj { get; }
+        }
+        [Block("heads")]
+        [Residual(From = nameof(Ln1), Through = nameof(Attn))]
+        [Residual(From = nameof(Ln2), Through = nameof(Mlp), ProjectionName = "proj")]
+        public partial class Decoder
+        {
+            [LayerNorm(Bias = false, Name = "ln_1")] public partial Layer Ln1 { get; }
+            [CausalSelfAttention("heads", Bias = false)] public partial Layer Attn { get; }
+            [LayerNorm(Bias = false, Name = "ln_2")] public partial Layer Ln2 { get; }
+            [Block(typeof(Mlp4))] public partial Mlp4 Mlp { get; }
+        }
+        [Block]
+        [Residual]
+        public partial class MambaLayer
+        {
+            [RMSNorm] public partial Layer Norm { get; }
+            [Mamba] public partial Layer Mixer { get; }
+        }
+        [Model(InputShape = [16, 32])]
+        public partial class Decoders
+        {
+            [Stage(typeof(Decoder), "heads = 4", Blocks = 2, Item = "layer_{i}")] public partial Layer H { get; }
+            [Stage(typeof(MambaLayer), Blocks = 2)] public partial Layer Layers { get; }
+            [LayerNorm(Bias = false)] public partial Layer LnF { get; }
+        }
+        """,
     };
 }

@@ -1,0 +1,63 @@
+using Microsoft.CodeAnalysis;
+
+namespace ModelDsl.Analyzers.Tests;
+
+/// <summary>
+/// The zoo's models (examples/ModelDsl.Zoo) through the generator and the analyzers together: valid models of every
+/// DSL feature, so no diagnostic above Info may fire, and each model gets exactly one cost info.
+/// </summary>
+public class ZooTests
+{
+    private static readonly string[] Models =
+    {
+        "ResNet18", "ResNet50", "MobileNetV2", "Vgg11", "Mlp", "VitB16Encoder", "Gpt2Body", "MambaStack",
+    };
+
+    private static string ZooFolder()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ModelDsl.sln")))
+            {
+                return Path.Combine(folder.FullName, "examples", "ModelDsl.Zoo");
+            }
+        }
+
+        throw new InvalidOperationException("ModelDsl.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Every model source of the zoo (its console Program aside), ordered by path.</summary>
+    public static string[] Sources() => Directory.GetFiles(ZooFolder(), "*.cs", SearchOption.AllDirectories)
+        .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
+                    !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
+                    Path.GetFileName(f) != "Program.cs")
+        .OrderBy(f => f, StringComparer.Ordinal)
+        .Select(File.ReadAllText)
+        .ToArray();
+
+    [Fact]
+    public void EveryZooModel_HasNoWarningOrError()
+    {
+        var run = AnalyzerHarness.Analyze(Sources());
+        var describe = string.Join("\n", run.AnalyzerDiagnostics.Concat(run.GeneratorDiagnostics).Select(d => d.ToString()));
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        Assert.True(
+            !run.AnalyzerDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning || d.Id == "AD0001"),
+            "Unexpected diagnostics:\n" + describe);
+        Assert.DoesNotContain(run.CompilerDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
+    public void EveryZooModel_GetsOneCostInfo()
+    {
+        var run = AnalyzerHarness.Analyze(Sources());
+        var costs = run.AnalyzerDiagnostics.Where(d => d.Id == "MDSL2005").ToList();
+        Assert.All(costs, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
+        var named = costs.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Models.Length, costs.Count);
+        foreach (var model in Models)
+        {
+            Assert.Single(named, m => m.StartsWith("Model '" + model + "':", StringComparison.Ordinal));
+        }
+    }
+}
