@@ -226,6 +226,9 @@ internal static class DeclarationChecks
                     ? null
                     : "expected a state-dict name pattern containing {i}, e.g. \"encoder_layer_{i}\", got " + named.Value.ToCSharpString(),
                 ("Block", "Sequential") => "Sequential belongs on the block's declaration, [Block(..., Sequential = true)]",
+                (_, "Name") => named.Value.Value is string name && name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c == '_')
+                    ? null
+                    : "expected a state-dict name (letters, digits, '_'), got " + named.Value.ToCSharpString(),
                 _ => "unexpected value " + named.Value.ToCSharpString(),
             };
             if (problem is not null)

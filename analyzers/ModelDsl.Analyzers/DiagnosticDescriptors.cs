@@ -4,8 +4,8 @@ namespace ModelDsl.Analyzers;
 
 /// <summary>
 /// Every diagnostic ModelDsl reports, in one place. Ids are fixed-width and grouped by family: 0xxx declaration,
-/// 1xxx shape, 2xxx budget, 3xxx compression. Each links to its row in the diagnostics table (docs/diagnostics.md,
-/// linked from the README), whose anchors are the lower-case ids.
+/// 1xxx shape, 2xxx budget, 3xxx compression. Each links to its row in the README's diagnostics table,
+/// whose anchors are the lower-case ids.
 /// </summary>
 public static class DiagnosticDescriptors
 {
@@ -33,7 +33,7 @@ public static class DiagnosticDescriptors
         Categories.Declaration,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl0001");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0001");
 
     /// <summary>MDSL0002: a layer member is not a <c>partial Layer Name { get; }</c> instance property.</summary>
     public static readonly DiagnosticDescriptor LayerMemberForm = new(
@@ -43,7 +43,7 @@ public static class DiagnosticDescriptors
         Categories.Declaration,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl0002");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0002");
 
     /// <summary>MDSL0003: a [Block]/[Stage] use names a class that is not a block.</summary>
     public static readonly DiagnosticDescriptor UnknownBlock = new(
@@ -53,7 +53,7 @@ public static class DiagnosticDescriptors
         Categories.Declaration,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl0003");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0003");
 
     /// <summary>MDSL0004: a model declares no (or a contradictory) input.</summary>
     public static readonly DiagnosticDescriptor MissingInput = new(
@@ -63,7 +63,7 @@ public static class DiagnosticDescriptors
         Categories.Declaration,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl0004");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0004");
 
     /// <summary>MDSL0005: an attribute argument is malformed or of the wrong type.</summary>
     public static readonly DiagnosticDescriptor MalformedArgument = new(
@@ -73,7 +73,7 @@ public static class DiagnosticDescriptors
         Categories.Declaration,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl0005");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0005");
 
     /// <summary>MDSL0006: an expression argument uses a name that is not in scope.</summary>
     public static readonly DiagnosticDescriptor UnknownName = new(
@@ -83,7 +83,7 @@ public static class DiagnosticDescriptors
         Categories.Declaration,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl0006");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0006");
 
     /// <summary>MDSL0007: a model or block has no layer members.</summary>
     public static readonly DiagnosticDescriptor NoLayers = new(
@@ -93,7 +93,7 @@ public static class DiagnosticDescriptors
         Categories.Declaration,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl0007");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0007");
 
     /// <summary>MDSL0008: a block uses itself, directly or through other blocks.</summary>
     public static readonly DiagnosticDescriptor RecursiveBlock = new(
@@ -113,7 +113,7 @@ public static class DiagnosticDescriptors
         Categories.Shape,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl1001");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1001");
 
     /// <summary>MDSL1002: the two sides of a residual connection disagree.</summary>
     public static readonly DiagnosticDescriptor ResidualMismatch = new(
@@ -123,7 +123,7 @@ public static class DiagnosticDescriptors
         Categories.Shape,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl1002");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1002");
 
     /// <summary>MDSL1003: a kernel or window is larger than the padded input.</summary>
     public static readonly DiagnosticDescriptor KernelTooLarge = new(
@@ -133,7 +133,7 @@ public static class DiagnosticDescriptors
         Categories.Shape,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl1003");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1003");
 
     /// <summary>MDSL1004: a layer argument has an invalid value (non-positive size, indivisible groups or heads …).</summary>
     public static readonly DiagnosticDescriptor InvalidLayerArgument = new(
@@ -143,7 +143,7 @@ public static class DiagnosticDescriptors
         Categories.Shape,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl1004");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1004");
 
     /// <summary>MDSL1005: the model input is malformed (non-positive or wrong-rank shape).</summary>
     public static readonly DiagnosticDescriptor InvalidInput = new(
@@ -153,7 +153,7 @@ public static class DiagnosticDescriptors
         Categories.Shape,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl1005");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1005");
 
     /// <summary>MDSL2001: over the FLOP budget.</summary>
     public static readonly DiagnosticDescriptor OverFlopBudget = new(
@@ -163,7 +163,7 @@ public static class DiagnosticDescriptors
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl2001");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2001");
 
     /// <summary>MDSL2002: over the MAC budget.</summary>
     public static readonly DiagnosticDescriptor OverMacBudget = new(
@@ -173,7 +173,7 @@ public static class DiagnosticDescriptors
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl2002");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2002");
 
     /// <summary>MDSL2003: over the parameter budget.</summary>
     public static readonly DiagnosticDescriptor OverParameterBudget = new(
@@ -183,7 +183,7 @@ public static class DiagnosticDescriptors
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl2003");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2003");
 
     /// <summary>MDSL2004: over the weight-byte budget.</summary>
     public static readonly DiagnosticDescriptor OverWeightBudget = new(
@@ -193,7 +193,7 @@ public static class DiagnosticDescriptors
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl2004");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2004");
 
     /// <summary>MDSL2005: the cost of every model, for the IDE and the build log.</summary>
     public static readonly DiagnosticDescriptor ModelCost = new(
@@ -203,7 +203,7 @@ public static class DiagnosticDescriptors
         Categories.Budget,
         DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl2005");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2005");
 
     /// <summary>MDSL3001: an N:M pattern that is not one.</summary>
     public static readonly DiagnosticDescriptor InvalidSparsity = new(
@@ -213,7 +213,7 @@ public static class DiagnosticDescriptors
         Categories.Compression,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl3001");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3001");
 
     /// <summary>MDSL3002: M does not divide a layer's reduction dimension.</summary>
     public static readonly DiagnosticDescriptor SparsityNotDividing = new(
@@ -223,7 +223,7 @@ public static class DiagnosticDescriptors
         Categories.Compression,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl3002");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3002");
 
     /// <summary>MDSL3003: a keep ratio outside (0, 1].</summary>
     public static readonly DiagnosticDescriptor KeepRatioOutOfRange = new(
@@ -233,7 +233,7 @@ public static class DiagnosticDescriptors
         Categories.Compression,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl3003");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3003");
 
     /// <summary>MDSL3004: a precision no variant supports.</summary>
     public static readonly DiagnosticDescriptor UnsupportedPrecision = new(
@@ -243,7 +243,7 @@ public static class DiagnosticDescriptors
         Categories.Compression,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl3004");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3004");
 
     /// <summary>MDSL3005: a low-rank rank at which the factored layer costs more than the dense one.</summary>
     public static readonly DiagnosticDescriptor RankTooLarge = new(
@@ -253,7 +253,7 @@ public static class DiagnosticDescriptors
         Categories.Compression,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl3005");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3005");
 
     /// <summary>MDSL3006: a variant that changes nothing.</summary>
     public static readonly DiagnosticDescriptor VariantChangesNothing = new(
@@ -263,7 +263,7 @@ public static class DiagnosticDescriptors
         Categories.Compression,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl3006");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3006");
 
     /// <summary>MDSL3007: structured pruning that would leave a layer with no channels.</summary>
     public static readonly DiagnosticDescriptor PruningEmptiesLayer = new(
@@ -273,7 +273,7 @@ public static class DiagnosticDescriptors
         Categories.Compression,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#mdsl3007");
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3007");
 
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static IEnumerable<DiagnosticDescriptor> All => new[]
@@ -286,5 +286,5 @@ public static class DiagnosticDescriptors
 
     /// <summary>The row of <paramref name="id"/> in the diagnostics table.</summary>
     /// <param name="id">A diagnostic id such as <c>MDSL2001</c>.</param>
-    public static string HelpLink(string id) => "https://github.com/modeldsl/modeldsl/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant();
+    public static string HelpLink(string id) => "https://github.com/modeldsl/modeldsl/blob/main/README.md#" + id.ToLowerInvariant();
 }

@@ -30,7 +30,7 @@ public class DescriptorTests
     [Fact]
     public void EveryDescriptorHasARowInTheTableAndTheReleaseFile()
     {
-        var table = File.ReadAllText(Path.Combine(Root, "docs", "diagnostics.md"));
+        var table = File.ReadAllText(Path.Combine(Root, "README.md"));
         var releases = File.ReadAllText(Path.Combine(Root, "analyzers", "ModelDsl.Analyzers", "AnalyzerReleases.Unshipped.md"));
         foreach (var descriptor in DiagnosticDescriptors.All)
         {

@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 namespace ModelDsl.Analyzers.Tests;
 
 /// <summary>
-/// docs/diagnostics.md, AnalyzerReleases.Unshipped.md and the descriptors agree: every id has one row with the
+/// the README's diagnostics table, AnalyzerReleases.Unshipped.md and the descriptors agree: every id has one row with the
 /// descriptor's title and default severity and an anchor its help link points at.
 /// </summary>
 public class DiagnosticsTableTests
@@ -40,7 +40,7 @@ public class DiagnosticsTableTests
     [Fact]
     public void DiagnosticsTable_MatchesTheDescriptors()
     {
-        var rows = Rows(Path.Combine(Root(), "docs", "diagnostics.md"), @"^\| <a id=""mdsl\d{4}""></a>(?<id>MDSL\d{4}) \|");
+        var rows = Rows(Path.Combine(Root(), "README.md"), @"^\| <a id=""mdsl\d{4}""></a>(?<id>MDSL\d{4}) \|");
         var descriptors = DiagnosticDescriptors.All.ToList();
         Assert.Equal(descriptors.Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal), rows.Keys.OrderBy(i => i, StringComparer.Ordinal));
         foreach (var descriptor in descriptors)
@@ -50,7 +50,7 @@ public class DiagnosticsTableTests
             Assert.Equal(descriptor.DefaultSeverity.ToString(), row[2]);
             Assert.Equal(descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture), row[3]);
             Assert.Equal(DiagnosticDescriptors.HelpLink(descriptor.Id), descriptor.HelpLinkUri);
-            Assert.EndsWith("docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri, StringComparison.Ordinal);
+            Assert.EndsWith("/README.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri, StringComparison.Ordinal);
         }
     }
 

@@ -162,6 +162,26 @@ public class DslFeatureTests
         """, new[] { Plain });
 
     [Fact]
+    public void StageName_Silent() => Verify.Silent("""
+        using ModelDsl;
+        [Model(InputShape = [3, 8, 8])]
+        public partial class Net
+        {
+            [Stage(typeof(Demo.Plain), "planes = 3", Blocks = 2, Name = "h")] public partial Layer Layers { get; }
+        }
+        """, Plain);
+
+    [Fact]
+    public void StageName_FiresOnADottedName() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Model(InputShape = [3, 8, 8])]
+        public partial class Net
+        {
+            [Stage(typeof(Demo.Plain), "planes = 3", Blocks = 2, {|MDSL0005:Name = "a.b"|})] public partial Layer Layers { get; }
+        }
+        """, new[] { Plain });
+
+    [Fact]
     public void StageBlocks_FiresWhenNotPositive() => Verify.Diagnostics("""
         using ModelDsl;
         [Model(InputShape = [3, 8, 8])]

@@ -10,7 +10,7 @@ public class ZooTests
 {
     private static readonly string[] Models =
     {
-        "ResNet18", "ResNet50", "MobileNetV2", "Vgg11", "Mlp", "VitB16Encoder", "Gpt2Body", "MambaStack",
+        "ResNet18", "ResNet50", "MobileNetV2", "Vgg11", "Mlp", "VitB16", "VitB16Encoder", "Gpt2Small", "Gpt2Tiny", "Gpt2Body", "MambaStack",
     };
 
     private static string ZooFolder()

@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 namespace ModelDsl.Analyzers.Tests;
 
 /// <summary>The example zoo (ResNet-18/50 as a user writes them) gets no diagnostic but its cost, and the cost is torchvision's.</summary>
-public class ZooTests
+public class ZooCostTests
 {
     [Fact]
     public void ResNetsAreCleanAndCostAsPublished()
