@@ -5,7 +5,10 @@ using Xunit.Abstractions;
 
 namespace ModelDsl.Generators.Tests;
 
-/// <summary>Generation time of a large model (issue 3 asks for 500 layers in under 200 ms; the bound here is loose for CI).</summary>
+/// <summary>
+/// A 500-layer model generates completely; the test prints the generation time, the figure docs/benchmarks.md
+/// quotes for issue 3's "500 layers in under 200 ms" (a benchmark figure, not an assertion: CI machines are noisy).
+/// </summary>
 public class ScaleTests(ITestOutputHelper output)
 {
     [Fact]
@@ -37,6 +40,6 @@ public class ScaleTests(ITestOutputHelper output)
         var median = times[times.Count / 2];
         output.WriteLine($"500 layers: median {median:F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms over {times.Count} runs");
         Assert.Contains("CostTable", result!.GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
-        Assert.True(median < 2000, $"took {median:F0} ms");
+        Assert.Equal(500, result.Results.Single().GeneratedSources.Single().SourceText.ToString().Split('\n').Count(l => l.TrimStart().StartsWith("new(\"l", StringComparison.Ordinal)));
     }
 }
