@@ -205,6 +205,36 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2005");
 
+    /// <summary>MDSL2006: a cost or size beyond 64 bits, which would otherwise wrap into a wrong (even negative) constant.</summary>
+    public static readonly DiagnosticDescriptor CostOverflow = new(
+        "MDSL2006",
+        "Cost beyond 64 bits",
+        "Model '{0}' cannot be costed: a figure of {1} (MACs, FLOPs, parameters or bytes) exceeds 9,223,372,036,854,775,807",
+        Categories.Budget,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2006");
+
+    /// <summary>MDSL2007: a model whose generated tables would exceed the compiler's limit on string constants.</summary>
+    public static readonly DiagnosticDescriptor TooLargeToGenerate = new(
+        "MDSL2007",
+        "Model too large to generate",
+        "Model '{0}' would need {1} characters of generated layer names and tables, over the {2} the compiler accepts for one model's string constants; split it into smaller models",
+        Categories.Budget,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2007");
+
+    /// <summary>MDSL1006: a layer with options the runtime has no module for.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedLayer = new(
+        "MDSL1006",
+        "Layer the runtime cannot build",
+        "Layer '{0}' ({1}) has no runtime module with these options: {2}",
+        Categories.Shape,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1006");
+
     /// <summary>MDSL3001: an N:M pattern that is not one.</summary>
     public static readonly DiagnosticDescriptor InvalidSparsity = new(
         "MDSL3001",
@@ -279,10 +309,14 @@ public static class DiagnosticDescriptors
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
         ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock,
-        ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput,
-        OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost,
+        ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
+        OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer,
     };
+
+    /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>
+    /// <param name="id">A diagnostic id such as <c>MDSL0005</c>.</param>
+    public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);
 
     /// <summary>The row of <paramref name="id"/> in the diagnostics table.</summary>
     /// <param name="id">A diagnostic id such as <c>MDSL2001</c>.</param>

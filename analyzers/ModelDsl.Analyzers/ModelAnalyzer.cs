@@ -6,9 +6,10 @@ using ModelDsl.Generators;
 namespace ModelDsl.Analyzers;
 
 /// <summary>
-/// Reports what is wrong with a <c>[Model]</c> or <c>[Block]</c> class: declaration errors first; then, for a model
-/// that the generator's parser accepts, the first shape error, the budgets, the cost and the variants' compression.
-/// Everything after the declaration checks reads the same spec the generator builds, through the shared library.
+/// Reports what is wrong with a <c>[Model]</c> or <c>[Block]</c> class: what the one parser (shared with the generator)
+/// found, then, for a model it could build, what the resolved tree shows — the first shape error, the cost, the budgets
+/// and the variants' compression. The generator reports nothing itself; it completes every class it recognises, so that
+/// these diagnostics reach the build.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
@@ -31,24 +32,26 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var model = Symbols.Find(type, "ModelAttribute");
-        var block = Symbols.Find(type, "BlockAttribute");
-        if (model is null && block is null)
+        var report = new Reporter(context.Compilation, context.ReportDiagnostic, context.CancellationToken);
+        if (Symbols.Find(type, "ModelAttribute") is { } model)
         {
-            return;
-        }
+            var parsed = ModelParser.Parse(type, model, context.CancellationToken);
+            foreach (var diagnostic in parsed.Diagnostics)
+            {
+                report.Report(diagnostic);
+            }
 
-        var report = new Reporter(context.ReportDiagnostic, context.CancellationToken);
-        DeclarationChecks.Run(type, model, block, report);
-        if (model is null || report.HasErrors)
-        {
-            return;
+            if (parsed.Target is { } target)
+            {
+                ModelChecks.Run(type, model, target, report);
+            }
         }
-
-        var target = ModelParser.Parse(type, model, context.CancellationToken);
-        if (target is not null)
+        else if (Symbols.Find(type, "BlockAttribute") is not null)
         {
-            ModelChecks.Run(type, model, target, report);
+            foreach (var diagnostic in BlockParser.Parse(type, new List<INamedTypeSymbol>(), context.CancellationToken).Diagnostics)
+            {
+                report.Report(diagnostic);
+            }
         }
     }
 }

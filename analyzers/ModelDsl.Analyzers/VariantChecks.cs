@@ -6,77 +6,12 @@ using ModelDsl.Spec;
 
 namespace ModelDsl.Analyzers;
 
-// The 3xxx family. Argument values are judged before parsing (the parser rejects a model whose variants are
-// malformed); what needs shapes (divisibility, ranks, emptied layers) is judged on the inferred model.
+// The 3xxx family on the inferred model: what needs shapes (divisibility, ranks, emptied layers). Argument values are
+// judged by the parser (VariantParser).
 internal static class VariantChecks
 {
     public static IEnumerable<AttributeData> Attributes(INamedTypeSymbol type) =>
         type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "VariantAttribute"));
-
-    public static void Declarations(INamedTypeSymbol type, Reporter report)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var attribute in Attributes(type))
-        {
-            var cancellationToken = report.CancellationToken;
-            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind == TypedConstantKind.Error)
-            {
-                continue;
-            }
-
-            var name = attribute.ConstructorArguments[0].Value as string;
-            if (name is null || !Names.IsIdentifier(name) || !names.Add(name))
-            {
-                var why = name is null || !Names.IsIdentifier(name) ? "a variant name is a C# identifier suffix, e.g. \"Slim\"" : "another variant is named '" + name + "'";
-                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(attribute, 0, cancellationToken), "name", "Variant", why);
-            }
-
-            var variant = name ?? "?";
-            foreach (var named in attribute.NamedArguments)
-            {
-                if (named.Value.Kind == TypedConstantKind.Error)
-                {
-                    continue;
-                }
-
-                var location = Syntax.Named(attribute, named.Key, cancellationToken);
-                switch (named.Key)
-                {
-                    case "KeepChannels" when ConstantText.Real(named.Value) is { } keep:
-                        if (!(keep > 0 && keep <= 1))
-                        {
-                            report.Report(DiagnosticDescriptors.KeepRatioOutOfRange, location, keep.ToString("R", CultureInfo.InvariantCulture), variant);
-                        }
-
-                        break;
-                    case "Sparsity" when named.Value.Value is string pattern:
-                        if (Sparsity.Parse(pattern, out _, out _) is { } problem)
-                        {
-                            report.Report(DiagnosticDescriptors.InvalidSparsity, location, pattern, variant, problem);
-                        }
-
-                        break;
-                    case "Weights" when named.Value.Value is int precision:
-                        if (precision is < 0 or > 2)
-                        {
-                            report.Report(DiagnosticDescriptors.UnsupportedPrecision, location, "(Precision)" + precision.ToString(CultureInfo.InvariantCulture), variant);
-                        }
-
-                        break;
-                    case "Rank" when named.Value.Value is int rank:
-                        if (rank <= 0)
-                        {
-                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Variant", "a rank is a positive integer, got " + rank.ToString(CultureInfo.InvariantCulture));
-                        }
-
-                        break;
-                    default:
-                        report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Variant", "unexpected value " + named.Value.ToCSharpString());
-                        break;
-                }
-            }
-        }
-    }
 
     /// <summary>Checks the parsed variants (in declaration order, as the parser lists them) against the inferred model.</summary>
     public static void Compression(INamedTypeSymbol type, ModelSpec spec, ShapeResult shapes, Reporter report)
@@ -87,7 +22,7 @@ internal static class VariantChecks
             var variant = spec.Variants[i];
             var attribute = attributes[i];
             var cancellationToken = report.CancellationToken;
-            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Precision.Float32 && variant.Rank is null)
+            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null)
             {
                 report.Report(DiagnosticDescriptors.VariantChangesNothing, Syntax.Location(attribute, cancellationToken), variant.Name);
                 continue;

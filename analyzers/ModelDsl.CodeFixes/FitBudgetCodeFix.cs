@@ -44,7 +44,7 @@ public sealed class FitBudgetCodeFix : CodeFixProvider
         if (root is null || model is null || declaration is null ||
             model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type ||
             Symbols.Find(type, "ModelAttribute") is not { } modelAttribute ||
-            ModelParser.Parse(type, modelAttribute, cancellationToken)?.Spec is not { Budget: { } budget } spec ||
+            ModelParser.Parse(type, modelAttribute, cancellationToken).Target?.Spec is not { Budget: { } budget } spec ||
             BudgetSolver.KeepRatio(spec, budget) is not { } keep || keep >= 1)
         {
             return;

@@ -1,12 +1,14 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Spec;
 
 namespace ModelDsl.Generators;
 
 /// <summary>
 /// Generates the implementation of every <c>[Model]</c> and <c>[Block]</c> partial class: construction with
 /// PyTorch-compatible state-dict names, <c>Forward</c>, and (for models) the compile-time cost as constants, a per-layer
-/// table and a <c>Summary()</c>. Malformed declarations produce no source; the analyzers report them.
+/// table and a <c>Summary()</c>. A class it cannot build still gets a completion (its layer properties, throwing), so
+/// that the compiler reaches the analyzers, which report what is wrong from the same parser.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ModelGenerator : IIncrementalGenerator
@@ -30,25 +32,66 @@ public sealed class ModelGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Only what the source depends on crosses into the cached steps: the target, or the completion and why it is
+        // needed. The diagnostics (with their locations) are the analyzers' to report, from the same parser.
         var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName("ModelDsl.ModelAttribute", static (node, _) => node is ClassDeclarationSyntax, static (c, ct) => Guard(() => ModelParser.Parse(c, ct)))
+            .ForAttributeWithMetadataName("ModelDsl.ModelAttribute", static (node, _) => node is ClassDeclarationSyntax, static (c, ct) => Guard(() => ModelInput(ModelParser.Parse(c, ct))))
             .WithTrackingName(Steps.Models);
         var modelSources = models
-            .Select(static (model, _) => model is null ? null : Guard(() => ModelEmitter.Emit(model)))
+            .Select(static (input, _) => input is null ? null : Guard(() => EmitModel(input)))
             .WithTrackingName(Steps.ModelSources);
         context.RegisterSourceOutput(modelSources, static (spc, source) => Add(spc, source));
 
         var blocks = context.SyntaxProvider
-            .ForAttributeWithMetadataName("ModelDsl.BlockAttribute", static (node, _) => node is ClassDeclarationSyntax, static (c, ct) => Guard(() => ParseBlock(c, ct)))
+            .ForAttributeWithMetadataName("ModelDsl.BlockAttribute", static (node, _) => node is ClassDeclarationSyntax, static (c, ct) => Guard(() => BlockInput(c, ct)))
             .WithTrackingName(Steps.Blocks);
         var blockSources = blocks
-            .Select(static (block, _) => block is null ? null : Guard(() => BlockEmitter.Emit(block)))
+            .Select(static (input, _) => input is null ? null : Guard(() => input.Target is { } block ? BlockEmitter.Emit(block) : Complete(input.Completion, input.Problem)))
             .WithTrackingName(Steps.BlockSources);
         context.RegisterSourceOutput(blockSources, static (spc, source) => Add(spc, source));
     }
 
-    private static BlockTarget? ParseBlock(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        context.TargetSymbol is INamedTypeSymbol type ? BlockParser.Parse(type, new List<INamedTypeSymbol>(), cancellationToken) : null;
+    private static GeneratorInput<ModelTarget>? ModelInput(ParseResult<ModelTarget>? parsed) =>
+        parsed is null ? null : new GeneratorInput<ModelTarget>(parsed.Target, parsed.Completion, Problem(parsed.Diagnostics));
+
+    private static GeneratorInput<BlockTarget>? BlockInput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type)
+        {
+            return null;
+        }
+
+        var parsed = BlockParser.Parse(type, new List<INamedTypeSymbol>(), cancellationToken);
+        return new GeneratorInput<BlockTarget>(parsed.Target, parsed.Completion, Problem(parsed.Diagnostics));
+    }
+
+    // A model the parser accepted can still fail inference (a shape error, a cost beyond 64 bits): it is completed too.
+    private static GeneratedSource? EmitModel(GeneratorInput<ModelTarget> input)
+    {
+        if (input.Target is { } model)
+        {
+            var (source, problem) = ModelEmitter.Emit(model);
+            return source ?? Complete(input.Completion, problem ?? string.Empty);
+        }
+
+        return Complete(input.Completion, input.Problem);
+    }
+
+    private static GeneratedSource? Complete(ClassCompletion? completion, string problem) =>
+        completion is null ? null : CompletionEmitter.Emit(completion, problem);
+
+    // The first diagnostic as one line for the completion's exception; a model using a malformed block has none of its own.
+    private static string Problem(EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        if (diagnostics.Count == 0)
+        {
+            return "a block it uses has errors (see the MDSL diagnostics on that block)";
+        }
+
+        var first = diagnostics[0];
+        return ShapeDiagnostics.Line(Analyzers.DiagnosticDescriptors.ById(first.Id), first.Arguments.ToArray<object>()) +
+            (diagnostics.Count > 1 ? " (and " + (diagnostics.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more)" : string.Empty);
+    }
 
     private static void Add(SourceProductionContext context, GeneratedSource? source)
     {

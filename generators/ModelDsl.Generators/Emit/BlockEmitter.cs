@@ -8,7 +8,7 @@ internal static class BlockEmitter
     {
         var writer = new SourceWriter();
         FileHeader.Write(writer, block.Namespace, "the [Block] attributes of " + block.ClassName);
-        writer.Open("partial class " + block.ClassName + " : global::ModelDsl.Layer");
+        writer.Open("partial class " + Names.Identifier(block.ClassName) + " : global::ModelDsl.Layer");
         var fields = false;
         foreach (var residual in block.Residuals)
         {
@@ -57,7 +57,7 @@ internal static class BlockEmitter
             }
         }
 
-        writer.Line("public " + block.ClassName + "(");
+        writer.Line("public " + Names.Identifier(block.ClassName) + "(");
         writer.Indent();
         for (var i = 0; i < parameters.Count; i++)
         {
@@ -75,7 +75,7 @@ internal static class BlockEmitter
         for (var i = 0; i < block.Members.Count; i++)
         {
             var member = block.Members[i];
-            writer.Line(member.PropertyName + " = RegisterModule(\"" + member.Layer.Name + "\", " + member.ParameterName + ");");
+            writer.Line(member.Identifier + " = RegisterModule(\"" + member.Layer.Name + "\", " + member.ParameterName + ");");
             foreach (var residual in block.Residuals.Where(r => r.Shortcut == "projection" && r.End == i + 1))
             {
                 // torchvision registers downsample after the branch's layers: the state dict lists it there.
@@ -118,11 +118,11 @@ internal static class BlockEmitter
             var member = block.Members[i];
             if (i == 0)
             {
-                writer.Line("var x = " + member.PropertyName + ".Forward(input);");
+                writer.Line("var x = " + member.Identifier + ".Forward(input);");
             }
             else
             {
-                writer.Line("x = " + (xFree ? "Then(" + member.PropertyName + ", x)" : member.PropertyName + ".Forward(x)") + ";");
+                writer.Line("x = " + (xFree ? "Then(" + member.Identifier + ", x)" : member.Identifier + ".Forward(x)") + ";");
             }
 
             xFree = true;

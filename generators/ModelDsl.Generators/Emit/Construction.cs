@@ -1,148 +1,92 @@
-using System.Globalization;
 using ModelDsl.Spec;
 
 namespace ModelDsl.Generators;
 
-// Builds the constructor expression of every property of a model, walking the spec tree exactly as shape inference
-// names it (children of an nn.Sequential numbered by position, stage items 0, 1 …, residuals transparent), and taking
-// each layer's sizes from the inferred row at that path.
+// Builds the constructor expression of every property of a model by walking the resolved tree: an nn.Sequential (or a
+// named stage) of its children under their state-dict names, a block from its members and what inference decided about
+// its residuals, a layer from its inferred row.
 internal sealed class Construction
 {
     private const string Sequential = "new global::ModelDsl.Sequential";
 
-    private readonly Dictionary<string, LayerShape> rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BlockTarget> blocks = new(StringComparer.Ordinal);
 
-    public Construction(ShapeResult shapes, IEnumerable<BlockTarget> blockTargets)
+    public Construction(IEnumerable<BlockTarget> blockTargets)
     {
-        foreach (var row in shapes.Layers)
-        {
-            if (!rows.ContainsKey(row.Path))
-            {
-                rows.Add(row.Path, row);
-            }
-        }
-
         foreach (var block in blockTargets)
         {
             blocks[block.Spec.Name] = block;
         }
     }
 
-    /// <summary>The expression that builds <paramref name="node"/> at <paramref name="path"/>, or null when the runtime cannot.</summary>
-    public Code? Node(LayerSpec node, string path)
+    /// <summary>The expression that builds <paramref name="node"/>, or null when the runtime cannot (MDSL1006 says which layer).</summary>
+    public Code? Node(ResolvedNode node)
     {
         switch (node.Kind)
         {
-            case LayerKind.Sequential:
+            case LayerKind.Sequential or LayerKind.Stage:
             {
                 var call = Code.Call(Sequential);
-                var index = 0;
                 foreach (var child in node.Children)
                 {
-                    if (child is { Kind: LayerKind.Stage, Name: null })
-                    {
-                        // An unnamed stage continues its parent's numbering with its blocks (MobileNetV2's features.N).
-                        if (!AddStageBlocks(call, child, path, ref index))
-                        {
-                            return null;
-                        }
-
-                        continue;
-                    }
-
-                    var name = child.Name ?? index.ToString(CultureInfo.InvariantCulture);
-                    index++;
-                    var code = Node(child, path + "." + name);
-                    if (code is null)
+                    if (Node(child) is not { } code)
                     {
                         return null;
                     }
 
-                    call.Add("(" + Quote(name) + ", ", code, ")");
+                    call.Add("(" + Quote(child.Name) + ", ", code, ")");
                 }
 
                 return call;
             }
 
             case LayerKind.Block:
-                return blocks.TryGetValue(node.GetArg("block") ?? string.Empty, out var used) ? Block(used, path) : null;
-            case LayerKind.Stage:
-            {
-                var call = Code.Call(Sequential);
-                var index = 0;
-                return AddStageBlocks(call, node, path, ref index) ? call : null;
-            }
-
+                return node.Block is { } name && blocks.TryGetValue(name, out var block) ? Block(block, node) : null;
             case LayerKind.Residual or LayerKind.ResidualAdd:
                 return null;
             default:
-                return rows.TryGetValue(path, out var row) && LayerFactory.New(row) is { } text ? Code.Leaf(text) : null;
+                return node.Layer is { } row && LayerFactory.New(row) is { } text ? Code.Leaf(text) : null;
         }
     }
 
-    // Adds a stage's blocks to a Sequential call, named by the stage's item pattern from position `index` on.
-    private bool AddStageBlocks(Code call, LayerSpec stage, string path, ref int index)
+    // One use of a block: its members by name, then what each residual needs at this use.
+    private Code? Block(BlockTarget block, ResolvedNode node)
     {
-        if (!blocks.TryGetValue(stage.GetArg("block") ?? string.Empty, out var repeated) ||
-            !int.TryParse(stage.GetArg("blocks"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+        var members = node.Members.ToList();
+        var residuals = node.Residuals.ToList();
+        if (members.Count != block.Members.Count || residuals.Count != block.Residuals.Count)
         {
-            return false;
+            return null;
         }
 
-        var pattern = stage.GetArg("item") ?? "{i}";
-        for (var i = 0; i < count; i++)
-        {
-            var name = pattern.Replace("{i}", index.ToString(CultureInfo.InvariantCulture));
-            index++;
-            var code = Block(repeated, path + "." + name);
-            if (code is null)
-            {
-                return false;
-            }
-
-            call.Add("(" + Quote(name) + ", ", code, ")");
-        }
-
-        return true;
-    }
-
-    // One use of a block: its members by name, then what its residual needs at this use.
-    private Code? Block(BlockTarget block, string path)
-    {
         var call = Code.Call("new " + block.QualifiedName);
-        foreach (var member in block.Members)
+        for (var i = 0; i < members.Count; i++)
         {
-            var code = Node(member.Layer, path + "." + member.Layer.Name);
-            if (code is null)
+            if (Node(members[i]) is not { } code)
             {
                 return null;
             }
 
-            call.Add(member.ParameterName + ": ", code);
+            call.Add(block.Members[i].ParameterName + ": ", code);
         }
 
-        foreach (var residual in block.Residuals)
+        for (var i = 0; i < residuals.Count; i++)
         {
+            var residual = block.Residuals[i];
             switch (residual.Shortcut)
             {
                 case "projection":
-                {
-                    // Shape inference adds <name>.0 (1x1 conv) and <name>.1 (BatchNorm2d) where the branch changes the shape.
-                    var prefix = path + "." + residual.ProjectionName;
-                    Code projection = Code.Leaf("null");
-                    if (rows.TryGetValue(prefix + ".0", out var conv) && rows.TryGetValue(prefix + ".1", out var norm) &&
-                        LayerFactory.New(conv) is { } convText && LayerFactory.New(norm) is { } normText)
+                    // Inference adds the projection (a 1x1 conv and a BatchNorm2d) only where the branch changes the shape.
+                    var projection = residuals[i].Projection is { } added ? Node(added) : Code.Leaf("null");
+                    if (projection is null)
                     {
-                        projection = Code.Call(Sequential).Add("(\"0\", ", Code.Leaf(convText), ")").Add("(\"1\", ", Code.Leaf(normText), ")");
+                        return null;
                     }
 
                     call.Add(residual.ParameterName + ": ", projection);
                     break;
-                }
-
                 case "if-same":
-                    call.Add(residual.ParameterName + ": ", Code.Leaf(rows.ContainsKey(path + "." + residual.AddName) ? "true" : "false"));
+                    call.Add(residual.ParameterName + ": ", Code.Leaf(residuals[i].Add is not null ? "true" : "false"));
                     break;
             }
         }

@@ -72,6 +72,10 @@ internal static class LayerFactory
         };
     }
 
+    /// <summary>The layer's resolved options as <c>name = value</c>, for a diagnostic on a layer <see cref="New"/> cannot build.</summary>
+    public static string Options(LayerShape layer) =>
+        string.Join(", ", layer.Arguments.Select(a => a.Name + " = " + (a.Text ?? a.Value.ToString(CultureInfo.InvariantCulture))));
+
     // PyTorch's default LayerNorm eps as the spec resolves it (round-trip format); only another value is written out.
     private const string DefaultEps = "1E-05";
 

@@ -5,33 +5,43 @@ namespace ModelDsl.Generators;
 // The generated half of a [Model] class: construction, Forward, the layer properties, and the compile-time cost.
 internal static class ModelEmitter
 {
-    /// <summary>The source, or null when the model has a shape error or a layer the runtime cannot build (the analyzers report both).</summary>
-    public static GeneratedSource? Emit(ModelTarget model)
+    /// <summary>
+    /// The source, or why not: a shape error, a cost beyond 64 bits, a layer the runtime cannot build or tables too large
+    /// to compile (the analyzers report each on the attribute at fault; the generator then writes the class's completion).
+    /// </summary>
+    public static (GeneratedSource? Source, string? Problem) Emit(ModelTarget model)
     {
         var shapes = Shapes.Infer(model.Spec);
-        if (!shapes.Succeeded || shapes.Output is null)
+        if (shapes.Error is { } error || shapes.Output is null)
         {
-            return null;
+            var (descriptor, arguments) = ShapeDiagnostics.Of(shapes.Error!, model.ClassName);
+            return (null, ShapeDiagnostics.Line(descriptor, arguments));
         }
 
         var cost = Cost.Of(shapes);
-        var construction = new Construction(shapes, model.Blocks);
-        var built = model.Members.Select(m => construction.Node(m.Layer, m.Layer.Name!)).ToList();
-        if (built.Any(code => code is null))
+        var construction = new Construction(model.Blocks);
+        var built = shapes.Roots.Select(construction.Node).ToList();
+        if (built.Any(code => code is null) || built.Count != model.Members.Count)
         {
-            return null;
+            return (null, "MDSL1006: a layer has no runtime module with its options");
+        }
+
+        var characters = GeneratedText.Characters(model, shapes, cost);
+        if (characters > GeneratedText.Limit)
+        {
+            return (null, "MDSL2007: the generated tables would need " + characters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " characters");
         }
 
         var writer = new SourceWriter();
         FileHeader.Write(writer, model.Namespace, "the [Model] attributes of " + model.ClassName);
-        writer.Open("partial class " + model.ClassName + " : global::ModelDsl.Layer");
+        writer.Open("partial class " + Names.Identifier(model.ClassName) + " : global::ModelDsl.Layer");
 
         writer.Line("/// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>");
-        writer.Open("public " + model.ClassName + "()");
+        writer.Open("public " + Names.Identifier(model.ClassName) + "()");
         for (var i = 0; i < model.Members.Count; i++)
         {
             var member = model.Members[i];
-            writer.Code(member.PropertyName + " = RegisterModule(\"" + member.Layer.Name + "\", ", built[i]!, ");");
+            writer.Code(member.Identifier + " = RegisterModule(\"" + member.Layer.Name + "\", ", built[i]!, ");");
         }
 
         var channelsLast = ChannelsLast(model, shapes);
@@ -45,16 +55,16 @@ internal static class ModelEmitter
         WriteForward(writer, model.Members, channelsLast);
         WriteCost(writer, model, shapes, cost);
         writer.Close();
-        return new GeneratedSource(FileHeader.HintName(model.Namespace, model.ClassName), writer.ToString());
+        return (new GeneratedSource(FileHeader.HintName(model.Namespace, model.ClassName), writer.ToString()), null);
     }
 
     // MemoryFormat.ChannelsLast, or Auto on a convolutional model (a Conv2d on an image input): oneDNN's fastest CPU
     // convolutions take channels-last (NHWC) memory, which PyTorch users opt into by hand.
     private static bool ChannelsLast(ModelTarget model, ShapeResult shapes) => model.MemoryFormat switch
     {
-        1 => true,
-        2 => false,
-        _ => model.Spec.Input.Kind == InputKind.Image && shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d),
+        MemoryFormat.ChannelsLast => true,
+        MemoryFormat.Contiguous => false,
+        _ => model.Spec.Input.Kind == Spec.InputKind.Image && shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d),
     };
 
     private static void WriteForward(SourceWriter writer, IEnumerable<MemberTarget> members, bool channelsLast)
@@ -69,11 +79,11 @@ internal static class ModelEmitter
             if (first && channelsLast)
             {
                 writer.Line("// The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.");
-                writer.Line("var x = input.Dim == 4 ? Then(" + member.PropertyName + ", input.ContiguousChannelsLast()) : " + member.PropertyName + ".Forward(input);");
+                writer.Line("var x = input.Dim == 4 ? Then(" + member.Identifier + ", input.ContiguousChannelsLast()) : " + member.Identifier + ".Forward(input);");
             }
             else
             {
-                writer.Line(first ? "var x = " + member.PropertyName + ".Forward(input);" : "x = Then(" + member.PropertyName + ", x);");
+                writer.Line(first ? "var x = " + member.Identifier + ".Forward(input);" : "x = Then(" + member.Identifier + ", x);");
             }
 
             first = false;

@@ -8,4 +8,8 @@ namespace ModelDsl.Generators;
 /// <param name="TypeName">The property type, fully qualified (<c>global::ModelDsl.Layer</c>).</param>
 /// <param name="ParameterName">The property as a constructor parameter name (<c>conv1</c>, escaped if a keyword).</param>
 /// <param name="Layer">The spec node; its name is the property's state-dict name (<c>conv1</c>).</param>
-internal sealed record MemberTarget(string Accessibility, string PropertyName, string TypeName, string ParameterName, LayerSpec Layer);
+internal sealed record MemberTarget(string Accessibility, string PropertyName, string TypeName, string ParameterName, LayerSpec Layer)
+{
+    /// <summary>The property as generated code names it: <c>@class</c> where the name is a keyword.</summary>
+    public string Identifier => Names.Identifier(PropertyName);
+}

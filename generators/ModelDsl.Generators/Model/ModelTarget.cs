@@ -11,11 +11,11 @@ namespace ModelDsl.Generators;
 /// <param name="Spec">The model as a spec (layers named as its state dict).</param>
 /// <param name="Members">The layer properties, in forward order; member <c>i</c> is <c>Spec.Layers[i]</c>.</param>
 /// <param name="Blocks">The blocks the model uses, directly or inside other blocks.</param>
-/// <param name="MemoryFormat"><c>ModelDsl.MemoryFormat</c>: 0 Auto (channels-last for a convolutional image model), 1 ChannelsLast, 2 Contiguous.</param>
+/// <param name="MemoryFormat">The attribute's memory format: Auto is channels-last for a convolutional image model.</param>
 internal sealed record ModelTarget(
     string? Namespace,
     string ClassName,
     ModelSpec Spec,
     EquatableArray<MemberTarget> Members,
     EquatableArray<BlockTarget> Blocks,
-    int MemoryFormat = 0);
+    MemoryFormat MemoryFormat = MemoryFormat.Auto);

@@ -1,79 +1,103 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelDsl.Analyzers;
 using ModelDsl.Spec;
 
 namespace ModelDsl.Generators;
 
-// One layer property (of a model or a block) to a MemberTarget. Returns null for anything malformed: the analyzers
-// report it; the generator then emits nothing for the class rather than guess.
+// The layer properties of a model or a block: each checked for its form and its attributes, and made into a spec node
+// named as PyTorch's state dict names it. What is wrong is reported; a member with an error is left out.
 internal static class MemberParser
 {
-    /// <summary>The layer properties of <paramref name="type"/>, in declaration order; null when one is malformed.</summary>
+    /// <summary>The owner named in an unknown-name diagnostic on a model's expression.</summary>
+    public const string ModelOwner = "a model (only numbers are allowed outside blocks)";
+
+    /// <summary>The members that parsed, in declaration order; complete only when nothing was reported.</summary>
     /// <param name="type">A model or block class.</param>
-    /// <param name="blocksUsed">Receives the block classes the properties use.</param>
-    public static List<MemberTarget>? ParseAll(INamedTypeSymbol type, List<INamedTypeSymbol> blocksUsed)
+    /// <param name="scope">The names an expression may use (a block's parameters).</param>
+    /// <param name="owner">Who declares the scope, for messages.</param>
+    /// <param name="blocksUsed">Receives the block classes the members use.</param>
+    /// <param name="report">Receives what is wrong.</param>
+    public static List<MemberTarget> ParseAll(INamedTypeSymbol type, HashSet<string> scope, string owner, List<INamedTypeSymbol> blocksUsed, DiagnosticBag report)
     {
         var members = new List<MemberTarget>();
-        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        var stateNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (property, attributes) in Members.Of(type))
         {
-            if (!property.GetAttributes().Any(Symbols.IsMemberAttribute))
+            var before = report.Count;
+            CheckForm(property, attributes, report);
+            var nodes = new List<LayerSpec>();
+            foreach (var attribute in attributes)
+            {
+                var node = Symbols.Is(attribute.AttributeClass, "BlockAttribute") || Symbols.Is(attribute.AttributeClass, "StageAttribute")
+                    ? BlockUse(property, attribute, scope, owner, blocksUsed, report)
+                    : LayerParser.Parse(attribute, scope, owner, report);
+                if (node is not null)
+                {
+                    nodes.Add(node);
+                }
+            }
+
+            if (report.Count != before || nodes.Count != attributes.Count)
             {
                 continue;
             }
 
-            var member = Parse(property, blocksUsed);
-            if (member is null)
+            // One attribute is the property itself (a layer may rename itself); several form an nn.Sequential named by the
+            // property, numbering its elements; an unnamed stage there continues the numbering with its blocks.
+            var name = Names.ToSnakeCase(property.Name);
+            var spec = nodes.Count == 1
+                ? nodes[0] with { Name = nodes[0].Kind is LayerKind.Block or LayerKind.Stage ? name : nodes[0].Name ?? name }
+                : LayerSpec.Sequential(name, nodes.ToArray()) with { Location = nodes[0].Location };
+
+            // Two members under one state-dict name would overwrite each other's weights (FooBar and Foo_Bar are both foo_bar).
+            if (stateNames.TryGetValue(spec.Name!, out var other))
             {
-                return null;
+                report.Report(
+                    DiagnosticDescriptors.LayerMemberForm,
+                    Syntax.PropertyName(property),
+                    property.Name,
+                    "has the state-dict name '" + spec.Name + "', as member '" + other + "' has; rename one of them or give it a Name");
+                continue;
             }
 
-            members.Add(member);
+            stateNames.Add(spec.Name!, property.Name);
+            members.Add(new MemberTarget(AccessibilityText(property.DeclaredAccessibility), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec));
         }
 
         return members;
     }
 
-    private static MemberTarget? Parse(IPropertySymbol property, List<INamedTypeSymbol> blocksUsed)
+    // A Layer, or a [Block] class, which is one once its generated part (which names the base class) is added.
+    public static bool IsLayerType(ITypeSymbol type) =>
+        Symbols.IsLayer(type) || (type is INamedTypeSymbol named && Symbols.Find(named, "BlockAttribute") is not null);
+
+    private static void CheckForm(IPropertySymbol property, IReadOnlyList<AttributeData> attributes, DiagnosticBag report)
     {
         if (!property.IsPartialDefinition || property.IsStatic || property.IsIndexer || property.IsVirtual || property.IsOverride ||
             property.GetMethod is null || property.SetMethod is not null || !IsLayerType(property.Type))
         {
-            return null;
+            report.Report(
+                DiagnosticDescriptors.LayerMemberForm,
+                Syntax.PropertyName(property),
+                property.Name,
+                "must be an instance property declared 'partial Layer " + property.Name + " { get; }'");
+            return;
         }
 
-        var name = Names.ToSnakeCase(property.Name);
-        var nodes = new List<LayerSpec>();
-        foreach (var attribute in property.GetAttributes())
+        // A property typed as a block class (for typed access) holds exactly one use of that block.
+        if (property.Type is INamedTypeSymbol typed && Symbols.Find(typed, "BlockAttribute") is not null &&
+            !(attributes.Count == 1 && Symbols.Is(attributes[0].AttributeClass, "BlockAttribute") && attributes[0].ConstructorArguments.Length == 2 &&
+              (attributes[0].ConstructorArguments[0].Kind == TypedConstantKind.Error ||
+               SymbolEqualityComparer.Default.Equals(attributes[0].ConstructorArguments[0].Value as ITypeSymbol, typed))))
         {
-            if (attribute.AttributeClass is not { } type || !Symbols.IsMemberAttribute(attribute))
-            {
-                continue;
-            }
-
-            LayerSpec? node = type.Name switch
-            {
-                "BlockAttribute" => BlockUse(attribute, blocksUsed),
-                "StageAttribute" => Stage(attribute, blocksUsed),
-                _ => Layer(attribute, type),
-            };
-            if (node is null)
-            {
-                return null;
-            }
-
-            nodes.Add(node);
+            report.Report(
+                DiagnosticDescriptors.LayerMemberForm,
+                Syntax.PropertyName(property),
+                property.Name,
+                "is typed " + typed.Name + ", so it must hold one [Block(typeof(" + typed.Name + "), ...)]; type it Layer to hold anything else");
         }
-
-        // One attribute is the property itself (a layer may rename itself); several form an nn.Sequential named by the
-        // property, numbering its elements; an unnamed stage there continues the numbering with its blocks.
-        var spec = nodes.Count == 1
-            ? nodes[0] with { Name = nodes[0].Kind is LayerKind.Block or LayerKind.Stage ? name : nodes[0].Name ?? name }
-            : LayerSpec.Sequential(name, nodes.ToArray());
-        return new MemberTarget(AccessibilityText(property.DeclaredAccessibility), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec);
     }
-
-    // A Layer, or a [Block] class, which is one once its generated part (which names the base class) is added.
-    public static bool IsLayerType(ITypeSymbol type) =>
-        Symbols.IsLayer(type) || (type is INamedTypeSymbol named && Symbols.Find(named, "BlockAttribute") is not null);
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch
     {
@@ -85,105 +109,135 @@ internal static class MemberParser
         _ => "private",
     };
 
-    private static LayerSpec? Layer(AttributeData attribute, INamedTypeSymbol type)
+    // [Block(typeof(X), "a = 1")] or [Stage(typeof(X), "a = 1", Blocks = 2)]: the block must be one, each argument one of
+    // its parameters with an expression over the names in scope.
+    private static LayerSpec? BlockUse(IPropertySymbol property, AttributeData attribute, HashSet<string> scope, string owner, List<INamedTypeSymbol> blocksUsed, DiagnosticBag report)
     {
-        if (!LayerAttributeKinds.TryGet(type, out var kind, out var implied))
+        var cancellationToken = report.CancellationToken;
+        var isStage = Symbols.Is(attribute.AttributeClass, "StageAttribute");
+        var attributeName = isStage ? "Stage" : "Block";
+        if (attribute.ConstructorArguments.Length != 2)
+        {
+            // The other [Block] constructor declares a block and does not belong on a property.
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind != TypedConstantKind.Error)
+            {
+                report.Report(
+                    DiagnosticDescriptors.LayerMemberForm,
+                    Syntax.PropertyName(property),
+                    property.Name,
+                    "declares a block; to use one write [Block(typeof(BlockClass), \"name = value\", ...)]");
+            }
+
+            return null;
+        }
+
+        var typeArgument = attribute.ConstructorArguments[0];
+        var arguments = attribute.ConstructorArguments[1];
+        if (typeArgument.Kind == TypedConstantKind.Error || arguments.Kind == TypedConstantKind.Error)
         {
             return null;
         }
 
-        var args = new List<Arg>(implied);
-        if (attribute.AttributeConstructor is not { } constructor)
+        if (typeArgument.Value is not INamedTypeSymbol block || Symbols.Find(block, "BlockAttribute") is not { ConstructorArguments.Length: 1 } declaration ||
+            Symbols.Find(block, "ModelAttribute") is not null)
         {
+            var name = typeArgument.Value is ITypeSymbol named ? named.Name : "null";
+            report.Report(DiagnosticDescriptors.UnknownBlock, Syntax.Positional(attribute, 0, cancellationToken), name);
             return null;
         }
 
-        for (var i = 0; i < attribute.ConstructorArguments.Length; i++)
+        var parameters = new HashSet<string>(
+            (ConstantText.Strings(declaration.ConstructorArguments[0]) ?? new List<string>()).Select(p => Assignment.Split(p).Name).OfType<string>(),
+            StringComparer.Ordinal);
+        var valid = true;
+        var args = new List<Arg>();
+        var values = arguments.Kind == TypedConstantKind.Array && !arguments.IsNull ? arguments.Values : System.Collections.Immutable.ImmutableArray<TypedConstant>.Empty;
+        for (var i = 0; i < values.Length; i++)
         {
-            var text = ConstantText.Of(attribute.ConstructorArguments[i]);
-            if (text is null || i >= constructor.Parameters.Length)
+            var location = Syntax.Positional(attribute, i + 1, cancellationToken);
+            if (values[i].Value is not string text)
             {
-                return null;
-            }
-
-            args.Add(new Arg(ArgumentNames.ToSpec(constructor.Parameters[i].Name), text));
-        }
-
-        string? childName = null;
-        foreach (var named in attribute.NamedArguments)
-        {
-            var text = ConstantText.Of(named.Value);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (named.Key == "Name")
-            {
-                childName = text;
+                report.Report(DiagnosticDescriptors.MalformedArgument, location, "arguments", attributeName, "expected \"name = value\"");
+                valid = false;
                 continue;
             }
 
-            args.Add(new Arg(ArgumentNames.ToSpec(named.Key), text));
-        }
+            var (name, value) = Assignment.Split(text);
+            if (name is null || value is null)
+            {
+                report.Report(DiagnosticDescriptors.MalformedArgument, location, text, attributeName, "expected \"name = value\"");
+                valid = false;
+                continue;
+            }
 
-        return new LayerSpec(childName, kind, args.ToArray());
-    }
+            if (!parameters.Contains(name) && name != "in_channels")
+            {
+                report.Report(DiagnosticDescriptors.MalformedArgument, location, text, attributeName, "'" + name + "' is not a parameter of block " + block.Name);
+                valid = false;
+                continue;
+            }
 
-    private static LayerSpec? BlockUse(AttributeData attribute, List<INamedTypeSymbol> blocksUsed)
-    {
-        // [Block(typeof(X), "a = 1")]; the other constructor declares a block and does not belong on a property.
-        if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol block)
-        {
-            return null;
-        }
-
-        var args = Arguments(attribute.ConstructorArguments[1]);
-        if (args is null)
-        {
-            return null;
-        }
-
-        blocksUsed.Add(block);
-        args.Insert(0, new Arg("block", BlockParser.SpecName(block)));
-        return new LayerSpec(null, LayerKind.Block, args.ToArray());
-    }
-
-    private static LayerSpec? Stage(AttributeData attribute, List<INamedTypeSymbol> blocksUsed)
-    {
-        if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol block)
-        {
-            return null;
-        }
-
-        var args = Arguments(attribute.ConstructorArguments[1]);
-        if (args is null)
-        {
-            return null;
+            valid &= ExpressionChecks.Check(value, scope, owner, location, report);
+            args.Add(new Arg(name, value));
         }
 
         var count = 1;
         string? item = null;
-        string? stageName = null;
+        string? nodeName = null;
         foreach (var named in attribute.NamedArguments)
         {
+            if (named.Value.Kind == TypedConstantKind.Error)
+            {
+                valid = false;
+                continue;
+            }
+
+            var problem = (attributeName, named.Key) switch
+            {
+                ("Stage", "Blocks") => ConstantText.Int(named.Value) is > 0 ? null : "expected a positive number of blocks, got " + named.Value.ToCSharpString(),
+                ("Stage", "Item") => named.Value.Value is string pattern && pattern.Contains("{i}")
+                    ? null
+                    : "expected a state-dict name pattern containing {i}, e.g. \"encoder_layer_{i}\", got " + named.Value.ToCSharpString(),
+                ("Block", "Sequential") => "Sequential belongs on the block's declaration, [Block(..., Sequential = true)]",
+                (_, "Name") => named.Value.Value is string text && Names.IsSegment(text)
+                    ? null
+                    : "expected a state-dict name (letters, digits, '_'), got " + named.Value.ToCSharpString(),
+                _ => "unexpected value " + named.Value.ToCSharpString(),
+            };
+            if (problem is not null)
+            {
+                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Named(attribute, named.Key, cancellationToken), named.Key, attributeName, problem);
+                valid = false;
+                continue;
+            }
+
             switch (named.Key)
             {
-                case "Blocks" when ConstantText.Int(named.Value) is { } blocks:
-                    count = blocks;
+                case "Blocks":
+                    count = (int)named.Value.Value!;
                     break;
-                case "Item" when named.Value.Value is string pattern && pattern.Contains("{i}"):
-                    item = pattern;
+                case "Item":
+                    item = (string)named.Value.Value!;
                     break;
-                case "Name" when named.Value.Value is string text && text.Length > 0:
-                    stageName = text;
+                case "Name":
+                    nodeName = (string)named.Value.Value!;
                     break;
-                default:
-                    return null;
             }
         }
 
+        if (!valid)
+        {
+            return null;
+        }
+
         blocksUsed.Add(block);
+        var location0 = DiagnosticBag.ToSource(Syntax.Location(attribute, cancellationToken));
+        if (!isStage)
+        {
+            args.Insert(0, new Arg("block", BlockParser.SpecName(block)));
+            return new LayerSpec(nodeName, LayerKind.Block, args.ToArray()) { Location = location0 };
+        }
+
         if (item is not null)
         {
             args.Insert(0, Arg.Of("item", item));
@@ -191,30 +245,6 @@ internal static class MemberParser
 
         args.Insert(0, Arg.Of("blocks", count));
         args.Insert(0, new Arg("block", BlockParser.SpecName(block)));
-        return new LayerSpec(stageName, LayerKind.Stage, args.ToArray());
-    }
-
-    // "name = value" pairs of a params string[] argument.
-    private static List<Arg>? Arguments(TypedConstant constant)
-    {
-        var texts = ConstantText.Strings(constant);
-        if (texts is null)
-        {
-            return null;
-        }
-
-        var args = new List<Arg>();
-        foreach (var text in texts)
-        {
-            var (name, value) = Assignment.Split(text);
-            if (name is null || value is null)
-            {
-                return null;
-            }
-
-            args.Add(new Arg(name, value));
-        }
-
-        return args;
+        return new LayerSpec(nodeName, LayerKind.Stage, args.ToArray()) { Location = location0 };
     }
 }

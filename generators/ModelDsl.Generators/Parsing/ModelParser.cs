@@ -1,32 +1,55 @@
 using Microsoft.CodeAnalysis;
+using ModelDsl.Analyzers;
 using ModelDsl.Spec;
 
 namespace ModelDsl.Generators;
 
-// The first (and only Roslyn-aware) transform of the model pipeline: a [Model] class to a ModelTarget.
+// The first (and only Roslyn-aware) transform of the model pipeline, and the one validator of a model's declaration:
+// a [Model] class to a ModelTarget and every diagnostic about it. The generator and the analyzers both call this.
 internal static class ModelParser
 {
-    /// <summary>The model, or null when anything about it is malformed (the analyzers say what).</summary>
-    public static ModelTarget? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+    public static ParseResult<ModelTarget>? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length == 1 ? Parse(type, context.Attributes[0], cancellationToken) : null;
 
-    /// <summary>The model declared by <paramref name="model"/> on <paramref name="type"/>; the analyzers call this with the symbol they analyze.</summary>
-    public static ModelTarget? Parse(INamedTypeSymbol type, AttributeData model, CancellationToken cancellationToken)
+    /// <summary>The model declared by <paramref name="model"/> on <paramref name="type"/>, and what is wrong with it.</summary>
+    public static ParseResult<ModelTarget> Parse(INamedTypeSymbol type, AttributeData model, CancellationToken cancellationToken)
     {
-        if (!Symbols.IsGeneratable(type, cancellationToken) || Symbols.Find(type, "BlockAttribute") is not null)
+        var report = new DiagnosticBag(cancellationToken);
+        if (!Symbols.IsGeneratable(type, cancellationToken))
         {
-            return null;
+            report.Report(DiagnosticDescriptors.ClassNotPartial, Syntax.ClassName(type, cancellationToken), type.Name);
         }
 
-        var input = Input(model);
-        var blocksUsed = new List<INamedTypeSymbol>();
-        var members = MemberParser.ParseAll(type, blocksUsed);
-        var blocks = Blocks(blocksUsed, cancellationToken);
-        var budget = Budget(type);
-        var variants = Variants(type);
-        if (input is null || members is null || members.Count == 0 || blocks is null || budget is null || variants is null)
+        foreach (var extra in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "BlockAttribute")))
         {
-            return null;
+            report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Location(extra, cancellationToken), "Block", "Block", "a class is a [Model] or a [Block], not both");
+        }
+
+        var blocksUsed = new List<INamedTypeSymbol>();
+        var scope = new HashSet<string>(StringComparer.Ordinal) { "in_channels" };
+        var members = MemberParser.ParseAll(type, scope, MemberParser.ModelOwner, blocksUsed, report);
+        var declared = Members.Of(type).Count;
+        if (declared == 0)
+        {
+            report.Report(DiagnosticDescriptors.NoLayers, Syntax.ClassName(type, cancellationToken), type.Name);
+        }
+
+        // Only blocks have residuals: on a model one would be dropped without a word.
+        foreach (var residual in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
+        {
+            report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Location(residual, cancellationToken), "Residual", "Residual", "a residual belongs on a [Block] class; use the block in the model");
+        }
+
+        var (input, format) = InputParser.Parse(type, model, report);
+        var budget = BudgetParser.Parse(type, report);
+        var variants = VariantParser.Parse(type, report);
+        var completion = Completion.Of(type, cancellationToken);
+
+        // A malformed block is reported where it is declared; the model that uses it is not built.
+        var blocks = report.HasErrors ? null : Blocks(blocksUsed, cancellationToken);
+        if (report.HasErrors || blocks is null || input is null || members.Count != declared)
+        {
+            return new ParseResult<ModelTarget>(null, report.ToArray(), completion);
         }
 
         var spec = new ModelSpec(
@@ -36,55 +59,11 @@ internal static class ModelParser
             blocks.Select(b => b.Spec).ToEquatableArray(),
             budget == BudgetSpec.None ? null : budget,
             variants.ToEquatableArray());
-        var format = model.NamedArguments.Where(n => n.Key == "MemoryFormat").Select(n => n.Value.Value is int f ? f : 0).FirstOrDefault();
-        return new ModelTarget(Symbols.NamespaceOf(type), type.Name, spec, members.ToEquatableArray(), blocks.ToEquatableArray(), format);
+        var target = new ModelTarget(Symbols.NamespaceOf(type), type.Name, spec, members.ToEquatableArray(), blocks.ToEquatableArray(), format);
+        return new ParseResult<ModelTarget>(target, report.ToArray(), completion);
     }
 
-    private static InputSpec? Input(AttributeData model)
-    {
-        int[]? shape = null;
-        int length = 0, vocabulary = 0, kind = 0;
-        foreach (var named in model.NamedArguments)
-        {
-            switch (named.Key)
-            {
-                case "InputShape" when named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull:
-                    shape = named.Value.Values.Select(v => v.Value is int d ? d : 0).ToArray();
-                    break;
-                case "SequenceLength" when named.Value.Value is int t:
-                    length = t;
-                    break;
-                case "Vocabulary" when named.Value.Value is int v:
-                    vocabulary = v;
-                    break;
-                case "Kind" when named.Value.Value is int k:
-                    kind = k;
-                    break;
-                case "MemoryFormat" when named.Value.Value is int:
-                    break;
-                default:
-                    return null;
-            }
-        }
-
-        if (shape is null)
-        {
-            return length > 0 && vocabulary > 0 ? InputSpec.Tokens(length, vocabulary) : null;
-        }
-
-        // ModelDsl.InputKind: Auto, Image, Vector, Sequence, Signal. Auto decides by rank; a wrong rank is a shape error.
-        var inputKind = kind switch
-        {
-            1 => InputKind.Image,
-            2 => InputKind.Vector,
-            3 => InputKind.Sequence,
-            4 => InputKind.Signal,
-            _ => shape.Length switch { 3 => InputKind.Image, 1 => InputKind.Vector, _ => InputKind.Sequence },
-        };
-        return length == 0 && vocabulary == 0 ? new InputSpec(inputKind, shape.ToEquatableArray()) : null;
-    }
-
-    // Every block reachable from the model, each once, in first-use order.
+    // Every block reachable from the model, each once, in first-use order; null when one is malformed.
     private static List<BlockTarget>? Blocks(List<INamedTypeSymbol> pending, CancellationToken cancellationToken)
     {
         var seen = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
@@ -96,8 +75,7 @@ internal static class ModelParser
                 continue;
             }
 
-            var block = BlockParser.Parse(pending[i], pending, cancellationToken);
-            if (block is null)
+            if (BlockParser.Parse(pending[i], pending, cancellationToken).Target is not { } block)
             {
                 return null;
             }
@@ -106,78 +84,5 @@ internal static class ModelParser
         }
 
         return blocks;
-    }
-
-    private static BudgetSpec? Budget(INamedTypeSymbol type)
-    {
-        var budget = BudgetSpec.None;
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (!Symbols.Is(attribute.AttributeClass, "FlopBudgetAttribute") && !Symbols.Is(attribute.AttributeClass, "ParameterBudgetAttribute"))
-            {
-                continue;
-            }
-
-            foreach (var named in attribute.NamedArguments)
-            {
-                switch (named.Key)
-                {
-                    case "MaxMFlops" when ConstantText.Real(named.Value) is { } flops:
-                        budget = budget with { MaxMFlops = flops };
-                        break;
-                    case "MaxMMacs" when ConstantText.Real(named.Value) is { } macs:
-                        budget = budget with { MaxMMacs = macs };
-                        break;
-                    case "MaxParams" when ConstantText.Long(named.Value) is { } parameters:
-                        budget = budget with { MaxParams = parameters };
-                        break;
-                    case "MaxWeightBytes" when ConstantText.Long(named.Value) is { } bytes:
-                        budget = budget with { MaxWeightBytes = bytes };
-                        break;
-                    default:
-                        return null;
-                }
-            }
-        }
-
-        return budget;
-    }
-
-    private static List<VariantSpec>? Variants(INamedTypeSymbol type)
-    {
-        var variants = new List<VariantSpec>();
-        foreach (var attribute in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "VariantAttribute")))
-        {
-            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string name)
-            {
-                return null;
-            }
-
-            var variant = new VariantSpec(name);
-            foreach (var named in attribute.NamedArguments)
-            {
-                switch (named.Key)
-                {
-                    case "KeepChannels" when ConstantText.Real(named.Value) is { } keep:
-                        variant = variant with { KeepRatio = keep };
-                        break;
-                    case "Sparsity" when named.Value.Value is string pattern:
-                        variant = variant with { Sparsity = pattern };
-                        break;
-                    case "Weights" when named.Value.Value is int precision && precision is >= 0 and <= 2:
-                        variant = variant with { Weights = (Precision)precision };
-                        break;
-                    case "Rank" when named.Value.Value is int rank:
-                        variant = variant with { Rank = rank };
-                        break;
-                    default:
-                        return null;
-                }
-            }
-
-            variants.Add(variant);
-        }
-
-        return variants;
     }
 }

@@ -64,4 +64,11 @@ internal static class Names
 
         return true;
     }
+
+    /// <summary>A state-dict segment: letters, digits and underscores (<c>conv1</c>, <c>0</c>); a dot would make two.</summary>
+    public static bool IsSegment(string name) => name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+
+    /// <summary>The name as a C# identifier: <c>@class</c> for a keyword, as the user had to write it.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 }

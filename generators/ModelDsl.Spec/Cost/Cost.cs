@@ -19,18 +19,36 @@ public static class Cost
         }
 
         options ??= CostOptions.Float32;
-        var rows = shapes.Layers.Select(layer => OfLayer(layer, options)).ToList();
-        var total = new CostTotals(
-            rows.Sum(r => r.Macs),
-            rows.Sum(r => r.Flops),
-            rows.Sum(r => r.ElementwiseFlops),
-            rows.Sum(r => r.Parameters),
-            rows.Sum(r => r.WeightBytes),
-            rows.Sum(r => r.ActivationBytes));
+        var rows = new List<LayerCost>();
+        var total = CostTotals.Zero;
+        var path = string.Empty;
+        try
+        {
+            foreach (var layer in shapes.Layers)
+            {
+                path = layer.Path;
+                var row = OfLayer(layer, options);
+                rows.Add(row);
+                total = total.Plus(CostTotals.Of(row));
+            }
+        }
+        catch (OverflowException)
+        {
+            // Every figure is a long computed with overflow checks: beyond 64 bits is an error to report, never a wrapped number.
+            return new CostReport(EquatableArray<LayerCost>.Empty, CostTotals.Zero, Overflow(path, rows.Count == 0 ? null : total));
+        }
+
         return new CostReport(rows.ToEquatableArray(), total, null);
     }
 
+    /// <summary>The error for a cost beyond 64 bits at <paramref name="path"/>.</summary>
+    /// <param name="path">The layer whose cost (or whose addition to the running total) overflowed.</param>
+    /// <param name="before">The total before that layer, when the layer's own figures fit and only the sum does not.</param>
+    internal static ShapeError Overflow(string path, CostTotals? before) =>
+        new(ShapeErrorKind.Overflow, path, null, "a cost that fits in 64 bits (at most 9,223,372,036,854,775,807)", before is null ? "more" : "more, once added to the layers before it");
+
     /// <summary>The cost of one inferred layer.</summary>
+    /// <exception cref="OverflowException">A figure beyond 64 bits.</exception>
     /// <param name="layer">A layer after shape inference.</param>
     /// <param name="options">Storage assumptions; float32 when null.</param>
     public static LayerCost OfLayer(LayerShape layer, CostOptions? options = null)
@@ -40,7 +58,7 @@ public static class Cost
         var macs = rule.Macs(layer);
         var elementwise = rule.ElementwiseFlops(layer);
         var parameters = layer.ParameterCount;
-        return new LayerCost(
+        return checked(new LayerCost(
             layer.Path,
             layer.Kind,
             macs,
@@ -48,6 +66,6 @@ public static class Cost
             elementwise,
             parameters,
             parameters * options.BytesPerParameter,
-            layer.Output.Elements * options.BytesPerActivation);
+            layer.Output.Elements * options.BytesPerActivation));
     }
 }

@@ -11,4 +11,19 @@ public sealed record CostTotals(long Macs, long Flops, long ElementwiseFlops, lo
 {
     /// <summary>All zeros.</summary>
     public static CostTotals Zero { get; } = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>One layer's figures as totals.</summary>
+    /// <param name="layer">A layer's cost.</param>
+    public static CostTotals Of(LayerCost layer) =>
+        new(layer.Macs, layer.Flops, layer.ElementwiseFlops, layer.Parameters, layer.WeightBytes, layer.ActivationBytes);
+
+    /// <summary>The sums, checked: a total beyond 64 bits throws <see cref="OverflowException"/>, which inference reports.</summary>
+    /// <param name="other">The figures to add.</param>
+    public CostTotals Plus(CostTotals other) => checked(new(
+        Macs + other.Macs,
+        Flops + other.Flops,
+        ElementwiseFlops + other.ElementwiseFlops,
+        Parameters + other.Parameters,
+        WeightBytes + other.WeightBytes,
+        ActivationBytes + other.ActivationBytes));
 }

@@ -15,6 +15,9 @@ internal sealed class Inference
     // recurse until the compiler's stack overflows, which no catch can stop.
     private readonly List<string> expanding = new();
 
+    // The layer being inferred, for an overflow's message.
+    private string current = string.Empty;
+
     private Inference(ModelSpec spec)
     {
         foreach (var block in spec.Blocks)
@@ -31,14 +34,39 @@ internal sealed class Inference
         var inference = new Inference(spec);
         try
         {
-            var input = InputShape(spec.Input);
+            var x = InputShape(spec.Input);
             var index = 0;
-            var output = inference.RunSequence(string.Empty, spec.Layers, input, new Dictionary<string, long>(), ref index);
-            return new ShapeResult(inference.rows.ToEquatableArray(), output, null);
+            var roots = new List<ResolvedNode>();
+            var env = new Dictionary<string, long>();
+            foreach (var layer in spec.Layers)
+            {
+                // An error anywhere inside a model-level node is reported on the attribute that declared that node: the
+                // layer, or the [Block]/[Stage] use whose arguments made the failing expansion.
+                try
+                {
+                    x = inference.RunLayer(string.Empty, layer, x, env, ref index, roots);
+                }
+                catch (ShapeException failed) when (failed.Error.Location is null && layer.Location is not null)
+                {
+                    throw new ShapeException(failed.Error with { Location = layer.Location });
+                }
+                catch (OverflowException)
+                {
+                    throw new ShapeException(Cost.Overflow(inference.current, null) with { Location = layer.Location });
+                }
+            }
+
+            var cost = roots.Aggregate(CostTotals.Zero, (total, node) => total.Plus(node.Cost));
+            return new ShapeResult(inference.rows.ToEquatableArray(), x, null) { Roots = roots.ToEquatableArray(), Total = cost };
         }
         catch (ShapeException failed)
         {
             return new ShapeResult(inference.rows.ToEquatableArray(), null, failed.Error);
+        }
+        catch (OverflowException)
+        {
+            // Only the model total is left: every layer's own figures fit.
+            return new ShapeResult(inference.rows.ToEquatableArray(), null, Cost.Overflow(string.Empty, CostTotals.Zero));
         }
     }
 
@@ -63,49 +91,69 @@ internal sealed class Inference
         return new Shape(input.Dims, input.Vocabulary);
     }
 
-    private Shape RunSequence(string scope, EquatableArray<LayerSpec> layers, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    private Shape RunSequence(string scope, EquatableArray<LayerSpec> layers, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
     {
         foreach (var layer in layers)
         {
-            x = RunLayer(scope, layer, x, env, ref index);
+            x = RunLayer(scope, layer, x, env, ref index, into);
         }
 
         return x;
     }
 
-    private Shape RunLayer(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    // Runs one node and appends what it resolves to: one node, or an unnamed stage's blocks, which join their parent.
+    private Shape RunLayer(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
     {
         switch (layer.Kind)
         {
             case LayerKind.Residual:
                 // Transparent for naming: torchvision's blocks hold conv1, bn1 … directly, not under a "branch".
-                return RunResidual(scope, layer, x, env, ref index);
+                return RunResidual(scope, layer, x, env, ref index, into);
             case LayerKind.Stage:
-                return RunStage(scope, layer, x, env, ref index);
+                return RunStage(scope, layer, x, env, ref index, into);
             case LayerKind.Sequential:
             {
-                var path = ChildPath(scope, layer, ref index);
+                var name = ChildName(layer, ref index);
+                var path = Join(scope, name);
                 var inner = 0;
-                return RunSequence(path, layer.Children, x, env, ref inner);
+                var children = new List<ResolvedNode>();
+                var y = RunSequence(path, layer.Children, x, env, ref inner, children);
+                into.Add(Node(name, path, LayerKind.Sequential, layer, x, y, children));
+                return y;
             }
 
             case LayerKind.Block:
             {
-                var path = ChildPath(scope, layer, ref index);
+                var name = ChildName(layer, ref index);
+                var path = Join(scope, name);
                 var args = Resolve(path, layer, env, allowExtra: true);
                 var block = FindBlock(path, args.First(a => a.Name == "block").Text!);
-                return RunBlock(path, block, layer.Args.Where(a => a.Name != "block"), x, env, firstOfStage: true);
+                var node = RunBlock(name, path, block, layer.Args.Where(a => a.Name != "block"), x, env, firstOfStage: true) with { Location = layer.Location };
+                into.Add(node);
+                return node.Output;
             }
 
             case LayerKind.ResidualAdd:
                 throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, Join(scope, layer.Name ?? "?"), null, "a declared layer kind", "ResidualAdd, which only shape inference creates"));
             default:
-                return RunPrimitive(ChildPath(scope, layer, ref index), layer, x, env);
+            {
+                var name = ChildName(layer, ref index);
+                var row = RunPrimitive(Join(scope, name), layer, x, env);
+                into.Add(Leaf(name, row) with { Location = layer.Location });
+                return row.Output;
+            }
         }
     }
 
-    private Shape RunPrimitive(string path, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env)
+    private static ResolvedNode Leaf(string name, LayerShape row) =>
+        new(name, row.Path, row.Kind, row.Input, row.Output, CostTotals.Of(Cost.OfLayer(row)), EquatableArray<ResolvedNode>.Empty) { Layer = row };
+
+    private static ResolvedNode Node(string name, string path, LayerKind kind, LayerSpec? layer, Shape input, Shape output, List<ResolvedNode> children) =>
+        new(name, path, kind, input, output, children.Aggregate(CostTotals.Zero, (total, child) => total.Plus(child.Cost)), children.ToEquatableArray()) { Location = layer?.Location };
+
+    private LayerShape RunPrimitive(string path, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env)
     {
+        current = path;
         var args = Resolve(path, layer, env, allowExtra: false);
         var context = new LayerContext(path, layer.Kind, args, x);
         var (output, tensors) = ShapeRules.Apply(context, FindEarlier);
@@ -119,17 +167,20 @@ internal sealed class Inference
             tensorOwners.Add(tensor.Name, path);
         }
 
-        rows.Add(new LayerShape(path, layer.Kind, x, output, context.Args.ToEquatableArray(), tensors.ToEquatableArray()));
-        return output;
+        var row = new LayerShape(path, layer.Kind, x, output, context.Args.ToEquatableArray(), tensors.ToEquatableArray());
+        rows.Add(row);
+        return row;
     }
 
-    private Shape RunResidual(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    private Shape RunResidual(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
     {
         var args = Resolve(scope, layer, env, allowExtra: false);
         var mode = args.First(a => a.Name == "shortcut").Text;
         var branchStart = rows.Count;
-        var y = RunSequence(scope, layer.Children, x, env, ref index);
+        var branch = new List<ResolvedNode>();
+        var y = RunSequence(scope, layer.Children, x, env, ref index, branch);
         var addPath = Join(scope, layer.Name ?? NextAddName(scope));
+        ResolvedNode? projection = null;
         var lastBranchLayer = rows.Count > branchStart ? rows[rows.Count - 1].Path : "an empty branch";
         var same = x.Dims == y.Dims;
         switch (mode)
@@ -144,14 +195,16 @@ internal sealed class Inference
             case "if-same":
                 if (!same)
                 {
-                    return y; // MobileNetV2: no residual where the block changes shape.
+                    // MobileNetV2: no residual where the block changes shape.
+                    into.Add(Node(string.Empty, scope, LayerKind.Residual, layer, x, y, branch));
+                    return y;
                 }
 
                 break;
             case "projection":
                 if (!same)
                 {
-                    AddProjection(scope, args.First(a => a.Name == "shortcut_name").Text!, addPath, x, y, lastBranchLayer);
+                    projection = AddProjection(scope, args.First(a => a.Name == "shortcut_name").Text!, addPath, x, y, lastBranchLayer);
                 }
 
                 break;
@@ -159,12 +212,16 @@ internal sealed class Inference
                 throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, addPath, "shortcut", "\"identity\", \"projection\" or \"if-same\"", "\"" + mode + "\""));
         }
 
-        rows.Add(new LayerShape(addPath, LayerKind.ResidualAdd, y, y, EquatableArray<ResolvedArg>.Empty, EquatableArray<TensorSpec>.Empty));
+        var add = new LayerShape(addPath, LayerKind.ResidualAdd, y, y, EquatableArray<ResolvedArg>.Empty, EquatableArray<TensorSpec>.Empty);
+        rows.Add(add);
+        var node = Node(string.Empty, scope, LayerKind.Residual, layer, x, y, branch);
+        var cost = node.Cost.Plus(CostTotals.Of(Cost.OfLayer(add)));
+        into.Add(node with { Projection = projection, Add = add, Cost = projection is null ? cost : cost.Plus(projection.Cost) });
         return y;
     }
 
     // torchvision's downsample: conv1x1(in, out, stride) without bias, then BatchNorm2d, named <name>.0 and <name>.1.
-    private void AddProjection(string scope, string name, string addPath, Shape x, Shape y, string lastBranchLayer)
+    private ResolvedNode AddProjection(string scope, string name, string addPath, Shape x, Shape y, string lastBranchLayer)
     {
         if (x.Rank != 3 || y.Rank != 3)
         {
@@ -182,13 +239,16 @@ internal sealed class Inference
         var prefix = Join(scope, name);
         var conv = new LayerSpec("0", LayerKind.Conv2d, Arg.Of("out", y.Dims[0]), Arg.Of("kernel", 1), Arg.Of("stride", stride), Arg.Of("bias", false));
         var projected = RunPrimitive(Join(prefix, "0"), conv, x, new Dictionary<string, long>());
-        RunPrimitive(Join(prefix, "1"), new LayerSpec("1", LayerKind.BatchNorm2d), projected, new Dictionary<string, long>());
+        var norm = RunPrimitive(Join(prefix, "1"), new LayerSpec("1", LayerKind.BatchNorm2d), projected.Output, new Dictionary<string, long>());
+        return Node(name, prefix, LayerKind.Sequential, null, x, norm.Output, new List<ResolvedNode> { Leaf("0", projected), Leaf("1", norm) });
     }
 
-    private Shape RunStage(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index)
+    private Shape RunStage(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
     {
         var named = layer.Name is not null;
-        var stagePath = named ? ChildPath(scope, layer, ref index) : scope;
+        var stageName = named ? ChildName(layer, ref index) : string.Empty;
+        var stagePath = named ? Join(scope, stageName) : scope;
+        var stageInput = x;
 
         // An unnamed stage's argument errors point at the position its first block takes.
         var argPath = named ? stagePath : Join(scope, index.ToString(CultureInfo.InvariantCulture));
@@ -202,18 +262,30 @@ internal sealed class Inference
 
         var pattern = args.First(a => a.Name == "item").Text!;
         var parameters = layer.Args.Where(a => a.Name is not "block" and not "blocks" and not "item").ToList();
+        var blocksRun = new List<ResolvedNode>();
         for (var i = 0; i < count; i++)
         {
             // An unnamed stage continues its parent's numbering (MobileNetV2's flat features.N).
             var number = named ? i : index++;
-            var path = Join(stagePath, pattern.Replace("{i}", number.ToString(CultureInfo.InvariantCulture)));
-            x = RunBlock(path, block, parameters, x, env, firstOfStage: i == 0);
+            var name = pattern.Replace("{i}", number.ToString(CultureInfo.InvariantCulture));
+            var node = RunBlock(name, Join(stagePath, name), block, parameters, x, env, firstOfStage: i == 0) with { Location = layer.Location };
+            blocksRun.Add(node);
+            x = node.Output;
+        }
+
+        if (named)
+        {
+            into.Add(Node(stageName, stagePath, LayerKind.Stage, layer, stageInput, x, blocksRun));
+        }
+        else
+        {
+            into.AddRange(blocksRun);
         }
 
         return x;
     }
 
-    private Shape RunBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage)
+    private ResolvedNode RunBlock(string name, string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage)
     {
         if (expanding.Contains(block.Name))
         {
@@ -224,7 +296,9 @@ internal sealed class Inference
         expanding.Add(block.Name);
         try
         {
-            return ExpandBlock(path, block, callArgs, x, callerEnv, firstOfStage);
+            var children = new List<ResolvedNode>();
+            var y = ExpandBlock(path, block, callArgs, x, callerEnv, firstOfStage, children);
+            return Node(name, path, LayerKind.Block, null, x, y, children) with { Block = block.Name };
         }
         finally
         {
@@ -232,7 +306,7 @@ internal sealed class Inference
         }
     }
 
-    private Shape ExpandBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage)
+    private Shape ExpandBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage, List<ResolvedNode> into)
     {
         var declared = new HashSet<string>(block.Parameters.Select(p => p.Name), StringComparer.Ordinal);
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -277,7 +351,7 @@ internal sealed class Inference
         }
 
         var inner = 0;
-        return RunSequence(path, block.Layers, x, env, ref inner);
+        return RunSequence(path, block.Layers, x, env, ref inner, into);
     }
 
     private List<ResolvedArg> Resolve(string path, LayerSpec layer, IReadOnlyDictionary<string, long> env, bool allowExtra)
@@ -372,12 +446,12 @@ internal sealed class Inference
     private static ShapeException Mismatch(string addPath, Shape x, Shape y, string lastBranchLayer, string what) =>
         new(new ShapeError(ShapeErrorKind.ResidualMismatch, addPath, null, "the branch to keep the shortcut's shape " + x + " for " + what, y + " from " + lastBranchLayer));
 
-    private static string ChildPath(string scope, LayerSpec layer, ref int index)
+    private static string ChildName(LayerSpec layer, ref int index)
     {
         // Every child takes a position, named or not, as modules registered in an nn.Sequential do.
         var name = layer.Name ?? index.ToString(CultureInfo.InvariantCulture);
         index++;
-        return Join(scope, name);
+        return name;
     }
 
     private static string Join(string scope, string name) => scope.Length == 0 ? name : scope + "." + name;

@@ -15,6 +15,12 @@ public sealed record ShapeError(
     string Actual,
     ExpressionError? Expression = null)
 {
+    /// <summary>
+    /// The attribute to report the error on: the model-level declaration (a layer, or the [Block]/[Stage] use) whose
+    /// expansion failed; null for the model input.
+    /// </summary>
+    public SourceLocation? Location { get; init; }
+
     /// <summary>One sentence for a diagnostic: <c>layer1.0.conv2 (in): expected …, got ….</c></summary>
     public string Message =>
         (Path.Length == 0 ? "input" : Path) + (Argument is null ? string.Empty : " (" + Argument + ")") +

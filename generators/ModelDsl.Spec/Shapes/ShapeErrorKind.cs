@@ -35,4 +35,7 @@ public enum ShapeErrorKind
 
     /// <summary>The model input is malformed.</summary>
     InvalidInput,
+
+    /// <summary>A size or cost that does not fit in 64 bits (or a dimension beyond 32 bits): reported, never wrapped.</summary>
+    Overflow,
 }

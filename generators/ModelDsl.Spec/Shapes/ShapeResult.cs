@@ -6,6 +6,12 @@ namespace ModelDsl.Spec;
 /// <param name="Error">The first shape error, or null.</param>
 public sealed record ShapeResult(EquatableArray<LayerShape> Layers, Shape? Output, ShapeError? Error)
 {
+    /// <summary>The resolved tree: one node per model-level layer, in forward order (empty on error).</summary>
+    public EquatableArray<ResolvedNode> Roots { get; init; } = EquatableArray<ResolvedNode>.Empty;
+
+    /// <summary>The model's cost for one sample (float32), the sum over <see cref="Roots"/>.</summary>
+    public CostTotals Total { get; init; } = CostTotals.Zero;
+
     /// <summary>True when every layer has a shape.</summary>
     public bool Succeeded => Error is null;
 

@@ -13,6 +13,12 @@ namespace ModelDsl.Spec;
 /// <param name="Children">For <see cref="LayerKind.Sequential"/> and <see cref="LayerKind.Residual"/>: the layers inside.</param>
 public sealed record LayerSpec(string? Name, LayerKind Kind, EquatableArray<Arg> Args, EquatableArray<LayerSpec> Children)
 {
+    /// <summary>
+    /// The attribute that declared this node, where the parser knows it. Shape errors anywhere inside a model-level node
+    /// are reported there; nodes that inference creates (projections) and hand-built specs have none.
+    /// </summary>
+    public SourceLocation? Location { get; init; }
+
     /// <summary>A layer with arguments and no children.</summary>
     /// <param name="name">State-dict segment, or null to be numbered.</param>
     /// <param name="kind">What the layer is.</param>

@@ -1,9 +1,15 @@
+// Also compiled into the generator and the analyzers (linked, MODELDSL_GENERATOR defined, internal there), so that they
+// read these arguments by name rather than by ordinal.
 namespace ModelDsl;
 
-/// <summary>What a model's per-sample input is (see <see cref="ModelAttribute.Kind"/>).</summary>
+/// <summary>What a model's per-sample input is (see <c>ModelAttribute.Kind</c>).</summary>
+#if MODELDSL_GENERATOR
+internal enum InputKind
+#else
 public enum InputKind
+#endif
 {
-    /// <summary>Decided by the rank of <see cref="ModelAttribute.InputShape"/>: 3 is an image, 2 a sequence, 1 a vector.</summary>
+    /// <summary>Decided by the rank of <c>ModelAttribute.InputShape</c>: 3 is an image, 2 a sequence, 1 a vector.</summary>
     Auto,
 
     /// <summary>An image [C, H, W].</summary>
@@ -19,8 +25,12 @@ public enum InputKind
     Signal,
 }
 
-/// <summary>How a generated model stores its 4-d weights and activations (see <see cref="ModelAttribute.MemoryFormat"/>).</summary>
+/// <summary>How a generated model stores its 4-d weights and activations (see <c>ModelAttribute.MemoryFormat</c>).</summary>
+#if MODELDSL_GENERATOR
+internal enum MemoryFormat
+#else
 public enum MemoryFormat
+#endif
 {
     /// <summary>
     /// Channels-last for a convolutional model on images (one with a <c>Conv2d</c> and an image input), where oneDNN's

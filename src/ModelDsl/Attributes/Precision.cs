@@ -1,7 +1,13 @@
+// Also compiled into the generator and the analyzers (linked, MODELDSL_GENERATOR defined, internal there), so that they
+// read these arguments by name rather than by ordinal.
 namespace ModelDsl;
 
-/// <summary>Storage precision of a <see cref="VariantAttribute">variant</see>'s weights.</summary>
+/// <summary>Storage precision of a <c>variant</c>'s weights.</summary>
+#if MODELDSL_GENERATOR
+internal enum Precision
+#else
 public enum Precision
+#endif
 {
     /// <summary>32-bit float (the dense model's).</summary>
     Float32,

@@ -1,7 +1,13 @@
+// Also compiled into the generator and the analyzers (linked, MODELDSL_GENERATOR defined, internal there), so that they
+// read these arguments by name rather than by ordinal.
 namespace ModelDsl;
 
-/// <summary>The shortcut of a <see cref="ResidualAttribute">residual</see> block.</summary>
+/// <summary>The shortcut of a <c>residual</c> block.</summary>
+#if MODELDSL_GENERATOR
+internal enum Shortcut
+#else
 public enum Shortcut
+#endif
 {
     /// <summary>The input itself; the branch must keep its shape.</summary>
     Identity,

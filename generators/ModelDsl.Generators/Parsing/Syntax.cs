@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace ModelDsl.Analyzers;
+namespace ModelDsl.Generators;
 
 // Where in the source an attribute, one of its arguments or a declaration is, for diagnostic locations.
 internal static class Syntax

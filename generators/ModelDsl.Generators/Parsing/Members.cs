@@ -1,7 +1,6 @@
 using Microsoft.CodeAnalysis;
-using ModelDsl.Generators;
 
-namespace ModelDsl.Analyzers;
+namespace ModelDsl.Generators;
 
 // The layer members of a model or block in declaration order, each with its layer, [Block] and [Stage] attributes in
 // source order: the order the parser turns them into spec nodes, so that a spec path maps back to an attribute.

@@ -1,10 +1,10 @@
 using System.Globalization;
 using ModelDsl.Spec;
 
-namespace ModelDsl.Analyzers;
+namespace ModelDsl.Spec;
 
-// N:M patterns: at most N non-zeros in every group of M consecutive weights along a layer's reduction dimension.
-internal static class Sparsity
+/// <summary>N:M patterns: at most N non-zeros in every group of M consecutive weights along a layer's reduction dimension.</summary>
+public static class Sparsity
 {
     /// <summary>Null when <paramref name="pattern"/> is a valid "N:M" (1 ≤ N &lt; M); otherwise why not.</summary>
     public static string? Parse(string pattern, out int n, out int m)

@@ -1,13 +1,16 @@
 using Microsoft.CodeAnalysis;
 using ModelDsl.Spec;
 
-namespace ModelDsl.Analyzers;
+using ModelDsl.Analyzers;
+
+namespace ModelDsl.Generators;
 
 // Checks an expression argument ("planes * 4") against the names in scope with the spec library's own evaluator,
 // before any shape is known: every name gets a stand-in value, so only unknown names and syntax can fail here.
-internal static class Expressions
+internal static class ExpressionChecks
 {
-    public static void Check(string text, IEnumerable<string> scope, string owner, Location? location, Reporter report)
+    /// <summary>False (and reported) when <paramref name="text"/> names something out of scope or is not an expression.</summary>
+    public static bool Check(string text, IEnumerable<string> scope, string owner, Location? location, DiagnosticBag report)
     {
         var names = scope.ToDictionary(n => n, _ => 64L, StringComparer.Ordinal);
         var result = Expression.Evaluate(text, names);
@@ -15,10 +18,13 @@ internal static class Expressions
         {
             case ExpressionErrorKind.UnknownName:
                 report.Report(DiagnosticDescriptors.UnknownName, location, NameAt(text, result.Error.Position), text, owner);
-                break;
+                return false;
             case ExpressionErrorKind.Syntax:
                 report.Report(DiagnosticDescriptors.MalformedArgument, location, text, "expression", result.Error.Message);
-                break;
+                return false;
+            default:
+                // Values (division by zero, overflow) depend on the real parameters: shape inference judges those.
+                return true;
         }
     }
 

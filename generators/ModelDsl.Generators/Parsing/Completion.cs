@@ -1,0 +1,45 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Spec;
+
+namespace ModelDsl.Generators;
+
+// What the generator needs to complete a class it cannot build: the partial layer properties' signatures, read from
+// their declarations. Null where C# would not accept a completion anyway (a declaration that is not partial): the
+// compiler's own error then says what to do.
+internal static class Completion
+{
+    public static ClassCompletion? Of(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.TypeKind != TypeKind.Class || type.ContainingType is not null || !AllPartial(type, cancellationToken))
+        {
+            return null;
+        }
+
+        var properties = new List<PartialProperty>();
+        foreach (var (property, _) in Members.Of(type))
+        {
+            if (!property.IsPartialDefinition || property.PartialImplementationPart is not null ||
+                property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not PropertyDeclarationSyntax declaration)
+            {
+                continue;
+            }
+
+            var modifiers = string.Join(" ", declaration.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
+            var accessors = declaration.AccessorList is { } list
+                ? "{ " + string.Concat(list.Accessors.Select(a => string.Concat(a.Modifiers.Select(m => m.Text + " ")) + a.Keyword.Text + " => throw NotGenerated(); ")) + "}"
+                : "=> throw NotGenerated();";
+            var typeName = property.Type.TypeKind == TypeKind.Error
+                ? declaration.Type.ToString()
+                : property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier));
+            properties.Add(new PartialProperty(modifiers, typeName, Names.Identifier(property.Name), accessors));
+        }
+
+        var typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => Names.Identifier(p.Name))) + ">";
+        return new ClassCompletion(Symbols.NamespaceOf(type), Names.Identifier(type.Name) + typeParameters, type.Name, properties.ToEquatableArray());
+    }
+
+    private static bool AllPartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is ClassDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+}

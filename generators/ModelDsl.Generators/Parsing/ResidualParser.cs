@@ -1,0 +1,163 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelDsl.Analyzers;
+
+namespace ModelDsl.Generators;
+
+// The [Residual] attributes of a block: a shortcut mode, a range of members From … Through (default: all of them),
+// disjoint from the other residuals' ranges, and generated constructor parameters (members, projections, if-same flags)
+// that do not clash.
+internal static class ResidualParser
+{
+    /// <summary>The residuals in member order; the valid ones only (the others are reported).</summary>
+    /// <param name="type">The block class.</param>
+    /// <param name="members">The names of its layer properties, in declaration order.</param>
+    /// <param name="report">Receives what is wrong.</param>
+    public static List<ResidualTarget> Parse(INamedTypeSymbol type, IReadOnlyList<string> members, DiagnosticBag report)
+    {
+        var cancellationToken = report.CancellationToken;
+        var residuals = new List<ResidualTarget>();
+        if (members.Count == 0)
+        {
+            // MDSL0007 says it: a block without layers has nothing to add a shortcut around.
+            return residuals;
+        }
+
+        var ranges = new List<(AttributeData Attribute, int Start, int End, string Shortcut, string ProjectionName)>();
+        foreach (var residual in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
+        {
+            var valid = true;
+            var shortcut = residual.ConstructorArguments.Length == 1 && residual.ConstructorArguments[0].Value is int mode ? Mode((Shortcut)mode) : null;
+            if (shortcut is null)
+            {
+                valid = false;
+                if (residual.ConstructorArguments.Length == 1 && residual.ConstructorArguments[0].Kind != TypedConstantKind.Error)
+                {
+                    report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(residual, 0, cancellationToken), "shortcut", "Residual", "expected Shortcut.Identity, Shortcut.Projection or Shortcut.IfSameShape");
+                }
+            }
+
+            int start = 0, end = members.Count;
+            var projectionName = "downsample";
+            foreach (var named in residual.NamedArguments)
+            {
+                if (named.Value.Kind == TypedConstantKind.Error)
+                {
+                    valid = false;
+                    continue;
+                }
+
+                var text = ConstantText.Of(named.Value);
+                var location = Syntax.Named(residual, named.Key, cancellationToken);
+                switch (named.Key)
+                {
+                    case "From" or "Through":
+                        var index = text is null ? -1 : IndexOf(members, text);
+                        if (index < 0)
+                        {
+                            valid = false;
+                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", "'" + text + "' is not a layer member of this block");
+                        }
+                        else if (named.Key == "From")
+                        {
+                            start = index;
+                        }
+                        else
+                        {
+                            end = index + 1;
+                        }
+
+                        break;
+                    case "ProjectionName" when text is { Length: > 0 } && Names.IsIdentifier(text):
+                        projectionName = text;
+                        break;
+                    default:
+                        valid = false;
+                        report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", named.Key == "ProjectionName" ? "expected a state-dict name, e.g. \"downsample\"" : "unexpected value " + named.Value.ToCSharpString());
+                        break;
+                }
+            }
+
+            if (valid && end <= start && end > 0)
+            {
+                valid = false;
+                report.Report(
+                    DiagnosticDescriptors.MalformedArgument,
+                    Syntax.Named(residual, "Through", cancellationToken),
+                    "Through",
+                    "Residual",
+                    "'" + members[end - 1] + "' comes before From = '" + members[start] + "'");
+            }
+
+            if (valid)
+            {
+                ranges.Add((residual, start, end, shortcut!, projectionName));
+            }
+        }
+
+        // In member order; a range may not reach into the next one.
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var parameters = new HashSet<string>(members.Select(Names.ToParameterName), StringComparer.Ordinal);
+        var ifSame = 0;
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var (attribute, start, end, shortcut, projectionName) = ranges[i];
+            if (i > 0 && start < ranges[i - 1].End)
+            {
+                report.Report(
+                    DiagnosticDescriptors.MalformedArgument,
+                    Syntax.Location(attribute, cancellationToken),
+                    "From",
+                    "Residual",
+                    "its members overlap another residual's ('" + members[ranges[i - 1].Start] + "' through '" + members[ranges[i - 1].End - 1] + "'); residuals cover disjoint ranges");
+                continue;
+            }
+
+            var parameter = shortcut switch
+            {
+                "projection" => Names.ToParameterName(projectionName),
+                "if-same" => "residual" + (ifSame++ == 0 ? string.Empty : ifSame.ToString(CultureInfo.InvariantCulture)),
+                _ => null,
+            };
+            if (parameter is not null && !parameters.Add(parameter))
+            {
+                report.Report(
+                    DiagnosticDescriptors.MalformedArgument,
+                    Syntax.Named(attribute, "ProjectionName", cancellationToken),
+                    "ProjectionName",
+                    "Residual",
+                    "the generated constructor parameter '" + parameter + "' clashes with a member's or another residual's; name the projection otherwise, e.g. ProjectionName = \"shortcut\"");
+                continue;
+            }
+
+            // Shape inference names the additions of one scope add, add_1, add_2 … in order.
+            var addName = residuals.Count == 0 ? "add" : "add_" + residuals.Count.ToString(CultureInfo.InvariantCulture);
+            residuals.Add(new ResidualTarget(shortcut, start, end, projectionName, addName, parameter));
+        }
+
+        return residuals;
+    }
+
+    // The spec's shortcut modes, by the attribute enum's names.
+    private static string? Mode(Shortcut shortcut) => shortcut switch
+    {
+        Shortcut.Identity => "identity",
+        Shortcut.Projection => "projection",
+        Shortcut.IfSameShape => "if-same",
+        _ => null,
+    };
+
+    private static int IndexOf(IReadOnlyList<string> members, string name)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

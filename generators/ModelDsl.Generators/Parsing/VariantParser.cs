@@ -1,0 +1,98 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelDsl.Analyzers;
+using ModelDsl.Spec;
+
+namespace ModelDsl.Generators;
+
+// [Variant("Slim", KeepChannels = 0.5)] …: what can be judged without shapes (names, ratios, patterns, precisions);
+// what needs shapes (divisibility, ranks, emptied layers) is judged on the inferred model.
+internal static class VariantParser
+{
+    public static List<VariantSpec> Parse(INamedTypeSymbol type, DiagnosticBag report)
+    {
+        var cancellationToken = report.CancellationToken;
+        var variants = new List<VariantSpec>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var attribute in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "VariantAttribute")))
+        {
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind == TypedConstantKind.Error)
+            {
+                continue;
+            }
+
+            var name = attribute.ConstructorArguments[0].Value as string;
+            if (name is null || !Names.IsIdentifier(name) || !names.Add(name))
+            {
+                var why = name is null || !Names.IsIdentifier(name) ? "a variant name is a C# identifier suffix, e.g. \"Slim\"" : "another variant is named '" + name + "'";
+                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(attribute, 0, cancellationToken), "name", "Variant", why);
+            }
+
+            var variant = new VariantSpec(name ?? "?");
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Value.Kind == TypedConstantKind.Error)
+                {
+                    continue;
+                }
+
+                var location = Syntax.Named(attribute, named.Key, cancellationToken);
+                switch (named.Key)
+                {
+                    case "KeepChannels" when ConstantText.Real(named.Value) is { } keep:
+                        if (!(keep > 0 && keep <= 1))
+                        {
+                            report.Report(DiagnosticDescriptors.KeepRatioOutOfRange, location, keep.ToString("R", CultureInfo.InvariantCulture), variant.Name);
+                        }
+
+                        variant = variant with { KeepRatio = keep };
+                        break;
+                    case "Sparsity" when named.Value.Value is string pattern:
+                        if (Sparsity.Parse(pattern, out _, out _) is { } problem)
+                        {
+                            report.Report(DiagnosticDescriptors.InvalidSparsity, location, pattern, variant.Name, problem);
+                        }
+
+                        variant = variant with { Sparsity = pattern };
+                        break;
+                    case "Weights" when named.Value.Value is int precision:
+                        if (ToSpec((Precision)precision) is { } weights)
+                        {
+                            variant = variant with { Weights = weights };
+                        }
+                        else
+                        {
+                            report.Report(DiagnosticDescriptors.UnsupportedPrecision, location, "(Precision)" + precision.ToString(CultureInfo.InvariantCulture), variant.Name);
+                        }
+
+                        break;
+                    case "Rank" when named.Value.Value is int rank:
+                        if (rank <= 0)
+                        {
+                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Variant", "a rank is a positive integer, got " + rank.ToString(CultureInfo.InvariantCulture));
+                        }
+
+                        variant = variant with { Rank = rank };
+                        break;
+                    default:
+                        report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Variant", "unexpected value " + named.Value.ToCSharpString());
+                        break;
+                }
+            }
+
+            variants.Add(variant);
+        }
+
+        return variants;
+    }
+
+    // The spec's precisions, by the attribute enum's names.
+    private static Spec.Precision? ToSpec(Precision precision) => precision switch
+    {
+        Precision.Float32 => Spec.Precision.Float32,
+        Precision.Int8 => Spec.Precision.Int8,
+        Precision.Int4 => Spec.Precision.Int4,
+        _ => null,
+    };
+}
