@@ -78,7 +78,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
     }
 
     private static GeneratedSource? Complete(ClassCompletion? completion, string problem) =>
-        completion is null ? null : CompletionEmitter.Emit(completion, problem);
+        completion is null || completion.Properties.Count == 0 ? null : CompletionEmitter.Emit(completion, problem);
 
     // The first diagnostic as one line for the completion's exception; a model using a malformed block has none of its own.
     private static string Problem(EquatableArray<DiagnosticInfo> diagnostics)

@@ -9,7 +9,8 @@ public class ParsingTests
     {
         var run = GeneratorHarness.Generate(sources);
         var outputs = run.Result.Results.Single().TrackedSteps[ModelGenerator.Steps.Models].SelectMany(s => s.Outputs).ToList();
-        return Assert.IsType<ModelTarget>(Assert.Single(outputs).Value);
+        var input = Assert.IsType<GeneratorInput<ModelTarget>>(Assert.Single(outputs).Value);
+        return Assert.IsType<ModelTarget>(input.Target);
     }
 
     [Fact]
@@ -30,9 +31,13 @@ public class ParsingTests
         Assert.Equal(new[] { "stem", "layer1", "layer2", "head" }, model.Spec.Layers.Select(l => l.Name));
         var stem = model.Spec.Layers[0];
         Assert.Equal(LayerKind.Sequential, stem.Kind);
-        Assert.Equal(new LayerSpec("conv", LayerKind.Conv2d, ("out", "16"), ("kernel", "3"), ("padding", "1"), ("bias", "false")), stem.Children[0]);
-        Assert.Equal(new LayerSpec(null, LayerKind.ReLU), stem.Children[2]);
-        Assert.Equal(new LayerSpec("layer2", LayerKind.Stage, ("block", "Demo.BasicBlock"), ("blocks", "2"), ("planes", "32"), ("stride", "2")), model.Spec.Layers[2]);
+        Assert.Equal(new LayerSpec("conv", LayerKind.Conv2d, ("out", "16"), ("kernel", "3"), ("padding", "1"), ("bias", "false")), stem.Children[0] with { Location = null });
+        Assert.Equal(new LayerSpec(null, LayerKind.ReLU), stem.Children[2] with { Location = null });
+        Assert.Equal(new LayerSpec("layer2", LayerKind.Stage, ("block", "Demo.BasicBlock"), ("blocks", "2"), ("planes", "32"), ("stride", "2")), model.Spec.Layers[2] with { Location = null });
+
+        // Every node knows the attribute that declared it: that is where a shape error inside it is reported.
+        var conv = stem.Children[0].Location!;
+        Assert.Equal("Conv2d(16, Kernel = 3, Padding = 1, Bias = false, Name = \"conv\")", Sources.SmallResNet.Substring(conv.Start, conv.Length));
 
         // The block: parameters, and the residual wrapping conv1 … bn2 with the final ReLU after the add.
         var block = Assert.Single(model.Spec.Blocks);

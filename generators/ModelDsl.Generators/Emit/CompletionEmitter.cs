@@ -8,6 +8,11 @@ internal static class CompletionEmitter
     {
         var writer = new SourceWriter();
         FileHeader.Write(writer, completion.Namespace, "the attributes of " + completion.DisplayName + ", which has errors (see the MDSL diagnostics)");
+        foreach (var container in completion.Containers)
+        {
+            writer.Open(container);
+        }
+
         writer.Open("partial class " + completion.ClassName);
         writer.Line("// ModelDsl could not generate this class; the build reports why, on the attribute at fault. These members");
         writer.Line("// only let the compiler reach those diagnostics.");
@@ -22,8 +27,12 @@ internal static class CompletionEmitter
         }
 
         writer.Close();
-        var name = completion.DisplayName;
-        return new GeneratedSource(FileHeader.HintName(completion.Namespace, name), writer.ToString());
+        foreach (var _ in completion.Containers)
+        {
+            writer.Close();
+        }
+
+        return new GeneratedSource(FileHeader.HintName(completion.Namespace, completion.DisplayName), writer.ToString());
     }
 
     // A regular string literal: the message is one line, but may hold quotes and backslashes from the user's attributes.

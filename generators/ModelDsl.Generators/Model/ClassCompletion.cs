@@ -9,10 +9,11 @@ namespace ModelDsl.Generators;
 /// partial method in the same spirit.
 /// </summary>
 /// <param name="Namespace">The class's namespace; null in the global namespace.</param>
-/// <param name="ClassName">The class name as an identifier (escaped where it is a keyword).</param>
+/// <param name="Containers">The declarations of the types the class is nested in, outermost first (<c>partial class Outer</c>).</param>
+/// <param name="ClassName">The class name as an identifier (escaped where it is a keyword), with its type parameters.</param>
 /// <param name="DisplayName">The class name for messages.</param>
 /// <param name="Properties">The partial layer properties, with the signature the implementation must repeat.</param>
-internal sealed record ClassCompletion(string? Namespace, string ClassName, string DisplayName, EquatableArray<PartialProperty> Properties);
+internal sealed record ClassCompletion(string? Namespace, EquatableArray<string> Containers, string ClassName, string DisplayName, EquatableArray<PartialProperty> Properties);
 
 /// <summary>One partial property's signature, as its implementing declaration repeats it.</summary>
 /// <param name="Modifiers">Accessibility and <c>static</c>, as written (<c>public</c>).</param>

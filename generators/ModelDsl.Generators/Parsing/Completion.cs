@@ -12,9 +12,27 @@ internal static class Completion
 {
     public static ClassCompletion? Of(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (type.TypeKind != TypeKind.Class || type.ContainingType is not null || !AllPartial(type, cancellationToken))
+        if (type.TypeKind != TypeKind.Class || !AllPartial(type, cancellationToken))
         {
             return null;
+        }
+
+        // A nested class is completed inside its containers, which must be partial too.
+        var containers = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (!AllPartial(outer, cancellationToken))
+            {
+                return null;
+            }
+
+            var keyword = outer.IsRecord ? (outer.TypeKind == TypeKind.Struct ? "record struct" : "record") : outer.TypeKind switch
+            {
+                TypeKind.Struct => "struct",
+                TypeKind.Interface => "interface",
+                _ => "class",
+            };
+            containers.Insert(0, "partial " + keyword + " " + Names.Identifier(outer.Name) + TypeParameters(outer));
         }
 
         var properties = new List<PartialProperty>();
@@ -36,10 +54,13 @@ internal static class Completion
             properties.Add(new PartialProperty(modifiers, typeName, Names.Identifier(property.Name), accessors));
         }
 
-        var typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => Names.Identifier(p.Name))) + ">";
-        return new ClassCompletion(Symbols.NamespaceOf(type), Names.Identifier(type.Name) + typeParameters, type.Name, properties.ToEquatableArray());
+        var display = string.Join(".", containers.Select(c => c.Substring(c.LastIndexOf(' ') + 1)).Append(type.Name));
+        return new ClassCompletion(Symbols.NamespaceOf(type), containers.ToEquatableArray(), Names.Identifier(type.Name) + TypeParameters(type), display, properties.ToEquatableArray());
     }
 
+    private static string TypeParameters(INamedTypeSymbol type) =>
+        type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => Names.Identifier(p.Name))) + ">";
+
     private static bool AllPartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        type.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is ClassDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+        type.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
 }

@@ -18,6 +18,9 @@ internal sealed class Inference
     // The layer being inferred, for an overflow's message.
     private string current = string.Empty;
 
+    // How many block expansions deep inference is: errors inside one belong to the use, not the block's own attributes.
+    private int blockDepth;
+
     private Inference(ModelSpec spec)
     {
         foreach (var block in spec.Blocks)
@@ -40,20 +43,7 @@ internal sealed class Inference
             var env = new Dictionary<string, long>();
             foreach (var layer in spec.Layers)
             {
-                // An error anywhere inside a model-level node is reported on the attribute that declared that node: the
-                // layer, or the [Block]/[Stage] use whose arguments made the failing expansion.
-                try
-                {
-                    x = inference.RunLayer(string.Empty, layer, x, env, ref index, roots);
-                }
-                catch (ShapeException failed) when (failed.Error.Location is null && layer.Location is not null)
-                {
-                    throw new ShapeException(failed.Error with { Location = layer.Location });
-                }
-                catch (OverflowException)
-                {
-                    throw new ShapeException(Cost.Overflow(inference.current, null) with { Location = layer.Location });
-                }
+                x = inference.RunLayer(string.Empty, layer, x, env, ref index, roots);
             }
 
             var cost = roots.Aggregate(CostTotals.Zero, (total, node) => total.Plus(node.Cost));
@@ -102,7 +92,31 @@ internal sealed class Inference
     }
 
     // Runs one node and appends what it resolves to: one node, or an unnamed stage's blocks, which join their parent.
+    // An error is reported on the innermost attribute of the model's own declaration that holds it: a layer (also inside a
+    // member's nn.Sequential), or the [Block]/[Stage] use whose arguments made the failing expansion — never an attribute
+    // inside a block class, which is right for other arguments.
     private Shape RunLayer(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
+    {
+        if (blockDepth > 0 || layer.Location is not { } location)
+        {
+            return RunNode(scope, layer, x, env, ref index, into);
+        }
+
+        try
+        {
+            return RunNode(scope, layer, x, env, ref index, into);
+        }
+        catch (ShapeException failed) when (failed.Error.Location is null)
+        {
+            throw new ShapeException(failed.Error with { Location = location });
+        }
+        catch (OverflowException)
+        {
+            throw new ShapeException(Cost.Overflow(current, null) with { Location = location });
+        }
+    }
+
+    private Shape RunNode(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
     {
         switch (layer.Kind)
         {
@@ -294,6 +308,7 @@ internal sealed class Inference
         }
 
         expanding.Add(block.Name);
+        blockDepth++;
         try
         {
             var children = new List<ResolvedNode>();
@@ -303,6 +318,7 @@ internal sealed class Inference
         finally
         {
             expanding.RemoveAt(expanding.Count - 1);
+            blockDepth--;
         }
     }
 

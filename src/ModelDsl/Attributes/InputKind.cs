@@ -1,9 +1,13 @@
-// Also compiled into the generator and the analyzers (linked, MODELDSL_GENERATOR defined, internal there), so that they
-// read these arguments by name rather than by ordinal.
+// Also compiled into the generator and the analyzers (linked, MODELDSL_LINKED_ATTRIBUTES defined: internal, in their
+// namespace), so that they read these arguments by name rather than by ordinal.
+#if MODELDSL_LINKED_ATTRIBUTES
+namespace ModelDsl.Generators;
+#else
 namespace ModelDsl;
+#endif
 
 /// <summary>What a model's per-sample input is (see <c>ModelAttribute.Kind</c>).</summary>
-#if MODELDSL_GENERATOR
+#if MODELDSL_LINKED_ATTRIBUTES
 internal enum InputKind
 #else
 public enum InputKind
@@ -26,7 +30,7 @@ public enum InputKind
 }
 
 /// <summary>How a generated model stores its 4-d weights and activations (see <c>ModelAttribute.MemoryFormat</c>).</summary>
-#if MODELDSL_GENERATOR
+#if MODELDSL_LINKED_ATTRIBUTES
 internal enum MemoryFormat
 #else
 public enum MemoryFormat

@@ -1,9 +1,13 @@
-// Also compiled into the generator and the analyzers (linked, MODELDSL_GENERATOR defined, internal there), so that they
-// read these arguments by name rather than by ordinal.
+// Also compiled into the generator and the analyzers (linked, MODELDSL_LINKED_ATTRIBUTES defined: internal, in their
+// namespace), so that they read these arguments by name rather than by ordinal.
+#if MODELDSL_LINKED_ATTRIBUTES
+namespace ModelDsl.Generators;
+#else
 namespace ModelDsl;
+#endif
 
 /// <summary>The shortcut of a <c>residual</c> block.</summary>
-#if MODELDSL_GENERATOR
+#if MODELDSL_LINKED_ATTRIBUTES
 internal enum Shortcut
 #else
 public enum Shortcut

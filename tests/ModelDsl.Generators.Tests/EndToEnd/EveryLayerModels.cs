@@ -23,7 +23,7 @@ public partial class ImageLayers
 }
 
 /// <summary>Signal layers.</summary>
-[Model(InputShape = [2, 32], Kind = InputKind.Signal)]
+[Model(InputShape = [2, 32], Kind = global::ModelDsl.InputKind.Signal)]
 public partial class SignalLayers
 {
     /// <summary>1-d convolution and batch norm.</summary>

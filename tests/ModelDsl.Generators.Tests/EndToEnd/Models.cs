@@ -15,7 +15,7 @@ public partial class DigitsMlp
 
 /// <summary>torchvision's BasicBlock, with an inferred projection where the shape changes.</summary>
 [Block("planes", "stride = 1")]
-[Residual(Shortcut.Projection, Through = nameof(Bn2))]
+[Residual(global::ModelDsl.Shortcut.Projection, Through = nameof(Bn2))]
 public partial class ResBlock
 {
     /// <summary>First 3x3 convolution, carrying the stride.</summary>
@@ -59,7 +59,7 @@ public partial class TinyResNet
 
 /// <summary>MobileNetV2's inverted residual: expand, depthwise, project; the input is added only where the shape is kept.</summary>
 [Block("out", "stride = 1", "expand = 2")]
-[Residual(Shortcut.IfSameShape)]
+[Residual(global::ModelDsl.Shortcut.IfSameShape)]
 public partial class InvertedResidual
 {
     /// <summary>1x1 expansion.</summary>
