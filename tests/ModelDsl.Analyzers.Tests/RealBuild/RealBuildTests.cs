@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ModelDsl.Analyzers.Tests;
+
+/// <summary>
+/// What a user sees: a fresh project referencing the runtime, the generator and the analyzers is built with
+/// <c>dotnet build</c>, one mistake per diagnostic family in its own file, and the build output must carry each MDSL
+/// id with its message at file(line,col) of the attribute that is wrong — and no CS9248, which is all the compiler
+/// printed before the generator completed invalid classes.
+/// </summary>
+public sealed class RealBuildTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("modeldsl-build-").FullName;
+
+    private static readonly (string File, string Source)[] Files =
+    [
+        ("Declaration.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [8])]
+            public partial class Declaration
+            {
+                [Linear("width")] public partial Layer Head { get; }
+            }
+            """),
+        ("Shape.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [3, 4, 4])]
+            public partial class Shape
+            {
+                [Conv2d(8, Kernel = 7)] public partial Layer Stem { get; }
+            }
+            """),
+        ("NamedStage.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Block("width")]
+            public partial class Unit
+            {
+                [Conv2d("width", Kernel = 3, Padding = 1), ReLU] public partial Layer Body { get; }
+            }
+
+            [Model(InputShape = [3, 8, 8])]
+            public partial class NamedStage
+            {
+                [Conv2d(4, Kernel = 1),
+                 Stage(typeof(Unit), "width = 4", Blocks = 3, Name = "k"),
+                 Conv2d(8, Kernel = 9)]
+                public partial Layer Features { get; }
+            }
+            """),
+        ("Budget.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [784])]
+            [FlopBudget(MaxMFlops = 0.001)]
+            public partial class Budget
+            {
+                [Linear(128), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
+        ("Compression.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Sparse", Sparsity = "4:2")]
+            public partial class Compression
+            {
+                [Linear(64), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
+        ("Overflow.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [100000, 100000, 100000])]
+            public partial class Overflow
+            {
+                [Conv2d(100000, Kernel = 3, Padding = 1)] public partial Layer Stem { get; }
+            }
+            """),
+    ];
+
+    [Fact]
+    public void DotnetBuildPrintsEachMistakeOnTheAttributeThatIsWrong()
+    {
+        var bin = AppContext.BaseDirectory;
+        var tools = Path.Combine(directory, "tools");
+        Directory.CreateDirectory(tools);
+
+        // Fresh copies: the compiler server caches analyzers by path, and a user's project never builds against ours.
+        foreach (var dll in new[] { "ModelDsl.Generators.dll", "ModelDsl.Analyzers.dll", "ModelDsl.dll" })
+        {
+            File.Copy(Path.Combine(bin, dll), Path.Combine(tools, dll));
+        }
+
+        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <Reference Include="ModelDsl" HintPath="tools/ModelDsl.dll" />
+                <Analyzer Include="tools/ModelDsl.Generators.dll" />
+                <Analyzer Include="tools/ModelDsl.Analyzers.dll" />
+              </ItemGroup>
+            </Project>
+            """);
+        foreach (var (file, source) in Files)
+        {
+            File.WriteAllText(Path.Combine(directory, file), source);
+        }
+
+        var (exitCode, output) = Build();
+
+        Assert.NotEqual(0, exitCode);
+        Assert.DoesNotContain("CS9248", output, StringComparison.Ordinal);
+        Expect(output, "Declaration.cs", "\"width\"", "error MDSL0006", "'width' in \"width\" is not a parameter of a model");
+        Expect(output, "Shape.cs", "Conv2d(8, Kernel = 7)", "error MDSL1003", "Layer 'stem': kernel larger than its padded input");
+
+        // The layer after a named multi-block stage: the stage takes one position of the nn.Sequential, not one per block.
+        Expect(output, "NamedStage.cs", "Conv2d(8, Kernel = 9)", "error MDSL1003", "Layer 'features.2': kernel larger than its padded input");
+        // 784·128 MACs → 200,704 FLOPs + 128 bias adds; 128 ReLUs; 128·10 MACs → 2,560 + 10 bias adds: 203,530 FLOPs.
+        Expect(output, "Budget.cs", "MaxMFlops = 0.001", "warning MDSL2001", "Model 'Budget' needs 0.204 MFLOPs, over its budget of 0.001 MFLOPs");
+        Expect(output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
+        Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
+    }
+
+    // The line of the build output for `file` at the (1-based) line and column where `at` starts, with id and message.
+    private void Expect(string output, string file, string at, string id, string message)
+    {
+        var source = Files.Single(f => f.File == file).Source.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var offset = source.IndexOf(at, StringComparison.Ordinal);
+        Assert.True(offset >= 0, at + " is not in " + file);
+        var line = source[..offset].Count(c => c == '\n') + 1;
+        var column = offset - (source.LastIndexOf('\n', offset - 1) + 1) + 1;
+        var expected = Path.Combine(directory, file) + "(" + line + "," + column + "): " + id + ": " + message;
+        Assert.True(output.Contains(expected, StringComparison.Ordinal), "expected in the build output:\n" + expected + "\n\nbuild output:\n" + output);
+    }
+
+    private (int ExitCode, string Output) Build()
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "build", "-nologo", "-p:UseSharedCompilation=false", "-clp:NoSummary" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host may run inside an MSBuild-launched process: its variables would point the child at the wrong SDK state.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet build did not finish in 5 minutes:\n" + output);
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+}
