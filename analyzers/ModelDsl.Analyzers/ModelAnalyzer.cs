@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ModelDsl.Generators;
+using ModelDsl.Spec;
 
 namespace ModelDsl.Analyzers;
 
@@ -46,9 +47,12 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 ModelChecks.Run(type, model, target, report);
             }
         }
-        else if (Symbols.Find(type, "BlockAttribute") is not null)
+        else
         {
-            foreach (var diagnostic in BlockParser.Parse(type, new List<INamedTypeSymbol>(), context.CancellationToken).Diagnostics)
+            var parsed = Symbols.Find(type, "BlockAttribute") is not null
+                ? BlockParser.Parse(type, new List<INamedTypeSymbol>(), context.CancellationToken).Diagnostics
+                : OrphanParser.Parse(type, context.CancellationToken)?.Diagnostics ?? EquatableArray<DiagnosticInfo>.Empty;
+            foreach (var diagnostic in parsed)
             {
                 report.Report(diagnostic);
             }

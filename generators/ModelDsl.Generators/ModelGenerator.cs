@@ -27,6 +27,9 @@ public sealed class ModelGenerator : IIncrementalGenerator
 
         /// <summary>Generated block sources.</summary>
         public const string BlockSources = nameof(BlockSources);
+
+        /// <summary>Classes with layer members but neither [Model] nor [Block], to be completed.</summary>
+        public const string Orphans = nameof(Orphans);
     }
 
     /// <inheritdoc />
@@ -49,6 +52,19 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (input, _) => input is null ? null : Guard(() => input.Target is { } block ? BlockEmitter.Emit(block) : Complete(input.Completion, input.Problem)))
             .WithTrackingName(Steps.BlockSources);
         context.RegisterSourceOutput(blockSources, static (spc, source) => Add(spc, source));
+
+        // A class whose layer members have lost their [Model]/[Block]: completed too, so the build reaches MDSL0002.
+        var orphans = context.SyntaxProvider
+            .CreateSyntaxProvider(
+                static (node, _) => node is PropertyDeclarationSyntax { AttributeLists.Count: > 0 } property && property.Modifiers.Any(m => m.ValueText == "partial"),
+                static (c, ct) => Guard(() => c.SemanticModel.GetDeclaredSymbol(c.Node, ct) is IPropertySymbol { ContainingType: { } type } && OrphanParser.Parse(type, ct) is { } parsed
+                    ? new GeneratorInput<ModelTarget>(null, parsed.Completion, Problem(parsed.Diagnostics))
+                    : null))
+            .Where(static input => input?.Completion is not null)
+            .Collect()
+            .SelectMany(static (inputs, _) => inputs.Distinct())
+            .WithTrackingName(Steps.Orphans);
+        context.RegisterSourceOutput(orphans, static (spc, input) => Add(spc, Guard(() => Complete(input!.Completion, input.Problem))));
     }
 
     private static GeneratorInput<ModelTarget>? ModelInput(ParseResult<ModelTarget>? parsed) =>

@@ -13,9 +13,16 @@ internal static class CompletionEmitter
             writer.Open(container);
         }
 
-        writer.Open("partial class " + completion.ClassName);
+        writer.Open("partial class " + completion.ClassName + (completion.IsLayer ? " : global::ModelDsl.Layer" : string.Empty));
         writer.Line("// ModelDsl could not generate this class; the build reports why, on the attribute at fault. These members");
         writer.Line("// only let the compiler reach those diagnostics.");
+        if (completion.IsLayer)
+        {
+            writer.Line("/// <inheritdoc />");
+            writer.Line("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input) => throw NotGenerated();");
+            writer.Line();
+        }
+
         writer.Line("private static global::System.InvalidOperationException NotGenerated() =>");
         writer.Indent();
         writer.Line("new(" + Literal("ModelDsl could not generate '" + completion.DisplayName + "': " + problem) + ");");

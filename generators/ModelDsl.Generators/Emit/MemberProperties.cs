@@ -9,7 +9,7 @@ internal static class MemberProperties
         {
             writer.Line();
             writer.Line("/// <summary>The <c>" + member.Layer.Name + "</c> module (generated from the attributes on this property).</summary>");
-            writer.Line(member.Accessibility + " partial " + member.TypeName + " " + member.Identifier + " { get => field; }");
+            writer.Line((member.Accessibility.Length == 0 ? string.Empty : member.Accessibility + " ") + "partial " + member.TypeName + " " + member.Identifier + " { get => field; }");
         }
     }
 }

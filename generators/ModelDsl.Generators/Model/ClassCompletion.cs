@@ -13,7 +13,11 @@ namespace ModelDsl.Generators;
 /// <param name="ClassName">The class name as an identifier (escaped where it is a keyword), with its type parameters.</param>
 /// <param name="DisplayName">The class name for messages.</param>
 /// <param name="Properties">The partial layer properties, with the signature the implementation must repeat.</param>
-internal sealed record ClassCompletion(string? Namespace, EquatableArray<string> Containers, string ClassName, string DisplayName, EquatableArray<PartialProperty> Properties);
+/// <param name="IsLayer">
+/// Whether the completion names <c>ModelDsl.Layer</c> as the base, as the generated class would: other generated code
+/// (a block using this block) then still type-checks. False where the class declares a base of its own.
+/// </param>
+internal sealed record ClassCompletion(string? Namespace, EquatableArray<string> Containers, string ClassName, string DisplayName, EquatableArray<PartialProperty> Properties, bool IsLayer);
 
 /// <summary>One partial property's signature, as its implementing declaration repeats it.</summary>
 /// <param name="Modifiers">Accessibility and <c>static</c>, as written (<c>public</c>).</param>

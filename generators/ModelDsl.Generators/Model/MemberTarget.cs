@@ -3,7 +3,7 @@ using ModelDsl.Spec;
 namespace ModelDsl.Generators;
 
 /// <summary>One <c>partial Layer</c> property of a model or block and the spec node its attributes make.</summary>
-/// <param name="Accessibility">The property's accessibility as written (<c>public</c>), which its implementation repeats.</param>
+/// <param name="Accessibility">The property's accessibility modifiers as written (<c>public</c>; empty for none), which its implementation repeats.</param>
 /// <param name="PropertyName">The C# property name (<c>Conv1</c>).</param>
 /// <param name="TypeName">The property type, fully qualified (<c>global::ModelDsl.Layer</c>).</param>
 /// <param name="ParameterName">The property as a constructor parameter name (<c>conv1</c>, escaped if a keyword).</param>

@@ -44,18 +44,28 @@ internal static class Completion
                 continue;
             }
 
+            // A declaration without accessors (or with a garbled one) is the compiler's to report; completing it would only add errors.
+            if (declaration.AccessorList is not { Accessors.Count: > 0 } list ||
+                list.Accessors.Any(a => !a.Keyword.IsKind(SyntaxKind.GetKeyword) && !a.Keyword.IsKind(SyntaxKind.SetKeyword) && !a.Keyword.IsKind(SyntaxKind.InitKeyword)))
+            {
+                continue;
+            }
+
             var modifiers = string.Join(" ", declaration.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
-            var accessors = declaration.AccessorList is { } list
-                ? "{ " + string.Concat(list.Accessors.Select(a => string.Concat(a.Modifiers.Select(m => m.Text + " ")) + a.Keyword.Text + " => throw NotGenerated(); ")) + "}"
-                : "=> throw NotGenerated();";
-            var typeName = property.Type.TypeKind == TypeKind.Error
-                ? declaration.Type.ToString()
-                : property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier));
+            var accessors = "{ " + string.Concat(list.Accessors.Select(a => string.Concat(a.Modifiers.Select(m => m.Text + " ")) + a.Keyword.Text + " => throw NotGenerated(); ")) + "}";
+            // A type that does not bind is the compiler's to report; repeating it would only add an error in generated code.
+            if (property.Type.TypeKind == TypeKind.Error)
+            {
+                continue;
+            }
+
+            var typeName = property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier));
             properties.Add(new PartialProperty(modifiers, typeName, Names.Identifier(property.Name), accessors));
         }
 
         var display = string.Join(".", containers.Select(c => c.Substring(c.LastIndexOf(' ') + 1)).Append(type.Name));
-        return new ClassCompletion(Symbols.NamespaceOf(type), containers.ToEquatableArray(), Names.Identifier(type.Name) + TypeParameters(type), display, properties.ToEquatableArray());
+        var isLayer = type.BaseType is null || type.BaseType.SpecialType == SpecialType.System_Object || Symbols.Is(type.BaseType, "Layer");
+        return new ClassCompletion(Symbols.NamespaceOf(type), containers.ToEquatableArray(), Names.Identifier(type.Name) + TypeParameters(type), display, properties.ToEquatableArray(), isLayer);
     }
 
     private static string TypeParameters(INamedTypeSymbol type) =>

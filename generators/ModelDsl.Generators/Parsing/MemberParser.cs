@@ -62,7 +62,7 @@ internal static class MemberParser
             }
 
             stateNames.Add(spec.Name!, property.Name);
-            members.Add(new MemberTarget(AccessibilityText(property.DeclaredAccessibility), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec));
+            members.Add(new MemberTarget(AccessibilityText(property, report.CancellationToken), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec));
         }
 
         return members;
@@ -99,15 +99,11 @@ internal static class MemberParser
         }
     }
 
-    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
-    {
-        Accessibility.Public => "public",
-        Accessibility.Internal => "internal",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedOrInternal => "protected internal",
-        Accessibility.ProtectedAndInternal => "private protected",
-        _ => "private",
-    };
+    // The accessibility as written (empty when none is), which the implementing declaration must repeat exactly (CS8799).
+    private static string AccessibilityText(IPropertySymbol property, CancellationToken cancellationToken) =>
+        property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax declaration
+            ? string.Join(" ", declaration.Modifiers.Where(m => m.ValueText is "public" or "private" or "protected" or "internal").Select(m => m.ValueText))
+            : "private";
 
     // [Block(typeof(X), "a = 1")] or [Stage(typeof(X), "a = 1", Blocks = 2)]: the block must be one, each argument one of
     // its parameters with an expression over the names in scope.

@@ -10,7 +10,9 @@ namespace ModelDsl.Analyzers.Tests;
 
 /// <summary>
 /// Thousands of seeded mutations of valid declarations through the generator and the analyzers: nothing throws (no
-/// AD0001, no generator failure CS8785), and every ModelDsl diagnostic points into the source it is about.
+/// AD0001, no generator failure CS8785), every ModelDsl diagnostic points into the source it is about, and a mutant the
+/// generator rejects still compiles past its declarations (no CS9248, no error in generated code) and says why with an
+/// MDSL error — what a user's <c>dotnet build</c> then prints.
 /// </summary>
 public class RobustnessTests(ITestOutputHelper output)
 {
@@ -75,6 +77,32 @@ public class RobustnessTests(ITestOutputHelper output)
         foreach (var exception in exceptions)
         {
             yield return exception.ToString();
+        }
+
+        // The compiler's view with the generator's output: nothing the generator wrote may stop the build before the
+        // analyzers run (CS9248: a partial member left unimplemented) or fail to compile (CS05xx, CS8103, any error there).
+        // A mutant that no longer parses, or has another compiler error in the user's source (a class that is not
+        // partial, CS0751; an attribute that does not exist, CS0246), stops at that error, which says what to fix.
+        var compiled = withGenerated.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var syntaxError = tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+        var ownError = syntaxError || compiled.Any(d => d.Location.SourceTree == tree && d.Id != "CS9248");
+        foreach (var error in compiled.Where(d => (d.Id == "CS9248" && !ownError) || d.Id == "CS8103" || (!syntaxError && d.Location.SourceTree is { } t && t != tree)))
+        {
+            counts.AddOrUpdate("generated-code error", 1, (_, n) => n + 1);
+            yield return "the generated code does not compile: " + error;
+        }
+
+        // A rejected mutant (a completion instead of the class) must say why: an MDSL error, or the compiler's own error
+        // in the user's source (an argument that does not bind is the compiler's to report).
+        var rejected = withGenerated.SyntaxTrees.Any(t => t != tree && t.ToString().Contains("ModelDsl could not generate", StringComparison.Ordinal));
+        if (rejected)
+        {
+            counts.AddOrUpdate("rejected", 1, (_, n) => n + 1);
+            if (!diagnostics.Any(d => d.Id.StartsWith("MDSL", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error) &&
+                !compiled.Any(d => d.Location.SourceTree == tree))
+            {
+                yield return "rejected without an MDSL error or a compiler error in the source";
+            }
         }
 
         foreach (var diagnostic in diagnostics)
