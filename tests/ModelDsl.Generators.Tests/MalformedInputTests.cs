@@ -57,4 +57,26 @@ public class MalformedInputTests
 
         Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Location.SourceTree is { } tree && tree.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) && d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
     }
+
+    [Fact]
+    public void VerbatimKeywordMembersAndWrittenAccessibilityCompile()
+    {
+        // @class is emitted as @class (not class); a member without an access modifier is implemented without one (CS8799).
+        var run = GeneratorHarness.Generate("""
+            using ModelDsl;
+            namespace Demo;
+            /// <summary>A model.</summary>
+            [Model(InputShape = [8])]
+            public partial class @object
+            {
+                /// <summary>A keyword.</summary>
+                [Linear(4)] public partial Layer @class { get; }
+                [ReLU] partial Layer Hidden { get; }
+            }
+            """);
+
+        Assert.Contains("public partial global::ModelDsl.Layer @class { get => field; }", run.Sources["Demo.object.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("RegisterModule(\"class\"", run.Sources["Demo.object.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
 }
