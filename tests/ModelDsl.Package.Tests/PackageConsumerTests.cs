@@ -120,7 +120,30 @@ public sealed class PackageConsumerTests : IDisposable
         var ran = dotnet.Run(app, "run", "--no-build");
         Assert.True(ran.ExitCode == 0, ran.Output);
         Assert.Contains("output [2, 10], compile-time MACs 101632", ran.Output);
+
+        // 4. A shape error through the package: the build prints it at the attribute's file(line,col), never only CS9248.
+        var shapeFile = Path.Combine(app, "Broken.cs");
+        File.WriteAllText(shapeFile, BrokenModel);
+        var broken = dotnet.Run(app, "build", "-nodeReuse:false");
+        Assert.True(broken.ExitCode != 0, broken.Output);
+        Assert.DoesNotContain("CS9248", broken.Output);
+        var at = BrokenModel.IndexOf("Conv2d(8, Kernel = 7)", StringComparison.Ordinal);
+        var line = BrokenModel[..at].Count(c => c == '\n') + 1;
+        var column = at - BrokenModel.LastIndexOf('\n', at) ;
+        Assert.Contains(shapeFile + "(" + line + "," + column + "): error MDSL1003: Layer 'stem': kernel larger than its padded input", broken.Output);
     }
+
+    private const string BrokenModel = """
+        using ModelDsl;
+
+        namespace Consumer;
+
+        [Model(InputShape = [3, 4, 4])]
+        public partial class Broken
+        {
+            [Conv2d(8, Kernel = 7)] public partial Layer Stem { get; }
+        }
+        """;
 
     private static async Task<string> ApplyBudgetFixAsync(string source)
     {

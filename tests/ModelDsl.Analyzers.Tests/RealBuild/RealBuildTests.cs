@@ -4,7 +4,7 @@ using System.Text;
 namespace ModelDsl.Analyzers.Tests;
 
 /// <summary>
-/// What a user sees: a fresh project referencing the runtime, the generator and the analyzers is built with
+/// What a user sees: a fresh project referencing the runtime and the generator (which carries the analyzers) is built with
 /// <c>dotnet build</c>, one mistake per diagnostic family in its own file, and the build output must carry each MDSL
 /// id with its message at file(line,col) of the attribute that is wrong — and no CS9248, which is all the compiler
 /// printed before the generator completed invalid classes.
@@ -96,7 +96,7 @@ public sealed class RealBuildTests : IDisposable
         Directory.CreateDirectory(tools);
 
         // Fresh copies: the compiler server caches analyzers by path, and a user's project never builds against ours.
-        foreach (var dll in new[] { "ModelDsl.Generators.dll", "ModelDsl.Analyzers.dll", "ModelDsl.dll" })
+        foreach (var dll in new[] { "ModelDsl.Generators.dll", "ModelDsl.dll" })
         {
             File.Copy(Path.Combine(bin, dll), Path.Combine(tools, dll));
         }
@@ -111,7 +111,6 @@ public sealed class RealBuildTests : IDisposable
               <ItemGroup>
                 <Reference Include="ModelDsl" HintPath="tools/ModelDsl.dll" />
                 <Analyzer Include="tools/ModelDsl.Generators.dll" />
-                <Analyzer Include="tools/ModelDsl.Analyzers.dll" />
               </ItemGroup>
             </Project>
             """);

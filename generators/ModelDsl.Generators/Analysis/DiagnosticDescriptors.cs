@@ -7,11 +7,7 @@ namespace ModelDsl.Analyzers;
 /// 1xxx shape, 2xxx budget, 3xxx compression. Each links to its row in the README's diagnostics table,
 /// whose anchors are the lower-case ids.
 /// </summary>
-#if MODELDSL_GENERATOR
-internal static class DiagnosticDescriptors
-#else
 public static class DiagnosticDescriptors
-#endif
 {
     /// <summary>Categories, one per family.</summary>
     public static class Categories
