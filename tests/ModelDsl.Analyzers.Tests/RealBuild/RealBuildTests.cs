@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace ModelDsl.Analyzers.Tests;
 
 /// <summary>
@@ -146,40 +143,10 @@ public sealed class RealBuildTests : IDisposable
         Assert.True(output.Contains(expected, StringComparison.Ordinal), "expected in the build output:\n" + expected + "\n\nbuild output:\n" + output);
     }
 
-    private (int ExitCode, string Output) Build()
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "build", "-nologo", "-p:UseSharedCompilation=false", "-clp:NoSummary" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host may run inside an MSBuild-launched process: its variables would point the child at the wrong SDK state.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet build did not finish in 5 minutes:\n" + output);
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
+    // The same runner as the package consumer test: no MSBuild state from the test host, the user's NuGet cache.
+    private (int ExitCode, string Output) Build() =>
+        new ModelDsl.Package.Tests.DotNet(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"))
+            .Run(directory, "build", "-nologo", "-p:UseSharedCompilation=false", "-clp:NoSummary");
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 }
