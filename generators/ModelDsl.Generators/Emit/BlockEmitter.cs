@@ -4,17 +4,21 @@ namespace ModelDsl.Generators;
 // differ per use, the structure does not), and a Forward that runs them around the residual connections.
 internal static class BlockEmitter
 {
+    // The runtime's forward helpers (ModelDsl.Forward): call-and-free, and the residual addition.
+    private const string Then = "global::ModelDsl.Forward.Then";
+    private const string AddResidual = "global::ModelDsl.Forward.AddResidual";
+
     public static GeneratedSource Emit(BlockTarget block)
     {
         var writer = new SourceWriter();
         FileHeader.Write(writer, block.Namespace, "the [Block] attributes of " + block.ClassName);
-        writer.Open("partial class " + Names.Identifier(block.ClassName) + " : global::ModelDsl.Layer");
+        writer.Open("partial class " + Names.Identifier(block.ClassName) + " : " + ModuleTypes.Module);
         var fields = false;
         foreach (var residual in block.Residuals)
         {
             if (residual.ParameterName is { } name)
             {
-                writer.Line("private readonly " + (residual.Shortcut == "projection" ? "global::ModelDsl.Layer? " : "bool ") + name + ";");
+                writer.Line("private readonly " + (residual.Shortcut == "projection" ? ModuleTypes.Module + "? " : "bool ") + name + ";");
                 fields = true;
             }
         }
@@ -33,7 +37,8 @@ internal static class BlockEmitter
 
     private static void WriteConstructor(SourceWriter writer, BlockTarget block)
     {
-        var parameters = block.Members.Select(m => m.TypeName + " " + m.ParameterName).ToList();
+        // A bare parameter is taken as its own type, to be attached; every other member as the property's type.
+        var parameters = block.Members.Select(m => (m.IsParameter ? m.ModuleType : m.TypeName) + " " + m.ParameterName).ToList();
         writer.Line("/// <summary>");
         writer.Line("/// Assembles the block from its layers, registered under their state-dict names in forward order. Generated models");
         writer.Line("/// call this for every use of the block, with each size resolved at compile time.");
@@ -47,7 +52,7 @@ internal static class BlockEmitter
         {
             if (residual.Shortcut == "projection")
             {
-                parameters.Add("global::ModelDsl.Layer? " + residual.ParameterName);
+                parameters.Add(ModuleTypes.Module + "? " + residual.ParameterName);
                 writer.Line("/// <param name=\"" + residual.ParameterName!.TrimStart('@') + "\">The projection (<c>" + residual.ProjectionName + "</c>) where the branch changes the shape; null where the input is added as it is.</param>");
             }
             else if (residual.Shortcut == "if-same")
@@ -64,6 +69,7 @@ internal static class BlockEmitter
             writer.Line(parameters[i] + (i == parameters.Count - 1 ? ")" : ","));
         }
 
+        writer.Line(": base(nameof(" + Names.Identifier(block.ClassName) + "))");
         writer.Outdent();
         writer.Line("{");
         writer.Indent();
@@ -75,13 +81,14 @@ internal static class BlockEmitter
         for (var i = 0; i < block.Members.Count; i++)
         {
             var member = block.Members[i];
-            writer.Line(member.Identifier + " = RegisterModule(\"" + member.Layer.Name + "\", " + member.ParameterName + ");");
+            Registration.Write(writer, member, member.IsParameter);
             foreach (var residual in block.Residuals.Where(r => r.Shortcut == "projection" && r.End == i + 1))
             {
                 // torchvision registers downsample after the branch's layers: the state dict lists it there.
                 var name = residual.ParameterName!;
                 writer.Open("if (" + name + " is not null)");
-                writer.Line("this." + name + " = RegisterModule(\"" + residual.ProjectionName + "\", " + name + ");");
+                writer.Line("this." + name + " = " + name + ";");
+                writer.Line("register_module(\"" + residual.ProjectionName + "\", " + name + ");");
                 writer.Close();
             }
         }
@@ -93,7 +100,7 @@ internal static class BlockEmitter
     {
         writer.Line();
         writer.Line("/// <inheritdoc />");
-        writer.Open("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)");
+        writer.Open("public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)");
         writer.Line("// Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.");
 
         // Which tensor variables this method owns (may free): never the caller's input; `x` unless it was just saved as a
@@ -118,11 +125,11 @@ internal static class BlockEmitter
             var member = block.Members[i];
             if (i == 0)
             {
-                writer.Line("var x = " + member.Identifier + ".Forward(input);");
+                writer.Line("var x = " + member.Identifier + ".call(input);");
             }
             else
             {
-                writer.Line("x = " + (xFree ? "Then(" + member.Identifier + ", x)" : member.Identifier + ".Forward(x)") + ";");
+                writer.Line("x = " + (xFree ? Then + "(" + member.Identifier + ", x)" : member.Identifier + ".call(x)") + ";");
             }
 
             xFree = true;
@@ -136,17 +143,17 @@ internal static class BlockEmitter
                         var projection = residual.ParameterName;
                         if (shortcut == "input")
                         {
-                            writer.Line("x = " + projection + " is null ? AddResidual(x, input, disposeShortcut: false) : AddResidual(x, " + projection + ".Forward(input), disposeShortcut: true);");
+                            writer.Line("x = " + projection + " is null ? " + AddResidual + "(x, input, disposeShortcut: false) : " + AddResidual + "(x, " + projection + ".call(input), disposeShortcut: true);");
                         }
                         else
                         {
-                            writer.Line("x = AddResidual(x, " + projection + " is null ? " + shortcut + " : Then(" + projection + ", " + shortcut + "), disposeShortcut: true);");
+                            writer.Line("x = " + AddResidual + "(x, " + projection + " is null ? " + shortcut + " : " + Then + "(" + projection + ", " + shortcut + "), disposeShortcut: true);");
                         }
 
                         break;
                     case "if-same":
                         writer.Open("if (" + residual.ParameterName + ")");
-                        writer.Line("x = AddResidual(x, " + shortcut + ", disposeShortcut: " + owned + ");");
+                        writer.Line("x = " + AddResidual + "(x, " + shortcut + ", disposeShortcut: " + owned + ");");
                         writer.Close();
                         if (shortcut != "input")
                         {
@@ -157,7 +164,7 @@ internal static class BlockEmitter
 
                         break;
                     default:
-                        writer.Line("x = AddResidual(x, " + shortcut + ", disposeShortcut: " + owned + ");");
+                        writer.Line("x = " + AddResidual + "(x, " + shortcut + ", disposeShortcut: " + owned + ");");
                         break;
                 }
             }

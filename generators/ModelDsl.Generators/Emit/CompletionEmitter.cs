@@ -13,13 +13,20 @@ internal static class CompletionEmitter
             writer.Open(container);
         }
 
-        writer.Open("partial class " + completion.ClassName + (completion.IsLayer ? " : global::ModelDsl.Layer" : string.Empty));
+        writer.Open("partial class " + completion.ClassName + (completion.IsLayer ? " : " + ModuleTypes.Module : string.Empty));
         writer.Line("// ModelDsl could not generate this class; the build reports why, on the attribute at fault. These members");
         writer.Line("// only let the compiler reach those diagnostics.");
         if (completion.IsLayer)
         {
+            var name = completion.ClassName.Split('<')[0];
+            writer.Line("/// <summary>Throws: the class has errors.</summary>");
+            writer.Line("public " + name + "()");
+            writer.Indent();
+            writer.Line(": base(nameof(" + name + ")) => throw NotGenerated();");
+            writer.Outdent();
+            writer.Line();
             writer.Line("/// <inheritdoc />");
-            writer.Line("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input) => throw NotGenerated();");
+            writer.Line("public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input) => throw NotGenerated();");
             writer.Line();
         }
 

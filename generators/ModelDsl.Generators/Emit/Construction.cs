@@ -7,7 +7,7 @@ namespace ModelDsl.Generators;
 // its residuals, a layer from its inferred row.
 internal sealed class Construction
 {
-    private const string Sequential = "new global::ModelDsl.Sequential";
+    private const string Sequential = "global::TorchSharp.torch.nn.Sequential";
 
     private readonly Dictionary<string, BlockTarget> blocks = new(StringComparer.Ordinal);
 

@@ -3,10 +3,12 @@ using ModelDsl.Spec;
 
 namespace ModelDsl.Generators;
 
-// The runtime constructor call for one inferred layer: sizes come from shape inference (in channels, in features,
+// The TorchSharp constructor call for one inferred layer (torch.nn's factories; ModelDsl's own layers where TorchSharp
+// has none): sizes come from shape inference (in channels, in features,
 // normalised width), options from the resolved arguments, so the built module has exactly the inferred tensors.
 internal static class LayerFactory
 {
+    private const string Torch = "global::TorchSharp.torch.nn.";
     private const string Runtime = "global::ModelDsl.";
 
     /// <summary>The constructor call, or null for a kind (or option) the runtime has no layer for.</summary>
@@ -15,9 +17,9 @@ internal static class LayerFactory
         var input = layer.Input;
         return layer.Kind switch
         {
-            LayerKind.Linear => Call("Linear", N(layer.Int("in")), N(layer.Int("out")), "bias: " + B(layer.Bool("bias"))),
-            LayerKind.Conv1d or LayerKind.Conv2d => Call(
-                layer.Kind.ToString(),
+            LayerKind.Linear => Torch + "Linear(" + N(layer.Int("in")) + ", " + N(layer.Int("out")) + ", hasBias: " + B(layer.Bool("bias")) + ")",
+            LayerKind.Conv1d or LayerKind.Conv2d => Torch + layer.Kind + "(" + string.Join(
+                ", ",
                 N(layer.Int("in")),
                 N(layer.Int("out")),
                 N(layer.Int("kernel")),
@@ -25,21 +27,20 @@ internal static class LayerFactory
                 "padding: " + N(layer.Int("padding")),
                 "dilation: " + N(layer.Int("dilation")),
                 "groups: " + N(layer.Int("groups")),
-                "bias: " + B(layer.Bool("bias"))),
-            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Call(layer.Kind.ToString(), N(input.Dims[0])),
-            LayerKind.LayerNorm when layer.Text("eps") == DefaultEps => Call("LayerNorm", N(input.Last), "bias: " + B(layer.Bool("bias"))),
-            LayerKind.LayerNorm => Call("LayerNorm", N(input.Last), "eps: " + layer.Text("eps"), "bias: " + B(layer.Bool("bias"))),
-            LayerKind.GroupNorm => Call("GroupNorm", N(layer.Int("groups")), N(input.Dims[0])),
-            LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
-            LayerKind.Embedding => Call("Embedding", N(layer.Int("vocab")), N(layer.Int("dim"))),
-            LayerKind.Dropout => Call("Dropout", layer.Text("p")),
+                "bias: " + B(layer.Bool("bias"))) + ")",
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Torch + layer.Kind + "(" + N(input.Dims[0]) + ")",
+            LayerKind.LayerNorm when layer.Text("eps") == DefaultEps => Torch + "LayerNorm(" + N(input.Last) + ", bias: " + B(layer.Bool("bias")) + ")",
+            LayerKind.LayerNorm => Torch + "LayerNorm(" + N(input.Last) + ", eps: " + Real(layer.Text("eps")) + ", bias: " + B(layer.Bool("bias")) + ")",
+            LayerKind.GroupNorm => Torch + "GroupNorm(" + N(layer.Int("groups")) + ", " + N(input.Dims[0]) + ")",
+            LayerKind.Embedding => Torch + "Embedding(" + N(layer.Int("vocab")) + ", " + N(layer.Int("dim")) + ")",
+            LayerKind.Dropout => Torch + "Dropout(" + Real(layer.Text("p")) + ")",
             LayerKind.MaxPool2d when layer.Int("dilation") == 1 =>
-                Call("MaxPool2d", N(layer.Int("kernel")), "stride: " + N(layer.Int("stride")), "padding: " + N(layer.Int("padding"))),
-            LayerKind.AvgPool2d => Call("AvgPool2d", N(layer.Int("kernel")), "stride: " + N(layer.Int("stride")), "padding: " + N(layer.Int("padding"))),
-            LayerKind.AdaptiveAvgPool2d => Call("AdaptiveAvgPool2d", N(layer.Int("size"))),
+                Torch + "MaxPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
+            LayerKind.AvgPool2d => Torch + "AvgPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
+            LayerKind.AdaptiveAvgPool2d => Torch + "AdaptiveAvgPool2d(" + N(layer.Int("size")) + ")",
             LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh =>
-                Call(layer.Kind.ToString()),
-            LayerKind.Softmax or LayerKind.LogSoftmax => Call(layer.Kind.ToString(), N(BatchDim(layer.Int("dim")))),
+                Torch + layer.Kind + "()",
+            LayerKind.Softmax or LayerKind.LogSoftmax => Torch + layer.Kind + "(" + N(BatchDim(layer.Int("dim"))) + ")",
             LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Call(
                 "MultiheadAttention",
                 N(input.Last),
@@ -51,6 +52,7 @@ internal static class LayerFactory
                 N(input.Last),
                 N(layer.Int("heads")),
                 "bias: " + B(layer.Bool("bias"))),
+            LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
             LayerKind.PatchEmbedding => Call("PatchEmbedding", N(input.Dims[0]), N(layer.Int("dim")), N(layer.Int("patch")), "bias: " + B(layer.Bool("bias"))),
             LayerKind.ClassToken => Call("ClassToken", N(input.Last)),
             LayerKind.PositionEmbedding when layer.Text("layout") == "parameter" => Call("PositionParameter", N(layer.Int("max_len")), N(input.Last)),
@@ -58,7 +60,7 @@ internal static class LayerFactory
             LayerKind.TakeToken => Call("TakeToken", N(layer.Int("index"))),
 
             // The model's constructor builds its layers in order, so the embedding is registered (at its full path) by now.
-            LayerKind.TiedLinear => Call("TiedLinear", "this", Quote(layer.Text("tied_to") + ".weight"), "bias: " + B(layer.Bool("bias"))),
+            LayerKind.TiedLinear => Call("TiedLinear", "this.get_parameter(" + Quote(layer.Text("tied_to") + ".weight") + ")!", "bias: " + B(layer.Bool("bias"))),
             LayerKind.Mamba => Call(
                 "Mamba",
                 N(input.Last),
@@ -71,6 +73,9 @@ internal static class LayerFactory
             _ => null,
         };
     }
+
+    // A real as the spec resolves it ("R" format): always a valid C# double literal once it has a decimal point or exponent.
+    private static string Real(string text) => text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
 
     /// <summary>The layer's resolved options as <c>name = value</c>, for a diagnostic on a layer <see cref="New"/> cannot build.</summary>
     public static string Options(LayerShape layer) =>

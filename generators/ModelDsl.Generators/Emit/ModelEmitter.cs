@@ -5,6 +5,9 @@ namespace ModelDsl.Generators;
 // The generated half of a [Model] class: construction, Forward, the layer properties, and the compile-time cost.
 internal static class ModelEmitter
 {
+    // Calls a module on a tensor this method owns and frees that tensor (runtime: ModelDsl.Forward).
+    private const string Then = "global::ModelDsl.Forward.Then";
+
     /// <summary>
     /// The source, or why not: a shape error, a cost beyond 64 bits, a layer the runtime cannot build or tables too large
     /// to compile (the analyzers report each on the attribute at fault; the generator then writes the class's completion).
@@ -34,20 +37,19 @@ internal static class ModelEmitter
 
         var writer = new SourceWriter();
         FileHeader.Write(writer, model.Namespace, "the [Model] attributes of " + model.ClassName);
-        writer.Open("partial class " + Names.Identifier(model.ClassName) + " : global::ModelDsl.Layer");
+        writer.Open("partial class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
 
         writer.Line("/// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>");
-        writer.Open("public " + Names.Identifier(model.ClassName) + "()");
+        Registration.OpenConstructor(writer, "public " + Names.Identifier(model.ClassName) + "()", model.ClassName);
         for (var i = 0; i < model.Members.Count; i++)
         {
-            var member = model.Members[i];
-            writer.Code(member.Identifier + " = RegisterModule(\"" + member.Layer.Name + "\", ", built[i]!, ");");
+            Registration.Write(writer, model.Members[i], built[i]!, shapes.Roots[i]);
         }
 
         var channelsLast = ChannelsLast(model, shapes);
         if (channelsLast)
         {
-            writer.Line("ToChannelsLast();");
+            writer.Line("global::ModelDsl.ChannelsLast.Apply(this);");
         }
 
         writer.Close();
@@ -71,7 +73,7 @@ internal static class ModelEmitter
     {
         writer.Line();
         writer.Line("/// <inheritdoc />");
-        writer.Open("public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)");
+        writer.Open("public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)");
         writer.Line("// Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.");
         var first = true;
         foreach (var member in members)
@@ -79,11 +81,11 @@ internal static class ModelEmitter
             if (first && channelsLast)
             {
                 writer.Line("// The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.");
-                writer.Line("var x = input.Dim == 4 ? Then(" + member.Identifier + ", input.ContiguousChannelsLast()) : " + member.Identifier + ".Forward(input);");
+                writer.Line("var x = input.dim() == 4 ? " + Then + "(" + member.Identifier + ", global::ModelDsl.ChannelsLast.Contiguous(input)) : " + member.Identifier + ".call(input);");
             }
             else
             {
-                writer.Line(first ? "var x = " + member.Identifier + ".Forward(input);" : "x = Then(" + member.Identifier + ", x);");
+                writer.Line(first ? "var x = " + member.Identifier + ".call(input);" : "x = " + Then + "(" + member.Identifier + ", x);");
             }
 
             first = false;

@@ -12,4 +12,10 @@ internal sealed record MemberTarget(string Accessibility, string PropertyName, s
 {
     /// <summary>The property as generated code names it: <c>@class</c> where the name is a keyword.</summary>
     public string Identifier => Names.Identifier(PropertyName);
+
+    /// <summary>The TorchSharp type of the module the attributes make (the block class for a block use).</summary>
+    public string ModuleType => ModuleTypes.Of(Layer, Layer.Kind == LayerKind.Block ? "global::" + Layer.GetArg("block") : null);
+
+    /// <summary>True for a bare parameter of the parent (a class token, a position parameter), attached rather than registered.</summary>
+    public bool IsParameter => ModuleTypes.IsParameter(ModuleType);
 }

@@ -64,7 +64,7 @@ internal static class Completion
         }
 
         var display = string.Join(".", containers.Select(c => c.Substring(c.LastIndexOf(' ') + 1)).Append(type.Name));
-        var isLayer = type.BaseType is null || type.BaseType.SpecialType == SpecialType.System_Object || Symbols.Is(type.BaseType, "Layer");
+        var isLayer = type.BaseType is null || type.BaseType.SpecialType == SpecialType.System_Object || Symbols.IsTensorModule(type.BaseType);
         return new ClassCompletion(Symbols.NamespaceOf(type), containers.ToEquatableArray(), Names.Identifier(type.Name) + TypeParameters(type), display, properties.ToEquatableArray(), isLayer);
     }
 

@@ -50,6 +50,19 @@ internal static class MemberParser
                 ? nodes[0] with { Name = nodes[0].Kind is LayerKind.Block or LayerKind.Stage ? name : nodes[0].Name ?? name }
                 : LayerSpec.Sequential(name, nodes.ToArray()) with { Location = nodes[0].Location };
 
+            // The property may be typed as the module its attributes make (model.Stem.weight without a cast) or a base of it.
+            var target = new MemberTarget(AccessibilityText(property, report.CancellationToken), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec);
+            if (property.Type.TypeKind != TypeKind.Error && !ModuleTypes.Assignable(target.ModuleType).Contains(target.TypeName))
+            {
+                var made = target.ModuleType.Replace("global::", string.Empty);
+                report.Report(
+                    DiagnosticDescriptors.LayerMemberForm,
+                    Syntax.PropertyName(property),
+                    property.Name,
+                    "is typed " + property.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + ", but its attributes make a " + made + "; declare it 'partial " + made + " " + property.Name + " { get; }' or 'partial Layer " + property.Name + " { get; }'");
+                continue;
+            }
+
             // Two members under one state-dict name would overwrite each other's weights (FooBar and Foo_Bar are both foo_bar).
             if (stateNames.TryGetValue(spec.Name!, out var other))
             {
@@ -62,15 +75,15 @@ internal static class MemberParser
             }
 
             stateNames.Add(spec.Name!, property.Name);
-            members.Add(new MemberTarget(AccessibilityText(property, report.CancellationToken), property.Name, Symbols.Qualified(property.Type), Names.ToParameterName(property.Name), spec));
+            members.Add(target);
         }
 
         return members;
     }
 
-    // A Layer, or a [Block] class, which is one once its generated part (which names the base class) is added.
+    // A TorchSharp module type, or a [Block] class, which is one once its generated part (which names the base) is added.
     public static bool IsLayerType(ITypeSymbol type) =>
-        Symbols.IsLayer(type) || (type is INamedTypeSymbol named && Symbols.Find(named, "BlockAttribute") is not null);
+        Symbols.IsModule(type) || (type is INamedTypeSymbol named && Symbols.Find(named, "BlockAttribute") is not null);
 
     private static void CheckForm(IPropertySymbol property, IReadOnlyList<AttributeData> attributes, DiagnosticBag report)
     {
@@ -81,7 +94,7 @@ internal static class MemberParser
                 DiagnosticDescriptors.LayerMemberForm,
                 Syntax.PropertyName(property),
                 property.Name,
-                "must be an instance property declared 'partial Layer " + property.Name + " { get; }'");
+                "must be an instance property declared 'partial Layer " + property.Name + " { get; }' (Layer is TorchSharp's Module<Tensor, Tensor>), or typed as the module it holds");
             return;
         }
 

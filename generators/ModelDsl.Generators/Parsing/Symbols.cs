@@ -14,8 +14,24 @@ internal static class Symbols
         type is not null && type.Name == name && type.ContainingType is null &&
         type.ContainingNamespace is { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true };
 
-    /// <summary>True when <paramref name="type"/> is or derives from <c>ModelDsl.Layer</c>.</summary>
-    public static bool IsLayer(ITypeSymbol type) => DerivesFrom(type, "Layer");
+    /// <summary>True when <paramref name="type"/> is or derives from TorchSharp's <c>torch.nn.Module</c>.</summary>
+    public static bool IsModule(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) is "TorchSharp.torch.nn.Module" ||
+                current.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) == "TorchSharp.torch.nn.Module<T1, TResult>")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True for TorchSharp's <c>Module&lt;Tensor, Tensor&gt;</c> itself, the base the generated part names.</summary>
+    public static bool IsTensorModule(ITypeSymbol? type) =>
+        type is not null && type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == ModuleTypes.Module;
 
     /// <summary>True for a layer attribute (derived from <c>ModelDsl.LayerAttribute</c>).</summary>
     public static bool IsLayerAttribute(INamedTypeSymbol attribute) =>
@@ -27,7 +43,7 @@ internal static class Symbols
 
     /// <summary>
     /// A class the generator can complete: partial in every declaration, not nested, not generic, deriving from nothing
-    /// or from <c>ModelDsl.Layer</c> itself (the generated part names that base).
+    /// or from TorchSharp's <c>Module&lt;Tensor, Tensor&gt;</c> itself (the generated part names that base).
     /// </summary>
     public static bool IsGeneratable(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
@@ -36,7 +52,7 @@ internal static class Symbols
             return false;
         }
 
-        if (type.BaseType is { } baseType && baseType.SpecialType != SpecialType.System_Object && !Is(baseType, "Layer"))
+        if (type.BaseType is { } baseType && baseType.SpecialType != SpecialType.System_Object && !IsTensorModule(baseType))
         {
             return false;
         }
