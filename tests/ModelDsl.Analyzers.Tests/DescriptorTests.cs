@@ -31,7 +31,7 @@ public class DescriptorTests
     public void EveryDescriptorHasARowInTheTableAndTheReleaseFile()
     {
         var table = File.ReadAllText(Path.Combine(Root, "README.md"));
-        var releases = File.ReadAllText(Path.Combine(Root, "analyzers", "ModelDsl.Analyzers", "AnalyzerReleases.Unshipped.md"));
+        var releases = File.ReadAllText(Path.Combine(Root, "generators", "ModelDsl.Generators", "AnalyzerReleases.Unshipped.md"));
         foreach (var descriptor in DiagnosticDescriptors.All)
         {
             Assert.Contains("<a id=\"" + descriptor.Id.ToLowerInvariant() + "\"></a>" + descriptor.Id + " | " + descriptor.DefaultSeverity + " | " + descriptor.Title, table);

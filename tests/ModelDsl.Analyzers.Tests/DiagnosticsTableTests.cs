@@ -57,7 +57,7 @@ public class DiagnosticsTableTests
     [Fact]
     public void ReleaseTracking_MatchesTheDescriptors()
     {
-        var folder = Path.Combine(Root(), "analyzers", "ModelDsl.Analyzers");
+        var folder = Path.Combine(Root(), "generators", "ModelDsl.Generators");
         var rows = Rows(Path.Combine(folder, "AnalyzerReleases.Unshipped.md"), @"^(?<id>MDSL\d{4}) \|");
         foreach (var (id, cells) in Rows(Path.Combine(folder, "AnalyzerReleases.Shipped.md"), @"^(?<id>MDSL\d{4}) \|"))
         {
