@@ -120,7 +120,7 @@ public sealed class TiedLinear : Layer
     private readonly Embedding? embedding;
 
     /// <summary>Ties the head to <paramref name="embedding"/>'s weight, following it when the embedding is moved.</summary>
-    public TiedLinear(Embedding embedding, bool bias = false) : this(embedding.weight!, bias) => this.embedding = embedding;
+    public TiedLinear(Embedding embedding, bool bias = false) : this(TableOf(embedding), bias) => this.embedding = embedding;
 
     /// <summary>Ties the head to <paramref name="weight"/> [V, D].</summary>
     public TiedLinear(Parameter weight, bool bias = false) : base(nameof(TiedLinear))
@@ -156,12 +156,30 @@ public sealed class TiedLinear : Layer
         {
             throw ShapeError($"[*, {InFeatures}]", input);
         }
-        // After embedding.to(device) the embedding holds a new parameter: re-tie to it.
-        if (embedding?.weight is { } current && !ReferenceEquals(current, Weight))
+        Retie();
+        return nn.functional.linear(input, Weight, Bias);
+    }
+
+    /// <inheritdoc />
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        // The base class converts this module's "weight" into a tensor of its own; share the embedding's again
+        // (a parent moves its children in registration order, so an embedding registered first is moved already).
+        base._toEpilog(dtype, device, non_blocking);
+        Retie();
+    }
+
+    // The parameter object the embedding keeps in its table: TorchSharp's native Embedding.weight getter returns a new
+    // wrapper (a new handle) on every call, and parameters() tells parameters apart by handle.
+    private static Parameter TableOf(Embedding embedding) =>
+        embedding.get_parameter("weight") ?? throw new ArgumentException("TiedLinear: the embedding has no weight", nameof(embedding));
+
+    private void Retie()
+    {
+        if (embedding is not null && TableOf(embedding) is var current && !ReferenceEquals(current, Weight))
         {
             _internal_params.Remove("weight");
             register_parameter("weight", current);
         }
-        return nn.functional.linear(input, Weight, Bias);
     }
 }

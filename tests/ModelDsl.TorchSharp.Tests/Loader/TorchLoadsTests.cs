@@ -17,4 +17,18 @@ public sealed class TorchLoadsTests
         // Hand derivation: [1·1 + 2·0 + 3·(−1) + 0.5, 4·1 + 5·0 + 6·(−1) − 1] = [−1.5, −3].
         Assert.Equal(new float[] { -1.5f, -3 }, y.data<float>().ToArray());
     }
+
+    [Fact]
+    public void Intra_op_threads_default_to_the_machine_cores()
+    {
+        // docs/torchsharp-loader.md tells users to change this with torch.set_num_threads.
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is { Length: > 0 } fixedCount)
+        {
+            Assert.Equal(int.Parse(fixedCount, System.Globalization.CultureInfo.InvariantCulture), get_num_threads());
+        }
+        else
+        {
+            Assert.Equal(Environment.ProcessorCount, get_num_threads());
+        }
+    }
 }
