@@ -73,8 +73,11 @@ public static class Weights
     }
 
     /// <summary>Writes <paramref name="module"/>'s state dict as a safetensors file (replacing <paramref name="path"/> atomically).</summary>
-    public static void SaveSafeTensors(this nn.Module module, string path) =>
-        WriteReplacing(path, module, (stream, tensors) => Safetensors.SaveStateDict(stream, tensors, leaveOpen: true));
+    public static void SaveSafeTensors(this nn.Module module, string path) => WriteSafeTensors(path, module.state_dict());
+
+    /// <summary>Writes named tensors as a safetensors file (replacing <paramref name="path"/> atomically).</summary>
+    public static void WriteSafeTensors(string path, IReadOnlyDictionary<string, Tensor> tensors) =>
+        WriteReplacing(path, tensors, (stream, contiguous) => Safetensors.SaveStateDict(stream, contiguous, leaveOpen: true));
 
     /// <summary>Loads a PyTorch <c>torch.save(model.state_dict())</c> file (<c>.pt</c>/<c>.pth</c>) into <paramref name="module"/>, with the same checks as <see cref="LoadSafeTensors"/>.</summary>
     public static void LoadPyTorch(this nn.Module module, string path, bool strict = true)
@@ -113,7 +116,7 @@ public static class Weights
 
     /// <summary>Writes <paramref name="module"/>'s state dict as a PyTorch file that <c>torch.load</c> reads (replacing <paramref name="path"/> atomically).</summary>
     public static void SavePyTorch(this nn.Module module, string path) =>
-        WriteReplacing(path, module, (stream, tensors) => PyTorchPickler.PickleStateDict(stream, tensors, leaveOpen: true));
+        WriteReplacing(path, module.state_dict(), (stream, tensors) => PyTorchPickler.PickleStateDict(stream, tensors, leaveOpen: true));
 
     /// <summary>
     /// Copies <paramref name="source"/> into <paramref name="module"/>'s parameters and buffers (dtype converted as by
@@ -165,13 +168,20 @@ public static class Weights
     private static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
 
-    private static void WriteReplacing(string path, nn.Module module, Action<Stream, Dictionary<string, Tensor>> write)
+    private static void WriteReplacing(string path, IReadOnlyDictionary<string, Tensor> source, Action<Stream, Dictionary<string, Tensor>> write)
     {
         var full = Path.GetFullPath(path);
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         using var scope = NewDisposeScope();
         // Contiguous CPU copies: the writers dump a tensor's storage in memory order.
-        var tensors = module.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().cpu().contiguous());
+        foreach (var (key, tensor) in source)
+        {
+            if (tensor is null || tensor.IsInvalid)
+            {
+                throw new ObjectDisposedException(key, $"tensor '{key}' has been disposed; {path} was not written");
+            }
+        }
+        var tensors = source.ToDictionary(e => e.Key, e => e.Value.detach().cpu().contiguous());
         foreach (var (key, tensor) in tensors)
         {
             if (!SafeTensorsDType.IsSupported(tensor.dtype))
