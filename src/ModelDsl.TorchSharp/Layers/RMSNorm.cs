@@ -49,8 +49,14 @@ public sealed class RMSNorm : Layer
             _ => 1.1920928955078125e-07,                  // float32: 2^-23
         };
         using var scope = NewDisposeScope();
-        var dims = Enumerable.Range(shape.Length - n, n).Select(d => (long)d).ToArray();
-        var normalised = input * (input.square().mean(dims, keepdim: true) + eps).rsqrt();
+        var dims = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            dims[i] = shape.Length - n + i;
+        }
+        // An explicit Scalar, disposed here: the implicit double → Scalar conversion leaves one native Scalar per call to the finalizer.
+        using global::TorchSharp.Scalar epsilon = eps;
+        var normalised = input * input.square().mean(dims, keepdim: true).add_(epsilon).rsqrt_();
         var weight = Weight;
         return (weight is null ? normalised : normalised * weight).MoveToOuterDisposeScope();
     }
