@@ -14,8 +14,10 @@ namespace ModelDsl.TorchSharp;
 /// while it is read gives an <see cref="EndOfStreamException"/> instead of SIGBUS;</item>
 /// <item>keys, shapes and every source tensor's liveness are checked before the first weight is written, so a failed
 /// load leaves the module as it was;</item>
-/// <item>a file is written to a temporary name and renamed, with contiguous copies of the tensors (PyBridge writes a
-/// tensor's storage as it lies, which scrambles a channels-last weight, and opens an existing file without truncating it).</item>
+/// <item>a file is written to a temporary name and renamed, from contiguous CPU copies of the tensors (PyBridge throws on
+/// a non-contiguous tensor such as a channels-last weight after it has written the header, and its
+/// <c>Safetensors.SaveStateDict(path, …)</c> opens an existing file without truncating it, so a failed or shorter write
+/// would leave a broken file behind).</item>
 /// </list>
 /// </summary>
 public static class Weights
@@ -173,7 +175,7 @@ public static class Weights
         var full = Path.GetFullPath(path);
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         using var scope = NewDisposeScope();
-        // Contiguous CPU copies: the writers dump a tensor's storage in memory order.
+        // Contiguous CPU copies: PyBridge's writers accept nothing else (a channels-last weight throws mid-file).
         foreach (var (key, tensor) in source)
         {
             if (tensor is null || tensor.IsInvalid)

@@ -41,4 +41,22 @@ public sealed class PyBridgeAloneTests : IDisposable
 
         Assert.Throws<InvalidDataException>(() => Weights.ReadSafeTensors(path));
     }
+
+    [Fact]
+    public void PyBridge_SaveStateDict_over_a_longer_file_leaves_its_tail_behind_and_Weights_does_not()
+    {
+        var path = directory.File("over.safetensors");
+        using var module = global::TorchSharp.torch.nn.Linear(4, 3);
+
+        File.WriteAllBytes(path, new byte[1 << 16]);
+        Safetensors.SaveStateDict(path, module.state_dict()); // File.OpenWrite: no truncation
+        Assert.Equal(1 << 16, new FileInfo(path).Length);
+        var error = Assert.Throws<InvalidDataException>(() => Weights.ReadSafeTensors(path));
+        Assert.Contains("belong to no tensor", error.Message);
+
+        File.WriteAllBytes(path, new byte[1 << 16]);
+        module.SaveSafeTensors(path);
+        Assert.True(new FileInfo(path).Length < 1 << 16);
+        Assert.Equal(2, Weights.ReadSafeTensors(path).Count);
+    }
 }

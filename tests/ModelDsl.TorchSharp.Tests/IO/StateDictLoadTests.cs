@@ -106,7 +106,7 @@ public sealed class StateDictLoadTests : IDisposable
     {
         using var scope = NewDisposeScope();
         var path = directory.File("model.safetensors");
-        File.WriteAllBytes(path, new byte[1 << 20]); // PyBridge alone would leave this file's tail after its shorter output
+        File.WriteAllBytes(path, new byte[1 << 20]); // PyBridge's Safetensors.SaveStateDict(path) would leave this file's tail
         var saved = Model();
         saved.SaveSafeTensors(path);
         var loaded = Model();
