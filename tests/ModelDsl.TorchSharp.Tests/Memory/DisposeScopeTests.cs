@@ -27,6 +27,16 @@ public sealed class DisposeScopeTests(ITestOutputHelper output)
         kept.Dispose();
     }
 
+    [Fact]
+    public void Using_a_disposed_tensor_throws_instead_of_crashing()
+    {
+        var t = zeros(1);
+        t.Dispose();
+        Assert.Throws<InvalidOperationException>(() => t.sum());
+        using var mamba = new Mamba(8, dState: 2);
+        Assert.Throws<InvalidOperationException>(() => mamba.forward(t));
+    }
+
     /// <summary>
     /// 100,000 forward passes of a small MLP (the old runtime's test), each in a dispose scope: resident memory after the
     /// loop stays within 10% of what it was after the first 1,000 (the runtime issue's acceptance criterion).

@@ -159,6 +159,18 @@ public sealed class LayerParityTests(PyTorchReference reference, ITestOutputHelp
         Close.Equal(reference["conv2d_channels_last.output"], result, what: "channels-last conv2d");
     }
 
+    [Fact]
+    public void Every_public_layer_type_has_a_parity_case()
+    {
+        var covered = Cases.Values.SelectMany(make =>
+        {
+            using var layer = make();
+            return layer.named_modules().Select(m => m.module.GetType()).Append(layer.GetType()).ToList();
+        }).ToHashSet();
+        var all = typeof(Layer).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(Layer)) && !t.IsAbstract);
+        Assert.Empty(all.Where(t => !covered.Contains(t)).Select(t => t.Name));
+    }
+
     /// <summary>nanoGPT's wte and tied lm_head (layer_reference.py's TiedHead): state dict lists the table twice.</summary>
     private sealed class TiedHead : Layer
     {
