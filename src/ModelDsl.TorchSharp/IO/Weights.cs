@@ -82,13 +82,24 @@ public static class Weights
         WriteReplacing(path, tensors, (stream, contiguous) => Safetensors.SaveStateDict(stream, contiguous, leaveOpen: true));
 
     /// <summary>Loads a PyTorch <c>torch.save(model.state_dict())</c> file (<c>.pt</c>/<c>.pth</c>) into <paramref name="module"/>, with the same checks as <see cref="LoadSafeTensors"/>.</summary>
+    /// <exception cref="InvalidDataException">The file cannot be read as a state dict (damaged, truncated, not a state dict).</exception>
+    /// <exception cref="StateDictMismatchException">Keys or shapes do not fit.</exception>
     public static void LoadPyTorch(this nn.Module module, string path, bool strict = true)
     {
         Hashtable table;
         using (var file = OpenRead(path))
         using (var scope = NewDisposeScope())
         {
-            table = PyTorchUnpickler.UnpickleStateDict(file, leaveOpen: true);
+            try
+            {
+                table = PyTorchUnpickler.UnpickleStateDict(file, leaveOpen: true);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A damaged file surfaces from the zip reader, the unpickler or the tensor reader as any of a dozen
+                // exception types (InvalidCast, IndexOutOfRange, NotImplemented, Pickle, EndOfStream, …): one type here.
+                throw new InvalidDataException($"{path}: not a readable PyTorch state dict ({e.GetType().Name}: {e.Message})", e);
+            }
             foreach (DictionaryEntry entry in table)
             {
                 (entry.Value as Tensor)?.MoveToOuterDisposeScope();
