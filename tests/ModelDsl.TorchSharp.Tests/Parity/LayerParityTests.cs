@@ -171,6 +171,39 @@ public sealed class LayerParityTests(PyTorchReference reference, ITestOutputHelp
         Assert.Empty(all.Where(t => !covered.Contains(t)).Select(t => t.Name));
     }
 
+    [Fact]
+    public void Cross_attention_and_its_gradients_match_pytorch()
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new MultiheadAttention(16, 4);
+        attention.load_state_dict(reference.WithPrefix("mha_cross.param."));
+        var query = reference["mha_cross.input.0"].clone().requires_grad_();
+        var memory = reference["mha_cross.input.1"].clone().requires_grad_();
+        var result = attention.forward(query, memory, memory);
+        Close.Equal(reference["mha_cross.output"], result, what: "cross-attention output");
+        result.backward([reference["mha_cross.grad_output"]]);
+        Close.Equal(reference["mha_cross.grad.input.0"], query.grad!, what: "query gradient");
+        Close.Equal(reference["mha_cross.grad.input.1"], memory.grad!, what: "key/value gradient");
+        foreach (var (key, parameter) in attention.named_parameters())
+        {
+            Close.Equal(reference[$"mha_cross.grad.{key}"], parameter.grad!, what: $"gradient of {key}");
+        }
+    }
+
+    [Fact]
+    public void Unbatched_input_gives_the_first_row_of_the_batched_result()
+    {
+        using var scope = NewDisposeScope();
+        using var mamba = new Mamba(16, dState: 8);
+        mamba.load_state_dict(reference.WithPrefix("mamba.param."));
+        using var attention = new MultiheadAttention(16, 4, causal: true);
+        attention.load_state_dict(reference.WithPrefix("mha_causal.param."));
+        var x = reference["mamba.input"];
+        Close.Equal(reference["mamba.output"][0], mamba.forward(x[0]), what: "unbatched Mamba");
+        var y = reference["mha_causal.input"];
+        Close.Equal(reference["mha_causal.output"][0], attention.forward(y[0]), what: "unbatched causal attention");
+    }
+
     /// <summary>nanoGPT's wte and tied lm_head (layer_reference.py's TiedHead): state dict lists the table twice.</summary>
     private sealed class TiedHead : Layer
     {

@@ -57,6 +57,10 @@ def main(path):
     init_case("init_layernorm", lambda: nn.LayerNorm(10))
     # A convolution whose input and weight are laid out channels-last must give the NCHW result.
     ref.layer_case("conv2d_channels_last", lambda: nn.Conv2d(3, 8, 3, padding=1), [ref.randn(40, 2, 3, 9, 9)])
+    # Cross-attention: queries [2, 5, 16] over keys/values [2, 7, 16], the separate-projection path.
+    ref.layer_case("mha_cross", lambda: nn.MultiheadAttention(16, 4, batch_first=True),
+                   [ref.randn(41, 2, 5, 16), ref.randn(42, 2, 7, 16)], grad=True,
+                   forward=lambda layer, q, kv: layer(q, kv, kv, need_weights=False)[0])
     ref.main(path)
 
 
