@@ -2,7 +2,7 @@ namespace ModelDsl;
 
 /// <summary>
 /// Declares a model: a <c>partial</c> class whose <c>public partial Layer Name { get; }</c> properties, each carrying
-/// layer attributes, run in declaration order. The generator makes the class a <see cref="Layer"/> with a
+/// layer attributes, run in declaration order. The generator makes the class a TorchSharp <c>Module&lt;Tensor, Tensor&gt;</c> with a
 /// parameterless constructor, <c>Forward</c>, compile-time cost constants and a <c>Summary()</c>.
 /// </summary>
 /// <example>

@@ -1,14 +1,13 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 
 namespace ModelDsl;
 
 /// <summary>
-/// The JSON header of a safetensors file: parsed and checked against the file before any tensor exists,
-/// or encoded for writing.
+/// The JSON header of a safetensors file, parsed and checked against the file's length before any tensor exists.
+/// PyBridge's reader trusts the header (it accepts overlapping, gapped and out-of-range offsets and sizes a tensor
+/// from the shape alone), so every file passes through this check first.
 /// </summary>
 internal sealed class SafeTensorsHeader
 {
@@ -62,56 +61,6 @@ internal sealed class SafeTensorsHeader
         CheckLayout(entries, fileLength - dataStart, path);
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return new SafeTensorsHeader(entries, metadata, dataStart);
-    }
-
-    /// <summary>
-    /// The 8-byte length followed by the JSON header for tensors already laid out in <paramref name="entries"/>
-    /// order, padded with spaces to a multiple of 8 bytes so that the data section starts 8-byte aligned.
-    /// </summary>
-    public static byte[] Encode(IReadOnlyList<SafeTensorsEntry> entries, IReadOnlyDictionary<string, string>? metadata)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        // Relaxed escaping writes non-ASCII names as UTF-8 instead of \u escapes, as the reference (serde_json) does.
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            if (metadata is not null)
-            {
-                json.WriteStartObject(MetadataKey);
-                foreach (var (key, value) in metadata.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-                {
-                    json.WriteString(key, value);
-                }
-                json.WriteEndObject();
-            }
-            foreach (var entry in entries)
-            {
-                json.WriteStartObject(entry.Name);
-                json.WriteString("dtype", SafeTensorsDType.Code(entry.DType));
-                json.WriteStartArray("shape");
-                foreach (var size in entry.Shape)
-                {
-                    json.WriteNumberValue(size);
-                }
-                json.WriteEndArray();
-                json.WriteStartArray("data_offsets");
-                json.WriteNumberValue(entry.Begin);
-                json.WriteNumberValue(entry.End);
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
-        }
-        var padded = (buffer.WrittenCount + 7) / 8 * 8;
-        if (padded > MaxLength)
-        {
-            throw new InvalidOperationException($"the safetensors header would be {padded} bytes, more than readers accept ({MaxLength})");
-        }
-        var header = new byte[8 + padded];
-        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)padded);
-        buffer.WrittenSpan.CopyTo(header.AsSpan(8));
-        header.AsSpan(8 + buffer.WrittenCount).Fill((byte)' ');
-        return header;
     }
 
     private static (List<SafeTensorsEntry> Entries, IReadOnlyDictionary<string, string> Metadata) Parse(byte[] json, string path)
@@ -196,33 +145,33 @@ internal sealed class SafeTensorsHeader
             throw InvalidEntry(path, name, "has no \"dtype\" string");
         }
         var code = dtypeValue.GetString()!;
-        if (!SafeTensorsDType.TryParse(code, out var dtype))
+        if (!SafeTensorsDType.TryParse(code, out var dtype, out var elementSize))
         {
-            throw InvalidEntry(path, name, $"has dtype \"{code}\", which is unknown or not supported (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
+            throw InvalidEntry(path, name, $"has dtype \"{code}\", which is unknown or not supported (supported: {SafeTensorsDType.Supported})");
         }
         var shape = ReadIntegers(value, "shape", path, name);
         if (shape.Any(size => size < 0))
         {
-            throw InvalidEntry(path, name, $"has a negative size in shape {Tensor.FormatShape(shape)}");
+            throw InvalidEntry(path, name, $"has a negative size in shape {LayerBase.FormatShape(shape)}");
         }
         var offsets = ReadIntegers(value, "data_offsets", path, name);
         if (offsets is not [var begin, var end] || begin < 0 || end < begin)
         {
-            throw InvalidEntry(path, name, $"has data_offsets {Tensor.FormatShape(offsets)}, which is not a [begin, end] byte range");
+            throw InvalidEntry(path, name, $"has data_offsets {LayerBase.FormatShape(offsets)}, which is not a [begin, end] byte range");
         }
         long bytes;
         try
         {
-            bytes = checked(shape.Aggregate(1L, (product, size) => product * size) * dtype.ElementSize());
+            bytes = checked(shape.Aggregate(1L, (product, size) => product * size) * elementSize);
         }
         catch (OverflowException)
         {
-            throw InvalidEntry(path, name, $"has shape {Tensor.FormatShape(shape)}, too large to address");
+            throw InvalidEntry(path, name, $"has shape {LayerBase.FormatShape(shape)}, too large to address");
         }
         if (end - begin != bytes)
         {
             throw InvalidEntry(path, name,
-                $"has data_offsets [{begin}, {end}] ({end - begin} bytes), but a {code} tensor of shape {Tensor.FormatShape(shape)} takes {bytes} bytes");
+                $"has data_offsets [{begin}, {end}] ({end - begin} bytes), but a {code} tensor of shape {LayerBase.FormatShape(shape)} takes {bytes} bytes");
         }
         return new SafeTensorsEntry(name, dtype, shape, begin, end);
     }

@@ -1,104 +1,116 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
 namespace ModelDsl;
 
 /// <summary>
-/// A Mamba selective state-space block over [N, T, D] (or [T, D]) input, with the parameter layout of the
-/// reference implementation (<c>mamba_simple.Mamba</c>: <c>in_proj</c>, depthwise causal <c>conv1d</c>,
-/// <c>x_proj</c>, <c>dt_proj</c>, <c>A_log</c>, <c>D</c>, <c>out_proj</c>). The selective scan runs step by
-/// step over time, so its cost is linear in T; there is no fused kernel on CPU.
+/// A Mamba selective state-space block over [N, T, D] (or [T, D]) input, with the parameter layout of the reference
+/// implementation (<c>mamba_simple.Mamba</c>: <c>in_proj</c>, depthwise causal <c>conv1d</c>, <c>x_proj</c>,
+/// <c>dt_proj</c>, <c>A_log</c>, <c>D</c>, <c>out_proj</c>). The selective scan runs step by step over time
+/// (<c>selective_scan_ref</c>), so its cost is linear in T; there is no fused kernel on CPU.
 /// </summary>
-public sealed class Mamba : Layer
+public sealed class Mamba : LayerBase
 {
-    /// <summary>Creates the block with the reference initialisation (S4D-real A, inverse-softplus Δ bias).</summary>
+    /// <summary>Creates the block with the reference initialisation, in its draw order (S4D-real A, inverse-softplus Δ bias).</summary>
     public Mamba(long dModel, long dState = 16, long dConv = 4, long expand = 2, long dtRank = 0, bool convBias = true, bool bias = false)
+        : base(nameof(Mamba))
     {
         (DModel, DState, DConv) = (dModel, dState, dConv);
         DInner = expand * dModel;
         DtRank = dtRank > 0 ? dtRank : (dModel + 15) / 16;   // "auto": ceil(d_model / 16)
-        ALog = RegisterParameter("A_log", Tensor.Empty([DInner, dState]));
-        D = RegisterParameter("D", Tensor.Ones([DInner]));
-        InProj = RegisterModule("in_proj", new Linear(dModel, 2 * DInner, bias));
-        Conv = RegisterModule("conv1d", new Conv1d(DInner, DInner, dConv, padding: dConv - 1, groups: DInner, bias: convBias));
-        XProj = RegisterModule("x_proj", new Linear(DInner, DtRank + 2 * dState, bias: false));
-        DtProj = RegisterModule("dt_proj", new Linear(DtRank, DInner, bias: true));
-        OutProj = RegisterModule("out_proj", new Linear(DInner, dModel, bias));
-        ResetSsmParameters();
+        InProj = Register("in_proj", nn.Linear(dModel, 2 * DInner, bias));
+        Conv = Register("conv1d", nn.Conv1d(DInner, DInner, dConv, padding: dConv - 1, groups: DInner, bias: convBias));
+        XProj = Register("x_proj", nn.Linear(DInner, DtRank + 2 * dState, hasBias: false));
+        DtProj = Register("dt_proj", nn.Linear(DtRank, DInner, hasBias: true));
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            // Δ's projection: uniform ±dt_rank^−½; Δ itself starts log-uniform in [0.001, 0.1], and the bias is its
+            // inverse softplus, dt + log(−expm1(−dt)), so that softplus(bias) = dt.
+            var std = 1 / Math.Sqrt(DtRank);
+            nn.init.uniform_(DtProj.weight!, -std, std);
+            var dt = (rand(DInner) * (Math.Log(0.1) - Math.Log(0.001)) + Math.Log(0.001)).exp().clamp_min(1e-4);
+            DtProj.bias!.copy_(dt + (-(-dt).expm1()).log());
+        }
+        // A = −[1, 2, …, N] for every channel (S4D-real), stored as log(−A).
+        RegisterParameter("A_log", arange(1, dState + 1, dtype: ScalarType.Float32).log().expand(DInner, dState).contiguous());
+        RegisterParameter("D", ones(DInner));
+        OutProj = Register("out_proj", nn.Linear(DInner, dModel, bias));
     }
 
     /// <summary>Model width D.</summary>
     public long DModel { get; }
+
     /// <summary>State size per channel N.</summary>
     public long DState { get; }
+
     /// <summary>Width of the causal convolution.</summary>
     public long DConv { get; }
+
     /// <summary>Inner width E = expand · D.</summary>
     public long DInner { get; }
+
     /// <summary>Rank of the Δ projection.</summary>
     public long DtRank { get; }
+
     /// <summary>log(−A), [E, N].</summary>
-    public Tensor ALog { get; }
+    public Parameter ALog => ParameterNamed("A_log");
+
     /// <summary>Skip connection weights, [E].</summary>
-    public Tensor D { get; }
+    public Parameter D => ParameterNamed("D");
+
     /// <summary>Projects D to the branch x and the gate z (2E).</summary>
     public Linear InProj { get; }
+
     /// <summary>Depthwise causal convolution over time.</summary>
     public Conv1d Conv { get; }
+
     /// <summary>Projects x to Δ (low rank), B and C.</summary>
     public Linear XProj { get; }
+
     /// <summary>Expands Δ from its rank to E.</summary>
     public Linear DtProj { get; }
+
     /// <summary>Projects E back to D.</summary>
     public Linear OutProj { get; }
 
-    private void ResetSsmParameters()
-    {
-        using var noGrad = Torch.NoGrad();
-        using var scope = Torch.NewDisposeScope();
-        // A = −[1, 2, …, N] for every channel (S4D-real).
-        ALog.CopyFrom(Tensor.Arange(1, DState + 1, dtype: DType.Float32).Log().Expand(DInner, DState));
-        // Δ starts log-uniform in [0.001, 0.1]; the bias is its inverse softplus.
-        var std = 1 / Math.Sqrt(DtRank);
-        DtProj.Weight.Uniform_(-std, std);
-        var dt = (Tensor.Rand([DInner]) * (Math.Log(0.1) - Math.Log(0.001)) + Math.Log(0.001)).Exp().Clamp(min: 1e-4);
-        DtProj.Bias!.CopyFrom(dt + (-(-dt).Exp() + 1).Log());   // dt + log(1 − e^−dt) = softplus⁻¹(dt)
-    }
-
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        var shape = input.ShapeView;
-        if (shape.Length is not (2 or 3) || shape[^1] != DModel)
+        if (input.dim() is not (2 or 3) || input.shape[^1] != DModel)
         {
-            throw ShapeError($"[N, T, {Invariant(DModel)}]", input);
+            throw ShapeError($"[N, T, {DModel}]", input);
         }
-        using var scope = Torch.NewDisposeScope();
-        var batched = shape.Length == 3 ? input : input.Unsqueeze(0);
-        var length = batched.Size(1);
-        var xz = InProj.Forward(batched).Chunk(2, -1);                        // x, z: [N, T, E]
-        var u = Conv.Forward(xz[0].Transpose(1, 2))                            // [N, E, T + k − 1]
-            .Slice(2, 0, length).Silu().Transpose(1, 2);                      // causal part: [N, T, E]
-        var parts = XProj.Forward(u);                                          // [N, T, r + 2N]
-        var delta = Functional.Linear(parts.Narrow(-1, 0, DtRank), DtProj.Weight, DtProj.Bias).Softplus();
-        var b = parts.Narrow(-1, DtRank, DState);                              // [N, T, S]
-        var c = parts.Narrow(-1, DtRank + DState, DState);
-        var y = SelectiveScan(u, delta, -ALog.Exp(), b, c);                    // [N, T, E]
-        var gated = (y + u * D) * xz[1].Silu();
-        var output = OutProj.Forward(gated);
-        return scope.MoveToOuter(shape.Length == 3 ? output : output.Squeeze(0));
+        using var scope = NewDisposeScope();
+        var batched = input.dim() == 3 ? input : input.unsqueeze(0);
+        var length = batched.shape[1];
+        var xz = InProj.forward(batched).chunk(2, -1);                        // x, z: [N, T, E]
+        var u = nn.functional.silu(Conv.forward(xz[0].transpose(1, 2))         // [N, E, T + k − 1]
+            .narrow(2, 0, length)).transpose(1, 2);                           // causal part: [N, T, E]
+        var parts = XProj.forward(u);                                          // [N, T, r + 2S]
+        var delta = nn.functional.softplus(DtProj.forward(parts.narrow(-1, 0, DtRank)));
+        var b = parts.narrow(-1, DtRank, DState);                              // [N, T, S]
+        var c = parts.narrow(-1, DtRank + DState, DState);
+        var y = SelectiveScan(u, delta, -ALog.exp(), b, c);                    // [N, T, E]
+        var gated = (y + u * D) * nn.functional.silu(xz[1]);
+        var output = OutProj.forward(gated);
+        return (input.dim() == 3 ? output : output.squeeze(0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>h_t = exp(Δ_t A) h_{t−1} + Δ_t B_t u_t, y_t = C_t · h_t, one step per time position.</summary>
     private static Tensor SelectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c)
     {
-        var decay = (delta.Unsqueeze(-1) * a).Exp();                          // [N, T, E, S]
-        var input = (delta * u).Unsqueeze(-1) * b.Unsqueeze(2);               // [N, T, E, S]
-        var steps = new Tensor[u.Size(1)];
+        var decay = (delta.unsqueeze(-1) * a).exp();                          // [N, T, E, S]
+        var drive = (delta * u).unsqueeze(-1) * b.unsqueeze(2);               // [N, T, E, S]
+        var steps = new Tensor[u.shape[1]];
         Tensor? state = null;
         for (var t = 0; t < steps.Length; t++)
         {
-            var x = input.Select(1, t);
-            state = state is null ? x : decay.Select(1, t) * state + x;
-            steps[t] = state.MatMul(c.Select(1, t).Unsqueeze(-1)).Squeeze(-1); // [N, E]
+            var x = drive.select(1, t);
+            state = state is null ? x : decay.select(1, t) * state + x;
+            // [N, E, S] · [N, S, 1]: shapes fixed by construction above, so this matmul cannot mismatch.
+            steps[t] = state.matmul(c.select(1, t).unsqueeze(-1)).squeeze(-1); // [N, E]
         }
-        return Tensor.Stack(steps, 1);
+        return stack(steps, 1);
     }
 }

@@ -1,80 +1,50 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace ModelDsl;
 
 /// <summary>
 /// A layer that is one bare parameter of its parent, as PyTorch's <c>nn.Parameter</c> attributes are (ViT's
-/// <c>class_token</c>, <c>encoder.pos_embedding</c>). Registering it as a module registers <see cref="Parameter"/> on
-/// the parent under the module's name instead of adding a child: the state dict holds <c>class_token</c>, not
-/// <c>class_token.weight</c>.
+/// <c>class_token</c>, <c>encoder.pos_embedding</c>): the state dict holds <c>class_token</c>, not
+/// <c>class_token.weight</c>. On its own the layer holds the parameter under <see cref="DefaultName"/>;
+/// <see cref="AttachTo"/> moves it to the parent under a name of the parent's choosing. The layer then reads the
+/// parameter from the parent on every call, so the parent's <c>to(device)</c>, which replaces it there, is followed.
 /// </summary>
-public abstract class ParameterLayer : Layer
+public abstract class ParameterLayer : LayerBase
 {
-    /// <summary>Creates the layer around its parameter (not registered on this layer itself).</summary>
-    private protected ParameterLayer(Tensor parameter)
+    private nn.Module? owner;
+    private string registeredName;
+
+    /// <summary>Creates the layer around <paramref name="initial"/>, registered on itself under <paramref name="defaultName"/>.</summary>
+    private protected ParameterLayer(string typeName, string defaultName, Tensor initial) : base(typeName)
     {
-        DisposeScope.Detach(parameter);
-        parameter.RequiresGrad = true;
-        Parameter = parameter;
+        DefaultName = defaultName;
+        registeredName = defaultName;
+        RegisterParameter(defaultName, initial);
     }
 
-    /// <summary>The parameter, registered on the parent under this layer's name.</summary>
-    public Tensor Parameter { get; }
-}
+    /// <summary>The parameter's name while the layer stands alone (PyTorch's attribute name for it).</summary>
+    public string DefaultName { get; }
 
-/// <summary>Prepends a learned class token [1, 1, D] to tokens [N, T, D], giving [N, T + 1, D] (ViT's <c>class_token</c>; zeros initially).</summary>
-public sealed class ClassToken(long dim) : ParameterLayer(Tensor.Zeros([1, 1, dim]))
-{
-    /// <summary>Token width.</summary>
-    public long Dim { get; } = dim;
+    /// <summary>The parameter, wherever it is registered now.</summary>
+    public Parameter Parameter => owner is null ? ParameterNamed(registeredName)
+        : owner.get_parameter(registeredName) ?? throw new InvalidOperationException($"{GetType().Name}: its parent no longer has a parameter '{registeredName}'");
 
-    /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    /// <summary>
+    /// Registers the parameter on <paramref name="parent"/> as <paramref name="parameterName"/> and removes it from
+    /// this layer, so the parent's state dict lists it under that name and this layer contributes nothing of its own.
+    /// Do not also register this layer as a module of the parent.
+    /// </summary>
+    public T AttachTo<T>(T parent, string parameterName) where T : nn.Module
     {
-        var shape = input.ShapeView;
-        if (shape.Length != 3 || shape[2] != Dim)
+        if (owner is not null)
         {
-            throw ShapeError($"[N, T, {Invariant(Dim)}]", input);
+            throw new InvalidOperationException($"{GetType().Name} is already the parameter '{registeredName}' of another module");
         }
-
-        using var token = Parameter.Expand(shape[0], 1, Dim);
-        return Tensor.Cat([token, input], 1);
-    }
-}
-
-/// <summary>
-/// Adds a learned position embedding stored as a bare parameter [1, maxLength, D] to tokens [N, T, D], T ≤ maxLength
-/// (ViT's <c>encoder.pos_embedding</c>; N(0, 0.02²) initially, as torchvision).
-/// </summary>
-public sealed class PositionParameter : ParameterLayer
-{
-    /// <summary>Creates the embedding for up to <paramref name="maxLength"/> positions of width <paramref name="dim"/>.</summary>
-    public PositionParameter(long maxLength, long dim)
-        : base(Tensor.Empty([1, maxLength, dim]))
-    {
-        (MaxLength, Dim) = (maxLength, dim);
-        Init.Normal(Parameter, std: 0.02);
-    }
-
-    /// <summary>Positions available.</summary>
-    public long MaxLength { get; }
-
-    /// <summary>Token width.</summary>
-    public long Dim { get; }
-
-    /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
-    {
-        var shape = input.ShapeView;
-        if (shape.Length != 3 || shape[1] > MaxLength || shape[2] != Dim)
-        {
-            throw ShapeError($"[N, T ≤ {Invariant(MaxLength)}, {Invariant(Dim)}]", input);
-        }
-
-        if (shape[1] == MaxLength)
-        {
-            return input + Parameter;
-        }
-
-        using var used = Parameter.Narrow(1, 0, shape[1]);
-        return input + used;
+        var parameter = ParameterNamed(registeredName);
+        parent.register_parameter(parameterName, parameter);
+        _internal_params.Remove(registeredName);
+        (owner, registeredName) = (parent, parameterName);
+        return parent;
     }
 }

@@ -1,9 +1,13 @@
-using System.Buffers.Binary;
-using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ModelDsl.Tests.IO;
 
-/// <summary>Every malformed file is rejected before any tensor exists, with a message naming the file and the problem.</summary>
+/// <summary>
+/// Every malformed file is rejected before any tensor exists, with a message naming the file and the problem, and a
+/// module it was to be loaded into keeps its weights. (The old runtime's hostile-file cases, against the validating
+/// reader that stands in front of PyBridge; PyBridgeAloneTests shows what PyBridge does with them on its own.)
+/// </summary>
 public sealed class SafeTensorsMalformedFileTests : IDisposable
 {
     private readonly TemporaryDirectory directory = new();
@@ -39,7 +43,7 @@ public sealed class SafeTensorsMalformedFileTests : IDisposable
     public void Bad_header_is_rejected_naming_the_entry(string problem, string header, int dataBytes, string[] expectedInMessage)
     {
         var path = directory.File(problem.Replace(' ', '-') + ".safetensors");
-        File.WriteAllBytes(path, SafeTensorsTests.Raw(header, new byte[dataBytes]));
+        File.WriteAllBytes(path, SafeTensorsFiles.Raw(header, new byte[dataBytes]));
         AssertRejected(path, expectedInMessage);
     }
 
@@ -55,7 +59,7 @@ public sealed class SafeTensorsMalformedFileTests : IDisposable
     public void Header_length_past_the_end_of_the_file_is_rejected()
     {
         var path = directory.File("truncated.safetensors");
-        File.WriteAllBytes(path, WithLength(1000, "{}"));
+        File.WriteAllBytes(path, SafeTensorsFiles.WithLength(1000, "{}"));
         AssertRejected(path, ["header length 1000", "past the end of the file (10 bytes)"]);
     }
 
@@ -63,15 +67,24 @@ public sealed class SafeTensorsMalformedFileTests : IDisposable
     public void Absurd_header_length_is_rejected_before_reading_it()
     {
         var path = directory.File("absurd.safetensors");
-        File.WriteAllBytes(path, WithLength(ulong.MaxValue, "{}"));
+        File.WriteAllBytes(path, SafeTensorsFiles.WithLength(ulong.MaxValue, "{}"));
         AssertRejected(path, [$"header length {ulong.MaxValue}", "exceeds the 100000000-byte limit"]);
+    }
+
+    [Fact]
+    public void Header_length_that_makes_PyBridge_allocate_two_gigabytes_is_rejected_first()
+    {
+        // PyBridge alone allocates a byte[] of the declared length (here 2 GB) before reading it: OutOfMemoryException.
+        var path = directory.File("huge.safetensors");
+        File.WriteAllBytes(path, SafeTensorsFiles.WithLength(int.MaxValue - 100, "{}"));
+        AssertRejected(path, [$"header length {int.MaxValue - 100}", "exceeds the 100000000-byte limit"]);
     }
 
     [Fact]
     public void Header_that_is_not_UTF8_is_rejected()
     {
         var path = directory.File("latin1.safetensors");
-        var bytes = SafeTensorsTests.Raw("""{"__metadata__":{"k":"v?"}}""", []);
+        var bytes = SafeTensorsFiles.Raw("""{"__metadata__":{"k":"v?"}}""", []);
         bytes[Array.LastIndexOf(bytes, (byte)'?')] = 0xE9; // 'é' in Latin-1, an invalid byte on its own in UTF-8
         File.WriteAllBytes(path, bytes);
         AssertRejected(path, ["not valid UTF-8"]);
@@ -79,26 +92,24 @@ public sealed class SafeTensorsMalformedFileTests : IDisposable
 
     private static void AssertRejected(string path, string[] expectedInMessage)
     {
-        using var scope = Torch.NewDisposeScope();
-
-        var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
-        Assert.Equal(0, scope.Count); // validated before any tensor was created
-
-        Assert.StartsWith(path + ": not a valid safetensors file: ", error.Message);
-        foreach (var expected in expectedInMessage)
+        using (var scope = NewDisposeScope())
         {
-            Assert.Contains(expected, error.Message);
-        }
-        var metadataError = Assert.Throws<InvalidDataException>(() => SafeTensors.LoadMetadata(path));
-        Assert.Equal(error.Message, metadataError.Message);
-    }
+            var error = Assert.Throws<InvalidDataException>(() => Weights.ReadSafeTensors(path));
+            Assert.Equal(0, scope.DisposablesCount); // validated before any tensor was created
 
-    private static byte[] WithLength(ulong declared, string header)
-    {
-        var json = Encoding.UTF8.GetBytes(header);
-        var bytes = new byte[8 + json.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, declared);
-        json.CopyTo(bytes, 8);
-        return bytes;
+            Assert.StartsWith(path + ": not a valid safetensors file: ", error.Message);
+            foreach (var expected in expectedInMessage)
+            {
+                Assert.Contains(expected, error.Message);
+            }
+        }
+
+        using var module = nn.Linear(2, 2);
+        var before = module.state_dict().ToDictionary(e => e.Key, e => e.Value.clone());
+        Assert.Throws<InvalidDataException>(() => module.LoadSafeTensors(path));
+        foreach (var (key, value) in module.state_dict())
+        {
+            Assert.True(value.allclose(before[key], 0, 0), $"{key} changed");
+        }
     }
 }

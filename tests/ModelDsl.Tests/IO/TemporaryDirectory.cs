@@ -1,14 +1,13 @@
 namespace ModelDsl.Tests.IO;
 
-/// <summary>A fresh directory under the system temp folder, deleted with its contents on dispose.</summary>
-public sealed class TemporaryDirectory : IDisposable
+/// <summary>A directory under /tmp deleted with the test.</summary>
+internal sealed class TemporaryDirectory : IDisposable
 {
-    /// <summary>The directory's full path.</summary>
-    public string Path { get; } = Directory.CreateTempSubdirectory("modeldsl-io-").FullName;
+    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("modeldsl-ts-io-");
 
-    /// <summary>The full path of <paramref name="fileName"/> inside the directory.</summary>
-    public string File(string fileName) => System.IO.Path.Combine(Path, fileName);
+    public string FullName => directory.FullName;
 
-    /// <inheritdoc />
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public string File(string name) => Path.Combine(directory.FullName, name);
+
+    public void Dispose() => directory.Delete(recursive: true);
 }

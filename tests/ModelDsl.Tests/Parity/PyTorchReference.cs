@@ -1,21 +1,23 @@
-using ModelDsl;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace ModelDsl.Tests.Parity;
 
-/// <summary>
-/// Runs layer_reference.py once (Debian's python3-torch, same libtorch) and holds what it computed.
-/// Shared by the parity test classes through xunit's collection fixture.
-/// </summary>
+/// <summary>Runs torchsharp_reference.py once (Debian's PyTorch 1.13) and holds what it computed; shared through a collection fixture.</summary>
 public sealed class PyTorchReference : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("modeldsl-parity-").FullName;
+    private readonly string directory = Directory.CreateTempSubdirectory("modeldsl-ts-parity-").FullName;
     private readonly Dictionary<string, Tensor> tensors;
 
     public PyTorchReference()
     {
-        var file = System.IO.Path.Combine(directory, "reference.safetensors");
-        Python.Run("layer_reference.py", file);
-        tensors = SafeTensors.Load(file).ToDictionary(e => e.Key, e => e.Value);
+        var file = Path.Combine(directory, "reference.safetensors");
+        Python.Run("torchsharp_reference.py", file);
+        tensors = Safetensors.LoadStateDict(file);
+        foreach (var t in tensors.Values)
+        {
+            t.DetachFromDisposeScope();
+        }
     }
 
     public Tensor this[string key] =>
@@ -23,11 +25,9 @@ public sealed class PyTorchReference : IDisposable
 
     public bool Contains(string key) => tensors.ContainsKey(key);
 
-    /// <summary>The entries under "<paramref name="prefix"/>", with the prefix removed from their names.</summary>
-    public List<KeyValuePair<string, Tensor>> WithPrefix(string prefix) =>
-        tensors.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(e => new KeyValuePair<string, Tensor>(e.Key[prefix.Length..], e.Value))
-            .ToList();
+    /// <summary>The entries under "<paramref name="prefix"/>", the prefix removed from their names.</summary>
+    public Dictionary<string, Tensor> WithPrefix(string prefix) =>
+        tensors.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(e => e.Key[prefix.Length..], e => e.Value);
 
     public void Dispose()
     {

@@ -1,0 +1,119 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Tests.IO;
+
+/// <summary>A load either fits completely or changes nothing, and says what did not fit.</summary>
+public sealed class StateDictLoadTests : IDisposable
+{
+    private readonly TemporaryDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    private static Sequential Model() => nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2));
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module module) => module.state_dict().ToDictionary(e => e.Key, e => e.Value.clone());
+
+    private static void AssertUnchanged(Dictionary<string, Tensor> before, nn.Module module)
+    {
+        var after = module.state_dict();
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (key, value) in after)
+        {
+            Assert.True(value.allclose(before[key], 0, 0), $"{key} was changed by a failed load");
+        }
+    }
+
+    [Fact]
+    public void A_state_dict_holding_a_disposed_tensor_is_rejected_before_any_weight_changes()
+    {
+        using var scope = NewDisposeScope();
+        var module = Model();
+        var before = Snapshot(module);
+        // Keys in state-dict order; the disposed one is last, so a loader that copies as it goes would have written the others.
+        var source = module.state_dict().ToDictionary(e => e.Key, e => (e.Value + 1).detach());
+        source["2.bias"].Dispose();
+
+        var error = Assert.Throws<ObjectDisposedException>(() => module.LoadStateDictChecked(source));
+        Assert.Contains("'2.bias' has been disposed", error.Message);
+        AssertUnchanged(before, module);
+    }
+
+    [Fact]
+    public void A_failed_strict_load_lists_missing_unexpected_and_mis_shaped_keys_and_changes_nothing()
+    {
+        using var scope = NewDisposeScope();
+        var module = Model();
+        var before = Snapshot(module);
+        var source = new Dictionary<string, Tensor>
+        {
+            ["0.weight"] = ones(3, 4),          // fits: would be written first by a copy-as-you-go loader
+            ["0.bias"] = ones(3),
+            ["2.weight"] = ones(2, 5),          // mis-shaped (and broadcast could not hide it)
+            ["extra.weight"] = ones(1),         // unexpected; 2.bias is missing
+        };
+
+        var error = Assert.Throws<StateDictMismatchException>(() => module.LoadStateDictChecked(source));
+        Assert.Equal(["2.bias"], error.Missing);
+        Assert.Equal(["extra.weight"], error.Unexpected);
+        Assert.Equal(["2.weight: expected [2, 3], got [2, 5]"], error.MisShaped);
+        Assert.Contains("missing keys: 2.bias", error.Message);
+        Assert.Contains("unexpected keys: extra.weight", error.Message);
+        AssertUnchanged(before, module);
+    }
+
+    [Fact]
+    public void A_broadcastable_but_mis_shaped_tensor_is_rejected_even_when_not_strict()
+    {
+        // copy_ would silently broadcast [1, 4] over [3, 4].
+        using var scope = NewDisposeScope();
+        var module = Model();
+        var before = Snapshot(module);
+        var error = Assert.Throws<StateDictMismatchException>(() => module.LoadStateDictChecked(new Dictionary<string, Tensor> { ["0.weight"] = ones(1, 4) }, strict: false));
+        Assert.Equal(["0.weight: expected [3, 4], got [1, 4]"], error.MisShaped);
+        AssertUnchanged(before, module);
+    }
+
+    [Fact]
+    public void A_safetensors_file_that_does_not_fit_changes_nothing_and_names_the_file()
+    {
+        using var scope = NewDisposeScope();
+        var path = directory.File("other.safetensors");
+        nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 5)).SaveSafeTensors(path);
+        var module = Model();
+        var before = Snapshot(module);
+
+        var error = Assert.Throws<StateDictMismatchException>(() => module.LoadSafeTensors(path));
+        Assert.StartsWith(path, error.Message);
+        Assert.Equal(["2.bias: expected [2], got [5]", "2.weight: expected [2, 3], got [5, 3]"], error.MisShaped);
+        AssertUnchanged(before, module);
+    }
+
+    [Fact]
+    public void Non_strict_load_fills_the_shared_keys_only()
+    {
+        using var scope = NewDisposeScope();
+        var module = Model();
+        var before = Snapshot(module);
+        module.LoadStateDictChecked(new Dictionary<string, Tensor> { ["0.bias"] = full(3, 7f), ["unknown"] = ones(2) }, strict: false);
+        Assert.Equal(new float[] { 7, 7, 7 }, module.state_dict()["0.bias"].data<float>().ToArray());
+        Assert.True(module.state_dict()["0.weight"].allclose(before["0.weight"], 0, 0));
+    }
+
+    [Fact]
+    public void Save_then_load_round_trips_every_tensor_exactly_and_overwrites_a_longer_file()
+    {
+        using var scope = NewDisposeScope();
+        var path = directory.File("model.safetensors");
+        File.WriteAllBytes(path, new byte[1 << 20]); // PyBridge's Safetensors.SaveStateDict(path) would leave this file's tail
+        var saved = Model();
+        saved.SaveSafeTensors(path);
+        var loaded = Model();
+        loaded.LoadSafeTensors(path);
+        foreach (var (key, value) in saved.state_dict())
+        {
+            Assert.True(value.allclose(loaded.state_dict()[key], 0, 0), key);
+        }
+    }
+}
