@@ -30,6 +30,7 @@ public class CompilationTests
     // The global namespace, internal classes, an internal property typed as its concrete layer, a block used directly.
     private const string GlobalNamespaceInternalTypes = """
         using ModelDsl;
+        using TorchSharp.Modules;
 
         [Block("width")]
         [Residual]

@@ -75,8 +75,8 @@ public class MalformedInputTests
             }
             """);
 
-        Assert.Contains("public partial global::ModelDsl.Layer @class { get => field; }", run.Sources["Demo.object.g.cs"], StringComparison.Ordinal);
-        Assert.Contains("RegisterModule(\"class\"", run.Sources["Demo.object.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> @class { get => field; }", run.Sources["Demo.object.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("register_module(\"class\", @class);", run.Sources["Demo.object.g.cs"], StringComparison.Ordinal);
         Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
     }
 }

@@ -29,6 +29,7 @@ internal static class BlockEmitter
         }
 
         WriteConstructor(writer, block);
+        Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, block.Members);
         WriteForward(writer, block);
         writer.Close();

@@ -27,7 +27,6 @@ internal static class CompletionEmitter
             writer.Line();
             writer.Line("/// <inheritdoc />");
             writer.Line("public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input) => throw NotGenerated();");
-            writer.Line();
         }
 
         writer.Line("private static global::System.InvalidOperationException NotGenerated() =>");

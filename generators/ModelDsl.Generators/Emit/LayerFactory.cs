@@ -20,14 +20,17 @@ internal static class LayerFactory
             LayerKind.Linear => Torch + "Linear(" + N(layer.Int("in")) + ", " + N(layer.Int("out")) + ", hasBias: " + B(layer.Bool("bias")) + ")",
             LayerKind.Conv1d or LayerKind.Conv2d => Torch + layer.Kind + "(" + string.Join(
                 ", ",
-                N(layer.Int("in")),
-                N(layer.Int("out")),
-                N(layer.Int("kernel")),
-                "stride: " + N(layer.Int("stride")),
-                "padding: " + N(layer.Int("padding")),
-                "dilation: " + N(layer.Int("dilation")),
-                "groups: " + N(layer.Int("groups")),
-                "bias: " + B(layer.Bool("bias"))) + ")",
+                new[]
+                {
+                    N(layer.Int("in")),
+                    N(layer.Int("out")),
+                    N(layer.Int("kernel")),
+                    Option("stride", layer.Int("stride"), 1),
+                    Option("padding", layer.Int("padding"), 0),
+                    Option("dilation", layer.Int("dilation"), 1),
+                    Option("groups", layer.Int("groups"), 1),
+                    "bias: " + B(layer.Bool("bias")),
+                }.Where(a => a is not null)) + ")",
             LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Torch + layer.Kind + "(" + N(input.Dims[0]) + ")",
             LayerKind.LayerNorm when layer.Text("eps") == DefaultEps => Torch + "LayerNorm(" + N(input.Last) + ", bias: " + B(layer.Bool("bias")) + ")",
             LayerKind.LayerNorm => Torch + "LayerNorm(" + N(input.Last) + ", eps: " + Real(layer.Text("eps")) + ", bias: " + B(layer.Bool("bias")) + ")",
@@ -73,6 +76,10 @@ internal static class LayerFactory
             _ => null,
         };
     }
+
+    // A named argument where it differs from TorchSharp's default, as hand-written code has it (and a literal 0 padding
+    // would be ambiguous with the Padding enum overload).
+    private static string? Option(string name, long value, long defaultValue) => value == defaultValue ? null : name + ": " + N(value);
 
     // A real as the spec resolves it ("R" format): always a valid C# double literal once it has a decimal point or exponent.
     private static string Real(string text) => text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";

@@ -53,6 +53,7 @@ internal static class ModelEmitter
         }
 
         writer.Close();
+        Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members);
         WriteForward(writer, model.Members, channelsLast);
         WriteCost(writer, model, shapes, cost);

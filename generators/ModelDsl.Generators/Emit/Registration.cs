@@ -17,6 +17,19 @@ internal static class Registration
         writer.Indent();
     }
 
+    /// <summary>
+    /// TorchSharp registers a module's fields by reflection unless told not to: it would add every member a second time
+    /// under its backing field's name (<c>&lt;Conv1&gt;k__BackingField</c>), and reflection is what NativeAOT loses.
+    /// </summary>
+    public static void WriteNoReflection(SourceWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>");
+        writer.Line("protected override void RegisterComponents()");
+        writer.Line("{");
+        writer.Line("}");
+    }
+
     /// <summary>A model member: built by <paramref name="code"/>, stored in its property, registered.</summary>
     public static void Write(SourceWriter writer, MemberTarget member, Code code, ResolvedNode node)
     {

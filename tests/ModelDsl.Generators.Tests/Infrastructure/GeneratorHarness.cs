@@ -15,15 +15,20 @@ internal static class GeneratorHarness
     {
         // The framework this test runs on plus the ModelDsl runtime: what a user's project compiles against.
         var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        return framework.Append(typeof(Layer).Assembly.Location)
+        return framework.Append(typeof(LayerBase).Assembly.Location).Append(typeof(TorchSharp.torch).Assembly.Location)
             .Distinct()
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToImmutableArray();
     });
 
+    // What ModelDsl's build targets give a user's project: Layer, TorchSharp's Module<Tensor, Tensor>.
+    public const string LayerAlias = "global using Layer = global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>;";
+
     public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
         "UserModels",
-        sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: "Input" + i + ".cs")),
+        // The alias first: tests that edit a compilation replace its last tree, a source of theirs.
+        new[] { CSharpSyntaxTree.ParseText(LayerAlias, ParseOptions, path: "GlobalUsings.cs") }
+            .Concat(sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: "Input" + i + ".cs"))),
         References.Value,
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 

@@ -4,9 +4,9 @@
 
 namespace Demo;
 
-partial class BasicBlock : global::ModelDsl.Layer
+partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly global::ModelDsl.Layer? downsample;
+    private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? downsample;
 
     /// <summary>
     /// Assembles the block from its layers, registered under their state-dict names in forward order. Generated models
@@ -20,55 +20,68 @@ partial class BasicBlock : global::ModelDsl.Layer
     /// <param name="out">The <c>out</c> module.</param>
     /// <param name="downsample">The projection (<c>downsample</c>) where the branch changes the shape; null where the input is added as it is.</param>
     public BasicBlock(
-        global::ModelDsl.Layer conv1,
-        global::ModelDsl.Layer bn1,
-        global::ModelDsl.Layer relu,
-        global::ModelDsl.Layer conv2,
-        global::ModelDsl.Layer bn2,
-        global::ModelDsl.Layer @out,
-        global::ModelDsl.Layer? downsample)
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> conv1,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> bn1,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> relu,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> conv2,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> bn2,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> @out,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? downsample)
+        : base(nameof(BasicBlock))
     {
-        Conv1 = RegisterModule("conv1", conv1);
-        Bn1 = RegisterModule("bn1", bn1);
-        Relu = RegisterModule("relu", relu);
-        Conv2 = RegisterModule("conv2", conv2);
-        Bn2 = RegisterModule("bn2", bn2);
+        Conv1 = conv1;
+        register_module("conv1", conv1);
+        Bn1 = bn1;
+        register_module("bn1", bn1);
+        Relu = relu;
+        register_module("relu", relu);
+        Conv2 = conv2;
+        register_module("conv2", conv2);
+        Bn2 = bn2;
+        register_module("bn2", bn2);
         if (downsample is not null)
         {
-            this.downsample = RegisterModule("downsample", downsample);
+            this.downsample = downsample;
+            register_module("downsample", downsample);
         }
-        Out = RegisterModule("out", @out);
+        Out = @out;
+        register_module("out", @out);
+    }
+
+    /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>The <c>conv1</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Conv1 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Conv1 { get => field; }
 
     /// <summary>The <c>bn1</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Bn1 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Bn1 { get => field; }
 
     /// <summary>The <c>relu</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Relu { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Relu { get => field; }
 
     /// <summary>The <c>conv2</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Conv2 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Conv2 { get => field; }
 
     /// <summary>The <c>bn2</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Bn2 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Bn2 { get => field; }
 
     /// <summary>The <c>out</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Out { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Out { get => field; }
 
     /// <inheritdoc />
-    public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
+    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = Conv1.Forward(input);
-        x = Then(Bn1, x);
-        x = Then(Relu, x);
-        x = Then(Conv2, x);
-        x = Then(Bn2, x);
-        x = downsample is null ? AddResidual(x, input, disposeShortcut: false) : AddResidual(x, downsample.Forward(input), disposeShortcut: true);
-        x = Then(Out, x);
+        var x = Conv1.call(input);
+        x = global::ModelDsl.Forward.Then(Bn1, x);
+        x = global::ModelDsl.Forward.Then(Relu, x);
+        x = global::ModelDsl.Forward.Then(Conv2, x);
+        x = global::ModelDsl.Forward.Then(Bn2, x);
+        x = downsample is null ? global::ModelDsl.Forward.AddResidual(x, input, disposeShortcut: false) : global::ModelDsl.Forward.AddResidual(x, downsample.call(input), disposeShortcut: true);
+        x = global::ModelDsl.Forward.Then(Out, x);
         return x;
     }
 }

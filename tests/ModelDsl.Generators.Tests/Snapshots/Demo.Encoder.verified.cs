@@ -4,43 +4,51 @@
 
 namespace Demo;
 
-partial class Encoder : global::ModelDsl.Layer
+partial class Encoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     /// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>
     public Encoder()
+        : base(nameof(Encoder))
     {
-        Layers = RegisterModule("layers", new global::ModelDsl.Sequential(
+        Layers = global::TorchSharp.torch.nn.Sequential(
             ("layer_0", new global::Demo.EncoderLayer(
-                ln1: new global::ModelDsl.LayerNorm(32, bias: true),
+                ln1: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
                 attention: new global::ModelDsl.MultiheadAttention(32, 4, bias: true, causal: false),
-                ln2: new global::ModelDsl.LayerNorm(32, bias: true),
-                mlp: new global::ModelDsl.Sequential(
-                    ("0", new global::ModelDsl.Linear(32, 128, bias: true)),
-                    ("1", new global::ModelDsl.GELU()),
-                    ("2", new global::ModelDsl.Linear(128, 32, bias: true))))),
+                ln2: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
+                mlp: global::TorchSharp.torch.nn.Sequential(
+                    ("0", global::TorchSharp.torch.nn.Linear(32, 128, hasBias: true)),
+                    ("1", global::TorchSharp.torch.nn.GELU()),
+                    ("2", global::TorchSharp.torch.nn.Linear(128, 32, hasBias: true))))),
             ("layer_1", new global::Demo.EncoderLayer(
-                ln1: new global::ModelDsl.LayerNorm(32, bias: true),
+                ln1: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
                 attention: new global::ModelDsl.MultiheadAttention(32, 4, bias: true, causal: false),
-                ln2: new global::ModelDsl.LayerNorm(32, bias: true),
-                mlp: new global::ModelDsl.Sequential(
-                    ("0", new global::ModelDsl.Linear(32, 128, bias: true)),
-                    ("1", new global::ModelDsl.GELU()),
-                    ("2", new global::ModelDsl.Linear(128, 32, bias: true)))))));
-        Ln = RegisterModule("ln", new global::ModelDsl.LayerNorm(32, bias: true));
+                ln2: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
+                mlp: global::TorchSharp.torch.nn.Sequential(
+                    ("0", global::TorchSharp.torch.nn.Linear(32, 128, hasBias: true)),
+                    ("1", global::TorchSharp.torch.nn.GELU()),
+                    ("2", global::TorchSharp.torch.nn.Linear(128, 32, hasBias: true))))));
+        register_module("layers", Layers);
+        Ln = global::TorchSharp.torch.nn.LayerNorm(32, bias: true);
+        register_module("ln", Ln);
+    }
+
+    /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>The <c>layers</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Layers { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Layers { get => field; }
 
     /// <summary>The <c>ln</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Ln { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Ln { get => field; }
 
     /// <inheritdoc />
-    public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
+    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
-        var x = Layers.Forward(input);
-        x = Then(Ln, x);
+        var x = Layers.call(input);
+        x = global::ModelDsl.Forward.Then(Ln, x);
         return x;
     }
 

@@ -4,7 +4,7 @@
 
 namespace Demo;
 
-partial class EncoderLayer : global::ModelDsl.Layer
+partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     /// <summary>
     /// Assembles the block from its layers, registered under their state-dict names in forward order. Generated models
@@ -15,40 +15,50 @@ partial class EncoderLayer : global::ModelDsl.Layer
     /// <param name="ln2">The <c>ln_2</c> module.</param>
     /// <param name="mlp">The <c>mlp</c> module.</param>
     public EncoderLayer(
-        global::ModelDsl.Layer ln1,
-        global::ModelDsl.Layer attention,
-        global::ModelDsl.Layer ln2,
-        global::ModelDsl.Layer mlp)
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> ln1,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> attention,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> ln2,
+        global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> mlp)
+        : base(nameof(EncoderLayer))
     {
-        Ln1 = RegisterModule("ln_1", ln1);
-        Attention = RegisterModule("attention", attention);
-        Ln2 = RegisterModule("ln_2", ln2);
-        Mlp = RegisterModule("mlp", mlp);
+        Ln1 = ln1;
+        register_module("ln_1", ln1);
+        Attention = attention;
+        register_module("attention", attention);
+        Ln2 = ln2;
+        register_module("ln_2", ln2);
+        Mlp = mlp;
+        register_module("mlp", mlp);
+    }
+
+    /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>The <c>ln_1</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Ln1 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Ln1 { get => field; }
 
     /// <summary>The <c>attention</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Attention { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Attention { get => field; }
 
     /// <summary>The <c>ln_2</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Ln2 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Ln2 { get => field; }
 
     /// <summary>The <c>mlp</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Mlp { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Mlp { get => field; }
 
     /// <inheritdoc />
-    public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
+    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = Ln1.Forward(input);
-        x = Then(Attention, x);
-        x = AddResidual(x, input, disposeShortcut: false);
+        var x = Ln1.call(input);
+        x = global::ModelDsl.Forward.Then(Attention, x);
+        x = global::ModelDsl.Forward.AddResidual(x, input, disposeShortcut: false);
         var branchInput1 = x;
-        x = Ln2.Forward(x);
-        x = Then(Mlp, x);
-        x = AddResidual(x, branchInput1, disposeShortcut: true);
+        x = Ln2.call(x);
+        x = global::ModelDsl.Forward.Then(Mlp, x);
+        x = global::ModelDsl.Forward.AddResidual(x, branchInput1, disposeShortcut: true);
         return x;
     }
 }

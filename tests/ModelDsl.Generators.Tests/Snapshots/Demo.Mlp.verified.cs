@@ -4,30 +4,38 @@
 
 namespace Demo;
 
-partial class Mlp : global::ModelDsl.Layer
+partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     /// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>
     public Mlp()
+        : base(nameof(Mlp))
     {
-        Hidden = RegisterModule("hidden", new global::ModelDsl.Sequential(
-            ("0", new global::ModelDsl.Linear(784, 128, bias: true)),
-            ("1", new global::ModelDsl.ReLU()),
-            ("2", new global::ModelDsl.Dropout(0.1))));
-        Output = RegisterModule("output", new global::ModelDsl.Linear(128, 10, bias: true));
+        Hidden = global::TorchSharp.torch.nn.Sequential(
+            ("0", global::TorchSharp.torch.nn.Linear(784, 128, hasBias: true)),
+            ("1", global::TorchSharp.torch.nn.ReLU()),
+            ("2", global::TorchSharp.torch.nn.Dropout(0.1)));
+        register_module("hidden", Hidden);
+        Output = global::TorchSharp.torch.nn.Linear(128, 10, hasBias: true);
+        register_module("output", Output);
+    }
+
+    /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>The <c>hidden</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Hidden { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Hidden { get => field; }
 
     /// <summary>The <c>output</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Output { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Output { get => field; }
 
     /// <inheritdoc />
-    public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
+    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
-        var x = Hidden.Forward(input);
-        x = Then(Output, x);
+        var x = Hidden.call(input);
+        x = global::ModelDsl.Forward.Then(Output, x);
         return x;
     }
 

@@ -4,71 +4,81 @@
 
 namespace Demo;
 
-partial class SmallResNet : global::ModelDsl.Layer
+partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     /// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>
     public SmallResNet()
+        : base(nameof(SmallResNet))
     {
-        Stem = RegisterModule("stem", new global::ModelDsl.Sequential(
-            ("conv", new global::ModelDsl.Conv2d(3, 16, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false)),
-            ("bn", new global::ModelDsl.BatchNorm2d(16)),
-            ("2", new global::ModelDsl.ReLU())));
-        Layer1 = RegisterModule("layer1", new global::ModelDsl.Sequential(
+        Stem = global::TorchSharp.torch.nn.Sequential(
+            ("conv", global::TorchSharp.torch.nn.Conv2d(3, 16, 3, padding: 1, bias: false)),
+            ("bn", global::TorchSharp.torch.nn.BatchNorm2d(16)),
+            ("2", global::TorchSharp.torch.nn.ReLU()));
+        register_module("stem", Stem);
+        Layer1 = global::TorchSharp.torch.nn.Sequential(
             ("0", new global::Demo.BasicBlock(
-                conv1: new global::ModelDsl.Conv2d(16, 16, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
-                bn1: new global::ModelDsl.BatchNorm2d(16),
-                relu: new global::ModelDsl.ReLU(),
-                conv2: new global::ModelDsl.Conv2d(16, 16, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
-                bn2: new global::ModelDsl.BatchNorm2d(16),
-                @out: new global::ModelDsl.ReLU(),
-                downsample: null))));
-        Layer2 = RegisterModule("layer2", new global::ModelDsl.Sequential(
+                conv1: global::TorchSharp.torch.nn.Conv2d(16, 16, 3, padding: 1, bias: false),
+                bn1: global::TorchSharp.torch.nn.BatchNorm2d(16),
+                relu: global::TorchSharp.torch.nn.ReLU(),
+                conv2: global::TorchSharp.torch.nn.Conv2d(16, 16, 3, padding: 1, bias: false),
+                bn2: global::TorchSharp.torch.nn.BatchNorm2d(16),
+                @out: global::TorchSharp.torch.nn.ReLU(),
+                downsample: null)));
+        register_module("layer1", Layer1);
+        Layer2 = global::TorchSharp.torch.nn.Sequential(
             ("0", new global::Demo.BasicBlock(
-                conv1: new global::ModelDsl.Conv2d(16, 32, 3, stride: 2, padding: 1, dilation: 1, groups: 1, bias: false),
-                bn1: new global::ModelDsl.BatchNorm2d(32),
-                relu: new global::ModelDsl.ReLU(),
-                conv2: new global::ModelDsl.Conv2d(32, 32, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
-                bn2: new global::ModelDsl.BatchNorm2d(32),
-                @out: new global::ModelDsl.ReLU(),
-                downsample: new global::ModelDsl.Sequential(
-                    ("0", new global::ModelDsl.Conv2d(16, 32, 1, stride: 2, padding: 0, dilation: 1, groups: 1, bias: false)),
-                    ("1", new global::ModelDsl.BatchNorm2d(32))))),
+                conv1: global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 2, padding: 1, bias: false),
+                bn1: global::TorchSharp.torch.nn.BatchNorm2d(32),
+                relu: global::TorchSharp.torch.nn.ReLU(),
+                conv2: global::TorchSharp.torch.nn.Conv2d(32, 32, 3, padding: 1, bias: false),
+                bn2: global::TorchSharp.torch.nn.BatchNorm2d(32),
+                @out: global::TorchSharp.torch.nn.ReLU(),
+                downsample: global::TorchSharp.torch.nn.Sequential(
+                    ("0", global::TorchSharp.torch.nn.Conv2d(16, 32, 1, stride: 2, bias: false)),
+                    ("1", global::TorchSharp.torch.nn.BatchNorm2d(32))))),
             ("1", new global::Demo.BasicBlock(
-                conv1: new global::ModelDsl.Conv2d(32, 32, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
-                bn1: new global::ModelDsl.BatchNorm2d(32),
-                relu: new global::ModelDsl.ReLU(),
-                conv2: new global::ModelDsl.Conv2d(32, 32, 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: false),
-                bn2: new global::ModelDsl.BatchNorm2d(32),
-                @out: new global::ModelDsl.ReLU(),
-                downsample: null))));
-        Head = RegisterModule("head", new global::ModelDsl.Sequential(
-            ("0", new global::ModelDsl.AdaptiveAvgPool2d(1)),
-            ("1", new global::ModelDsl.Flatten()),
-            ("2", new global::ModelDsl.Linear(32, 10, bias: true))));
-        ToChannelsLast();
+                conv1: global::TorchSharp.torch.nn.Conv2d(32, 32, 3, padding: 1, bias: false),
+                bn1: global::TorchSharp.torch.nn.BatchNorm2d(32),
+                relu: global::TorchSharp.torch.nn.ReLU(),
+                conv2: global::TorchSharp.torch.nn.Conv2d(32, 32, 3, padding: 1, bias: false),
+                bn2: global::TorchSharp.torch.nn.BatchNorm2d(32),
+                @out: global::TorchSharp.torch.nn.ReLU(),
+                downsample: null)));
+        register_module("layer2", Layer2);
+        Head = global::TorchSharp.torch.nn.Sequential(
+            ("0", global::TorchSharp.torch.nn.AdaptiveAvgPool2d(1)),
+            ("1", global::TorchSharp.torch.nn.Flatten()),
+            ("2", global::TorchSharp.torch.nn.Linear(32, 10, hasBias: true)));
+        register_module("head", Head);
+        global::ModelDsl.ChannelsLast.Apply(this);
+    }
+
+    /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>The <c>stem</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Stem { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Stem { get => field; }
 
     /// <summary>The <c>layer1</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Layer1 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Layer1 { get => field; }
 
     /// <summary>The <c>layer2</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Layer2 { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Layer2 { get => field; }
 
     /// <summary>The <c>head</c> module (generated from the attributes on this property).</summary>
-    public partial global::ModelDsl.Layer Head { get => field; }
+    public partial global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Head { get => field; }
 
     /// <inheritdoc />
-    public override global::ModelDsl.Tensor Forward(global::ModelDsl.Tensor input)
+    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
         // The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.
-        var x = input.Dim == 4 ? Then(Stem, input.ContiguousChannelsLast()) : Stem.Forward(input);
-        x = Then(Layer1, x);
-        x = Then(Layer2, x);
-        x = Then(Head, x);
+        var x = input.dim() == 4 ? global::ModelDsl.Forward.Then(Stem, global::ModelDsl.ChannelsLast.Contiguous(input)) : Stem.call(input);
+        x = global::ModelDsl.Forward.Then(Layer1, x);
+        x = global::ModelDsl.Forward.Then(Layer2, x);
+        x = global::ModelDsl.Forward.Then(Head, x);
         return x;
     }
 
