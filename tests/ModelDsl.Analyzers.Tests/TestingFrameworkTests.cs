@@ -70,7 +70,9 @@ public class TestingFrameworkTests
             // No package download: an empty reference set, filled from Basic.Reference.Assemblies.
             ReferenceAssemblies = new ReferenceAssemblies("net10.0");
             TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net100.References.All);
-            TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Layer).Assembly.Location));
+            TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(LayerBase).Assembly.Location));
+            TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location));
+            TestState.Sources.Add(("GlobalUsings.cs", AnalyzerHarness.LayerAlias.ToString()));
 
             // The generator's output is part of the compilation, as in a user's build; its files are not compared.
             TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;

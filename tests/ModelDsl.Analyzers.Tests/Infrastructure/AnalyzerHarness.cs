@@ -17,7 +17,7 @@ internal static class AnalyzerHarness
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        return framework.Append(typeof(Layer).Assembly.Location)
+        return framework.Append(typeof(LayerBase).Assembly.Location).Append(typeof(TorchSharp.torch).Assembly.Location)
             .Distinct()
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToImmutableArray();
@@ -25,9 +25,13 @@ internal static class AnalyzerHarness
 
     public static ImmutableArray<MetadataReference> MetadataReferences => References.Value;
 
+    /// <summary>What ModelDsl's build targets give a user's project: <c>Layer</c>, TorchSharp's Module&lt;Tensor, Tensor&gt;.</summary>
+    public static SyntaxTree LayerAlias { get; } = CSharpSyntaxTree.ParseText(
+        "global using Layer = global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>;", ParseOptions, path: "GlobalUsings.cs");
+
     public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
         "UserModels",
-        sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: "Input" + i + ".cs")),
+        sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: "Input" + i + ".cs")).Append(LayerAlias),
         References.Value,
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 

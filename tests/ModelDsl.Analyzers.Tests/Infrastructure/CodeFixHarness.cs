@@ -23,6 +23,7 @@ internal static class CodeFixHarness
             compilationOptions: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
             parseOptions: AnalyzerHarness.ParseOptions,
             metadataReferences: AnalyzerHarness.MetadataReferences));
+        workspace.AddDocument(project.Id, "GlobalUsings.cs", SourceText.From(AnalyzerHarness.LayerAlias.ToString()));
         var document = workspace.AddDocument(project.Id, "Input0.cs", SourceText.From(source));
         var compilation = (await document.Project.GetCompilationAsync())!;
         var diagnostics = await compilation

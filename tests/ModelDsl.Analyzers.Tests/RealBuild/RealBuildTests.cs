@@ -98,6 +98,8 @@ public sealed class RealBuildTests : IDisposable
             File.Copy(Path.Combine(bin, dll), Path.Combine(tools, dll));
         }
 
+        File.Copy(Path.Combine(Root(), "src", "ModelDsl", "buildTransitive", "ModelDsl.targets"), Path.Combine(tools, "ModelDsl.targets"));
+
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -106,9 +108,12 @@ public sealed class RealBuildTests : IDisposable
                 <ImplicitUsings>enable</ImplicitUsings>
               </PropertyGroup>
               <ItemGroup>
+                <PackageReference Include="TorchSharp" Version="0.107.0" />
                 <Reference Include="ModelDsl" HintPath="tools/ModelDsl.dll" />
                 <Analyzer Include="tools/ModelDsl.Generators.dll" />
               </ItemGroup>
+              <!-- What the package's buildTransitive/ gives a consumer: the Layer alias (and the loader step). -->
+              <Import Project="tools/ModelDsl.targets" />
             </Project>
             """);
         foreach (var (file, source) in Files)
@@ -149,4 +154,17 @@ public sealed class RealBuildTests : IDisposable
             .Run(directory, "build", "-nologo", "-p:UseSharedCompilation=false", "-clp:NoSummary");
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private static string Root()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ModelDsl.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ModelDsl.sln not found above " + AppContext.BaseDirectory);
+    }
 }

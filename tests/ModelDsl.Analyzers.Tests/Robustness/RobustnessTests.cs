@@ -61,7 +61,7 @@ public class RobustnessTests(ITestOutputHelper output)
     private static IEnumerable<string> Check(string source, ConcurrentDictionary<string, int> counts)
     {
         var tree = CSharpSyntaxTree.ParseText(source, AnalyzerHarness.ParseOptions, path: "Input0.cs");
-        var compilation = CSharpCompilation.Create("Fuzz", new[] { tree }, AnalyzerHarness.MetadataReferences, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var compilation = CSharpCompilation.Create("Fuzz", new[] { tree, AnalyzerHarness.LayerAlias }, AnalyzerHarness.MetadataReferences, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         var driver = CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: AnalyzerHarness.ParseOptions);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics);
         foreach (var failure in generatorDiagnostics.Where(d => d.Id is "CS8784" or "CS8785"))
