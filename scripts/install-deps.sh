@@ -4,9 +4,10 @@
 #   cmake g++                            build the native shim (src/ModelDsl.Native)
 #   python3-torch python3-torchvision    PyTorch on the same libtorch: the reference of the parity tests
 #   python3-sklearn                      the 8x8 digits dataset of the demo
+#   binutils                             readelf: the independent judge of the TorchSharp loader-step tests
 set -euo pipefail
 
-packages=(libtorch-dev libopenblas0-pthread cmake g++ python3-torch python3-torchvision python3-sklearn)
+packages=(libtorch-dev libopenblas0-pthread cmake g++ python3-torch python3-torchvision python3-sklearn binutils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -90,6 +90,7 @@ public static class Weights
         using (var file = OpenRead(path))
         using (var scope = NewDisposeScope())
         {
+            PickleScan.CheckArchive(file, path);
             try
             {
                 table = PyTorchUnpickler.UnpickleStateDict(file, leaveOpen: true);

@@ -34,6 +34,15 @@ public abstract class LayerBase : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <inheritdoc />
+    public override void register_parameter(string name, Parameter param)
+    {
+        base.register_parameter(name, param);
+        // A parameter created while a dispose scope is open belongs to that scope and would be disposed with it,
+        // leaving a layer built inside `using (NewDisposeScope())` with dead weights; the module owns it instead.
+        param.DetachFromDisposeScope();
+    }
+
     /// <summary>Registers <paramref name="module"/> under <paramref name="name"/> and returns it.</summary>
     protected T Register<T>(string name, T module) where T : nn.Module
     {

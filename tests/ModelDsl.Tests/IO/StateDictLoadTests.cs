@@ -116,4 +116,20 @@ public sealed class StateDictLoadTests : IDisposable
             Assert.True(value.allclose(loaded.state_dict()[key], 0, 0), key);
         }
     }
+
+    [Fact]
+    public void A_pytorch_file_we_write_loads_back_exactly()
+    {
+        using var scope = NewDisposeScope();
+        var path = directory.File("model.pt");
+        var saved = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Flatten(), nn.Linear(4 * 4 * 4, 2));
+        ChannelsLast.Apply(saved);
+        saved.SavePyTorch(path);
+        var loaded = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Flatten(), nn.Linear(4 * 4 * 4, 2));
+        loaded.LoadPyTorch(path);
+        foreach (var (key, value) in saved.state_dict())
+        {
+            Assert.True(value.allclose(loaded.state_dict()[key], 0, 0), key);
+        }
+    }
 }

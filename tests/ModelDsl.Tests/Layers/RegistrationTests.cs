@@ -62,6 +62,27 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void A_layer_built_inside_a_dispose_scope_keeps_its_parameters_after_the_scope()
+    {
+        Mamba mamba;
+        MultiheadAttention attention;
+        VitStem stem;
+        using (NewDisposeScope())
+        {
+            mamba = new Mamba(16, dState: 4);
+            attention = new MultiheadAttention(16, 4);
+            stem = new VitStem();
+        }
+        using var x = randn(1, 3, 16);
+        using var y = attention.forward(mamba.forward(x));
+        Assert.Equal([1L, 3, 16], y.shape);
+        Assert.All(mamba.parameters().Concat(attention.parameters()).Concat(stem.parameters()), p => Assert.False(p.IsInvalid));
+        mamba.Dispose();
+        attention.Dispose();
+        stem.Dispose();
+    }
+
+    [Fact]
     public void Fields_that_are_not_registered_stay_out_of_the_state_dict()
     {
         // RegisterComponents (TorchSharp's reflection over fields) is off: only explicit registrations count.

@@ -1,4 +1,4 @@
-"""Reference values for ModelDsl.TorchSharp's parity tests, computed by Debian's PyTorch 1.13.
+"""Reference values for ModelDsl's TorchSharp runtime's parity tests, computed by Debian's PyTorch 1.13.
 
 Runs every case of the old runtime's layer_reference.py (same cases, same semantics, linked next to this file) and
 adds what the TorchSharp runtime checks besides: default initialisation of the layers ModelDsl writes itself

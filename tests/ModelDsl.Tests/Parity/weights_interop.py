@@ -1,4 +1,4 @@
-"""Weights crossing between PyTorch 1.13 and ModelDsl.TorchSharp, as safetensors and as torch.save files.
+"""Weights crossing between PyTorch 1.13 and ModelDsl's TorchSharp runtime, as safetensors and as torch.save files.
 
   weights_interop.py write DIR   seeded model -> DIR/py.safetensors, DIR/py.pt, DIR/py_io.safetensors (input, eval output)
   weights_interop.py check DIR   DIR/cs.safetensors and DIR/cs.pt (written by C#: every floating tensor of py.* doubled)
