@@ -14,12 +14,15 @@ var layers = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) 
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
 var source = LargeModel.Source(layers);
 var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-    .Append(typeof(Layer).Assembly.Location).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    .Append(typeof(LayerBase).Assembly.Location).Append(typeof(TorchSharp.torch).Assembly.Location).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
 var parse = new CSharpParseOptions(LanguageVersion.Preview);
+
+// What ModelDsl's build targets give a user's project: Layer, TorchSharp's Module<Tensor, Tensor>.
+var alias = CSharpSyntaxTree.ParseText("global using Layer = global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>;", parse);
 
 (TimeSpan Analyzer, TimeSpan Wall, int Diagnostics) Run()
 {
-    var compilation = CSharpCompilation.Create("Bench", new[] { CSharpSyntaxTree.ParseText(source, parse) }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+    var compilation = CSharpCompilation.Create("Bench", new[] { CSharpSyntaxTree.ParseText(source, parse), alias }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
     var analyzer = new ModelAnalyzer();
     var withAnalyzers = compilation.WithAnalyzers(
         ImmutableArray.Create<DiagnosticAnalyzer>(analyzer),
