@@ -1,33 +1,54 @@
 #!/usr/bin/env bash
-# Side-by-side forward time of a DSL-declared zoo model and torchvision's, same libtorch, one invocation.
+# Side-by-side forward time of the DSL-declared zoo models, TorchVision.NET's hand-written ones and torchvision in
+# PyTorch eager, in one invocation.
 #
-#   bash benchmarks/zoo_speed.sh                      # resnet18, batch 8, 5 interleaved rounds per side
-#   MODEL=mobilenet_v2 ROUNDS=3 bash benchmarks/zoo_speed.sh
+#   bash benchmarks/zoo_speed.sh                                  # resnet18, mobilenet_v2, vit_b_16; batch 8; 5 rounds
+#   MODELS=resnet18 ROUNDS=3 REPS=5 bash benchmarks/zoo_speed.sh
 #
-# Three sides, interleaved round by round: ModelDsl; PyTorch eager as shipped; PyTorch eager with the glibc
-# malloc settings ModelDsl's shim applies at load (GLIBC_TUNABLES), to separate the allocator effect from the rest.
+# Sides: modeldsl (generated model, TorchSharp 0.107 / libtorch 2.10), torchvision_net (TorchVision.NET 0.107, same
+# libtorch; it has no ViT) and pytorch (Debian's PyTorch 1.13 + torchvision 0.14). Each side is a fresh process per
+# model and round; rounds are interleaved and the side order rotates every round, so a slow spell of the machine
+# falls on every side alike. Each process times REPS forwards after WARMUP per layout; the table is the median of the
+# per-round medians. Every side runs THREADS intra-op threads (eval mode, no_grad, 224x224).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MODEL="${MODEL:-resnet18}"
+MODELS="${MODELS:-resnet18 mobilenet_v2 vit_b_16}"
 BATCH="${BATCH:-8}"
 ROUNDS="${ROUNDS:-5}"
 REPS="${REPS:-10}"
+WARMUP="${WARMUP:-3}"
+THREADS="${THREADS:-2}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 OUT="${OUT:-$(mktemp -t zoo_speed.XXXXXX.jsonl)}"
-TUNABLES="glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824"
 
 dotnet build "$here/ModelDsl.ZooSpeed/ModelDsl.ZooSpeed.csproj" -c Release --nologo -v quiet >&2
 runner="$here/ModelDsl.ZooSpeed/bin/Release/net10.0/ModelDsl.ZooSpeed.dll"
-echo "nproc: $(nproc); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "nproc: $(nproc); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); load before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%H:%M) UTC"
+
+run_side() { # side model
+  local common=(--model "$2" --batch "$BATCH" --reps "$REPS" --warmup "$WARMUP" --threads "$THREADS")
+  case "$1" in
+    pytorch) "$PYTHON" "$here/zoo_speed.py" "${common[@]}" ;;
+    *) dotnet "$runner" --side "$1" "${common[@]}" ;;
+  esac
+}
+
 : > "$OUT"
+sides=(modeldsl torchvision_net pytorch)
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
-  dotnet "$runner" --model "$MODEL" --batch "$BATCH" --reps "$REPS" >> "$OUT"
-  "$PYTHON" "$here/zoo_speed.py" --model "$MODEL" --batch "$BATCH" --reps "$REPS" >> "$OUT"
-  GLIBC_TUNABLES="$TUNABLES" "$PYTHON" "$here/zoo_speed.py" --model "$MODEL" --batch "$BATCH" --reps "$REPS" >> "$OUT"
+  for model in $MODELS; do
+    for i in 0 1 2; do
+      side="${sides[$(( (i + round - 1) % 3 ))]}"
+      if [[ "$side" == torchvision_net && "$model" == vit_* ]]; then
+        continue # TorchVision.NET 0.107 has no vision transformer
+      fi
+      run_side "$side" "$model" | sed "s/}\$/, \"round\": $round}/" >> "$OUT"
+    done
+  done
 done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); raw results: $OUT"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%H:%M) UTC; raw results: $OUT"
 
 "$PYTHON" - "$OUT" <<'PY'
 import json, statistics, sys
@@ -35,17 +56,29 @@ from collections import defaultdict
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 per = defaultdict(list)
 for r in rows:
-    side = r["side"] if r["side"] == "modeldsl" else ("pytorch+tunables" if r.get("malloc_tunables") else "pytorch")
-    per[(side, r["layout"])].append(r["median_ms"])
+    per[(r["model"], r["side"], r["layout"])].append(r["median_ms"])
 med = {k: statistics.median(v) for k, v in per.items()}
-m = rows[0]
-print(f"\n{m['model']}, batch {m['batch']}, 224x224, eval, no_grad; threads {sorted({r['threads'] for r in rows})}; median of per-round medians (ms)")
-print(f"{'side':<18} {'channels_last':>14} {'nchw':>10}")
-for side in ["modeldsl", "pytorch", "pytorch+tunables"]:
-    print(f"{side:<18} {med.get((side, 'channels_last'), float('nan')):>14.1f} {med.get((side, 'nchw'), float('nan')):>10.1f}")
-best_torch = min(med[("pytorch", "channels_last")], med[("pytorch", "nchw")])
-best_ours = min(med[("modeldsl", "channels_last")], med[("modeldsl", "nchw")])
-print(f"\nModelDsl (best layout) / PyTorch eager as shipped (fastest layout): {best_ours / best_torch:.2f}x")
-tuned = min(med[("pytorch+tunables", "channels_last")], med[("pytorch+tunables", "nchw")])
-print(f"ModelDsl (best layout) / PyTorch eager with the same malloc tunables: {best_ours / tuned:.2f}x")
+models = list(dict.fromkeys(r["model"] for r in rows))
+print(f"\nbatch {rows[0]['batch']}, 224x224, eval, no_grad; threads {sorted({r['threads'] for r in rows})}; "
+      f"median of {max(r['round'] for r in rows)} per-round medians (ms)\n")
+print("| model | side | channels-last | NCHW | best |")
+print("|---|---|---:|---:|---:|")
+best = {}
+for m in models:
+    for side in ["modeldsl", "torchvision_net", "pytorch"]:
+        cells = {l: med.get((m, side, l)) for l in ["channels_last", "nchw"]}
+        if all(v is None for v in cells.values()):
+            continue
+        best[(m, side)] = min(v for v in cells.values() if v is not None)
+        f = lambda v: "–" if v is None else f"{v:.1f}"
+        print(f"| {m} | {side} | {f(cells['channels_last'])} | {f(cells['nchw'])} | {best[(m, side)]:.1f} |")
+print("\n| model | ModelDsl best / TorchVision.NET best | ModelDsl best / PyTorch 1.13 best |")
+print("|---|---:|---:|")
+for m in models:
+    ours = best[(m, "modeldsl")]
+    tv = best.get((m, "torchvision_net"))
+    print(f"| {m} | {'–' if tv is None else f'{ours / tv:.2f}x'} | {ours / best[(m, 'pytorch')]:.2f}x |")
+print("\nper-round medians (ms):")
+for k, v in sorted(per.items()):
+    print(f"  {k[0]:<13} {k[1]:<16} {k[2]:<14} {', '.join(f'{x:.1f}' for x in v)}")
 PY

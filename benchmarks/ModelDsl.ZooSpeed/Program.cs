@@ -1,61 +1,83 @@
-// Times one eval-mode forward pass of a DSL-declared zoo model and prints a JSON line per layout:
-//   dotnet ModelDsl.ZooSpeed.dll --model resnet18 --batch 8 --reps 10 --warmup 3
-// The same fields as zoo_speed.py prints for torchvision, so zoo_speed.sh can put them side by side.
+// Times eval-mode forward passes of a zoo model and prints a JSON line per layout:
+//   dotnet ModelDsl.ZooSpeed.dll --side modeldsl --model resnet18 --batch 8 --reps 10 --warmup 3 --threads 2
+// --side modeldsl: the DSL-declared model (ModelDsl.Zoo); --side torchvision_net: TorchVision.NET's hand-written
+// torchvision.models.* (TorchSharp's own port). The same fields as zoo_speed.py prints for PyTorch, so zoo_speed.sh
+// can put the three side by side.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ModelDsl;
-using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
+using ModelDsl.Zoo.Transformers;
+using TorchSharp;
+using static TorchSharp.torch;
+using MobileNetV2 = ModelDsl.Zoo.MobileNets.MobileNetV2;
 
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
 string Option(string name, string fallback) => options.TryGetValue(name, out var v) ? v : fallback;
+var side = Option("side", "modeldsl");
 var modelName = Option("model", "resnet18");
 var batch = int.Parse(Option("batch", "8"), CultureInfo.InvariantCulture);
 var reps = int.Parse(Option("reps", "10"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(Option("warmup", "3"), CultureInfo.InvariantCulture);
-var layouts = Option("layouts", "channels_last,nchw").Split(',');
+var threads = int.Parse(Option("threads", "2"), CultureInfo.InvariantCulture);
+// A transformer has no convolution stack whose layout could change: ViT runs in PyTorch's default layout only.
+var layouts = Option("layouts", modelName.StartsWith("vit", StringComparison.Ordinal) ? "nchw" : "channels_last,nchw").Split(',');
 
-using Layer model = modelName switch
+// TorchSharp defaults to one intra-op thread per core; set it explicitly so every side runs the same count.
+set_num_threads(threads);
+
+using Layer model = (side, modelName) switch
 {
-    "resnet18" => new ResNet18(),
-    "resnet50" => new ResNet50(),
-    "mobilenet_v2" => new MobileNetV2(),
-    _ => throw new ArgumentException($"unknown model '{modelName}' (resnet18, resnet50, mobilenet_v2)"),
+    ("modeldsl", "resnet18") => new ResNet18(),
+    ("modeldsl", "resnet50") => new ResNet50(),
+    ("modeldsl", "mobilenet_v2") => new MobileNetV2(),
+    ("modeldsl", "vit_b_16") => new VitB16(),
+    ("torchvision_net", "resnet18") => torchvision.models.resnet18(),
+    ("torchvision_net", "resnet50") => torchvision.models.resnet50(),
+    ("torchvision_net", "mobilenet_v2") => torchvision.models.mobilenet_v2(),
+    // TorchVision.NET 0.107 has no vision transformer.
+    _ => throw new ArgumentException($"no model '{modelName}' on side '{side}' (modeldsl: resnet18, resnet50, mobilenet_v2, vit_b_16; torchvision_net: resnet18, resnet50, mobilenet_v2)"),
 };
-model.Eval();
-using var noGrad = Torch.NoGrad();
-Torch.ManualSeed(0);
-using var nchw = Tensor.Randn([batch, 3, 224, 224]);
+model.eval();
+using var noGrad = no_grad();
+manual_seed(0);
+using var nchw = randn(batch, 3, 224, 224);
 
-foreach (var layout in layouts)
+// NCHW first: TorchVision.NET's channels-last run re-lays its weights for good.
+foreach (var layout in layouts.OrderBy(l => l == "channels_last"))
 {
-    // The generated conv models store their weights channels-last by themselves (MemoryFormat.Auto) and convert a 4-d
-    // input in Forward: "channels_last" hands it an input already converted (as zoo_speed.py does for PyTorch), "nchw"
-    // a plain NCHW tensor, converted inside the timed Forward.
     var channelsLast = layout == "channels_last";
-    using var input = channelsLast ? nchw.ContiguousChannelsLast() : nchw.Contiguous();
+    // The generated conv models store their weights channels-last by themselves (MemoryFormat.Auto) and convert a 4-d
+    // input in forward: "channels_last" hands them an input already converted (as zoo_speed.py does for PyTorch),
+    // "nchw" a plain NCHW tensor, converted inside the timed forward — what a user gets without doing anything.
+    // TorchVision.NET's models are NCHW as built; "channels_last" re-lays their weights and the input, as PyTorch's
+    // model.to(memory_format=torch.channels_last) does.
+    if (channelsLast && side == "torchvision_net")
+    {
+        ChannelsLast.Apply(model);
+    }
+    using var input = channelsLast ? ChannelsLast.Contiguous(nchw) : nchw.contiguous();
     for (var i = 0; i < warmup; i++)
     {
-        model.Forward(input).Dispose();
+        model.call(input).Dispose();
     }
     var times = new List<double>();
     for (var i = 0; i < reps; i++)
     {
         var clock = Stopwatch.StartNew();
-        model.Forward(input).Dispose();
+        model.call(input).Dispose();
         times.Add(clock.Elapsed.TotalMilliseconds);
     }
     times.Sort();
     Console.WriteLine(JsonSerializer.Serialize(new
     {
-        side = "modeldsl",
+        side,
         model = modelName,
         layout,
         batch,
-        threads = Torch.Threads,
-        malloc_tuning = Torch.MallocTuningApplied,
+        threads = get_num_threads(),
         median_ms = times[times.Count / 2],
         min_ms = times[0],
     }));

@@ -3,6 +3,7 @@ using ModelDsl;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
+using static TorchSharp.torch;
 
 // Prints a model's compile-time summary, then, for each model, builds it, runs one random input and checks the built
 // module against the compile-time parameter count.
@@ -18,13 +19,13 @@ static void Run(Layer model, long[] input, long parameters, long macs)
 {
     using (model)
     {
-        model.Eval();
-        using var noGrad = Torch.NoGrad();
-        using var scope = Torch.NewDisposeScope();
-        var output = model.Forward(Tensor.Randn(input));
-        var built = model.ParameterCount();
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var output = model.call(randn(input));
+        var built = model.parameters().Sum(p => p.numel());
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{model.GetType().Name}: {Tensor.FormatShape(input)} -> {Tensor.FormatShape(output.Shape)}, {macs:N0} MACs, {parameters:N0} parameters ({(built == parameters ? "equal to" : "NOT equal to")} the {built:N0} built)"));
+            $"{model.GetType().Name}: {LayerBase.FormatShape(input)} -> {LayerBase.FormatShape(output.shape)}, {macs:N0} MACs, {parameters:N0} parameters ({(built == parameters ? "equal to" : "NOT equal to")} the {built:N0} built)"));
     }
 }

@@ -1,25 +1,28 @@
-using System.Diagnostics;
 using ModelDsl.Zoo.Decoders;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
+using TorchSharp.Modules;
+using MobileNetV2 = ModelDsl.Zoo.MobileNets.MobileNetV2;
+using static TorchSharp.torch;
 
 namespace ModelDsl.Zoo.Tests;
 
 /// <summary>
-/// The DSL's models and torchvision's, given the same weights and input, compute the same outputs: the generated
-/// structure (residuals, projections, strides, pooling, attention) is PyTorch's, not just its names.
+/// The DSL's models and torchvision's (Debian's PyTorch 1.13 + torchvision 0.14), given the same weights and input,
+/// compute the same outputs: the generated structure (residuals, projections, strides, pooling, attention) is
+/// PyTorch's, not just its names. Whole-model logits within 1e-4 (DESIGN.md §8: libtorch 2.10 and 1.13 differ by about
+/// 1e-6 per layer, and that compounds over the depth of a network); each test writes the measured difference.
 /// </summary>
 public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
 {
-    // Debian's interpreter with python3-torch and python3-torchvision; the python3 first on PATH may have neither.
-    private const string Python = "/usr/bin/python3";
-
     [Fact]
     public void ResNet18LogitsEqualTorchvisions()
     {
+        // Our weights into torchvision's resnet18 with strict=True: the direction of a model trained here served by Python.
         using var model = new ResNet18();
         var difference = CompareWithPython(model, "resnet18_forward.py", [2, 3, 224, 224]);
+        log.WriteLine($"resnet18 (our weights in torchvision): largest logit difference {difference:G3}");
         Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
     }
 
@@ -36,39 +39,33 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
             "vit_b_16" => new VitB16(),
             _ => new MobileNetV2(),
         };
-        var directory = Directory.CreateTempSubdirectory("modeldsl-zoo-");
-        try
-        {
-            model.Eval();
-            using var scope = Torch.NewDisposeScope();
-            var input = Tensor.Randn(11, 2, 3, 224, 224);
-            var weights = Path.Combine(directory.FullName, "weights.safetensors");
-            var inputs = Path.Combine(directory.FullName, "input.safetensors");
-            var outputs = Path.Combine(directory.FullName, "output.safetensors");
-            SafeTensors.Save(inputs, [new("input", input)]);
+        using var directory = new TemporaryDirectory();
+        model.eval();
+        using var scope = NewDisposeScope();
+        var input = Modules.SeededRandn(11, 2, 3, 224, 224);
+        var (weights, inputs, outputs) = (directory.File("weights.safetensors"), directory.File("input.safetensors"), directory.File("output.safetensors"));
+        Weights.WriteSafeTensors(inputs, new Dictionary<string, Tensor> { ["input"] = input });
 
-            RunPython("torchvision_reference.py", name, weights, inputs, outputs);
-            model.LoadStateDict(SafeTensors.Load(weights), strict: true);
+        Python.Run("torchvision_reference.py", name, weights, inputs, outputs);
+        model.LoadSafeTensors(weights, strict: true);
 
-            using var noGrad = Torch.NoGrad();
-            var ours = model.Forward(input);
-            var theirs = SafeTensors.Load(outputs)["output"];
-            Assert.Equal(theirs.Shape, ours.Shape);
-            var difference = (ours - theirs).Abs().Max().Item<float>();
-            log.WriteLine($"{name}: largest logit difference {difference}, largest |logit| {theirs.Abs().Max().Item<float>()}");
-            Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        using var noGrad = no_grad();
+        var ours = model.call(input);
+        var theirs = Weights.ReadSafeTensors(outputs)["output"];
+        Assert.Equal(theirs.shape, ours.shape);
+        var difference = (ours - theirs).abs().max().item<float>();
+        log.WriteLine($"{name}: largest logit difference {difference:G3}, largest |logit| {theirs.abs().max().item<float>():G3}");
+        Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
     }
 
     [Fact]
     public void VitEncoderOutputEqualsTorchvisionsEncoderBlocks()
     {
+        // 1e-3, not 1e-4: the encoder's output is the final LayerNorm's (values up to ~4, not logits near 0) after
+        // 12 blocks whose LayerNorms rescale each layer's 1e-6 differences back up.
         using var model = new VitB16Encoder();
         var difference = CompareWithPython(model, "vit_encoder_forward.py", [2, 197, 768]);
+        log.WriteLine($"vit_b_16 encoder: largest output difference {difference:G3}");
         Assert.True(difference < 1e-3f, $"largest output difference {difference}");
     }
 
@@ -78,95 +75,85 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
         // nanoGPT's model.py written out in the script (2 layers, 4 heads, width 64, T = 16, V = 97, bias=False), seeded;
         // its state dict has lm_head.weight and transformer.wte.weight (one tied tensor) and loads strictly.
         using var model = new Gpt2Tiny();
-        var directory = Directory.CreateTempSubdirectory("modeldsl-zoo-");
-        try
-        {
-            model.Eval();
-            using var scope = Torch.NewDisposeScope();
-            var weights = Path.Combine(directory.FullName, "weights.safetensors");
-            var outputs = Path.Combine(directory.FullName, "output.safetensors");
-            RunPython("nanogpt_reference.py", "2", "4", "64", "16", "97", weights, outputs);
-            var state = SafeTensors.Load(weights);
-            Assert.Equal(state.Keys.Order(StringComparer.Ordinal), model.StateDict().Select(e => e.Key).Order(StringComparer.Ordinal));
-            model.LoadStateDict(state, strict: true);
+        using var directory = new TemporaryDirectory();
+        model.eval();
+        using var scope = NewDisposeScope();
+        var (weights, outputs) = (directory.File("weights.safetensors"), directory.File("output.safetensors"));
+        Python.Run("nanogpt_reference.py", "2", "4", "64", "16", "97", weights, outputs);
+        var state = Weights.ReadSafeTensors(weights);
+        Assert.Equal(state.Keys.Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
+        model.LoadStateDictChecked(state, strict: true);
 
-            // The head reads the embedding's table: one tensor, loaded once, counted once.
-            Assert.Same(((TiedLinear)model.LmHead).Weight, ((Embedding)((Sequential)model.Transformer)[0]).Weight);
-            Assert.Equal(Gpt2Tiny.TotalParameters, model.ParameterCount());
+        // The head reads the embedding's table: one tensor, loaded once, counted once.
+        var embedding = (Embedding)((Sequential)model.Transformer)[0];
+        Assert.Same(((TiedLinear)model.LmHead).Weight, embedding.get_parameter("weight"));
+        Assert.Equal(Gpt2Tiny.TotalParameters, model.ParameterCount());
 
-            var reference = SafeTensors.Load(outputs);
-            using var noGrad = Torch.NoGrad();
-            var ours = model.Forward(reference["input"]);
-            var theirs = reference["output"];
-            Assert.Equal(new long[] { 2, 16, 97 }, ours.Shape);
-            Assert.Equal(theirs.Shape, ours.Shape);
-            var difference = (ours - theirs).Abs().Max().Item<float>();
-            log.WriteLine($"nanoGPT (tiny): largest logit difference {difference}, largest |logit| {theirs.Abs().Max().Item<float>()}");
-            Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
-        }
-        finally
+        var reference = Weights.ReadSafeTensors(outputs);
+        using var noGrad = no_grad();
+        var ours = model.call(reference["input"]);
+        var theirs = reference["output"];
+        Assert.Equal(new long[] { 2, 16, 97 }, ours.shape);
+        Assert.Equal(theirs.shape, ours.shape);
+        var difference = (ours - theirs).abs().max().item<float>();
+        log.WriteLine($"nanoGPT (tiny): largest logit difference {difference:G3}, largest |logit| {theirs.abs().max().item<float>():G3}");
+        Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
+    }
+
+    [Fact]
+    public void ATorchvisionStateDictThatDoesNotFitListsEveryMismatchAndChangesNothing()
+    {
+        // torchvision's resnet18 weights with the three mistakes a user makes (a key dropped, a key of another model,
+        // a tensor of the wrong shape): the load names each one and leaves the model as it was.
+        using var model = new ResNet18();
+        using var directory = new TemporaryDirectory();
+        using var scope = NewDisposeScope();
+        var (weights, inputs, outputs, broken) = (directory.File("weights.safetensors"), directory.File("input.safetensors"), directory.File("output.safetensors"), directory.File("broken.safetensors"));
+        Weights.WriteSafeTensors(inputs, new Dictionary<string, Tensor> { ["input"] = Modules.SeededRandn(11, 1, 3, 224, 224) });
+        Python.Run("torchvision_reference.py", "resnet18", weights, inputs, outputs);
+        var state = Weights.ReadSafeTensors(weights);
+        Assert.Equal(122, state.Count);
+        state.Remove("fc.bias");
+        state["classifier.weight"] = zeros(1000, 512);
+        state["layer1.0.conv1.weight"] = zeros(64, 64, 1, 1);
+        Weights.WriteSafeTensors(broken, state);
+        var before = model.state_dict().ToDictionary(e => e.Key, e => e.Value.clone());
+
+        var error = Assert.Throws<StateDictMismatchException>(() => model.LoadSafeTensors(broken, strict: true));
+        Assert.Equal(["fc.bias"], error.Missing);
+        Assert.Equal(["classifier.weight"], error.Unexpected);
+        Assert.Equal(["layer1.0.conv1.weight: expected [64, 64, 3, 3], got [64, 64, 1, 1]"], error.MisShaped);
+        Assert.Contains(broken, error.Message);
+        foreach (var (key, value) in model.state_dict())
         {
-            directory.Delete(recursive: true);
+            Assert.True(value.eq(before[key]).all().item<bool>(), $"{key} was changed by a failed load");
         }
+
+        // The same dict without the mistakes loads strictly.
+        state["fc.bias"] = zeros(1000);
+        state.Remove("classifier.weight");
+        state["layer1.0.conv1.weight"] = zeros(64, 64, 3, 3);
+        model.LoadStateDictChecked(state, strict: true);
     }
 
     // Saves the model's weights and a seeded input, has the Python script run the reference, and returns the largest
     // absolute difference between the two outputs.
     private static float CompareWithPython(Layer model, string script, long[] inputShape)
     {
-        var directory = Directory.CreateTempSubdirectory("modeldsl-zoo-");
-        try
-        {
-            model.Eval();
-            using var scope = Torch.NewDisposeScope();
-            var input = Tensor.Randn(7, inputShape);
-            var weights = Path.Combine(directory.FullName, "weights.safetensors");
-            var inputs = Path.Combine(directory.FullName, "input.safetensors");
-            var outputs = Path.Combine(directory.FullName, "output.safetensors");
-            SafeTensors.Save(weights, model.StateDict());
-            SafeTensors.Save(inputs, [new("input", input)]);
+        using var directory = new TemporaryDirectory();
+        model.eval();
+        using var scope = NewDisposeScope();
+        var input = Modules.SeededRandn(7, inputShape);
+        var (weights, inputs, outputs) = (directory.File("weights.safetensors"), directory.File("input.safetensors"), directory.File("output.safetensors"));
+        model.SaveSafeTensors(weights);
+        Weights.WriteSafeTensors(inputs, new Dictionary<string, Tensor> { ["input"] = input });
 
-            RunPython(script, weights, inputs, outputs);
+        Python.Run(script, weights, inputs, outputs);
 
-            using var noGrad = Torch.NoGrad();
-            var ours = model.Forward(input);
-            var theirs = SafeTensors.Load(outputs)["output"];
-            Assert.Equal(theirs.Shape, ours.Shape);
-            return (ours - theirs).Abs().Max().Item<float>();
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
-    private static void RunPython(string script, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.Combine(AppContext.BaseDirectory, "Parity"),
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Parity", script));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        start.Environment["PYTHONNOUSERSITE"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Python);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException(script + " did not finish within 120 s");
-        }
-
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{script} exited with {process.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+        using var noGrad = no_grad();
+        var ours = model.call(input);
+        var theirs = Weights.ReadSafeTensors(outputs)["output"];
+        Assert.Equal(theirs.shape, ours.shape);
+        return (ours - theirs).abs().max().item<float>();
     }
 }

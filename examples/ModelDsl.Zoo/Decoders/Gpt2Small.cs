@@ -9,8 +9,8 @@ namespace ModelDsl.Zoo.Decoders;
 /// <remarks>
 /// The state dict lists the tied tensor under both <c>transformer.wte.weight</c> and <c>lm_head.weight</c>, as
 /// PyTorch's <c>state_dict()</c> of nanoGPT does, so nanoGPT's state dicts load strictly and ours load into nanoGPT;
-/// <see cref="Module.Parameters"/> and <see cref="Module.ParameterCount"/> count it once. <c>Forward</c> returns the
-/// logits of every position ([N, T, V], nanoGPT's training-time output).
+/// <c>parameters()</c> yields it once, so the parameter count and an optimiser see one tensor. <c>forward</c> returns
+/// the logits of every position ([N, T, V], nanoGPT's training-time output).
 /// </remarks>
 [Model(SequenceLength = 1024, Vocabulary = 50257)]
 public partial class Gpt2Small
