@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what ModelDsl needs on Debian 12 and is not there yet (idempotent; run as root).
-#   libtorch-dev + libopenblas0-pthread  libtorch 1.13 and a fast BLAS (without it libtorch uses the slow reference BLAS)
-#   cmake g++                            build the native shim (src/ModelDsl.Native)
-#   python3-torch python3-torchvision    PyTorch on the same libtorch: the reference of the parity tests
+#   python3-torch python3-torchvision    Debian's PyTorch 1.13: the reference of the parity tests and benchmarks
+#   libopenblas0-pthread                 the BLAS Debian's PyTorch and NumPy use; libtorch1.13 only *recommends* it, and
+#                                        without it (--no-install-recommends) they fall back to the slow reference BLAS
 #   python3-sklearn                      the 8x8 digits dataset of the demo
 #   binutils                             readelf: the independent judge of the TorchSharp loader-step tests
+# Nothing native is built: TorchSharp-cpu (restored by dotnet) brings libtorch 2.10 and its own BLAS (MKL, linked in),
+# so neither libtorch-dev nor cmake nor g++ is needed.
 set -euo pipefail
 
-packages=(libtorch-dev libopenblas0-pthread cmake g++ python3-torch python3-torchvision python3-sklearn binutils)
+packages=(python3-torch python3-torchvision libopenblas0-pthread python3-sklearn binutils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ModelDsl.Benchmarks;
 
 /// <summary>
-/// <c>--quick</c>: no BenchmarkDotNet, just a Stopwatch. Every case is warmed up (which also estimates its
-/// per-call time), then timed in <c>reps</c> repetitions of about <c>rep-us</c> µs each, the cases taking turns
-/// within each repetition. One JSON line per case gives the median (and min) per-call wall time in µs, and the
-/// median per-call CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), which time slices lost to other processes
-/// on a busy machine do not inflate. benchmarks/overhead.py prints the same lines, measured the same way.
-/// Options: <c>--threads N</c>, <c>--reps N</c>, <c>--rep-us N</c>, <c>--warmup N</c>; <c>--breakdown</c> adds
-/// pieces of a call (P/Invoke, scope, result wrapping, …) for profiling; <c>--only case/variant</c> runs one case.
+/// <c>--quick</c>: no BenchmarkDotNet, just a Stopwatch. Every case is warmed up (which also estimates its per-call
+/// time), then timed in <c>reps</c> repetitions of about <c>rep-us</c> µs each, the cases taking turns within each
+/// repetition — so the generated model, the hand-written module and the hand-written Sequential are measured
+/// interleaved in one process. One JSON line per case gives the median (and min) per-call wall time in µs, and the
+/// median per-call CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), which time slices lost to other processes on a
+/// busy machine do not inflate. benchmarks/overhead.py prints the same lines, measured the same way.
+/// Options: <c>--threads N</c>, <c>--reps N</c>, <c>--rep-us N</c>, <c>--warmup N</c>, <c>--only case/variant</c>.
 /// </summary>
 internal static partial class Quick
 {
@@ -43,40 +45,28 @@ internal static partial class Quick
         var warmup = Option(args, "--warmup", 3000);
         if (Option(args, "--threads", 0) is > 0 and var t)
         {
-            Torch.Threads = t;
+            torch.set_num_threads(t);
         }
 
-        using var noGrad = Torch.NoGrad();
-        var (linearRelu, linearReluInput) = Models.LinearRelu();
-        var (mlp4, mlp4Input) = Models.Mlp4();
-        var lin = (Linear)linearRelu[0];
+        using var noGrad = torch.no_grad();
+        var linearRelu = Models.LinearRelu();
+        var mlp4 = Models.Mlp4();
 
-        var cases = new List<Case>
+        var cases = new List<Case>();
+        void Add(string name, Models.Implementations m)
         {
-            new("relu", "using", () => { using var y = linearReluInput.Relu(); }, Sum(linearReluInput.Relu)),
-            new("linear_relu", "scope", () => { using var s = Torch.NewDisposeScope(); linearRelu.Forward(linearReluInput); }, Models.Checksum(linearRelu, linearReluInput)),
-            new("linear_relu", "using", () => { using var y = linearRelu.Forward(linearReluInput); }, Models.Checksum(linearRelu, linearReluInput)),
-            new("linear_relu", "unfused", () => { using var h = lin.Forward(linearReluInput); using var y = h.Relu(); }, Models.Checksum(linearRelu, linearReluInput)),
-            new("mlp4", "scope", () => { using var s = Torch.NewDisposeScope(); mlp4.Forward(mlp4Input); }, Models.Checksum(mlp4, mlp4Input)),
-            new("mlp4", "using", () => { using var y = mlp4.Forward(mlp4Input); }, Models.Checksum(mlp4, mlp4Input)),
-        };
-
-        if (args.Contains("--breakdown"))
-        {
-            // Pieces of one call, for profiling the hot path (not part of the side-by-side table).
-            cases.AddRange(
-            [
-                new("part:pinvoke", "grad_enabled", () => _ = Torch.IsGradEnabled, 0),
-                new("part:scope", "empty", () => { using var s = Torch.NewDisposeScope(); }, 0),
-                new("part:nograd", "scope", () => { using var g = Torch.NoGrad(); }, 0),
-                new("part:alias", "using", () => { using var y = linearReluInput.Alias(); }, 0),
-                new("part:relu", "scope", () => { using var s = Torch.NewDisposeScope(); linearReluInput.Relu(); }, 0),
-                new("part:relu+size", "using", () => { using var y = linearReluInput.Relu(); _ = y.Size(-1); }, 0),
-                new("part:functional_linear", "using", () => { using var y = Functional.Linear(linearReluInput, lin.Weight, lin.Bias); }, 0),
-                new("part:linear_forward", "using", () => { using var y = lin.Forward(linearReluInput); }, 0),
-                new("part:functional_linear_relu", "using", () => { using var y = Functional.LinearRelu(linearReluInput, lin.Weight, lin.Bias); }, 0),
-            ]);
+            var x = m.Input;
+            // In a dispose scope, the way TorchSharp's docs write a loop: every temporary is freed at the scope's end.
+            cases.Add(new(name, "generated/scope", () => { using var s = torch.NewDisposeScope(); m.Generated.call(x); }, Models.Checksum(m.Generated, x)));
+            cases.Add(new(name, "hand/scope", () => { using var s = torch.NewDisposeScope(); m.Hand.call(x); }, Models.Checksum(m.Hand, x)));
+            cases.Add(new(name, "sequential/scope", () => { using var s = torch.NewDisposeScope(); m.Sequential.call(x); }, Models.Checksum(m.Sequential, x)));
+            // Only the result to free: generated and hand-written forwards free their intermediates themselves.
+            cases.Add(new(name, "generated/using", () => { using var y = m.Generated.call(x); }, Models.Checksum(m.Generated, x)));
+            cases.Add(new(name, "hand/using", () => { using var y = m.Hand.call(x); }, Models.Checksum(m.Hand, x)));
         }
+        Add("linear_relu", linearRelu);
+        Add("mlp4", mlp4);
+
         var only = Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : null;
         if (only is not null)
         {
@@ -120,23 +110,15 @@ internal static partial class Quick
             var cpuTimes = cpu[c];
             cpuTimes.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $$"""{"side":"modeldsl","case":"{{c.Name}}","variant":"{{c.Variant}}","threads":{{Torch.Threads}},"median_us":{{times[times.Count / 2]:F3}},"min_us":{{times[0]:F3}},"cpu_median_us":{{cpuTimes[cpuTimes.Count / 2]:F3}},"reps":{{reps}},"iters":{{iters[c]}},"checksum":{{c.Checksum:R}},"libtorch":"{{Torch.LibTorchVersion}}"}"""));
+                $$"""{"side":"torchsharp","case":"{{c.Name}}","variant":"{{c.Variant}}","threads":{{torch.get_num_threads()}},"median_us":{{times[times.Count / 2]:F3}},"min_us":{{times[0]:F3}},"cpu_median_us":{{cpuTimes[cpuTimes.Count / 2]:F3}},"reps":{{reps}},"iters":{{iters[c]}},"checksum":{{c.Checksum:R}},"libtorch":"{{LibTorchVersion}}"}"""));
         }
-
-        linearRelu.Dispose();
-        linearReluInput.Dispose();
-        mlp4.Dispose();
-        mlp4Input.Dispose();
         return 0;
     }
 
-    private static double Sum(Func<Tensor> f)
-    {
-        using var scope = Torch.NewDisposeScope();
-        return f().Sum().Item();
-    }
+    /// <summary>The libtorch TorchSharp runs on (TorchSharp-cpu 0.107.0 ships 2.10.0).</summary>
+    private static string LibTorchVersion => torch.__version__;
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
-using ModelDsl;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Digits;
 
@@ -49,5 +50,5 @@ internal sealed record DigitsDataset(float[] Pixels, long[] Labels)
 
     /// <summary>Images [N, 1, 8, 8] and labels [N] for the samples <paramref name="start"/>..start+count.</summary>
     public (Tensor Images, Tensor Labels) Batch(int start, int count) =>
-        (Tensor.From(Pixels.AsSpan(start * 64, count * 64), count, 1, 8, 8), Tensor.From(Labels.AsSpan(start, count), count));
+        (torch.tensor(Pixels.AsSpan(start * 64, count * 64).ToArray(), [count, 1, 8, 8]), torch.tensor(Labels.AsSpan(start, count).ToArray(), [count]));
 }

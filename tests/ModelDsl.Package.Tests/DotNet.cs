@@ -3,8 +3,11 @@ using System.Text;
 
 namespace ModelDsl.Package.Tests;
 
-/// <summary>Runs the dotnet CLI as a user would, with a private NuGet cache and no MSBuild state from the test host.</summary>
-internal sealed class DotNet(string packages)
+/// <summary>
+/// Runs the dotnet CLI as a user would, with no MSBuild state from the test host; with <paramref name="packages"/>, on a
+/// private NuGet cache (null: the machine's).
+/// </summary>
+internal sealed class DotNet(string? packages)
 {
     public (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments)
     {
@@ -26,7 +29,11 @@ internal sealed class DotNet(string packages)
             start.Environment.Remove(key);
         }
 
-        start.Environment["NUGET_PACKAGES"] = packages;
+        if (packages is not null)
+        {
+            start.Environment["NUGET_PACKAGES"] = packages;
+        }
+
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";

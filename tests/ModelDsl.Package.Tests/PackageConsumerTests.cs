@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO.Compression;
 using System.Reflection;
+using System.Security.Cryptography;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -12,8 +15,10 @@ using ModelDsl.CodeFixes;
 namespace ModelDsl.Package.Tests;
 
 /// <summary>
-/// A new console project consumes the packed ModelDsl from a local folder feed: the over-budget model warns, the
-/// warning becomes a build error through .editorconfig, the code fix makes it build, and the app runs on libtorch.
+/// A new console project consumes the packed ModelDsl and TorchSharp-cpu from local feeds, as a user's would: it
+/// builds on Debian 12 because the package's loader step patches the output copy of libLibTorchSharp.so (and never the
+/// NuGet cache's); the over-budget model warns, the warning becomes a build error through .editorconfig, the code fix
+/// makes it build, the model runs and reproduces PyTorch on PyTorch's weights; a shape error is reported at the attribute.
 /// </summary>
 public sealed class PackageConsumerTests : IDisposable
 {
@@ -31,15 +36,22 @@ public sealed class PackageConsumerTests : IDisposable
         }
         """;
 
+    // The generated Mlp is a TorchSharp module: call(), eval(), and loading PyTorch's weights through ModelDsl's IO.
     private const string Program = """
-        using ModelDsl;
         using Consumer;
+        using ModelDsl;
+        using TorchSharp;
 
         using var model = new Mlp();
-        model.Eval();
-        using var noGrad = Torch.NoGrad();
-        var y = model.Forward(Tensor.Randn([2, 784]));
-        Console.WriteLine("output " + Tensor.FormatShape(y.Shape) + ", compile-time MACs " + Mlp.TotalMacs);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var y = model.call(torch.randn(2, 784));
+        Console.WriteLine("output [" + string.Join(", ", y.shape) + "], compile-time MACs " + Mlp.TotalMacs);
+
+        model.LoadSafeTensors(Path.Combine(args[0], "mlp.safetensors"));
+        var io = Weights.ReadSafeTensors(Path.Combine(args[0], "io.safetensors"));
+        var output = model.call(io["input"]);
+        Console.WriteLine("PyTorch's weights: allclose " + output.allclose(io["output"], 1e-5, 1e-5) + ", max |diff| " + (output - io["output"]).abs().max().item<float>());
         """;
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "modeldsl-package-" + Guid.NewGuid().ToString("N"));
@@ -63,21 +75,30 @@ public sealed class PackageConsumerTests : IDisposable
         var app = Path.Combine(root, "app");
         Directory.CreateDirectory(feed);
         Directory.CreateDirectory(app);
-        var dotnet = new DotNet(Path.Combine(root, "packages"));
+        var packages = Path.Combine(root, "packages");
+        var dotnet = new DotNet(packages);
 
-        // A version no cache has seen, packed from the configuration the tests were built in (so packing is incremental).
+        // A version no cache has seen, packed from the configuration the tests were built in (so packing is incremental),
+        // on the machine's NuGet cache: the repository's own restore is not what this test is about.
         var version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "." + Environment.ProcessId;
         var configuration = typeof(PackageConsumerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var pack = dotnet.Run(RepoRoot(), "pack", "src/ModelDsl.Package/ModelDsl.Package.csproj", "-c", configuration, "-o", feed, "-p:PackageVersion=" + version, "-nodeReuse:false");
+        var pack = new DotNet(packages: null).Run(RepoRoot(), "pack", "src/ModelDsl.Package/ModelDsl.Package.csproj", "-c", configuration, "-o", feed, "-p:PackageVersion=" + version, "-nodeReuse:false");
         Assert.True(pack.ExitCode == 0, pack.Output);
 
+        // Weights from PyTorch 1.13, for the consumer's Mlp.
+        var weights = Path.Combine(root, "weights");
+        Directory.CreateDirectory(weights);
+        RunPython("consumer_weights.py", weights);
+
+        // The package from the folder feed; TorchSharp, PyBridge and the backend from this machine's NuGet cache as an
+        // offline feed (this project restored them), into the consumer's own, empty cache.
         File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
                 <clear />
                 <add key="local" value="{feed}" />
-                <add key="offline" value="/opt/nuget/packages" />
+                <add key="machine-cache" value="{MachinePackageRoot()}" />
               </packageSources>
             </configuration>
             """);
@@ -91,6 +112,7 @@ public sealed class PackageConsumerTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="ModelDsl" Version="{version}" />
+                <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
               </ItemGroup>
             </Project>
             """);
@@ -102,6 +124,8 @@ public sealed class PackageConsumerTests : IDisposable
         var warned = dotnet.Run(app, "build", "-nodeReuse:false");
         Assert.True(warned.ExitCode == 0, warned.Output);
         Assert.Contains("warning MDSL2001: Model 'Mlp' needs 0.204 MFLOPs, over its budget of 0.1 MFLOPs", warned.Output);
+        var loaderStepNeeded = !SystemLibStdCxxHas("GLIBCXX_3.4.32");
+        Assert.Equal(loaderStepNeeded, warned.Output.Contains("ModelDsl: marked the GLIBCXX_3.4.32 need of ", StringComparison.Ordinal));
 
         // 2. .editorconfig makes it an error, and the build fails.
         File.WriteAllText(Path.Combine(root, ".editorconfig"), "root = true\n\n[*.cs]\ndotnet_diagnostic.MDSL2001.severity = error\n");
@@ -117,9 +141,11 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.True(built.ExitCode == 0, built.Output);
         Assert.DoesNotContain("MDSL2001", built.Output);
 
-        var ran = dotnet.Run(app, "run", "--no-build");
+        var ran = dotnet.Run(app, "run", "--no-build", "--", weights);
         Assert.True(ran.ExitCode == 0, ran.Output);
         Assert.Contains("output [2, 10], compile-time MACs 101632", ran.Output);
+        // libtorch 2.10 here, PyTorch 1.13 there: ~1e-6 apart on the same weights (issue 8), hence allclose(1e-5, 1e-5).
+        Assert.Contains("PyTorch's weights: allclose True", ran.Output);
 
         // 4. A shape error through the package: the build prints it at the attribute's file(line,col), never only CS9248.
         var shapeFile = Path.Combine(app, "Broken.cs");
@@ -131,6 +157,54 @@ public sealed class PackageConsumerTests : IDisposable
         var line = BrokenModel[..at].Count(c => c == '\n') + 1;
         var column = at - BrokenModel.LastIndexOf('\n', at) ;
         Assert.Contains(shapeFile + "(" + line + "," + column + "): error MDSL1003: Layer 'stem': kernel larger than its padded input", broken.Output);
+
+        // 5. After four builds, the NuGet cache still holds TorchSharp's libLibTorchSharp.so byte for byte as the package
+        //    ships it; the output copy differs from it in the one flag byte the loader step sets (or not at all where
+        //    the system libstdc++ has the version).
+        const string native = "runtimes/linux-x64/native/libLibTorchSharp.so";
+        var cached = File.ReadAllBytes(Path.Combine(packages, "torchsharp", "0.107.0", native));
+        using (var nupkg = ZipFile.OpenRead(Path.Combine(packages, "torchsharp", "0.107.0", "torchsharp.0.107.0.nupkg")))
+        using (var entry = nupkg.GetEntry(native)!.Open())
+        {
+            var shipped = new MemoryStream();
+            entry.CopyTo(shipped);
+            Assert.True(SHA256.HashData(shipped.ToArray()).AsSpan().SequenceEqual(SHA256.HashData(cached)), "the NuGet cache copy of libLibTorchSharp.so was modified");
+        }
+        var output = File.ReadAllBytes(Path.Combine(app, "bin", "Debug", "net10.0", native));
+        Assert.Equal(cached.Length, output.Length);
+        var changed = Enumerable.Range(0, cached.Length).Count(i => cached[i] != output[i]);
+        Assert.Equal(loaderStepNeeded ? 1 : 0, changed);
+    }
+
+    /// <summary>Whether the libstdc++ the loader step checks defines <paramref name="version"/> (its name is in the file).</summary>
+    private static bool SystemLibStdCxxHas(string version)
+    {
+        var bytes = File.ReadAllBytes("/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
+        return bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(version + "\0")) >= 0;
+    }
+
+    private static string MachinePackageRoot() =>
+        typeof(PackageConsumerTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NuGetPackageRoot").Value!;
+
+    /// <summary>Runs a script of this test's output with Debian's interpreter (the python3 first on PATH has no torch).</summary>
+    private static void RunPython(string script, string argument)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, script));
+        start.ArgumentList.Add(argument);
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        start.Environment["PYTHONNOUSERSITE"] = "1";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{script} exited with {process.ExitCode}:\n{stderr.Result}\n{stdout}");
     }
 
     private const string BrokenModel = """
@@ -148,13 +222,16 @@ public sealed class PackageConsumerTests : IDisposable
     private static async Task<string> ApplyBudgetFixAsync(string source)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Append(typeof(Layer).Assembly.Location).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+            .Append(typeof(ModelAttribute).Assembly.Location).Append(typeof(TorchSharp.torch).Assembly.Location)
+            .Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
         using var workspace = new AdhocWorkspace();
         var project = workspace.AddProject(ProjectInfo.Create(
             ProjectId.CreateNewId(), VersionStamp.Default, "App", "App", LanguageNames.CSharp,
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
             parseOptions: new CSharpParseOptions(LanguageVersion.Preview),
             metadataReferences: references));
+        // The Layer alias, as the package's buildTransitive targets give it to a consumer.
+        workspace.AddDocument(project.Id, "Layer.cs", SourceText.From("global using Layer = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;"));
         var document = workspace.AddDocument(project.Id, "Model.cs", SourceText.From(source));
         var compilation = (await document.Project.GetCompilationAsync())!;
         var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelAnalyzer())).GetAnalyzerDiagnosticsAsync();
