@@ -54,8 +54,14 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
         var theirs = Weights.ReadSafeTensors(outputs)["output"];
         Assert.Equal(theirs.shape, ours.shape);
         var difference = (ours - theirs).abs().max().item<float>();
-        log.WriteLine($"{name}: largest logit difference {difference:G3}, largest |logit| {theirs.abs().max().item<float>():G3}");
+        var largest = theirs.abs().max().item<float>();
+        log.WriteLine($"{name}: largest logit difference {difference:G3}, largest |logit| {largest:G3}");
         Assert.True(difference < 1e-4f, $"largest logit difference {difference}");
+
+        // torchvision's freshly initialised MobileNetV2 has logits below 0.1 (its classifier is drawn from N(0, 0.01²)),
+        // where 1e-4 alone would let a 0.1 % error through: the difference must also be small next to the logits.
+        // Measured: 4.6e-7 (MobileNetV2), 6.5e-7 (ResNet-18), 1.0e-6 (ViT-B/16) of the largest logit.
+        Assert.True(difference < 1e-5f * largest, $"largest logit difference {difference} is not small next to the largest logit {largest}");
     }
 
     [Fact]
