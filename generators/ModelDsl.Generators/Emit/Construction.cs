@@ -20,16 +20,23 @@ internal sealed class Construction
     }
 
     /// <summary>The expression that builds <paramref name="node"/>, or null when the runtime cannot (MDSL1006 says which layer).</summary>
-    public Code? Node(ResolvedNode node)
+    /// <param name="node">The node to build.</param>
+    /// <param name="freshInput">
+    /// True when the node's input is the output of the layer just before it, which nothing else reads: an activation may
+    /// then work in place (see <see cref="InPlace"/>).
+    /// </param>
+    /// <param name="previous">The node whose output is the input, when <paramref name="freshInput"/>.</param>
+    public Code? Node(ResolvedNode node, bool freshInput = false, ResolvedNode? previous = null)
     {
         switch (node.Kind)
         {
             case LayerKind.Sequential or LayerKind.Stage:
             {
                 var call = Code.Call(Sequential);
-                foreach (var child in node.Children)
+                for (var i = 0; i < node.Children.Count; i++)
                 {
-                    if (Node(child) is not { } code)
+                    var child = node.Children[i];
+                    if (Node(child, i > 0, i > 0 ? node.Children[i - 1] : null) is not { } code)
                     {
                         return null;
                     }
@@ -45,9 +52,17 @@ internal sealed class Construction
             case LayerKind.Residual or LayerKind.ResidualAdd:
                 return null;
             default:
-                return node.Layer is { } row && LayerFactory.New(row) is { } text ? Code.Leaf(text) : null;
+                return node.Layer is { } row && LayerFactory.New(row, InPlace(freshInput, previous)) is { } text ? Code.Leaf(text) : null;
         }
     }
+
+    // An activation overwrites its input (torchvision's inplace=True, a copy and an allocation fewer per activation)
+    // only where that input is a fresh intermediate from a layer whose backward pass does not read its own output —
+    // a convolution, linear or normalisation layer: never the caller's tensor, a residual's kept input, or the output
+    // of an op (sigmoid, ReLU itself) that autograd saves.
+    private static bool InPlace(bool freshInput, ResolvedNode? previous) =>
+        freshInput && previous?.Layer?.Kind is LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Linear or
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.LayerNorm or LayerKind.GroupNorm;
 
     // One use of a block: its members by name, then what each residual needs at this use.
     private Code? Block(BlockTarget block, ResolvedNode node)
@@ -62,7 +77,9 @@ internal sealed class Construction
         var call = Code.Call("new " + block.QualifiedName);
         for (var i = 0; i < members.Count; i++)
         {
-            if (Node(members[i]) is not { } code)
+            // A member that starts a residual branch reads the tensor the residual keeps for its add: never in place.
+            var fresh = i > 0 && !block.Residuals.Any(r => r.Start == i);
+            if (Node(members[i], fresh, i > 0 ? members[i - 1] : null) is not { } code)
             {
                 return null;
             }

@@ -12,11 +12,17 @@ internal static class LayerFactory
     private const string Runtime = "global::ModelDsl.";
 
     /// <summary>The constructor call, or null for a kind (or option) the runtime has no layer for.</summary>
-    public static string? New(LayerShape layer)
+    /// <param name="layer">The inferred layer.</param>
+    /// <param name="inPlace">
+    /// Whether a ReLU/ReLU6 may overwrite its input, as torchvision builds them (<c>inplace=True</c>): only where the
+    /// input is an intermediate nothing else reads and whose producer's backward does not need it (see Construction).
+    /// </param>
+    public static string? New(LayerShape layer, bool inPlace = false)
     {
         var input = layer.Input;
         return layer.Kind switch
         {
+            LayerKind.ReLU or LayerKind.ReLU6 when inPlace => Torch + layer.Kind + "(inplace: true)",
             LayerKind.Linear => Torch + "Linear(" + N(layer.Int("in")) + ", " + N(layer.Int("out")) + ", hasBias: " + B(layer.Bool("bias")) + ")",
             LayerKind.Conv1d or LayerKind.Conv2d => Torch + layer.Kind + "(" + string.Join(
                 ", ",

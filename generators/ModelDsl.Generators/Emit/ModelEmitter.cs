@@ -23,7 +23,7 @@ internal static class ModelEmitter
 
         var cost = Cost.Of(shapes);
         var construction = new Construction(model.Blocks);
-        var built = shapes.Roots.Select(construction.Node).ToList();
+        var built = shapes.Roots.Select((root, i) => construction.Node(root, i > 0, i > 0 ? shapes.Roots[i - 1] : null)).ToList();
         if (built.Any(code => code is null) || built.Count != model.Members.Count)
         {
             return (null, "MDSL1006: a layer has no runtime module with its options");

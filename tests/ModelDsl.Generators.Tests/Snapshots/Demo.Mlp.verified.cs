@@ -12,7 +12,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     {
         Hidden = global::TorchSharp.torch.nn.Sequential(
             ("0", global::TorchSharp.torch.nn.Linear(784, 128, hasBias: true)),
-            ("1", global::TorchSharp.torch.nn.ReLU()),
+            ("1", global::TorchSharp.torch.nn.ReLU(inplace: true)),
             ("2", global::TorchSharp.torch.nn.Dropout(0.1)));
         register_module("hidden", Hidden);
         Output = global::TorchSharp.torch.nn.Linear(128, 10, hasBias: true);
