@@ -84,6 +84,7 @@ public sealed class PackageConsumerTests : IDisposable
         var configuration = typeof(PackageConsumerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var pack = new DotNet(packages: null).Run(RepoRoot(), "pack", "src/ModelDsl.Package/ModelDsl.Package.csproj", "-c", configuration, "-o", feed, "-p:PackageVersion=" + version, "-nodeReuse:false");
         Assert.True(pack.ExitCode == 0, pack.Output);
+        AssertPackageLayout(Path.Combine(feed, "ModelDsl." + version + ".nupkg"));
 
         // Weights from PyTorch 1.13, for the consumer's Mlp.
         var weights = Path.Combine(root, "weights");
@@ -174,6 +175,27 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Equal(cached.Length, output.Length);
         var changed = Enumerable.Range(0, cached.Length).Count(i => cached[i] != output[i]);
         Assert.Equal(loaderStepNeeded ? 1 : 0, changed);
+    }
+
+    /// <summary>
+    /// What the package holds: the runtime, the generator with the analyzers and the code fixes, the targets file, and
+    /// nothing native; its dependencies are TorchSharp and PyBridge at the runtime's versions, never a backend.
+    /// </summary>
+    private static void AssertPackageLayout(string nupkg)
+    {
+        using var package = ZipFile.OpenRead(nupkg);
+        var files = package.Entries.Select(e => e.FullName)
+            .Where(n => !n.StartsWith("_rels/", StringComparison.Ordinal) && !n.StartsWith("package/", StringComparison.Ordinal) && n != "[Content_Types].xml")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(
+            ["ModelDsl.nuspec", "README.md", "analyzers/dotnet/cs/ModelDsl.CodeFixes.dll", "analyzers/dotnet/cs/ModelDsl.Generators.dll",
+             "buildTransitive/ModelDsl.targets", "lib/net10.0/ModelDsl.dll", "lib/net10.0/ModelDsl.xml"],
+            files);
+        using var nuspec = package.GetEntry("ModelDsl.nuspec")!.Open();
+        var ns = System.Xml.Linq.XNamespace.Get("http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd");
+        var dependencies = System.Xml.Linq.XDocument.Load(nuspec).Descendants(ns + "dependency")
+            .Select(d => d.Attribute("id")!.Value + " " + d.Attribute("version")!.Value).Order(StringComparer.Ordinal);
+        Assert.Equal(["TorchSharp 0.107.0", "TorchSharp.PyBridge 1.4.4"], dependencies);
     }
 
     /// <summary>Whether the libstdc++ the loader step checks defines <paramref name="version"/> (its name is in the file).</summary>
