@@ -22,6 +22,9 @@ public sealed class ModelGenerator : IIncrementalGenerator
         /// <summary>Generated model sources.</summary>
         public const string ModelSources = nameof(ModelSources);
 
+        /// <summary>Generated variant classes.</summary>
+        public const string VariantSources = nameof(VariantSources);
+
         /// <summary>Block classes parsed into value-equatable targets.</summary>
         public const string Blocks = nameof(Blocks);
 
@@ -44,6 +47,18 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (input, _) => input is null ? null : Guard(() => EmitModel(input)))
             .WithTrackingName(Steps.ModelSources);
         context.RegisterSourceOutput(modelSources, static (spc, source) => Add(spc, source));
+
+        // Each structured-pruning variant is a class of its own, emitted beside its model.
+        var variantSources = models
+            .Select(static (input, _) => input?.Target is { } model ? Guard(() => new VariantSources(VariantEmitter.Emit(model).ToEquatableArray())) : null)
+            .WithTrackingName(Steps.VariantSources);
+        context.RegisterSourceOutput(variantSources, static (spc, sources) =>
+        {
+            foreach (var source in sources?.Sources ?? EquatableArray<GeneratedSource>.Empty)
+            {
+                Add(spc, source);
+            }
+        });
 
         var blocks = context.SyntaxProvider
             .ForAttributeWithMetadataName("ModelDsl.BlockAttribute", static (node, _) => node is ClassDeclarationSyntax, static (c, ct) => Guard(() => BlockInput(c, ct)))

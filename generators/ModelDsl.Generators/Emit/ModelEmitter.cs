@@ -12,7 +12,9 @@ internal static class ModelEmitter
     /// The source, or why not: a shape error, a cost beyond 64 bits, a layer the runtime cannot build or tables too large
     /// to compile (the analyzers report each on the attribute at fault; the generator then writes the class's completion).
     /// </summary>
-    public static (GeneratedSource? Source, string? Problem) Emit(ModelTarget model)
+    /// <param name="model">The model (for a variant: its rewritten spec under the variant's class name).</param>
+    /// <param name="variant">Set for a structured-pruning variant class, which nobody declares: a sealed class with plain properties and <c>FromDense</c>.</param>
+    public static (GeneratedSource? Source, string? Problem) Emit(ModelTarget model, VariantContext? variant = null)
     {
         var shapes = Shapes.Infer(model.Spec);
         if (shapes.Error is { } error || shapes.Output is null)
@@ -36,8 +38,21 @@ internal static class ModelEmitter
         }
 
         var writer = new SourceWriter();
-        FileHeader.Write(writer, model.Namespace, "the [Model] attributes of " + model.ClassName);
-        writer.Open("partial class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
+        if (variant is null)
+        {
+            FileHeader.Write(writer, model.Namespace, "the [Model] attributes of " + model.ClassName);
+            writer.Open("partial class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
+        }
+        else
+        {
+            FileHeader.Write(writer, model.Namespace, "the [Variant(\"" + variant.Name + "\")] of " + variant.DenseClass);
+            writer.Line("/// <summary>");
+            writer.Line("/// <see cref=\"" + Names.Identifier(variant.DenseClass) + "\"/> with " + (variant.KeepChannels * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) +
+                " % of its channels (KeepChannels = " + variant.KeepChannels.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "): an ordinary model of its own size,");
+            writer.Line("/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>.");
+            writer.Line("/// </summary>");
+            writer.Open(model.Accessibility + " sealed class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
+        }
 
         writer.Line("/// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>");
         Registration.OpenConstructor(writer, "public " + Names.Identifier(model.ClassName) + "()", model.ClassName);
@@ -54,9 +69,14 @@ internal static class ModelEmitter
 
         writer.Close();
         Registration.WriteNoReflection(writer);
-        MemberProperties.Write(writer, model.Members);
+        MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
         WriteCost(writer, model, shapes, cost);
+        if (variant is not null)
+        {
+            FromDenseEmitter.Write(writer, model.ClassName, variant);
+        }
+
         writer.Close();
         return (new GeneratedSource(FileHeader.HintName(model.Namespace, model.ClassName), writer.ToString()), null);
     }

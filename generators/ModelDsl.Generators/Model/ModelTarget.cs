@@ -12,10 +12,12 @@ namespace ModelDsl.Generators;
 /// <param name="Members">The layer properties, in forward order; member <c>i</c> is <c>Spec.Layers[i]</c>.</param>
 /// <param name="Blocks">The blocks the model uses, directly or inside other blocks.</param>
 /// <param name="MemoryFormat">The attribute's memory format: Auto is channels-last for a convolutional image model.</param>
+/// <param name="Accessibility">The class's accessibility (<c>public</c>, <c>internal</c>), which its variant classes take.</param>
 internal sealed record ModelTarget(
     string? Namespace,
     string ClassName,
     ModelSpec Spec,
     EquatableArray<MemberTarget> Members,
     EquatableArray<BlockTarget> Blocks,
-    MemoryFormat MemoryFormat = MemoryFormat.Auto);
+    MemoryFormat MemoryFormat = MemoryFormat.Auto,
+    string Accessibility = "public");

@@ -59,7 +59,8 @@ internal static class ModelParser
             blocks.Select(b => b.Spec).ToEquatableArray(),
             budget == BudgetSpec.None ? null : budget,
             variants.ToEquatableArray());
-        var target = new ModelTarget(Symbols.NamespaceOf(type), type.Name, spec, members.ToEquatableArray(), blocks.ToEquatableArray(), format);
+        var accessibility = type.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
+        var target = new ModelTarget(Symbols.NamespaceOf(type), type.Name, spec, members.ToEquatableArray(), blocks.ToEquatableArray(), format, accessibility);
         return new ParseResult<ModelTarget>(target, report.ToArray(), completion);
     }
 

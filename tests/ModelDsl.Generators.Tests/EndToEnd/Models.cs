@@ -39,6 +39,7 @@ public partial class ResBlock
 
 /// <summary>A small CNN: stem, an identity-shortcut block, a strided block with a projection, a head.</summary>
 [Model(InputShape = [3, 16, 16])]
+[Variant("Half", KeepChannels = 0.5)]
 public partial class TinyResNet
 {
     /// <summary>Stem.</summary>
@@ -74,6 +75,7 @@ public partial class InvertedResidual
 
 /// <summary>Two inverted residuals: the first changes the shape (no add), the second keeps it (add).</summary>
 [Model(InputShape = [8, 16, 16])]
+[Variant("Half", KeepChannels = 0.5)]
 public partial class TinyMobileNet
 {
     /// <summary>The blocks.</summary>

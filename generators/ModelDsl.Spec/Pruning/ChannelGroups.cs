@@ -1,0 +1,299 @@
+namespace ModelDsl.Spec;
+
+/// <summary>One dependency group of a structured-pruning variant: channels kept or removed together.</summary>
+/// <param name="DenseSize">Channels in the dense model.</param>
+/// <param name="KeptSize">Channels the variant keeps.</param>
+/// <param name="Producers">Tensors whose dim 0 indexes the group's channels and whose magnitude ranks them (weights and biases of the convolutions and linears that write them).</param>
+/// <param name="Norms">Batch-norm scales (<c>weight</c>) over the group, for ranking by BatchNorm scale.</param>
+public sealed record ChannelGroup(int DenseSize, int KeptSize, EquatableArray<string> Producers, EquatableArray<string> Norms);
+
+/// <summary>How one dimension of a variant's tensor is cut from the dense tensor: by a group's kept channels.</summary>
+/// <param name="Dim">The dimension.</param>
+/// <param name="Group">Index into <see cref="ChannelPlan.Groups"/>.</param>
+/// <param name="Repeat">Elements per channel along the dimension (H·W for a Linear after Flatten of [C, H, W]).</param>
+public sealed record TensorSlice(int Dim, int Group, int Repeat = 1);
+
+/// <summary>One tensor of the variant's state dict and how it is cut from the dense one (no slices: copied whole).</summary>
+/// <param name="Name">The state-dict name, the same in both models.</param>
+/// <param name="Slices">The cut dimensions.</param>
+public sealed record TensorCopy(string Name, EquatableArray<TensorSlice> Slices);
+
+/// <summary>The compile-time half of <c>FromDense</c>: which channels must be chosen together, and how every tensor is cut.</summary>
+/// <param name="Groups">Groups that lose channels (groups the variant keeps whole are not listed).</param>
+/// <param name="Tensors">Every tensor of the variant's state dict, in order.</param>
+/// <param name="Unsupported">Why the variant cannot be built from a dense model, or null.</param>
+public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableArray<TensorCopy> Tensors, string? Unsupported)
+{
+    /// <summary>
+    /// Pairs the dense and the pruned model's resolved trees (same structure and names, other widths) and computes the
+    /// dependency groups: a convolution's or linear's outputs start a group; normalisations, activations, pooling and
+    /// dropout pass it on; the next convolution or linear reads it (a linear after Flatten reads it H·W times); a
+    /// depthwise convolution keeps it; a residual add ties the branch's group to the shortcut's (the projection's when
+    /// there is one). Layers the rewrite does not narrow (attention, embeddings, Mamba …) must see a group kept whole.
+    /// </summary>
+    /// <param name="dense">The dense model, inferred.</param>
+    /// <param name="pruned">The variant, inferred.</param>
+    public static ChannelPlan Of(ShapeResult dense, ShapeResult pruned) => new Planner().Run(dense, pruned);
+
+    private sealed class Planner
+    {
+        private readonly List<int> parent = new();
+        private readonly List<(int Dense, int Kept)> sizes = new();
+        private readonly List<List<string>> producers = new();
+        private readonly List<List<string>> norms = new();
+        private readonly List<(string Name, List<(int Dim, int Space, int Repeat)> Slices)> tensors = new();
+        private string? unsupported;
+
+        public ChannelPlan Run(ShapeResult dense, ShapeResult pruned)
+        {
+            if (dense.Error is not null || pruned.Error is not null || dense.Roots.Count != pruned.Roots.Count)
+            {
+                return new ChannelPlan(EquatableArray<ChannelGroup>.Empty, EquatableArray<TensorCopy>.Empty, "the dense model or the variant does not infer");
+            }
+
+            var first = dense.Roots.Count == 0 ? null : dense.Roots[0];
+            var input = first is null ? -1 : NewSpace(Channels(first.Input), Channels(pruned.Roots[0].Input));
+            var x = (Space: input, Repeat: 1);
+            for (var i = 0; i < dense.Roots.Count && unsupported is null; i++)
+            {
+                x = Walk(dense.Roots[i], pruned.Roots[i], x);
+            }
+
+            // Groups that keep every channel need no choice; the others are numbered in order of first use.
+            var numbers = new Dictionary<int, int>();
+            var groups = new List<ChannelGroup>();
+            int Number(int space)
+            {
+                var root = Find(space);
+                if (!numbers.TryGetValue(root, out var n))
+                {
+                    n = groups.Count;
+                    numbers[root] = n;
+                    groups.Add(new ChannelGroup(sizes[root].Dense, sizes[root].Kept, producers[root].ToEquatableArray(), norms[root].ToEquatableArray()));
+                }
+
+                return n;
+            }
+
+            var copies = new List<TensorCopy>();
+            foreach (var (name, slices) in tensors)
+            {
+                var cut = slices.Where(s => IsCut(s.Space)).Select(s => new TensorSlice(s.Dim, Number(s.Space), s.Repeat)).ToEquatableArray();
+                copies.Add(new TensorCopy(name, cut));
+            }
+
+            if (input >= 0 && IsCut(input))
+            {
+                unsupported ??= "the model's input channels would be pruned";
+            }
+
+            return new ChannelPlan(groups.ToEquatableArray(), copies.ToEquatableArray(), unsupported);
+        }
+
+        private (int Space, int Repeat) Walk(ResolvedNode dense, ResolvedNode pruned, (int Space, int Repeat) x)
+        {
+            if (unsupported is not null)
+            {
+                return x;
+            }
+
+            if (dense.Children.Count != pruned.Children.Count || dense.Kind != pruned.Kind || dense.Path != pruned.Path)
+            {
+                unsupported = "the variant's structure differs from the dense model's at '" + dense.Path + "'";
+                return x;
+            }
+
+            switch (dense.Kind)
+            {
+                case LayerKind.Sequential or LayerKind.Stage or LayerKind.Block:
+                    for (var i = 0; i < dense.Children.Count; i++)
+                    {
+                        x = Walk(dense.Children[i], pruned.Children[i], x);
+                    }
+
+                    return x;
+                case LayerKind.Residual:
+                {
+                    var shortcut = x;
+                    for (var i = 0; i < dense.Children.Count; i++)
+                    {
+                        x = Walk(dense.Children[i], pruned.Children[i], x);
+                    }
+
+                    if (dense.Add is null)
+                    {
+                        return x;
+                    }
+
+                    if (dense.Projection is { } projection && pruned.Projection is { } prunedProjection)
+                    {
+                        shortcut = Walk(projection, prunedProjection, shortcut);
+                    }
+
+                    Union(x, shortcut, dense.Path);
+                    return x;
+                }
+
+                default:
+                    return Leaf(dense.Layer!, pruned.Layer!, x);
+            }
+        }
+
+        private (int Space, int Repeat) Leaf(LayerShape dense, LayerShape pruned, (int Space, int Repeat) x)
+        {
+            switch (dense.Kind)
+            {
+                case LayerKind.Conv1d or LayerKind.Conv2d:
+                {
+                    var groups = dense.Int("groups");
+                    var depthwise = groups > 1 && groups == dense.Int("in") && dense.Int("out") == dense.Int("in");
+                    if (depthwise)
+                    {
+                        // Each channel is its own group: the input's channels are the output's.
+                        Record(dense, x.Space, 0, null, 0, producer: true);
+                        return x;
+                    }
+
+                    if (groups > 1)
+                    {
+                        Require(x.Space, dense.Path, "a grouped convolution");
+                        var fixedOut = NewSpace((int)dense.Int("out"), (int)pruned.Int("out"));
+                        Require(fixedOut, dense.Path, "a grouped convolution");
+                        Record(dense, fixedOut, 0, null, 0, producer: true);
+                        return (fixedOut, 1);
+                    }
+
+                    var output = NewSpace((int)dense.Int("out"), (int)pruned.Int("out"));
+                    Record(dense, output, 0, x.Space, 1, producer: true, inputRepeat: x.Repeat);
+                    return (output, 1);
+                }
+
+                case LayerKind.Linear:
+                {
+                    var output = NewSpace((int)dense.Int("out"), (int)pruned.Int("out"));
+                    Record(dense, output, 0, x.Space, 1, producer: true, inputRepeat: x.Repeat);
+                    return (output, 1);
+                }
+
+                case LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.GroupNorm:
+                    if (dense.Kind == LayerKind.GroupNorm)
+                    {
+                        Require(x.Space, dense.Path, "a group norm");
+                    }
+
+                    Record(dense, x.Space, 0, null, 0, producer: false, norm: true);
+                    return x;
+                case LayerKind.LayerNorm or LayerKind.RMSNorm:
+                    if (dense.Input.Rank == 3)
+                    {
+                        // Over an image's last dimension (W), not its channels: nothing to cut, nothing cut.
+                        Require(x.Space, dense.Path, "a norm over an image's width");
+                        Record(dense, -1, 0, null, 0, producer: false);
+                        return x;
+                    }
+
+                    Record(dense, x.Space, 0, null, 0, producer: false);
+                    return x;
+                case LayerKind.Flatten:
+                    return dense.Input.Rank == 3 ? (x.Space, checked(x.Repeat * dense.Input.Dims[1] * dense.Input.Dims[2])) : x;
+                case LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
+                    LayerKind.Dropout or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
+                    LayerKind.Softmax or LayerKind.LogSoftmax or LayerKind.ResidualAdd:
+                    return x;
+                default:
+                {
+                    // Attention, embeddings, Mamba, tokens: the rewrite does not narrow them; they must see whole groups.
+                    Require(x.Space, dense.Path, "a " + dense.Kind + " layer");
+                    Record(dense, -1, 0, null, 0, producer: false);
+                    return (NewSpace(Channels(dense.Output), Channels(pruned.Output)), 1);
+                }
+            }
+        }
+
+        // Records every tensor of a layer: dim 0 of the per-channel ones by `output`, dim 1 of a weight by `input`.
+        private void Record(LayerShape layer, int output, int outputDim, int? input, int inputDim, bool producer, bool norm = false, int inputRepeat = 1)
+        {
+            foreach (var tensor in layer.Tensors)
+            {
+                var slices = new List<(int, int, int)>();
+                var leaf = tensor.Name.Substring(tensor.Name.LastIndexOf('.') + 1);
+                if (output >= 0 && tensor.Dims.Count > outputDim)
+                {
+                    slices.Add((outputDim, output, 1));
+                }
+
+                if (input is { } space && space >= 0 && leaf == "weight" && tensor.Dims.Count > inputDim)
+                {
+                    slices.Add((inputDim, space, inputRepeat));
+                }
+
+                tensors.Add((tensor.Name, slices));
+                if (output >= 0 && producer && tensor.CountsAsParameter && leaf is "weight" or "bias")
+                {
+                    producers[Find(output)].Add(tensor.Name);
+                }
+
+                if (output >= 0 && norm && leaf == "weight")
+                {
+                    norms[Find(output)].Add(tensor.Name);
+                }
+            }
+        }
+
+        private void Require(int space, string path, string what)
+        {
+            if (space >= 0 && IsCut(space))
+            {
+                unsupported ??= what + " at '" + path + "' would read pruned channels";
+            }
+        }
+
+        private bool IsCut(int space) => sizes[Find(space)].Dense != sizes[Find(space)].Kept;
+
+        private static int Channels(Shape shape) => shape.Rank == 3 ? shape.Dims[0] : shape.Last;
+
+        private int NewSpace(int dense, int kept)
+        {
+            parent.Add(parent.Count);
+            sizes.Add((dense, kept));
+            producers.Add(new List<string>());
+            norms.Add(new List<string>());
+            return parent.Count - 1;
+        }
+
+        private int Find(int space)
+        {
+            while (parent[space] != space)
+            {
+                parent[space] = parent[parent[space]];
+                space = parent[space];
+            }
+
+            return space;
+        }
+
+        private void Union((int Space, int Repeat) a, (int Space, int Repeat) b, string path)
+        {
+            if (a.Space < 0 || b.Space < 0)
+            {
+                return;
+            }
+
+            int ra = Find(a.Space), rb = Find(b.Space);
+            if (ra == rb)
+            {
+                return;
+            }
+
+            if (sizes[ra] != sizes[rb] || a.Repeat != b.Repeat)
+            {
+                unsupported ??= "the residual add at '" + path + "' ties channels the variant narrows differently";
+                return;
+            }
+
+            parent[rb] = ra;
+            producers[ra].AddRange(producers[rb]);
+            norms[ra].AddRange(norms[rb]);
+        }
+    }
+}
