@@ -87,7 +87,10 @@ internal static class MemberParser
 
     private static void CheckForm(IPropertySymbol property, IReadOnlyList<AttributeData> attributes, DiagnosticBag report)
     {
-        if (!property.IsPartialDefinition || property.IsStatic || property.IsIndexer || property.IsVirtual || property.IsOverride ||
+        // A block compiled into a referenced assembly (a zoo's BasicBlock) was generated there: its properties are
+        // implemented, no longer partial definitions, and were checked when it was built.
+        var compiled = property.Locations.All(l => l.IsInMetadata);
+        if ((!property.IsPartialDefinition && !compiled) || property.IsStatic || property.IsIndexer || property.IsVirtual || property.IsOverride ||
             property.GetMethod is null || property.SetMethod is not null || !IsLayerType(property.Type))
         {
             report.Report(

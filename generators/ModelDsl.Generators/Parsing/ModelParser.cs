@@ -45,8 +45,14 @@ internal static class ModelParser
         var variants = VariantParser.Parse(type, report);
         var completion = Completion.Of(type, cancellationToken);
 
-        // A malformed block is reported where it is declared; the model that uses it is not built.
-        var blocks = report.HasErrors ? null : Blocks(blocksUsed, cancellationToken);
+        // A malformed block is reported where it is declared; the model that uses it is not built. A block from a
+        // referenced assembly has no declaration here to report on, so what is wrong with it is reported on the model.
+        string? compiledFailure = null;
+        var blocks = report.HasErrors ? null : Blocks(blocksUsed, cancellationToken, out compiledFailure);
+        if (compiledFailure is { } failure)
+        {
+            report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.ClassName(type, cancellationToken), "Block", "Block", failure);
+        }
         if (report.HasErrors || blocks is null || input is null || members.Count != declared)
         {
             return new ParseResult<ModelTarget>(null, report.ToArray(), completion);
@@ -64,9 +70,11 @@ internal static class ModelParser
         return new ParseResult<ModelTarget>(target, report.ToArray(), completion);
     }
 
-    // Every block reachable from the model, each once, in first-use order; null when one is malformed.
-    private static List<BlockTarget>? Blocks(List<INamedTypeSymbol> pending, CancellationToken cancellationToken)
+    // Every block reachable from the model, each once, in first-use order; null when one is malformed (with why, for a
+    // block compiled into another assembly, whose own diagnostics nobody reports here).
+    private static List<BlockTarget>? Blocks(List<INamedTypeSymbol> pending, CancellationToken cancellationToken, out string? compiledFailure)
     {
+        compiledFailure = null;
         var seen = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         var blocks = new List<BlockTarget>();
         for (var i = 0; i < pending.Count; i++)
@@ -76,8 +84,15 @@ internal static class ModelParser
                 continue;
             }
 
-            if (BlockParser.Parse(pending[i], pending, cancellationToken).Target is not { } block)
+            var parsed = BlockParser.Parse(pending[i], pending, cancellationToken);
+            if (parsed.Target is not { } block)
             {
+                if (pending[i].Locations.All(l => l.IsInMetadata))
+                {
+                    var first = parsed.Diagnostics.Count == 0 ? "it is not a block ModelDsl can read" : ShapeDiagnostics.Line(DiagnosticDescriptors.ById(parsed.Diagnostics[0].Id), parsed.Diagnostics[0].Arguments.ToArray<object>());
+                    compiledFailure = "block " + pending[i].Name + " from " + pending[i].ContainingAssembly.Name + " cannot be used: " + first;
+                }
+
                 return null;
             }
 
