@@ -1,4 +1,4 @@
-// Times eval-mode forward passes of the zoo's ResNet18 and of HalfResNet18 (the same network at half width) in one
+// Times eval-mode forward passes of the zoo's ResNet18 and of ResNet18Half (the same network at half width) in one
 // process, in interleaved rounds, and prints one JSON line per round and a summary line:
 //   dotnet ModelDsl.PruningSpeed.dll --batch 8 --rounds 7 --reps 5 --warmup 3 --threads 2
 // Each round times REPS forwards of each model after WARMUP untimed ones, the order of
@@ -8,7 +8,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ModelDsl;
-using ModelDsl.PruningSpeed;
 using ModelDsl.Zoo.ResNets;
 using static TorchSharp.torch;
 
@@ -23,7 +22,7 @@ var threads = Option("threads", 2);
 
 set_num_threads(threads);
 using var dense = new ResNet18();
-using var half = new HalfResNet18();
+using var half = ResNet18Half.FromDense(dense);
 dense.eval();
 half.eval();
 using var noGrad = no_grad();
@@ -33,7 +32,7 @@ using var nchw = randn(batch, 3, 224, 224);
 // handed over already channels-last, as zoo_speed.sh's "channels_last" layout does.
 using var input = ChannelsLast.Contiguous(nchw);
 
-(string Name, Layer Model)[] models = [("resnet18", dense), ("half_resnet18", half)];
+(string Name, Layer Model)[] models = [("resnet18", dense), ("resnet18_half", half)];
 var perRound = models.ToDictionary(m => m.Name, _ => new List<double>());
 for (var round = 1; round <= rounds; round++)
 {
@@ -63,9 +62,9 @@ static double Median(List<double> values)
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
 var denseMs = Median(perRound["resnet18"]);
-var halfMs = Median(perRound["half_resnet18"]);
+var halfMs = Median(perRound["resnet18_half"]);
 var speedup = denseMs / halfMs;
-var macRatio = (double)ResNet18.TotalMacs / HalfResNet18.TotalMacs;
+var macRatio = (double)ResNet18.TotalMacs / ResNet18Half.TotalMacs;
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     summary = true,
@@ -74,10 +73,10 @@ Console.WriteLine(JsonSerializer.Serialize(new
     rounds,
     reps,
     resnet18_ms = denseMs,
-    half_resnet18_ms = halfMs,
+    resnet18_half_ms = halfMs,
     speedup,
     resnet18_macs = ResNet18.TotalMacs,
-    half_resnet18_macs = HalfResNet18.TotalMacs,
+    resnet18_half_macs = ResNet18Half.TotalMacs,
     mac_ratio = macRatio,
     efficiency = speedup / macRatio,
 }));

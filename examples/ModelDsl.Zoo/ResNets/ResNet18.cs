@@ -5,6 +5,7 @@ namespace ModelDsl.Zoo.ResNets;
 /// published cost (1.814 GMACs, which torchvision lists as "GFLOPS", and 11.69 M parameters).
 /// </summary>
 [Model(InputShape = [3, 224, 224])]
+[Variant("Half", KeepChannels = 0.5)]
 public partial class ResNet18
 {
     /// <summary>7x7 stride-2 stem convolution.</summary>

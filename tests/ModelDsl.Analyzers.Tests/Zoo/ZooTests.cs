@@ -48,13 +48,15 @@ public class ZooTests
     }
 
     [Fact]
-    public void EveryZooModel_GetsOneCostInfo()
+    public void EveryZooModelAndVariant_GetsOneCostInfo()
     {
         var run = AnalyzerHarness.Analyze(Sources());
         var costs = run.AnalyzerDiagnostics.Where(d => d.Id == "MDSL2005").ToList();
         Assert.All(costs, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
         var named = costs.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(Models.Length, costs.Count);
+        // One per model, and one per structured-pruning variant (ResNet18's Half), on its [Variant].
+        Assert.Equal(Models.Length + 1, costs.Count);
+        Assert.Single(named, m => m.StartsWith("Model 'ResNet18Half':", StringComparison.Ordinal));
         foreach (var model in Models)
         {
             Assert.Single(named, m => m.StartsWith("Model '" + model + "':", StringComparison.Ordinal));

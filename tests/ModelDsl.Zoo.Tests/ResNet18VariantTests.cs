@@ -1,0 +1,83 @@
+using ModelDsl.Zoo.ResNets;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Zoo.Tests;
+
+/// <summary>ResNet18's generated half-width variant, built from the dense model by FromDense.</summary>
+public class ResNet18VariantTests
+{
+    [Fact]
+    public void TheHalfVariantsConstantsAreTheBuiltModules()
+    {
+        using var half = new ResNet18Half();
+        Assert.Equal(ResNet18Half.TotalParameters, half.parameters().Sum(p => p.numel()));
+        Assert.Equal(1000, ResNet18Half.OutputShape[0]);
+
+        // Every width halves but the 1000 classes: the stem's 64 → 32 …, layer4's 512 → 256.
+        var state = half.state_dict();
+        Assert.Equal(new long[] { 32, 3, 7, 7 }, state["conv1.weight"].shape);
+        Assert.Equal(new long[] { 256, 128, 1, 1 }, state["layer4.0.downsample.0.weight"].shape);
+        Assert.Equal(new long[] { 1000, 256 }, state["fc.weight"].shape);
+    }
+
+    [Fact]
+    public void PruningZeroChannelsReproducesTheDenseResNet18()
+    {
+        // torchvision's coupling, by hand: each stage's residual stream is one group (every block's conv2 and bn2, the
+        // stage's downsample; for layer1 the stem too, which layer1 adds without projection); each block's conv1/bn1 is
+        // its own group. Each group gets its own random half of zero channels, so a FromDense that drops exactly those
+        // reproduces the dense network — which takes the right groups and the right input cut of every layer.
+        using var dense = new ResNet18();
+        var groups = new List<string[]> { new[] { "conv1.", "bn1.", "layer1.0.conv2.", "layer1.0.bn2.", "layer1.1.conv2.", "layer1.1.bn2." } };
+        for (var stage = 2; stage <= 4; stage++)
+        {
+            groups.Add([$"layer{stage}.0.conv2.", $"layer{stage}.0.bn2.", $"layer{stage}.0.downsample.0.", $"layer{stage}.0.downsample.1.", $"layer{stage}.1.conv2.", $"layer{stage}.1.bn2."]);
+        }
+
+        for (var stage = 1; stage <= 4; stage++)
+        {
+            for (var block = 0; block < 2; block++)
+            {
+                groups.Add([$"layer{stage}.{block}.conv1.", $"layer{stage}.{block}.bn1."]);
+            }
+        }
+
+        ZeroGroups(dense, groups);
+        dense.eval();
+        using var half = ResNet18Half.FromDense(dense);
+        half.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        manual_seed(3);
+        var x = randn(1, 3, 224, 224);
+        var expected = dense.call(x);
+        var difference = (expected - half.call(x)).abs().max().item<float>();
+        var scale = expected.abs().max().item<float>();
+        Console.WriteLine($"ResNet18Half from a zero-channel ResNet18: largest logit difference {difference:E2}, largest logit {scale:E2}");
+        Assert.True(scale > 1e-3f, "the dense output is not trivially zero");
+        Assert.True(difference <= 1e-5f * Math.Max(1f, scale) + 1e-5f, "largest difference " + difference);
+    }
+
+    private static void ZeroGroups(nn.Module model, IEnumerable<string[]> groups)
+    {
+        var random = new Random(7);
+        using var noGrad = no_grad();
+        var state = model.state_dict();
+        foreach (var prefixes in groups)
+        {
+            var members = state.Where(e => prefixes.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal)) &&
+                !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !e.Key.EndsWith("running_var", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(members);
+            var channels = members[0].Value.shape[0];
+            Assert.All(members, m => Assert.Equal(channels, m.Value.shape[0]));
+            var zeroed = Enumerable.Range(0, (int)channels).OrderBy(_ => random.Next()).Take((int)channels / 2).Select(c => (long)c).ToArray();
+            using var index = tensor(zeroed);
+            foreach (var (_, t) in members)
+            {
+                t.index_fill_(0, index, 0);
+            }
+        }
+    }
+}
