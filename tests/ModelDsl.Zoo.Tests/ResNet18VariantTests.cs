@@ -43,7 +43,7 @@ public class ResNet18VariantTests
             }
         }
 
-        ZeroGroups(dense, groups);
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 7, groups);
         dense.eval();
         using var half = ResNet18Half.FromDense(dense);
         half.eval();
@@ -58,26 +58,5 @@ public class ResNet18VariantTests
         Console.WriteLine($"ResNet18Half from a zero-channel ResNet18: largest logit difference {difference:E2}, largest logit {scale:E2}");
         Assert.True(scale > 1e-3f, "the dense output is not trivially zero");
         Assert.True(difference <= 1e-5f * Math.Max(1f, scale) + 1e-5f, "largest difference " + difference);
-    }
-
-    private static void ZeroGroups(nn.Module model, IEnumerable<string[]> groups)
-    {
-        var random = new Random(7);
-        using var noGrad = no_grad();
-        var state = model.state_dict();
-        foreach (var prefixes in groups)
-        {
-            var members = state.Where(e => prefixes.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal)) &&
-                !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !e.Key.EndsWith("running_var", StringComparison.Ordinal)).ToList();
-            Assert.NotEmpty(members);
-            var channels = members[0].Value.shape[0];
-            Assert.All(members, m => Assert.Equal(channels, m.Value.shape[0]));
-            var zeroed = Enumerable.Range(0, (int)channels).OrderBy(_ => random.Next()).Take((int)channels / 2).Select(c => (long)c).ToArray();
-            using var index = tensor(zeroed);
-            foreach (var (_, t) in members)
-            {
-                t.index_fill_(0, index, 0);
-            }
-        }
     }
 }

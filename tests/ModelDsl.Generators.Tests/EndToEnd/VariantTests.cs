@@ -33,11 +33,14 @@ public class VariantTests
         // carry nothing, so a variant that drops exactly them — which needs the right groups and the right input cut of
         // every next layer — must give the dense output.
         using var dense = new TinyResNet();
-        ZeroGroups(dense, seed: 1,
+        string[][] groups =
+        [
             ["stem.0.", "stem.1.", "layer1.0.conv2.", "layer1.0.bn2."],
             ["layer1.0.conv1.", "layer1.0.bn1."],
             ["down.conv1.", "down.bn1."],
-            ["down.conv2.", "down.bn2.", "down.downsample.0.", "down.downsample.1."]);
+            ["down.conv2.", "down.bn2.", "down.downsample.0.", "down.downsample.1."],
+        ];
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 1, groups);
         dense.eval();
         using var variant = TinyResNetHalf.FromDense(dense);
         variant.eval();
@@ -58,9 +61,8 @@ public class VariantTests
         // second block's expansion and its depthwise conv are one (a depthwise conv keeps its channels). The first
         // block's expansion reads the model's 8 input channels times 2 in both models, so it keeps all 16.
         using var dense = new TinyMobileNet();
-        ZeroGroups(dense, seed: 2,
-            ["features.0.project.", "features.1.project."],
-            ["features.1.expand.", "features.1.depthwise."]);
+        string[][] groups = [["features.0.project.", "features.1.project."], ["features.1.expand.", "features.1.depthwise."]];
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 2, groups);
         dense.eval();
         using var variant = TinyMobileNetHalf.FromDense(dense, PruningCriterion.BatchNormScale);
         variant.eval();
@@ -106,28 +108,6 @@ public class VariantTests
         foreach (var (name, tensor) in dense.state_dict())
         {
             Assert.True((tensor.to_type(ScalarType.Float64) - before[name].to_type(ScalarType.Float64)).abs().max().item<double>() == 0, name + " changed");
-        }
-    }
-
-    // For each group (tensor-name prefixes), zeroes one random half of its channels in every tensor of the group (dim 0:
-    // conv weights, norm scales, shifts and running means); running variances stay positive.
-    private static void ZeroGroups(nn.Module model, int seed, params string[][] groups)
-    {
-        var random = new Random(seed);
-        using var noGrad = no_grad();
-        var state = model.state_dict();
-        foreach (var prefixes in groups)
-        {
-            var members = state.Where(e => prefixes.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal)) &&
-                !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !e.Key.EndsWith("running_var", StringComparison.Ordinal)).ToList();
-            var channels = members[0].Value.shape[0];
-            Assert.All(members, m => Assert.Equal(channels, m.Value.shape[0]));
-            var zeroed = Enumerable.Range(0, (int)channels).OrderBy(_ => random.Next()).Take((int)channels / 2).Select(c => (long)c).ToArray();
-            using var index = tensor(zeroed);
-            foreach (var (_, t) in members)
-            {
-                t.index_fill_(0, index, 0);
-            }
         }
     }
 }

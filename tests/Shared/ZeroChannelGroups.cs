@@ -1,0 +1,37 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Testing;
+
+/// <summary>
+/// Zero-channel models for the pruning tests: for each dependency group (written by hand in the test, as tensor-name
+/// prefixes), one random half of its channels is zeroed in every tensor of the group — conv weights, norm scales,
+/// shifts and running means (running variances stay positive). Such channels carry nothing, so a variant that drops
+/// exactly them must reproduce the dense output.
+/// </summary>
+internal static class ZeroChannelGroups
+{
+    public static void Apply(nn.Module model, int seed, IEnumerable<string[]> groups)
+    {
+        var random = new Random(seed);
+        using var noGrad = no_grad();
+        var state = model.state_dict();
+        foreach (var prefixes in groups)
+        {
+            var members = state.Where(e => prefixes.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal)) &&
+                !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !e.Key.EndsWith("running_var", StringComparison.Ordinal)).ToList();
+            if (members.Count == 0 || members.Any(m => m.Value.shape[0] != members[0].Value.shape[0]))
+            {
+                throw new ArgumentException("group " + string.Join(", ", prefixes) + " names no tensors, or tensors of different widths");
+            }
+
+            var channels = (int)members[0].Value.shape[0];
+            var zeroed = Enumerable.Range(0, channels).OrderBy(_ => random.Next()).Take(channels / 2).Select(c => (long)c).ToArray();
+            using var index = tensor(zeroed);
+            foreach (var (_, t) in members)
+            {
+                t.index_fill_(0, index, 0);
+            }
+        }
+    }
+}
