@@ -67,4 +67,33 @@ public class CompressionTests
 
     [Fact]
     public void PruningEmptiesLayer_SilentWhenEveryLayerKeepsAChannel() => Verify.Silent(Net("[Variant(\"Tiny\", KeepChannels = 0.05)]"));
+
+    [Fact]
+    public void VariantNotBuildableFromDense_FiresWhereAttentionWouldReadPrunedChannels()
+    {
+        var diagnostic = Verify.Diagnostics("""
+            using ModelDsl;
+            [Model(InputShape = [4, 16])]
+            [Variant("Half", {|MDSL3008:KeepChannels = 0.5|})]
+            public partial class Seq
+            {
+                [Linear(16)] public partial Layer Up { get; }
+                [MultiheadAttention(2)] public partial Layer Attn { get; }
+                [Linear(4)] public partial Layer Out { get; }
+            }
+            """).Single();
+        Assert.Contains("'attn'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VariantNotBuildableFromDense_SilentWhenAttentionSeesWholeChannels() => Verify.Silent("""
+        using ModelDsl;
+        [Model(InputShape = [4, 16])]
+        [Variant("Half", KeepChannels = 0.5)]
+        public partial class Seq
+        {
+            [MultiheadAttention(2)] public partial Layer Attn { get; }
+            [Linear(32), GELU, Linear(16)] public partial Layer Mlp { get; }
+        }
+        """);
 }

@@ -28,6 +28,13 @@ internal static class VariantChecks
                 continue;
             }
 
+            if (variant.KeepRatio is { } ratio && ratio is > 0 and < 1 && WidthScaling.FirstEmptied(spec, ratio) is null &&
+                ChannelPlan.Of(shapes, Shapes.Infer(WidthScaling.Apply(spec, ratio))).Unsupported is { } why)
+            {
+                // The same plan the generator writes FromDense from: where it cannot cut the weights, say so in the build.
+                report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, Syntax.Named(attribute, "KeepChannels", cancellationToken), variant.Name, why);
+            }
+
             if (variant.KeepRatio is { } keep && keep < 1 && WidthScaling.FirstEmptied(spec, keep) is { } emptied)
             {
                 report.Report(
