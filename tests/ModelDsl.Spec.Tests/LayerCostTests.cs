@@ -145,6 +145,8 @@ public class LayerCostTests
     [InlineData(GELU, 5)]
     [InlineData(SiLU, 5)]
     [InlineData(Sigmoid, 4)]
+    [InlineData(Hardswish, 5)]
+    [InlineData(Hardsigmoid, 4)]
     [InlineData(Tanh, 1)]
     [InlineData(Softmax, 5)]
     [InlineData(LogSoftmax, 5)]

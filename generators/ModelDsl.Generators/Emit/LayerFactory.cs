@@ -37,17 +37,22 @@ internal static class LayerFactory
                     Option("groups", layer.Int("groups"), 1),
                     "bias: " + B(layer.Bool("bias")),
                 }.Where(a => a is not null)) + ")",
-            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Torch + layer.Kind + "(" + N(input.Dims[0]) + ")",
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Torch + layer.Kind + "(" + string.Join(
+                ", ",
+                new[] { N(input.Dims[0]), RealOption("eps", layer.Text("eps"), DefaultEps), RealOption("momentum", layer.Text("momentum"), "0.1") }.Where(a => a is not null)) + ")",
             LayerKind.LayerNorm when layer.Text("eps") == DefaultEps => Torch + "LayerNorm(" + N(input.Last) + ", bias: " + B(layer.Bool("bias")) + ")",
             LayerKind.LayerNorm => Torch + "LayerNorm(" + N(input.Last) + ", eps: " + Real(layer.Text("eps")) + ", bias: " + B(layer.Bool("bias")) + ")",
-            LayerKind.GroupNorm => Torch + "GroupNorm(" + N(layer.Int("groups")) + ", " + N(input.Dims[0]) + ")",
+            LayerKind.GroupNorm => Torch + "GroupNorm(" + string.Join(
+                ", ",
+                new[] { N(layer.Int("groups")), N(input.Dims[0]), RealOption("eps", layer.Text("eps"), DefaultEps) }.Where(a => a is not null)) + ")",
             LayerKind.Embedding => Torch + "Embedding(" + N(layer.Int("vocab")) + ", " + N(layer.Int("dim")) + ")",
             LayerKind.Dropout => Torch + "Dropout(" + Real(layer.Text("p")) + ")",
             LayerKind.MaxPool2d when layer.Int("dilation") == 1 =>
                 Torch + "MaxPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AvgPool2d => Torch + "AvgPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AdaptiveAvgPool2d => Torch + "AdaptiveAvgPool2d(" + N(layer.Int("size")) + ")",
-            LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh =>
+            LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
+                LayerKind.Hardswish or LayerKind.Hardsigmoid =>
                 Torch + layer.Kind + "()",
             LayerKind.Softmax or LayerKind.LogSoftmax => Torch + layer.Kind + "(" + N(BatchDim(layer.Int("dim"))) + ")",
             LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Call(
@@ -86,6 +91,9 @@ internal static class LayerFactory
     // A named argument where it differs from TorchSharp's default, as hand-written code has it (and a literal 0 padding
     // would be ambiguous with the Padding enum overload).
     private static string? Option(string name, long value, long defaultValue) => value == defaultValue ? null : name + ": " + N(value);
+
+    // A real option where it differs from PyTorch's default (compared as the spec resolves both, "R" format).
+    private static string? RealOption(string name, string value, string defaultValue) => value == defaultValue ? null : name + ": " + Real(value);
 
     // A real as the spec resolves it ("R" format): always a valid C# double literal once it has a decimal point or exponent.
     private static string Real(string text) => text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";

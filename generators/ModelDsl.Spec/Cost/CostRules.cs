@@ -33,6 +33,8 @@ public static class CostRules
         Rule(LayerKind.GELU, "0", "5 · out (scale, erf, add 1, multiply x, halve)", None, l => 5 * l.Output.Elements),
         Rule(LayerKind.SiLU, "0", "5 · out (sigmoid, multiply x)", None, l => 5 * l.Output.Elements),
         Rule(LayerKind.Sigmoid, "0", "4 · out (negate, exp, add 1, reciprocal)", None, l => 4 * l.Output.Elements),
+        Rule(LayerKind.Hardswish, "0", "5 · out (add 3, clamp below and above, divide by 6, multiply x)", None, l => 5 * l.Output.Elements),
+        Rule(LayerKind.Hardsigmoid, "0", "4 · out (add 3, clamp below and above, divide by 6)", None, l => 4 * l.Output.Elements),
         Rule(LayerKind.Tanh, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.Softmax, "0", "5 · out (max, subtract, exp, sum, divide)", None, l => 5 * l.Output.Elements),
         Rule(LayerKind.LogSoftmax, "0", "5 · out (max, subtract, exp, sum, subtract log-sum)", None, l => 5 * l.Output.Elements),

@@ -31,7 +31,7 @@ internal static class ShapeRules
             LayerKind.Flatten => Shape.Of(checked((int)c.Input.Elements)),
             LayerKind.Softmax or LayerKind.LogSoftmax => Softmax(c),
             LayerKind.Dropout or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU
-                or LayerKind.Sigmoid or LayerKind.Tanh => c.Input,
+                or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.Hardswish or LayerKind.Hardsigmoid => c.Input,
             LayerKind.MultiheadAttention => Attention(c, tensors),
             LayerKind.PatchEmbedding => PatchEmbedding(c, tensors),
             LayerKind.ClassToken => ClassToken(c, tensors),

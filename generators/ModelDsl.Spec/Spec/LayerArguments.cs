@@ -18,20 +18,24 @@ public static class LayerArguments
         ArgumentDefinition I(string name, string? def = null) => new(name, ArgumentType.Int, def);
         ArgumentDefinition B(string name, string def) => new(name, ArgumentType.Bool, def);
         ArgumentDefinition T(string name, string? def = null) => new(name, ArgumentType.Text, def);
+        ArgumentDefinition R(string name, string def) => new(name, ArgumentType.Real, def);
 
         // "0" as a default means "inferred from the input" (in, out of a depthwise conv, vocab, max_len, dt_rank)
         // or "same as kernel" (pool stride): a real value of 0 is never valid for these.
         var conv = new[] { I("out", "0"), I("kernel"), I("stride", "1"), I("padding", "0"), I("dilation", "1"), I("groups", "1"), B("depthwise", "false"), B("bias", "true"), I("in", "0") };
         var none = Array.Empty<ArgumentDefinition>();
+
+        // PyTorch's defaults; torchvision's MobileNetV3 and EfficientNet set eps = 0.001 and momentum = 0.01.
+        var batchNorm = new[] { R("eps", "1E-05"), R("momentum", "0.1") };
         return new Dictionary<LayerKind, EquatableArray<ArgumentDefinition>>
         {
             [LayerKind.Linear] = new[] { I("out"), I("in", "0"), B("bias", "true") },
             [LayerKind.Conv1d] = conv,
             [LayerKind.Conv2d] = conv,
-            [LayerKind.BatchNorm1d] = none,
-            [LayerKind.BatchNorm2d] = none,
+            [LayerKind.BatchNorm1d] = batchNorm,
+            [LayerKind.BatchNorm2d] = batchNorm,
             [LayerKind.LayerNorm] = new[] { B("bias", "true"), new ArgumentDefinition("eps", ArgumentType.Real, "1E-05") },
-            [LayerKind.GroupNorm] = new[] { I("groups") },
+            [LayerKind.GroupNorm] = new[] { I("groups"), R("eps", "1E-05") },
             [LayerKind.RMSNorm] = none,
             [LayerKind.Embedding] = new[] { I("dim"), I("vocab", "0") },
             [LayerKind.Dropout] = new[] { new ArgumentDefinition("p", ArgumentType.Real, "0.5") },
@@ -44,6 +48,8 @@ public static class LayerArguments
             [LayerKind.GELU] = none,
             [LayerKind.SiLU] = none,
             [LayerKind.Sigmoid] = none,
+            [LayerKind.Hardswish] = none,
+            [LayerKind.Hardsigmoid] = none,
             [LayerKind.Tanh] = none,
             [LayerKind.Softmax] = new[] { I("dim", "-1") },
             [LayerKind.LogSoftmax] = new[] { I("dim", "-1") },

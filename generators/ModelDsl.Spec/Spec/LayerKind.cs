@@ -63,6 +63,12 @@ public enum LayerKind
     /// <summary><c>nn.Sigmoid</c>.</summary>
     Sigmoid,
 
+    /// <summary><c>nn.Hardswish</c>: x · ReLU6(x + 3) / 6 (MobileNetV3).</summary>
+    Hardswish,
+
+    /// <summary><c>nn.Hardsigmoid</c>: ReLU6(x + 3) / 6 (MobileNetV3's squeeze-excitation gate).</summary>
+    Hardsigmoid,
+
     /// <summary><c>nn.Tanh</c>.</summary>
     Tanh,
 

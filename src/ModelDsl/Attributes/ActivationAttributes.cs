@@ -25,6 +25,16 @@ public sealed class SigmoidAttribute : LayerAttribute
 {
 }
 
+/// <summary><c>nn.Hardswish</c>: x · ReLU6(x + 3) / 6 (MobileNetV3).</summary>
+public sealed class HardswishAttribute : LayerAttribute
+{
+}
+
+/// <summary><c>nn.Hardsigmoid</c>: ReLU6(x + 3) / 6.</summary>
+public sealed class HardsigmoidAttribute : LayerAttribute
+{
+}
+
 /// <summary><c>nn.Tanh</c>.</summary>
 public sealed class TanhAttribute : LayerAttribute
 {

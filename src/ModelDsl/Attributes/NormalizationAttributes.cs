@@ -3,11 +3,21 @@ namespace ModelDsl;
 /// <summary><c>nn.BatchNorm1d</c> over a vector [F] or a signal [C, L]; the feature count is inferred.</summary>
 public sealed class BatchNorm1dAttribute : LayerAttribute
 {
+    /// <summary>Added to the variance for stability; 1e-5 by default (PyTorch's).</summary>
+    public double Eps { get; set; } = 1e-5;
+
+    /// <summary>Weight of the current batch in the running statistics; 0.1 by default (PyTorch's).</summary>
+    public double Momentum { get; set; } = 0.1;
 }
 
 /// <summary><c>nn.BatchNorm2d</c> over an image [C, H, W]; the channel count is inferred.</summary>
 public sealed class BatchNorm2dAttribute : LayerAttribute
 {
+    /// <summary>Added to the variance for stability; 1e-5 by default (PyTorch's); torchvision's MobileNetV3 uses 1e-3.</summary>
+    public double Eps { get; set; } = 1e-5;
+
+    /// <summary>Weight of the current batch in the running statistics; 0.1 by default (PyTorch's); MobileNetV3 uses 0.01.</summary>
+    public double Momentum { get; set; } = 0.1;
 }
 
 /// <summary><c>nn.LayerNorm</c> over the last dimension, whose size is inferred.</summary>
@@ -26,6 +36,9 @@ public sealed class GroupNormAttribute(object groups) : LayerAttribute
 {
     /// <summary>Number of groups.</summary>
     public object Groups { get; } = groups;
+
+    /// <summary>Added to the variance for stability; 1e-5 by default (PyTorch's).</summary>
+    public double Eps { get; set; } = 1e-5;
 }
 
 /// <summary><c>nn.RMSNorm</c> over the last dimension, whose size is inferred.</summary>

@@ -6,14 +6,14 @@ namespace ModelDsl.Generators.Tests.EndToEnd;
 [Model(InputShape = [3, 16, 16])]
 public partial class ImageLayers
 {
-    /// <summary>Convolution, batch norm, ReLU6.</summary>
-    [Conv2d(8, Kernel = 3, Padding = 1), BatchNorm2d, ReLU6] public partial Layer Stem { get; }
+    /// <summary>Convolution, batch norm, ReLU6; then MobileNetV3's norm options and activations.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1), BatchNorm2d, ReLU6, Conv2d(8, Kernel = 1), BatchNorm2d(Eps = 0.001, Momentum = 0.01), Hardswish, Hardsigmoid] public partial Layer Stem { get; }
 
     /// <summary>Depthwise, grouped and dilated convolutions.</summary>
     [Conv2d(Depthwise = true, Kernel = 3, Padding = 1), Conv2d(8, Kernel = 3, Padding = 2, Dilation = 2, Groups = 2, Bias = false)] public partial Layer Convs { get; }
 
     /// <summary>Group norm, SiLU, max pooling.</summary>
-    [GroupNorm(2), SiLU, MaxPool2d(3, Stride = 2, Padding = 1)] public partial Layer Down { get; }
+    [GroupNorm(2, Eps = 0.001), SiLU, MaxPool2d(3, Stride = 2, Padding = 1)] public partial Layer Down { get; }
 
     /// <summary>Average pooling with a stride other than the window.</summary>
     [AvgPool2d(3, Stride = 1, Padding = 1)] public partial Layer Smooth { get; }

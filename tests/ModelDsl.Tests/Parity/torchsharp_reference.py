@@ -61,6 +61,12 @@ def main(path):
     ref.layer_case("mha_cross", lambda: nn.MultiheadAttention(16, 4, batch_first=True),
                    [ref.randn(41, 2, 5, 16), ref.randn(42, 2, 7, 16)], grad=True,
                    forward=lambda layer, q, kv: layer(q, kv, kv, need_weights=False)[0])
+    # MobileNetV3's activations, and the norm options its and EfficientNet's blocks set (eps 1e-3, momentum 0.01).
+    activations = ref.randn(43, 4, 10) * 4
+    ref.layer_case("hardswish", nn.Hardswish, [activations], grad=True)
+    ref.layer_case("hardsigmoid", nn.Hardsigmoid, [activations], grad=True)
+    ref.layer_case("batchnorm2d_eps_momentum_train", lambda: nn.BatchNorm2d(4, eps=1e-3, momentum=0.01), [ref.randn(44, 3, 4, 5, 5)], train=True)
+    ref.layer_case("groupnorm_eps", lambda: nn.GroupNorm(2, 6, eps=1e-3), [ref.randn(45, 2, 6, 4, 4)])
     ref.main(path)
 
 
