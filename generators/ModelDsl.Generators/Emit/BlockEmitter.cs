@@ -7,6 +7,7 @@ internal static class BlockEmitter
     // The runtime's forward helpers (ModelDsl.Forward): call-and-free, and the residual addition.
     private const string Then = "global::ModelDsl.Forward.Then";
     private const string AddResidual = "global::ModelDsl.Forward.AddResidual";
+    private const string Gate = "global::ModelDsl.Forward.Gate";
 
     public static GeneratedSource Emit(BlockTarget block)
     {
@@ -138,6 +139,13 @@ internal static class BlockEmitter
             {
                 var shortcut = branchInputs[residual];
                 var owned = shortcut != "input" ? "true" : "false";
+                if (residual.Combine == "multiply")
+                {
+                    // A gate: the branch's output scales the kept input (squeeze-excitation).
+                    writer.Line("x = " + Gate + "(x, " + shortcut + ", disposeInput: " + owned + ");");
+                    continue;
+                }
+
                 switch (residual.Shortcut)
                 {
                     case "projection":

@@ -49,7 +49,7 @@ internal sealed class Construction
 
             case LayerKind.Block:
                 return node.Block is { } name && blocks.TryGetValue(name, out var block) ? Block(block, node) : null;
-            case LayerKind.Residual or LayerKind.ResidualAdd:
+            case LayerKind.Residual or LayerKind.ResidualAdd or LayerKind.ResidualMultiply:
                 return null;
             default:
                 return node.Layer is { } row && LayerFactory.New(row, InPlace(freshInput, previous)) is { } text ? Code.Leaf(text) : null;

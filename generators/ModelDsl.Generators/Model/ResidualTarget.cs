@@ -5,9 +5,9 @@ namespace ModelDsl.Generators;
 /// <param name="Start">Index of the branch's first member.</param>
 /// <param name="End">Index after the branch's last member.</param>
 /// <param name="ProjectionName">State-dict name of an inferred projection (<c>downsample</c>).</param>
-/// <param name="AddName">State-dict-style name of the addition, as shape inference names it (<c>add</c>, <c>add_1</c> …).</param>
+/// <param name="Combine">How the branch joins its input: <c>add</c>, or <c>multiply</c> for a gate.</param>
 /// <param name="ParameterName">
 /// The generated constructor's parameter for what varies per use: the projection (named as it,
 /// <c>downsample</c>) or, for <c>if-same</c>, whether the addition happens (<c>residual</c>, <c>residual1</c> …); null for identity.
 /// </param>
-internal sealed record ResidualTarget(string Shortcut, int Start, int End, string ProjectionName, string AddName, string? ParameterName);
+internal sealed record ResidualTarget(string Shortcut, int Start, int End, string ProjectionName, string Combine, string? ParameterName);

@@ -24,7 +24,7 @@ internal static class ResidualParser
             return residuals;
         }
 
-        var ranges = new List<(AttributeData Attribute, int Start, int End, string Shortcut, string ProjectionName)>();
+        var ranges = new List<(AttributeData Attribute, int Start, int End, string Shortcut, string ProjectionName, string Combine)>();
         foreach (var residual in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
         {
             var valid = true;
@@ -40,6 +40,7 @@ internal static class ResidualParser
 
             int start = 0, end = members.Count;
             var projectionName = "downsample";
+            var combine = "add";
             foreach (var named in residual.NamedArguments)
             {
                 if (named.Value.Kind == TypedConstantKind.Error)
@@ -72,6 +73,15 @@ internal static class ResidualParser
                     case "ProjectionName" when text is { Length: > 0 } && Names.IsIdentifier(text):
                         projectionName = text;
                         break;
+                    case "Combine" when named.Value.Value is int how && Enum.IsDefined(typeof(Combine), how):
+                        combine = (Combine)how == Combine.Multiply ? "multiply" : "add";
+                        if (combine == "multiply" && shortcut is not null && shortcut != "identity")
+                        {
+                            valid = false;
+                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", "a multiplying residual scales its input: its shortcut is Shortcut.Identity");
+                        }
+
+                        break;
                     default:
                         valid = false;
                         report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", named.Key == "ProjectionName" ? "expected a state-dict name, e.g. \"downsample\"" : "unexpected value " + named.Value.ToCSharpString());
@@ -92,7 +102,7 @@ internal static class ResidualParser
 
             if (valid)
             {
-                ranges.Add((residual, start, end, shortcut!, projectionName));
+                ranges.Add((residual, start, end, shortcut!, projectionName, combine));
             }
         }
 
@@ -102,7 +112,7 @@ internal static class ResidualParser
         var ifSame = 0;
         for (var i = 0; i < ranges.Count; i++)
         {
-            var (attribute, start, end, shortcut, projectionName) = ranges[i];
+            var (attribute, start, end, shortcut, projectionName, combine) = ranges[i];
             if (i > 0 && start < ranges[i - 1].End)
             {
                 report.Report(
@@ -131,9 +141,7 @@ internal static class ResidualParser
                 continue;
             }
 
-            // Shape inference names the additions of one scope add, add_1, add_2 … in order.
-            var addName = residuals.Count == 0 ? "add" : "add_" + residuals.Count.ToString(CultureInfo.InvariantCulture);
-            residuals.Add(new ResidualTarget(shortcut, start, end, projectionName, addName, parameter));
+            residuals.Add(new ResidualTarget(shortcut, start, end, projectionName, combine, parameter));
         }
 
         return residuals;

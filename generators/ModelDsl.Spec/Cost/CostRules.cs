@@ -56,6 +56,7 @@ public static class CostRules
             MambaMacs,
             MambaElementwise),
         Rule(LayerKind.ResidualAdd, "0", "1 · out", None, l => l.Output.Elements),
+        Rule(LayerKind.ResidualMultiply, "0", "1 · out (the gate's product, broadcast)", None, l => l.Output.Elements),
     };
 
     private static readonly Dictionary<LayerKind, CostRule> ByKind = Rules.ToDictionary(r => r.Kind);

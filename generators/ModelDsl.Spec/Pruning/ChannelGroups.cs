@@ -199,7 +199,7 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
                 case LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
                     LayerKind.Hardswish or LayerKind.Hardsigmoid or
                     LayerKind.Dropout or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
-                    LayerKind.Softmax or LayerKind.LogSoftmax or LayerKind.ResidualAdd:
+                    LayerKind.Softmax or LayerKind.LogSoftmax or LayerKind.ResidualAdd or LayerKind.ResidualMultiply:
                     return x;
                 default:
                 {

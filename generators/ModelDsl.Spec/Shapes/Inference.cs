@@ -196,6 +196,17 @@ internal sealed class Inference
         var addPath = Join(scope, layer.Name ?? NextAddName(scope));
         ResolvedNode? projection = null;
         var lastBranchLayer = rows.Count > branchStart ? rows[rows.Count - 1].Path : "an empty branch";
+        var combine = args.First(a => a.Name == "combine").Text;
+        if (combine == "multiply")
+        {
+            return RunGate(scope, layer, mode, x, y, lastBranchLayer, branch, into);
+        }
+
+        if (combine != "add")
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, addPath, "combine", "\"add\" or \"multiply\"", "\"" + combine + "\""));
+        }
+
         var same = x.Dims == y.Dims;
         switch (mode)
         {
@@ -232,6 +243,29 @@ internal sealed class Inference
         var cost = node.Cost.Plus(CostTotals.Of(Cost.OfLayer(add)));
         into.Add(node with { Projection = projection, Add = add, Cost = projection is null ? cost : cost.Plus(projection.Cost) });
         return y;
+    }
+
+    // A multiplying residual (a squeeze-excitation gate): the input times the branch's output, which must broadcast over
+    // it ([C, 1, 1] over [C, H, W]); the product has the input's shape. Named mul, mul_1 … in its scope.
+    private Shape RunGate(string scope, LayerSpec layer, string? mode, Shape x, Shape y, string lastBranchLayer, List<ResolvedNode> branch, List<ResolvedNode> into)
+    {
+        var path = Join(scope, layer.Name ?? NextName(scope, "mul"));
+        if (mode != "identity")
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, "shortcut", "Shortcut.Identity for a multiplying residual (the input is scaled, not projected)", "\"" + mode + "\""));
+        }
+
+        var broadcasts = y.Rank == x.Rank && Enumerable.Range(0, x.Rank).All(i => y.Dims[i] == x.Dims[i] || y.Dims[i] == 1);
+        if (!broadcasts)
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.ResidualMismatch, path, null, "the gate to broadcast over the input's shape " + x + " (each size equal or 1)", y + " from " + lastBranchLayer));
+        }
+
+        var product = new LayerShape(path, LayerKind.ResidualMultiply, y, x, EquatableArray<ResolvedArg>.Empty, EquatableArray<TensorSpec>.Empty);
+        rows.Add(product);
+        var node = Node(string.Empty, scope, LayerKind.Residual, layer, x, x, branch);
+        into.Add(node with { Add = product, Cost = node.Cost.Plus(CostTotals.Of(Cost.OfLayer(product))) });
+        return x;
     }
 
     // torchvision's downsample: conv1x1(in, out, stride) without bias, then BatchNorm2d, named <name>.0 and <name>.1.
@@ -452,11 +486,15 @@ internal sealed class Inference
 
     private LayerShape? FindEarlier(string path) => rows.LastOrDefault(r => r.Path == path);
 
-    private string NextAddName(string scope)
+    private string NextAddName(string scope) => NextName(scope, "add");
+
+    // add, add_1 … (or mul, mul_1 …) in one scope, as PyTorch's graph tracing names repeated operations.
+    private string NextName(string scope, string op)
     {
-        addCounts.TryGetValue(scope, out var n);
-        addCounts[scope] = n + 1;
-        return n == 0 ? "add" : "add_" + n.ToString(CultureInfo.InvariantCulture);
+        var key = scope + "\n" + op;
+        addCounts.TryGetValue(key, out var n);
+        addCounts[key] = n + 1;
+        return n == 0 ? op : op + "_" + n.ToString(CultureInfo.InvariantCulture);
     }
 
     private static ShapeException Mismatch(string addPath, Shape x, Shape y, string lastBranchLayer, string what) =>

@@ -61,8 +61,9 @@ public static class LayerArguments
             [LayerKind.TiedLinear] = new[] { T("tied_to"), B("bias", "false") },
             [LayerKind.Mamba] = new[] { I("d_state", "16"), I("d_conv", "4"), I("expand", "2"), I("dt_rank", "0"), B("conv_bias", "true"), B("bias", "false") },
             [LayerKind.ResidualAdd] = none,
+            [LayerKind.ResidualMultiply] = none,
             [LayerKind.Sequential] = none,
-            [LayerKind.Residual] = new[] { T("shortcut", "identity"), T("shortcut_name", "downsample") },
+            [LayerKind.Residual] = new[] { T("shortcut", "identity"), T("shortcut_name", "downsample"), T("combine", "add") },
 
             // Block and Stage also take the block's own parameters; those are checked against the BlockSpec.
             [LayerKind.Block] = new[] { T("block") },

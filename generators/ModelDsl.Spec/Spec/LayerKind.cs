@@ -115,6 +115,9 @@ public enum LayerKind
     /// <summary>The addition that closes a <see cref="Residual"/>; produced by shape inference, not declared.</summary>
     ResidualAdd,
 
+    /// <summary>A gate's product, input · branch output broadcast (created by shape inference, never declared).</summary>
+    ResidualMultiply,
+
     /// <summary>A named group of <see cref="LayerSpec.Children"/> (<c>nn.Sequential</c>); children without a name are numbered.</summary>
     Sequential,
 

@@ -25,4 +25,7 @@ public sealed class ResidualAttribute : Attribute
 
     /// <summary>State-dict name of an inferred projection; <c>"downsample"</c> by default, as torchvision's.</summary>
     public string? ProjectionName { get; set; }
+
+    /// <summary>How the branch joins the input: added (default) or multiplied in, broadcast (a squeeze-excitation gate).</summary>
+    public Combine Combine { get; set; }
 }

@@ -22,6 +22,29 @@ public static class Forward
     }
 
     /// <summary>
+    /// A gate's product (squeeze-excitation): <paramref name="input"/> times <paramref name="gate"/>, broadcast over it
+    /// ([N, C, 1, 1] over [N, C, H, W]). Frees the gate, an intermediate, and the input when it is one (never the
+    /// caller's).
+    /// </summary>
+    public static Tensor Gate(Tensor gate, Tensor input, bool disposeInput)
+    {
+        var broadcasts = gate.dim() == input.dim() && Enumerable.Range(0, (int)input.dim()).All(i => gate.shape[i] == input.shape[i] || gate.shape[i] == 1);
+        if (!broadcasts)
+        {
+            throw new ArgumentException($"gate: {LayerBase.FormatShape(gate.shape)} does not broadcast over the input {LayerBase.FormatShape(input.shape)}");
+        }
+
+        var product = input.mul(gate);
+        gate.Dispose();
+        if (disposeInput)
+        {
+            input.Dispose();
+        }
+
+        return product;
+    }
+
+    /// <summary>
     /// Adds the shortcut to the branch output in place (as torchvision's <c>out += identity</c>) and returns it; frees
     /// the shortcut when it is an intermediate (a projection's output, a saved branch input), never the caller's input.
     /// </summary>

@@ -84,3 +84,32 @@ public partial class TinyMobileNet
     /// <summary>Classifier.</summary>
     [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Head { get; }
 }
+
+/// <summary>torchvision's SqueezeExcitation as MobileNetV3 uses it: x · hardsigmoid(fc2(relu(fc1(avgpool(x))))).</summary>
+[Block("squeeze")]
+[Residual(Combine = global::ModelDsl.Combine.Multiply)]
+public partial class SqueezeExcitation
+{
+    /// <summary>Global average pooling to [C, 1, 1].</summary>
+    [AdaptiveAvgPool2d(1)] public partial Layer Avgpool { get; }
+
+    /// <summary>Squeeze.</summary>
+    [Conv2d("squeeze", Kernel = 1)] public partial Layer Fc1 { get; }
+
+    /// <summary>Activation.</summary>
+    [ReLU] public partial Layer Activation { get; }
+
+    /// <summary>Excite back to the input's channels.</summary>
+    [Conv2d("in_channels", Kernel = 1)] public partial Layer Fc2 { get; }
+
+    /// <summary>The gate.</summary>
+    [Hardsigmoid] public partial Layer ScaleActivation { get; }
+}
+
+/// <summary>One squeeze-excitation gate on a 16-channel image.</summary>
+[Model(InputShape = [16, 8, 8], MemoryFormat = global::ModelDsl.MemoryFormat.Contiguous)]
+public partial class GatedNet
+{
+    /// <summary>The gate.</summary>
+    [Block(typeof(SqueezeExcitation), "squeeze = 4")] public partial Layer Se { get; }
+}
