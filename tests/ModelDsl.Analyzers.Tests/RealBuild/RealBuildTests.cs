@@ -73,6 +73,23 @@ public sealed class RealBuildTests : IDisposable
                 [Linear(64), ReLU, Linear(10)] public partial Layer Body { get; }
             }
             """),
+        ("Gate.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Block("squeeze")]
+            [Residual(Combine = Combine.Multiply)]
+            public partial class Gate
+            {
+                [AdaptiveAvgPool2d(1), Conv2d("squeeze", Kernel = 1), ReLU, Conv2d(8, Kernel = 1), Hardsigmoid] public partial Layer Body { get; }
+            }
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class Gated
+            {
+                [Block(typeof(Gate), "squeeze = 4")] public partial Layer Se { get; }
+            }
+            """),
         ("Overflow.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -133,6 +150,8 @@ public sealed class RealBuildTests : IDisposable
         // 784·128 MACs → 200,704 FLOPs + 128 bias adds; 128 ReLUs; 128·10 MACs → 2,560 + 10 bias adds: 203,530 FLOPs.
         Expect(output, "Budget.cs", "MaxMFlops = 0.001", "warning MDSL2001", "Model 'Budget' needs 0.204 MFLOPs, over its budget of 0.001 MFLOPs");
         Expect(output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
+        // A gate whose branch ends at 8 channels cannot scale a 16-channel input: reported on the block's use.
+        Expect(output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 
