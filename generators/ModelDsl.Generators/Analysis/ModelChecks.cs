@@ -31,7 +31,7 @@ internal static class ModelChecks
         }
 
         var cost = Cost.Of(shapes);
-        if (GeneratedText.Characters(target, shapes, cost) is var characters && characters > GeneratedText.Limit)
+        if (GeneratedText.Characters(SummaryTable.Format(target.ClassName, spec.Input, shapes, cost), shapes) is var characters && characters > GeneratedText.Limit)
         {
             report.Report(DiagnosticDescriptors.TooLargeToGenerate, Syntax.Location(model, cancellationToken), type.Name, characters.ToString("N0", CultureInfo.InvariantCulture), GeneratedText.Limit.ToString("N0", CultureInfo.InvariantCulture));
             return;
@@ -51,7 +51,7 @@ internal static class ModelChecks
         var variants = VariantChecks.Attributes(type).ToList();
         for (var i = 0; i < spec.Variants.Count && i < variants.Count; i++)
         {
-            if (spec.Variants[i].KeepRatio is { } keep && keep is > 0 and < 1 && WidthScaling.FirstEmptied(spec, keep) is null &&
+            if (WidthScaling.Prunes(spec, spec.Variants[i], out var keep) &&
                 Cost.Of(WidthScaling.Apply(spec, keep)) is { Succeeded: true, Total: var pruned })
             {
                 report.Report(

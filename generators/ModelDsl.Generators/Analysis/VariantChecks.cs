@@ -28,7 +28,7 @@ internal static class VariantChecks
                 continue;
             }
 
-            if (variant.KeepRatio is { } ratio && ratio is > 0 and < 1 && WidthScaling.FirstEmptied(spec, ratio) is null &&
+            if (WidthScaling.Prunes(spec, variant, out var ratio) &&
                 ChannelPlan.Of(shapes, Shapes.Infer(WidthScaling.Apply(spec, ratio))).Unsupported is { } why)
             {
                 // The same plan the generator writes FromDense from: where it cannot cut the weights, say so in the build.

@@ -83,7 +83,7 @@ internal static class BlockEmitter
         for (var i = 0; i < block.Members.Count; i++)
         {
             var member = block.Members[i];
-            Registration.Write(writer, member, member.IsParameter);
+            Registration.Write(writer, member);
             foreach (var residual in block.Residuals.Where(r => r.Shortcut == "projection" && r.End == i + 1))
             {
                 // torchvision registers downsample after the branch's layers: the state dict lists it there.

@@ -9,7 +9,9 @@ internal static class GeneratedText
 {
     public const long Limit = 4_000_000;
 
-    public static long Characters(ModelTarget model, ShapeResult shapes, CostReport cost) =>
-        SummaryTable.Format(model.ClassName, model.Spec.Input, shapes, cost).Length +
-        shapes.Layers.Sum(l => (long)l.Path.Length + l.Kind.ToString().Length);
+    /// <summary>The summary's length plus the layer table's names and kinds.</summary>
+    /// <param name="summary">The model's <c>Summary()</c> text (<see cref="SummaryTable.Format"/>).</param>
+    /// <param name="shapes">The inferred model.</param>
+    public static long Characters(string summary, ShapeResult shapes) =>
+        summary.Length + shapes.Layers.Sum(l => (long)l.Path.Length + l.Kind.ToString().Length);
 }

@@ -31,7 +31,9 @@ internal static class ModelEmitter
             return (null, "MDSL1006: a layer has no runtime module with its options");
         }
 
-        var characters = GeneratedText.Characters(model, shapes, cost);
+        // Formatted once: its length decides whether the model can be generated, and it is the Summary() constant.
+        var summary = SummaryTable.Format(model.ClassName, model.Spec.Input, shapes, cost);
+        var characters = GeneratedText.Characters(summary, shapes);
         if (characters > GeneratedText.Limit)
         {
             return (null, "MDSL2007: the generated tables would need " + characters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " characters");
@@ -71,7 +73,7 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
-        WriteCost(writer, model, shapes, cost);
+        WriteCost(writer, model, shapes, cost, summary);
         if (variant is not null)
         {
             FromDenseEmitter.Write(writer, model.ClassName, variant);
@@ -116,7 +118,7 @@ internal static class ModelEmitter
         writer.Close();
     }
 
-    private static void WriteCost(SourceWriter writer, ModelTarget model, ShapeResult shapes, CostReport cost)
+    private static void WriteCost(SourceWriter writer, ModelTarget model, ShapeResult shapes, CostReport cost, string summary)
     {
         var total = cost.Total;
         void Constant(string name, long value, string doc)
@@ -160,7 +162,7 @@ internal static class ModelEmitter
         writer.Line();
         writer.Line("private const string SummaryText = \"\"\"");
         writer.Indent();
-        foreach (var line in SummaryTable.Format(model.ClassName, model.Spec.Input, shapes, cost).Split('\n'))
+        foreach (var line in summary.Split('\n'))
         {
             writer.Line(line);
         }

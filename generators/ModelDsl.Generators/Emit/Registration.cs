@@ -48,11 +48,11 @@ internal static class Registration
     }
 
     /// <summary>A block member, passed to the block's constructor: stored, then registered (or attached, for a bare parameter).</summary>
-    public static void Write(SourceWriter writer, MemberTarget member, bool parameterLayer)
+    public static void Write(SourceWriter writer, MemberTarget member)
     {
         var name = member.Layer.Name!;
         writer.Line(member.Identifier + " = " + member.ParameterName + ";");
-        writer.Line(parameterLayer
+        writer.Line(member.IsParameter
             ? member.ParameterName + ".AttachTo(this, \"" + name + "\");"
             : "register_module(\"" + name + "\", " + member.ParameterName + ");");
     }

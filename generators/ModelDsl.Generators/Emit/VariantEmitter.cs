@@ -12,8 +12,7 @@ internal static class VariantEmitter
         var dense = Shapes.Infer(model.Spec);
         foreach (var variant in model.Spec.Variants)
         {
-            // The analyzers report a ratio outside (0, 1) (MDSL3003) and a ratio that empties a layer (MDSL3007).
-            if (variant.KeepRatio is not { } keep || !(keep > 0 && keep < 1) || WidthScaling.FirstEmptied(model.Spec, keep) is not null)
+            if (!WidthScaling.Prunes(model.Spec, variant, out var keep))
             {
                 continue;
             }

@@ -25,6 +25,19 @@ public static class WidthScaling
     /// <param name="keep">Fraction of channels kept.</param>
     public static (string Layer, long Width)? FirstEmptied(ModelSpec spec, double keep) => new Scaler(spec, keep).Run().Emptied;
 
+    /// <summary>
+    /// True, with its ratio, when <paramref name="variant"/> is a structured-pruning variant that becomes a class of its
+    /// own: a ratio in (0, 1) that leaves every layer a channel (MDSL3003 and MDSL3007 report the others).
+    /// </summary>
+    /// <param name="spec">The dense model.</param>
+    /// <param name="variant">One of its variants.</param>
+    /// <param name="keep">The keep ratio, when true.</param>
+    public static bool Prunes(ModelSpec spec, VariantSpec variant, out double keep)
+    {
+        keep = variant.KeepRatio ?? 1;
+        return keep > 0 && keep < 1 && FirstEmptied(spec, keep) is null;
+    }
+
     /// <summary>A width times the keep ratio, rounded half away from zero (the rounding the generated variants use).</summary>
     /// <param name="width">The dense width.</param>
     /// <param name="keep">Fraction kept.</param>
