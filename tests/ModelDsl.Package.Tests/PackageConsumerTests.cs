@@ -91,16 +91,21 @@ public sealed class PackageConsumerTests : IDisposable
         Directory.CreateDirectory(weights);
         RunPython("consumer_weights.py", weights);
 
-        // The package from the folder feed; TorchSharp, PyBridge and the backend from this machine's NuGet cache as an
-        // offline feed (this project restored them), into the consumer's own, empty cache.
+        // The package from the folder feed into the consumer's own, empty cache; TorchSharp, PyBridge and the backend
+        // (this project restored them) used in place from this machine's NuGet cache as a read-only fallback folder, so
+        // libtorch's ~1.5 GB for three platforms is not extracted a second time.
+        var machineCache = MachinePackageRoot();
         File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
                 <clear />
                 <add key="local" value="{feed}" />
-                <add key="machine-cache" value="{MachinePackageRoot()}" />
+                <add key="machine-cache" value="{machineCache}" />
               </packageSources>
+              <fallbackPackageFolders>
+                <add key="machine-cache" value="{machineCache}" />
+              </fallbackPackageFolders>
             </configuration>
             """);
         File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
@@ -163,8 +168,9 @@ public sealed class PackageConsumerTests : IDisposable
         //    ships it; the output copy differs from it in the one flag byte the loader step sets (or not at all where
         //    the system libstdc++ has the version).
         const string native = "runtimes/linux-x64/native/libLibTorchSharp.so";
-        var cached = File.ReadAllBytes(Path.Combine(packages, "torchsharp", "0.107.0", native));
-        using (var nupkg = ZipFile.OpenRead(Path.Combine(packages, "torchsharp", "0.107.0", "torchsharp.0.107.0.nupkg")))
+        Assert.False(Directory.Exists(Path.Combine(packages, "torchsharp")), "TorchSharp was extracted again instead of used from the fallback folder");
+        var cached = File.ReadAllBytes(Path.Combine(machineCache, "torchsharp", "0.107.0", native));
+        using (var nupkg = ZipFile.OpenRead(Path.Combine(machineCache, "torchsharp", "0.107.0", "torchsharp.0.107.0.nupkg")))
         using (var entry = nupkg.GetEntry(native)!.Open())
         {
             var shipped = new MemoryStream();
