@@ -395,8 +395,8 @@ internal sealed class Inference
         try
         {
             var children = new List<ResolvedNode>();
-            var y = ExpandBlock(path, block, callArgs, x, callerEnv, firstOfStage, children);
-            return Node(name, path, LayerKind.Block, null, x, y, children) with { Block = block.Name };
+            var y = ExpandBlock(path, block, callArgs, x, callerEnv, firstOfStage, children, out var arguments);
+            return Node(name, path, LayerKind.Block, null, x, y, children) with { Block = block.Name, BlockArguments = arguments };
         }
         finally
         {
@@ -405,7 +405,7 @@ internal sealed class Inference
         }
     }
 
-    private Shape ExpandBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage, List<ResolvedNode> into)
+    private Shape ExpandBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage, List<ResolvedNode> into, out EquatableArray<ResolvedArg> arguments)
     {
         var declared = new HashSet<string>(block.Parameters.Select(p => p.Name), StringComparer.Ordinal);
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -449,6 +449,9 @@ internal sealed class Inference
             env[parameter.Name] = Evaluate(path, parameter.Name, text, scope);
         }
 
+        arguments = new[] { new ResolvedArg("in_channels", env["in_channels"]) }
+            .Concat(block.Parameters.Where(p => p.Name != "in_channels").Select(p => new ResolvedArg(p.Name, env[p.Name])))
+            .ToEquatableArray();
         var inner = 0;
         return RunSequence(path, block.Layers, x, env, ref inner, into);
     }
