@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -106,7 +105,7 @@ public class CustomLayerTests
         var folder = Directory.CreateTempSubdirectory("modeldsl-custom-").FullName;
         try
         {
-            RunReference(folder);
+            Python.Run("custom_layer_reference.py", folder);
             using var model = new CustomNet();
             model.LoadSafeTensors(Path.Combine(folder, "weights.safetensors"));
             model.eval();
@@ -187,18 +186,5 @@ public class CustomLayerTests
         using var actual = model.call(x);
         // The generated model runs its convolutions channels-last: the same sums in another order, float32 rounding apart.
         Assert.True((actual - expected).abs().max().item<float>() < 1e-6f, "max |diff| " + (actual - expected).abs().max().item<float>());
-    }
-
-    private static void RunReference(string folder)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "Python", "custom_layer_reference.py");
-        var start = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = Path.GetDirectoryName(script)!, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(folder);
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        start.Environment["PYTHONNOUSERSITE"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)) && process.ExitCode == 0, "custom_layer_reference.py failed:\n" + stderr);
     }
 }
