@@ -30,7 +30,7 @@ internal static class FromDenseEmitter
         if (quantised)
         {
             writer.Line(rewrite.Weights == Spec.Precision.Int8
-                ? "/// Each Linear's weight is quantised to symmetric int8 per output channel; every other tensor is copied."
+                ? "/// Each Linear's and Conv2d's weight is quantised to symmetric int8 per output channel; every other tensor is copied."
                 : "/// Each Linear's weight is quantised to symmetric int4 with one scale per 128 inputs; every other tensor is copied.");
         }
 

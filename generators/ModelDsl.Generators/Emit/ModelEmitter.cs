@@ -136,7 +136,7 @@ internal static class ModelEmitter
         if (variant.Rewrite.Weights != Spec.Precision.Float32)
         {
             parts.Add(variant.Rewrite.Weights == Spec.Precision.Int8
-                ? "with int8 Linears (per-channel weights, dynamic int8 activations)"
+                ? "with int8 Linears (per-channel weights, dynamic int8 activations) and int8-stored convolutions"
                 : "with int4 Linear weights (group 128, dequantised at load)");
         }
 

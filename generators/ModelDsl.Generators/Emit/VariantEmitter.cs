@@ -36,15 +36,16 @@ internal static class VariantEmitter
     }
 
     // A variant class declares its own properties: a member whose module the variant replaces (a Linear that becomes
-    // an Int8Linear, Int4Linear or an nn.Sequential of two factors) is typed as a layer, whatever the dense type was.
+    // an Int8Linear or Int4Linear, a Conv2d that becomes an Int8Conv2d, or an nn.Sequential of two factors) is typed as a
+    // layer, whatever the dense type was.
     private static MemberTarget Retyped(MemberTarget member, LayerSpec layer, VariantRewrite rewrite) =>
         Replaced(member.Layer, layer, rewrite) ? member with { TypeName = ModuleTypes.Module, Layer = layer } : member with { Layer = layer };
 
     private static bool Replaced(LayerSpec dense, LayerSpec variant, VariantRewrite rewrite) =>
-        dense.Kind == LayerKind.Linear && (variant.Kind != LayerKind.Linear || rewrite.Weights != Spec.Precision.Float32);
+        Quantization.Quantizes(dense.Kind, rewrite.Weights) || (dense.Kind == LayerKind.Linear && variant.Kind != LayerKind.Linear);
 
     // A block class is the user's: its constructor takes each member as the type its property declares. A variant whose
-    // block Linears become another module needs those properties typed as a layer (Layer), or it is not generated.
+    // block Linears or convolutions become another module needs those properties typed as a layer (Layer), or it is not generated.
     private static bool BlocksHold(ModelTarget model, VariantRewrite rewrite)
     {
         foreach (var block in model.Blocks)

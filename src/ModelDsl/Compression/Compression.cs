@@ -17,8 +17,8 @@ public static class Compression
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(path);
-        var layer = target.named_modules().FirstOrDefault(m => m.name == path).module as IQuantizedLinear
-            ?? throw new ArgumentException($"{target.GetType().Name} has no quantised linear at '{path}'", nameof(path));
+        var layer = target.named_modules().FirstOrDefault(m => m.name == path).module as IQuantizedLayer
+            ?? throw new ArgumentException($"{target.GetType().Name} has no quantised layer at '{path}'", nameof(path));
         layer.Quantize(weight, bias);
     }
 

@@ -14,7 +14,7 @@ namespace ModelDsl;
 /// <c>bias</c> (float32 [out]) as buffers.
 /// </para>
 /// </summary>
-public sealed class Int4Linear : LayerBase, IQuantizedLinear
+public sealed class Int4Linear : LayerBase, IQuantizedLayer
 {
     /// <summary>Input features per scale (the group size the generated variants' costs use).</summary>
     public const int GroupSize = 128;
@@ -38,10 +38,10 @@ public sealed class Int4Linear : LayerBase, IQuantizedLinear
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Input features.</summary>
     public long InFeatures { get; }
 
-    /// <inheritdoc />
+    /// <summary>Output features.</summary>
     public long OutFeatures { get; }
 
     /// <summary>The packed weight [out, ⌈in/2⌉]: two 4-bit values per byte.</summary>
@@ -98,7 +98,7 @@ public sealed class Int4Linear : LayerBase, IQuantizedLinear
     /// <inheritdoc />
     public void Quantize(Tensor weight, Tensor? bias)
     {
-        QuantizedLayers.CheckWeight(Describe(), OutFeatures, InFeatures, weight, bias, Bias is not null);
+        QuantizedLayers.CheckWeight(Describe(), [OutFeatures, InFeatures], weight, bias, Bias is not null);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (q, scale) = QuantizeWeight(weight);

@@ -15,7 +15,7 @@ namespace ModelDsl;
 /// buffers; the packed matrix and its column sums are derived from them (<see cref="Refresh"/>) and not stored.
 /// </para>
 /// </summary>
-public sealed class Int8Linear : LayerBase, IQuantizedLinear
+public sealed class Int8Linear : LayerBase, IQuantizedLayer
 {
     // Compiled once per process: only these two functions, which the runtime tests compile and call. The aten ops are
     // deprecated in libtorch 2.10 and still present; naming quantized:: ops here instead would abort the process.
@@ -51,10 +51,10 @@ public sealed class Int8Linear : LayerBase, IQuantizedLinear
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Input features.</summary>
     public long InFeatures { get; }
 
-    /// <inheritdoc />
+    /// <summary>Output features.</summary>
     public long OutFeatures { get; }
 
     /// <summary>The int8 weight [out, in].</summary>
@@ -70,23 +70,25 @@ public sealed class Int8Linear : LayerBase, IQuantizedLinear
     public long StoredBytes => (OutFeatures * InFeatures) + (OutFeatures * 4) + (Bias is null ? 0 : OutFeatures * 4);
 
     /// <summary>
-    /// The symmetric per-channel int8 form of <paramref name="weight"/> [out, in]: scale = max(max|w|/127.5, ε) per row
-    /// and q = clamp(round(w / scale), −128, 127), as PyTorch's per-channel symmetric qint8 observer and quantiser compute them.
+    /// The symmetric per-channel int8 form of <paramref name="weight"/> (dim 0 indexes the output channels: a Linear's
+    /// [out, in], a convolution's [out, in / groups, k, k]): scale = max(max|w|/127.5, ε) per output channel and
+    /// q = clamp(round(w × (1 / scale)), −128, 127), as PyTorch's per-channel symmetric qint8 observer and quantiser compute them.
     /// </summary>
     public static (Tensor Values, Tensor Scales) QuantizeWeight(Tensor weight)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var w = weight.detach().to(ScalarType.Float32);
-        var scale = w.abs().amax([1]).div(127.5f).clamp_min(Epsilon);
-        var q = w.mul(scale.reciprocal().unsqueeze(1)).round().clamp(-128, 127).to(ScalarType.Int8);
+        var scale = w.abs().flatten(1).amax([1]).div(127.5f).clamp_min(Epsilon);
+        var perChannel = scale.reciprocal().view([-1, .. Enumerable.Repeat(1L, (int)w.dim() - 1)]);
+        var q = w.mul(perChannel).round().clamp(-128, 127).to(ScalarType.Int8);
         return (q.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope());
     }
 
     /// <inheritdoc />
     public void Quantize(Tensor weight, Tensor? bias)
     {
-        QuantizedLayers.CheckWeight(Describe(), OutFeatures, InFeatures, weight, bias, Bias is not null);
+        QuantizedLayers.CheckWeight(Describe(), [OutFeatures, InFeatures], weight, bias, Bias is not null);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (q, scale) = QuantizeWeight(weight);

@@ -43,3 +43,18 @@ public partial class TokenMlp
     /// <summary>The block.</summary>
     [Block(typeof(WideMlpBlock))] public partial Layer Mlp { get; }
 }
+
+/// <summary>A small residual convolutional network with an int8 variant: its convolutions are stored int8.</summary>
+[Model(InputShape = [3, 16, 16])]
+[Variant("Int8", Weights = global::ModelDsl.Precision.Int8)]
+public partial class TinyConvNet
+{
+    /// <summary>Stem.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+
+    /// <summary>One strided block with a projection shortcut.</summary>
+    [Block(typeof(ResBlock), "planes = 16", "stride = 2")] public partial Layer Down { get; }
+
+    /// <summary>Classifier.</summary>
+    [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Head { get; }
+}

@@ -200,4 +200,34 @@ public class WeightTransformTests(ITestOutputHelper output)
         Assert.Contains("Cost per sample  SmallMlp  SmallMlpHalfInt8", SmallMlpHalfInt8.Summary(), StringComparison.Ordinal);
         Assert.Contains("Cost per sample  TinyResNet  TinyResNetHalf", TinyResNetHalf.Summary(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnInt8ConvNetStoresItsConvolutionsInt8AndStaysCloseToTheDenseModel()
+    {
+        // By hand, int8 values + 4-byte scales per output channel for every conv and the Linear (+ its 4-byte biases),
+        // float32 for the norms' parameters: stem 216 + 32, bn 64; conv1 1,152 + 64, bn1 128; conv2 2,304 + 64, bn2 128;
+        // projection 128 + 64, its bn 128; head 160 + 40 + 40. Running statistics are buffers, outside WeightBytes as in
+        // the dense model.
+        Assert.Equal(248 + 64 + 1_216 + 128 + 2_368 + 128 + 192 + 128 + 240, TinyConvNetInt8.WeightBytes);
+        using var dense = new TinyConvNet();
+        dense.eval();
+        using var variant = TinyConvNetInt8.FromDense(dense);
+        variant.eval();
+        var stored = variant.state_dict()
+            .Where(e => !e.Key.EndsWith("running_mean", StringComparison.Ordinal) && !e.Key.EndsWith("running_var", StringComparison.Ordinal) && !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+            .Sum(e => e.Value.numel() * e.Value.ElementSize);
+        Assert.Equal(TinyConvNetInt8.WeightBytes, stored);
+        Assert.Equal(ScalarType.Int8, variant.state_dict()["down.downsample.0.weight"].dtype);
+        Assert.Contains("Conv2d: int8 weights per output channel stored, dequantised once to float32 at load", TinyConvNetInt8.Summary(), StringComparison.Ordinal);
+        using var loaded = RoundTrip(variant, () => new TinyConvNetInt8());
+        loaded.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(4, 3, 16, 16);
+        var error = Relative(variant.call(x), dense.call(x));
+        output.WriteLine($"TinyConvNetInt8 relative output error vs TinyConvNet: {error:E2}");
+        Assert.True(error < 3e-2, $"relative error {error:E2}");
+        Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
+    }
 }

@@ -6,10 +6,10 @@ using static TorchSharp.torch;
 namespace ModelDsl.Tests.Compression;
 
 /// <summary>
-/// Int8Linear against PyTorch 1.13's <c>quantize_dynamic</c> (per-channel symmetric qint8, fbgemm) on the same
-/// weights, and Int4Linear's packing and error against a hand reference.
+/// Int8Linear against PyTorch 1.13's <c>quantize_dynamic</c> (per-channel symmetric qint8) on the same
+/// weights; Int4Linear's packing and error and Int8Conv2d's dequantised weight against hand references.
 /// </summary>
-public sealed class QuantizedLinearTests(ITestOutputHelper output)
+public sealed class QuantizedLayerTests(ITestOutputHelper output)
 {
     private static (Tensor Weight, Tensor Bias, Tensor X) Case(long inFeatures, long outFeatures, long batch)
     {
@@ -166,5 +166,29 @@ public sealed class QuantizedLinearTests(ITestOutputHelper output)
         Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => layer.Quantize(nan, zeros(4))).Message);
         Assert.Contains("has a bias", Assert.Throws<ArgumentException>(() => layer.Quantize(randn(4, 8), null)).Message);
         Assert.True(layer.Weight.eq(before).all().item<bool>());
+    }
+
+    [Fact]
+    public void Int8Conv2dComputesWithItsDequantisedWeightChannelsLastToo()
+    {
+        using var scope = NewDisposeScope();
+        var weight = randn(12, 4, 3, 3).mul(0.1);
+        var bias = randn(12);
+        using var layer = new Int8Conv2d(8, 12, 3, stride: 2, padding: 1, groups: 2);
+        layer.Quantize(weight, bias);
+        // By hand: per output channel, scale = max|w| / 127.5 and q = round(w × (1 / scale)).
+        var scale = weight.abs().flatten(1).amax([1]) / 127.5f;
+        var reference = (weight * scale.reciprocal().view(-1, 1, 1, 1)).round().clamp(-128, 127) * scale.view(-1, 1, 1, 1);
+        Assert.True((layer.Dequantize() - reference).abs().max().item<float>() < 1e-6f);
+
+        using var noGrad = no_grad();
+        var x = randn(2, 8, 9, 9);
+        var expected = nn.functional.conv2d(x, reference, bias, strides: [2, 2], padding: [1, 1], groups: 2);
+        Assert.True((layer.call(x) - expected).abs().max().item<float>() < 1e-4f);
+        ChannelsLast.Apply(layer);
+        layer.Refresh();
+        Assert.True(ChannelsLast.IsContiguous(layer.Weight));
+        Assert.True((layer.call(ChannelsLast.Contiguous(x)) - expected).abs().max().item<float>() < 1e-4f);
+        Assert.Contains("[N, 8, H, W]", Assert.Throws<ArgumentException>(() => layer.call(randn(1, 7, 5, 5))).Message);
     }
 }
