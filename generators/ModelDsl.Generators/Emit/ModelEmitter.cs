@@ -56,7 +56,9 @@ internal static class ModelEmitter
             FileHeader.Write(writer, model.Namespace, "the [Variant(\"" + variant.Name + "\")] of " + variant.DenseClass);
             writer.Line("/// <summary>");
             writer.Line("/// <see cref=\"" + Names.Identifier(variant.DenseClass) + "\"/> " + Describe(variant) + ": an ordinary model of its own,");
-            writer.Line("/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>.");
+            writer.Line(variant.Rewrite.Weights == Spec.Precision.Float32
+                ? "/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>."
+                : "/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref=\"FromDense\"/>.");
             writer.Line("/// </summary>");
             writer.Open(model.Accessibility + " sealed class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
         }
@@ -135,8 +137,9 @@ internal static class ModelEmitter
 
         if (variant.Rewrite.Weights != Spec.Precision.Float32)
         {
+            var convolutions = variant.Rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " and int8-stored convolutions" : string.Empty;
             parts.Add(variant.Rewrite.Weights == Spec.Precision.Int8
-                ? "with int8 Linears (per-channel weights, dynamic int8 activations) and int8-stored convolutions"
+                ? "with int8 Linears (per-channel weights, dynamic int8 activations)" + convolutions
                 : "with int4 Linear weights (group 128, dequantised at load)");
         }
 

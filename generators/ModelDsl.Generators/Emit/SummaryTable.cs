@@ -98,7 +98,9 @@ internal static class SummaryTable
     // What runs on CPU: said once in the summary, because the weight bytes alone do not say it.
     private static string Storage(VariantRewrite rewrite) => rewrite.Weights switch
     {
-        Spec.Precision.Int8 => "Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM). Conv2d: int8 weights per output channel stored, dequantised once to float32 at load (computes as float32). Every other layer float32.",
+        Spec.Precision.Int8 => "Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM)." +
+            (rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " Conv2d: int8 weights per output channel stored, dequantised once to float32 at load (computes as float32)." : string.Empty) +
+            " Every other layer float32.",
         Spec.Precision.Int4 => "Linears: int4 weights, two per byte, a float32 scale per 128 inputs; stored packed, dequantised once to float32 at load on CPU (computes as float32); every other layer float32.",
         _ when rewrite.Rank is { } rank => "Linears where rank " + rank.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is cheaper: two float32 Linears (in -> rank, rank -> out); the others dense.",
         _ => "Structured pruning: smaller dense float32 layers.",

@@ -5,8 +5,8 @@
 namespace Demo;
 
 /// <summary>
-/// <see cref="Mlp"/> with 50 % of its channels (KeepChannels = 0.5) and with int8 Linears (per-channel weights, dynamic int8 activations) and int8-stored convolutions: an ordinary model of its own,
-/// trained or loaded like any other, or built from a trained dense model with <see cref="FromDense"/>.
+/// <see cref="Mlp"/> with 50 % of its channels (KeepChannels = 0.5) and with int8 Linears (per-channel weights, dynamic int8 activations): an ordinary model of its own,
+/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref="FromDense"/>.
 /// </summary>
 public sealed class MlpHalfInt8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
@@ -101,7 +101,7 @@ public sealed class MlpHalfInt8 : global::TorchSharp.torch.nn.Module<global::Tor
         FLOPs            203,530      101,770  0.500x
         Params           101,770       50,890  0.500x
         Weight bytes     407,080       51,408  0.126x
-        Structured pruning, then Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM). Conv2d: int8 weights per output channel stored, dequantised once to float32 at load (computes as float32). Every other layer float32.
+        Structured pruning, then Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM). Every other layer float32.
         """;
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Demo;
 
 /// <summary>
 /// <see cref="Mlp"/> with int4 Linear weights (group 128, dequantised at load): an ordinary model of its own,
-/// trained or loaded like any other, or built from a trained dense model with <see cref="FromDense"/>.
+/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref="FromDense"/>.
 /// </summary>
 public sealed class MlpInt4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {

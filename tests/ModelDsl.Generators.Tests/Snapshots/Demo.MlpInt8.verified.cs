@@ -5,8 +5,8 @@
 namespace Demo;
 
 /// <summary>
-/// <see cref="Mlp"/> with int8 Linears (per-channel weights, dynamic int8 activations) and int8-stored convolutions: an ordinary model of its own,
-/// trained or loaded like any other, or built from a trained dense model with <see cref="FromDense"/>.
+/// <see cref="Mlp"/> with int8 Linears (per-channel weights, dynamic int8 activations): an ordinary model of its own,
+/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref="FromDense"/>.
 /// </summary>
 public sealed class MlpInt8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
@@ -101,7 +101,7 @@ public sealed class MlpInt8 : global::TorchSharp.torch.nn.Module<global::TorchSh
         FLOPs            203,530  203,530  1.000x
         Params           101,770  101,770  1.000x
         Weight bytes     407,080  102,736  0.252x
-        Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM). Conv2d: int8 weights per output channel stored, dequantised once to float32 at load (computes as float32). Every other layer float32.
+        Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM). Every other layer float32.
         """;
 
     /// <summary>
