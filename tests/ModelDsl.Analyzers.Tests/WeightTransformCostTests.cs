@@ -52,6 +52,15 @@ public class WeightTransformCostTests
         Assert.Contains(messages, m => m.StartsWith("Model 'MlpLr':", StringComparison.Ordinal) && m.Contains("16,010 parameters"));
     }
 
+    [Theory]
+    [InlineData("KeepChannels = 0.5, ")]
+    [InlineData("Weights = Precision.Int8, ")]
+    public void VariantNotGenerated_FiresOnARankCombinedWithAnotherCompression(string other) =>
+        Verify.Diagnostics(Mlp(string.Empty, "[Variant(\"LrQ\", " + other + "{|MDSL3009:Rank = 16|})]"));
+
+    [Fact]
+    public void VariantNotGenerated_SilentOnARankAlone() => Verify.Silent(Mlp(string.Empty, "[Variant(\"Lr\", Rank = 16)]"));
+
     [Fact]
     public void OverWeightBudget_SilentWhenAnInt8VariantMeetsIt() =>
         Verify.Silent(Mlp("[ParameterBudget(MaxWeightBytes = 200_000)]", "[Variant(\"Int8\", Weights = Precision.Int8)]"));

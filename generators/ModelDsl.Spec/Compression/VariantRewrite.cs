@@ -25,6 +25,16 @@ public sealed record VariantRewrite(
     int? Rank,
     EquatableArray<string> Factored)
 {
+    /// <summary>
+    /// Why a variant that is otherwise valid does not become a class, or null: a rank combined with pruning or
+    /// quantisation (MDSL3009 reports it).
+    /// </summary>
+    /// <param name="variant">A declared variant.</param>
+    public static string? NotGenerated(VariantSpec variant) =>
+        variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
+            ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
+            : null;
+
     /// <summary>True when the variant prunes channels.</summary>
     public bool Prunes => Keep < 1;
 
@@ -51,7 +61,7 @@ public sealed record VariantRewrite(
 
         if (variant.Rank is { } rank)
         {
-            if (rank < 1 || prunes || weights != Precision.Float32)
+            if (rank < 1 || NotGenerated(variant) is not null)
             {
                 return null;
             }
