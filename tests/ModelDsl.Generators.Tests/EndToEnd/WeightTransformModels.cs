@@ -7,6 +7,7 @@ namespace ModelDsl.Generators.Tests.EndToEnd;
 [Variant("Int4", Weights = global::ModelDsl.Precision.Int4)]
 [Variant("Lr", Rank = 8)]
 [Variant("HalfInt8", KeepChannels = 0.5, Weights = global::ModelDsl.Precision.Int8)]
+[Variant("HalfInt4", KeepChannels = 0.5, Weights = global::ModelDsl.Precision.Int4)]
 public partial class SmallMlp
 {
     /// <summary>First hidden layer.</summary>

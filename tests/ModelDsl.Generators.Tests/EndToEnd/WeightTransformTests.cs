@@ -230,4 +230,22 @@ public class WeightTransformTests(ITestOutputHelper output)
         Assert.True(error < 3e-2, $"relative error {error:E2}");
         Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
     }
+
+    [Fact]
+    public void PruneThenInt4StoresTheCutWeightsPacked()
+    {
+        // By hand: 64 → 128: 128 × 32 bytes + 128 × 1 group scale × 4 + 128 × 4 bias; 128 → 64: 64 × 64 + 64 × 4 + 64 × 4;
+        // 64 → 10: 10 × 32 + 10 × 4 + 10 × 4.
+        Assert.Equal(5_120 + 4_608 + 400, SmallMlpHalfInt4.WeightBytes);
+        using var dense = new SmallMlp();
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 4, [["hidden1.0."], ["hidden2.0."]]);
+        using var variant = SmallMlpHalfInt4.FromDense(dense);
+        Assert.Equal(SmallMlpHalfInt4.WeightBytes, StoredBytes(variant));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(16, 64);
+        var error = Relative(variant.call(x), dense.call(x));
+        output.WriteLine($"SmallMlpHalfInt4 relative output error vs the zero-channel SmallMlp: {error:E2}");
+        Assert.True(error < 0.15, $"relative error {error:E2}");
+    }
 }
