@@ -73,6 +73,7 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
+        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes);
         WriteCost(writer, model, shapes, cost, summary);
         if (variant is not null)
         {
