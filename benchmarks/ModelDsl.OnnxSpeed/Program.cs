@@ -1,6 +1,9 @@
-// Usage: ModelDsl.OnnxSpeed <model> <pytorch.onnx> <batch> <rounds> <reps> <threads>
-// Per round, each side runs `reps` timed forwards after a warm-up, the sides in rotating order; prints one JSON line per
-// side with the median over rounds of the per-round median milliseconds.
+// Usage: ModelDsl.OnnxSpeed <model> <pytorch.onnx> <batch> <rounds> <reps> <threads> <onnx|torchsharp>
+// "onnx": our export and PyTorch's, both in ONNX Runtime, interleaved in this process (the order rotating every round);
+// "torchsharp": the generated TorchSharp module alone (libtorch's OpenMP threads and ONNX Runtime's pool would
+// otherwise compete for the cores inside one process). Each side runs `reps` timed forwards per round after a warm-up;
+// prints one JSON line per side with the median over rounds of the per-round median milliseconds.
+// "optimized <dir>": writes both files as ONNX Runtime optimises them (all levels) to <dir>, to compare their graphs.
 using System.Diagnostics;
 using System.Globalization;
 using ModelDsl.Onnx;
@@ -12,6 +15,7 @@ using static TorchSharp.torch;
 
 var (name, pytorchFile) = (args[0], args[1]);
 var (batch, rounds, reps, threads) = (int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture));
+var onnxSides = args[6] == "onnx";
 torch.set_num_threads(threads);
 manual_seed(0);
 nn.Module<Tensor, Tensor> model;
@@ -29,19 +33,40 @@ var directory = Directory.CreateTempSubdirectory("onnx-speed-");
 try
 {
     var ours = Path.Combine(directory.FullName, name + ".onnx");
-    export(ours);
-    using var oursOrt = OnnxModel.Load(ours, threads);
-    using var theirsOrt = OnnxModel.Load(pytorchFile, threads);
     long[] shape = [batch, 3, 224, 224];
     using var x = randn(shape);
     var data = x.data<float>().ToArray();
     using var noGrad = no_grad();
-    var sides = new (string Side, Action Run)[]
+    OnnxModel? oursOrt = null, theirsOrt = null;
+    (string Side, Action Run)[] sides;
+    if (args[6] == "optimized")
     {
-        ("modeldsl_onnx_ort", () => oursOrt.Run(data, shape)),
-        ("pytorch_onnx_ort", () => theirsOrt.Run(data, shape)),
-        ("modeldsl_torchsharp", () => { using var y = model.call(x); }),
-    };
+        export(ours);
+        foreach (var (file, label) in new[] { (ours, "modeldsl"), (pytorchFile, "pytorch") })
+        {
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
+            {
+                GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
+                OptimizedModelFilePath = Path.Combine(args[7], name + "." + label + ".optimized.onnx"),
+            };
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(file, options);
+        }
+
+        return;
+    }
+
+    if (onnxSides)
+    {
+        export(ours);
+        oursOrt = OnnxModel.Load(ours, threads);
+        theirsOrt = OnnxModel.Load(pytorchFile, threads);
+        sides = [("modeldsl_onnx_ort", () => oursOrt.Run(data, shape)), ("pytorch_onnx_ort", () => theirsOrt.Run(data, shape))];
+    }
+    else
+    {
+        sides = [("modeldsl_torchsharp", () => { using var y = model.call(x); })];
+    }
+
     var medians = sides.ToDictionary(s => s.Side, _ => new List<double>());
     foreach (var side in sides)
     {
@@ -70,6 +95,9 @@ try
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"side\":\"{side}\",\"median_ms\":{Median(values):F2},\"min_ms\":{values.Min():F2},\"max_ms\":{values.Max():F2},\"threads\":{threads}}}"));
     }
+
+    oursOrt?.Dispose();
+    theirsOrt?.Dispose();
 }
 finally
 {
