@@ -29,6 +29,13 @@ public class ExportTests
     }
 
     [Fact]
+    public void ResNet50WithBottlenecksMatchesTorchSharp()
+    {
+        using var model = new ResNet50();
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [3, 224, 224], batches: [1]), 0, Tolerance);
+    }
+
+    [Fact]
     public void TheStructuredVariantResNet18HalfExportsItsSmallerGraphAndMatches()
     {
         using var model = new ResNet18Half();
@@ -47,6 +54,13 @@ public class ExportTests
     {
         using var model = new VitB16();
         Assert.InRange(Harness.Compare(model, model.ExportOnnx, [3, 224, 224], batches: [1]), 0, Tolerance);
+    }
+
+    [Fact]
+    public void VitB16EncoderOnASequenceMatchesTorchSharp()
+    {
+        using var model = new VitB16Encoder();
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [197, 768], batches: [1]), 0, Tolerance);
     }
 
     [Fact]
