@@ -64,5 +64,6 @@ public class RunnerTests
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
         using var session = new InferenceSession(path);
         Assert.Single(session.InputMetadata);
+        Assert.Throws<DirectoryNotFoundException>(() => model.ExportOnnx(directory.File("missing/mlp.onnx")));
     }
 }

@@ -57,7 +57,10 @@ public sealed class OnnxExport
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
