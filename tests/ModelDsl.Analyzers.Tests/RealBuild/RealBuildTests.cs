@@ -90,6 +90,20 @@ public sealed class RealBuildTests : IDisposable
                 [Block(typeof(Gate), "squeeze = 4")] public partial Layer Se { get; }
             }
             """),
+        ("Custom.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            public sealed class Scaler
+            {
+            }
+
+            [Model(InputShape = [8, 4, 4])]
+            public partial class Custom
+            {
+                [Custom(typeof(Scaler), 2)] public partial Layer Scale { get; }
+            }
+            """),
         ("Overflow.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -152,6 +166,7 @@ public sealed class RealBuildTests : IDisposable
         Expect(output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
         // A gate whose branch ends at 8 channels cannot scale a 16-channel input: reported on the block's use.
         Expect(output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
+        Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 
