@@ -72,3 +72,25 @@ public partial class MambaCoverage
 
     [Mamba] public partial Layer Mixer { get; }
 }
+
+/// <summary>A user's own TorchSharp module: the generator cannot see inside it, so there is no ONNX graph to write.</summary>
+public sealed class Scale2 : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+{
+    /// <summary>Creates the module.</summary>
+    public Scale2()
+        : base(nameof(Scale2))
+    {
+    }
+
+    /// <inheritdoc />
+    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input * 2;
+}
+
+/// <summary>A [Custom] layer has no ONNX mapping: its export fails naming the layer.</summary>
+[Model(InputShape = [8])]
+public partial class CustomCoverage
+{
+    [Linear(8)] public partial Layer Fc { get; }
+
+    [Custom(typeof(Scale2))] public partial Layer Scale { get; }
+}

@@ -108,4 +108,13 @@ public class ExportTests
         Assert.Equal("ONNX export of MambaCoverage: layer 'mixer' (Mamba) has no ONNX mapping", error.Message);
         Assert.False(File.Exists(path));
     }
+
+    [Fact]
+    public void AUsersCustomModuleIsUnmappedToo()
+    {
+        using var model = new CustomCoverage();
+        using var directory = new TemporaryDirectory();
+        var error = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(directory.File("custom.onnx")));
+        Assert.Equal("ONNX export of CustomCoverage: layer 'scale' (Custom) has no ONNX mapping", error.Message);
+    }
 }
