@@ -38,6 +38,40 @@ partial class Encoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         return x;
     }
 
+    /// <summary>
+    /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
+    /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
+    /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
+    public void ExportOnnx(string path)
+    {
+        var onnx = new global::ModelDsl.Onnx.OnnxExport(this, "Encoder");
+        var x = onnx.Input([16, 32]);
+        var shortcut0 = x;
+        x = onnx.LayerNorm("layers.layer_0.ln_1", x, [16, 32], "layers.layer_0.ln_1.weight", "layers.layer_0.ln_1.bias", eps: 1E-05);
+        x = onnx.Attention("layers.layer_0.attention", x, [16, 32], heads: 4, causal: false, "layers.layer_0.attention.in_proj_weight", "layers.layer_0.attention.in_proj_bias", "layers.layer_0.attention.out_proj.weight", "layers.layer_0.attention.out_proj.bias");
+        x = onnx.Add("layers.layer_0.add", x, shortcut0, [16, 32]);
+        var shortcut1 = x;
+        x = onnx.LayerNorm("layers.layer_0.ln_2", x, [16, 32], "layers.layer_0.ln_2.weight", "layers.layer_0.ln_2.bias", eps: 1E-05);
+        x = onnx.Linear("layers.layer_0.mlp.0", x, [16, 128], "layers.layer_0.mlp.0.weight", "layers.layer_0.mlp.0.bias");
+        x = onnx.Gelu("layers.layer_0.mlp.1", x, [16, 128]);
+        x = onnx.Linear("layers.layer_0.mlp.2", x, [16, 32], "layers.layer_0.mlp.2.weight", "layers.layer_0.mlp.2.bias");
+        x = onnx.Add("layers.layer_0.add_1", x, shortcut1, [16, 32]);
+        var shortcut2 = x;
+        x = onnx.LayerNorm("layers.layer_1.ln_1", x, [16, 32], "layers.layer_1.ln_1.weight", "layers.layer_1.ln_1.bias", eps: 1E-05);
+        x = onnx.Attention("layers.layer_1.attention", x, [16, 32], heads: 4, causal: false, "layers.layer_1.attention.in_proj_weight", "layers.layer_1.attention.in_proj_bias", "layers.layer_1.attention.out_proj.weight", "layers.layer_1.attention.out_proj.bias");
+        x = onnx.Add("layers.layer_1.add", x, shortcut2, [16, 32]);
+        var shortcut3 = x;
+        x = onnx.LayerNorm("layers.layer_1.ln_2", x, [16, 32], "layers.layer_1.ln_2.weight", "layers.layer_1.ln_2.bias", eps: 1E-05);
+        x = onnx.Linear("layers.layer_1.mlp.0", x, [16, 128], "layers.layer_1.mlp.0.weight", "layers.layer_1.mlp.0.bias");
+        x = onnx.Gelu("layers.layer_1.mlp.1", x, [16, 128]);
+        x = onnx.Linear("layers.layer_1.mlp.2", x, [16, 32], "layers.layer_1.mlp.2.weight", "layers.layer_1.mlp.2.bias");
+        x = onnx.Add("layers.layer_1.add_1", x, shortcut3, [16, 32]);
+        x = onnx.LayerNorm("ln", x, [16, 32], "ln.weight", "ln.bias", eps: 1E-05);
+        onnx.Save(x, [16, 32], path);
+    }
+
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>
     public const long TotalMacs = 425_984;
 

@@ -39,6 +39,23 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         return x;
     }
 
+    /// <summary>
+    /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
+    /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
+    /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
+    public void ExportOnnx(string path)
+    {
+        var onnx = new global::ModelDsl.Onnx.OnnxExport(this, "Mlp");
+        var x = onnx.Input([784]);
+        x = onnx.Linear("hidden.0", x, [128], "hidden.0.weight", "hidden.0.bias");
+        x = onnx.Relu("hidden.1", x, [128]);
+        x = onnx.Dropout("hidden.2", x, [128]);
+        x = onnx.Linear("output", x, [10], "output.weight", "output.bias");
+        onnx.Save(x, [10], path);
+    }
+
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>
     public const long TotalMacs = 101_632;
 

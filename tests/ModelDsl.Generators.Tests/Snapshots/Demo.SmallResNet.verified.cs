@@ -59,6 +59,51 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
         return x;
     }
 
+    /// <summary>
+    /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
+    /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
+    /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
+    public void ExportOnnx(string path)
+    {
+        var onnx = new global::ModelDsl.Onnx.OnnxExport(this, "SmallResNet");
+        var x = onnx.Input([3, 32, 32]);
+        x = onnx.Conv("stem.conv", x, [16, 32, 32], "stem.conv.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("stem.bn", x, [16, 32, 32], "stem.bn.weight", "stem.bn.bias", "stem.bn.running_mean", "stem.bn.running_var", eps: 1E-05);
+        x = onnx.Relu("stem.2", x, [16, 32, 32]);
+        var shortcut0 = x;
+        x = onnx.Conv("layer1.0.conv1", x, [16, 32, 32], "layer1.0.conv1.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("layer1.0.bn1", x, [16, 32, 32], "layer1.0.bn1.weight", "layer1.0.bn1.bias", "layer1.0.bn1.running_mean", "layer1.0.bn1.running_var", eps: 1E-05);
+        x = onnx.Relu("layer1.0.relu", x, [16, 32, 32]);
+        x = onnx.Conv("layer1.0.conv2", x, [16, 32, 32], "layer1.0.conv2.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("layer1.0.bn2", x, [16, 32, 32], "layer1.0.bn2.weight", "layer1.0.bn2.bias", "layer1.0.bn2.running_mean", "layer1.0.bn2.running_var", eps: 1E-05);
+        x = onnx.Add("layer1.0.add", x, shortcut0, [16, 32, 32]);
+        x = onnx.Relu("layer1.0.out", x, [16, 32, 32]);
+        var shortcut1 = x;
+        x = onnx.Conv("layer2.0.conv1", x, [32, 16, 16], "layer2.0.conv1.weight", null, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("layer2.0.bn1", x, [32, 16, 16], "layer2.0.bn1.weight", "layer2.0.bn1.bias", "layer2.0.bn1.running_mean", "layer2.0.bn1.running_var", eps: 1E-05);
+        x = onnx.Relu("layer2.0.relu", x, [32, 16, 16]);
+        x = onnx.Conv("layer2.0.conv2", x, [32, 16, 16], "layer2.0.conv2.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("layer2.0.bn2", x, [32, 16, 16], "layer2.0.bn2.weight", "layer2.0.bn2.bias", "layer2.0.bn2.running_mean", "layer2.0.bn2.running_var", eps: 1E-05);
+        shortcut1 = onnx.Conv("layer2.0.downsample.0", shortcut1, [32, 16, 16], "layer2.0.downsample.0.weight", null, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1);
+        shortcut1 = onnx.BatchNorm("layer2.0.downsample.1", shortcut1, [32, 16, 16], "layer2.0.downsample.1.weight", "layer2.0.downsample.1.bias", "layer2.0.downsample.1.running_mean", "layer2.0.downsample.1.running_var", eps: 1E-05);
+        x = onnx.Add("layer2.0.add", x, shortcut1, [32, 16, 16]);
+        x = onnx.Relu("layer2.0.out", x, [32, 16, 16]);
+        var shortcut2 = x;
+        x = onnx.Conv("layer2.1.conv1", x, [32, 16, 16], "layer2.1.conv1.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("layer2.1.bn1", x, [32, 16, 16], "layer2.1.bn1.weight", "layer2.1.bn1.bias", "layer2.1.bn1.running_mean", "layer2.1.bn1.running_var", eps: 1E-05);
+        x = onnx.Relu("layer2.1.relu", x, [32, 16, 16]);
+        x = onnx.Conv("layer2.1.conv2", x, [32, 16, 16], "layer2.1.conv2.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("layer2.1.bn2", x, [32, 16, 16], "layer2.1.bn2.weight", "layer2.1.bn2.bias", "layer2.1.bn2.running_mean", "layer2.1.bn2.running_var", eps: 1E-05);
+        x = onnx.Add("layer2.1.add", x, shortcut2, [32, 16, 16]);
+        x = onnx.Relu("layer2.1.out", x, [32, 16, 16]);
+        x = onnx.AdaptiveAvgPool("head.0", x, [32, 16, 16], [32, 1, 1]);
+        x = onnx.Flatten("head.1", x, [32]);
+        x = onnx.Linear("head.2", x, [10], "head.2.weight", "head.2.bias");
+        onnx.Save(x, [10], path);
+    }
+
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>
     public const long TotalMacs = 13_549_888;
 

@@ -1,0 +1,112 @@
+// Usage: ModelDsl.OnnxSpeed <model> <pytorch.onnx> <batch> <rounds> <reps> <threads> <onnx|torchsharp>
+// "onnx": our export and PyTorch's, both in ONNX Runtime, interleaved in this process (the order rotating every round);
+// "torchsharp": the generated TorchSharp module alone (libtorch's OpenMP threads and ONNX Runtime's pool would
+// otherwise compete for the cores inside one process). Each side runs `reps` timed forwards per round after a warm-up;
+// prints one JSON line per side with the median over rounds of the per-round median milliseconds.
+// "optimized <dir>": writes both files as ONNX Runtime optimises them (all levels) to <dir>, to compare their graphs.
+using System.Diagnostics;
+using System.Globalization;
+using ModelDsl.Onnx;
+using ModelDsl.Zoo.MobileNets;
+using ModelDsl.Zoo.ResNets;
+using ModelDsl.Zoo.Transformers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+var (name, pytorchFile) = (args[0], args[1]);
+var (batch, rounds, reps, threads) = (int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture));
+var onnxSides = args[6] == "onnx";
+torch.set_num_threads(threads);
+manual_seed(0);
+nn.Module<Tensor, Tensor> model;
+Action<string> export;
+switch (name)
+{
+    case "resnet18": { var m = new ResNet18(); (model, export) = (m, m.ExportOnnx); break; }
+    case "mobilenet_v2": { var m = new MobileNetV2(); (model, export) = (m, m.ExportOnnx); break; }
+    case "vit_b_16": { var m = new VitB16(); (model, export) = (m, m.ExportOnnx); break; }
+    default: throw new ArgumentException("unknown model " + name);
+}
+
+model.eval();
+var directory = Directory.CreateTempSubdirectory("onnx-speed-");
+try
+{
+    var ours = Path.Combine(directory.FullName, name + ".onnx");
+    long[] shape = [batch, 3, 224, 224];
+    using var x = randn(shape);
+    var data = x.data<float>().ToArray();
+    using var noGrad = no_grad();
+    OnnxModel? oursOrt = null, theirsOrt = null;
+    (string Side, Action Run)[] sides;
+    if (args[6] == "optimized")
+    {
+        export(ours);
+        foreach (var (file, label) in new[] { (ours, "modeldsl"), (pytorchFile, "pytorch") })
+        {
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
+            {
+                GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
+                OptimizedModelFilePath = Path.Combine(args[7], name + "." + label + ".optimized.onnx"),
+            };
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(file, options);
+        }
+
+        return;
+    }
+
+    if (onnxSides)
+    {
+        export(ours);
+        oursOrt = OnnxModel.Load(ours, threads);
+        theirsOrt = OnnxModel.Load(pytorchFile, threads);
+        sides = [("modeldsl_onnx_ort", () => oursOrt.Run(data, shape)), ("pytorch_onnx_ort", () => theirsOrt.Run(data, shape))];
+    }
+    else
+    {
+        sides = [("modeldsl_torchsharp", () => { using var y = model.call(x); })];
+    }
+
+    var medians = sides.ToDictionary(s => s.Side, _ => new List<double>());
+    foreach (var side in sides)
+    {
+        side.Run();
+        side.Run();
+    }
+
+    for (var round = 0; round < rounds; round++)
+    {
+        for (var k = 0; k < sides.Length; k++)
+        {
+            var (side, run) = sides[(k + round) % sides.Length];
+            var times = new List<double>();
+            for (var i = 0; i < reps; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                run();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            medians[side].Add(Median(times));
+        }
+    }
+
+    foreach (var (side, values) in medians)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"side\":\"{side}\",\"median_ms\":{Median(values):F2},\"min_ms\":{values.Min():F2},\"max_ms\":{values.Max():F2},\"threads\":{threads}}}"));
+    }
+
+    oursOrt?.Dispose();
+    theirsOrt?.Dispose();
+}
+finally
+{
+    model.Dispose();
+    directory.Delete(recursive: true);
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}

@@ -1,0 +1,108 @@
+namespace ModelDsl.Onnx.Tests;
+
+// Small models declared with the DSL that between them use every layer kind the ONNX export maps, with the options
+// that take a different mapping (a gate, an adaptive pool that upsamples, a causal mask, a bias-free LayerNorm …).
+
+/// <summary>VGG-11's convolutional stack on a 32×32 input: its AdaptiveAvgPool2d(7) meets a 1×1 map and upsamples.</summary>
+[Model(InputShape = [3, 32, 32])]
+public partial class SmallVgg11
+{
+    [Conv2d(16, Kernel = 3, Padding = 1), ReLU, MaxPool2d(2)]
+    [Conv2d(32, Kernel = 3, Padding = 1), ReLU, MaxPool2d(2)]
+    [Conv2d(32, Kernel = 3, Padding = 1), ReLU, Conv2d(32, Kernel = 3, Padding = 1), ReLU, MaxPool2d(2)]
+    [Conv2d(64, Kernel = 3, Padding = 1), ReLU, Conv2d(64, Kernel = 3, Padding = 1), ReLU, MaxPool2d(2)]
+    [Conv2d(64, Kernel = 3, Padding = 1), ReLU, Conv2d(64, Kernel = 3, Padding = 1), ReLU, MaxPool2d(2)]
+    public partial Layer Features { get; }
+
+    [AdaptiveAvgPool2d(7), Flatten] public partial Layer Pool { get; }
+
+    [Linear(32), ReLU, Dropout(0.5), Linear(10)] public partial Layer Classifier { get; }
+}
+
+/// <summary>torchvision's SqueezeExcitation: a gate (a multiplying residual) whose branch output broadcasts over its input.</summary>
+[Block("squeeze")]
+[Residual(Combine = Combine.Multiply)]
+public partial class Excite
+{
+    [AdaptiveAvgPool2d(1)] public partial Layer Avgpool { get; }
+
+    [Conv2d("squeeze", Kernel = 1)] public partial Layer Fc1 { get; }
+
+    [ReLU] public partial Layer Activation { get; }
+
+    [Conv2d("in_channels", Kernel = 1)] public partial Layer Fc2 { get; }
+
+    [Hardsigmoid] public partial Layer ScaleActivation { get; }
+}
+
+/// <summary>GroupNorm, SiLU, a gate, Hardswish, average pooling, a padded max pool, a depthwise conv, an adaptive pool that does not divide, Tanh, Sigmoid, LogSoftmax.</summary>
+[Model(InputShape = [3, 24, 24])]
+public partial class ImageCoverage
+{
+    [Conv2d(8, Kernel = 3, Padding = 1), GroupNorm(2), SiLU] public partial Layer Stem { get; }
+
+    [Block(typeof(Excite), "squeeze = 4")] public partial Layer Se { get; }
+
+    [Hardswish, AvgPool2d(2), Conv2d(8, Kernel = 3, Padding = 1, Depthwise = true, Bias = false), BatchNorm2d(Eps = 1e-3)] public partial Layer Body { get; }
+
+    [MaxPool2d(3, Stride = 1, Padding = 1), AdaptiveAvgPool2d(3), Flatten] public partial Layer Pool { get; }
+
+    [Linear(16), Tanh, Linear(12), Sigmoid, Linear(5), LogSoftmax] public partial Layer Head { get; }
+}
+
+/// <summary>A signal [C, L]: Conv1d, BatchNorm1d, ReLU6, Softmax.</summary>
+[Model(InputShape = [4, 32], Kind = InputKind.Signal)]
+public partial class SignalCoverage
+{
+    [Conv1d(8, Kernel = 5, Stride = 2, Padding = 2), BatchNorm1d, ReLU6, Flatten, Linear(6), Softmax] public partial Layer Net { get; }
+}
+
+/// <summary>A sequence [T, D]: RMSNorm, causal torch-layout attention, LayerNorm without bias, GELU.</summary>
+[Model(InputShape = [12, 32], Kind = InputKind.Sequence)]
+public partial class SequenceCoverage
+{
+    [RMSNorm, MultiheadAttention(4, Causal = true), LayerNorm(Bias = false), Linear(64), GELU, Linear(32)] public partial Layer Mixer { get; }
+}
+
+/// <summary>Mamba has no ONNX mapping (its selective scan is a loop over time): its export fails naming the layer.</summary>
+[Model(InputShape = [8, 16], Kind = InputKind.Sequence)]
+public partial class MambaCoverage
+{
+    [Linear(16)] public partial Layer Proj { get; }
+
+    [Mamba] public partial Layer Mixer { get; }
+}
+
+/// <summary>A user's own TorchSharp module: the generator cannot see inside it, so there is no ONNX graph to write.</summary>
+public sealed class Scale2 : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+{
+    /// <summary>Creates the module.</summary>
+    public Scale2()
+        : base(nameof(Scale2))
+    {
+    }
+
+    /// <inheritdoc />
+    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input * 2;
+}
+
+/// <summary>A [Custom] layer has no ONNX mapping: its export fails naming the layer.</summary>
+[Model(InputShape = [8])]
+public partial class CustomCoverage
+{
+    [Linear(8)] public partial Layer Fc { get; }
+
+    [Custom(typeof(Scale2))] public partial Layer Scale { get; }
+}
+
+/// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)).</summary>
+[Model(InputShape = [64])]
+[Variant("Lr", Rank = 8)]
+public partial class WideMlp
+{
+    /// <summary>Hidden layer.</summary>
+    [Linear(256), ReLU] public partial Layer Hidden { get; }
+
+    /// <summary>Classifier.</summary>
+    [Linear(10)] public partial Layer Output { get; }
+}
