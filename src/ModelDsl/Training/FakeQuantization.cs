@@ -1,0 +1,80 @@
+using static TorchSharp.torch;
+
+namespace ModelDsl;
+
+/// <summary>
+/// Quantisation-aware fine-tuning for int8 weights: inside <see cref="Quantized"/>, every covered weight holds its
+/// symmetric per-output-channel int8 rounding (scale max|w_c| / 127, zero point 0), so the forward and backward passes see the weights the int8 model will
+/// have (the arithmetic of <c>torch.fake_quantize_per_channel_affine</c>, which TorchSharp 0.107 declares but marks
+/// obsolete, "not implemented"); leaving restores the float weights exactly, and the optimizer step then applies the gradients to them
+/// (the straight-through estimator: the rounding is treated as the identity for the gradient).
+/// </summary>
+/// <example><code>
+/// var fakeQuant = new FakeQuantization(model);
+/// using (fakeQuant.Quantized()) { loss = ...; loss.backward(); }
+/// optimizer.step();
+/// </code></example>
+public sealed class FakeQuantization
+{
+    private readonly List<(string Name, Parameter Weight)> weights;
+
+    /// <param name="module">The module to fine-tune.</param>
+    /// <param name="names">The weights to quantise; default every Linear and convolution weight (2-d or more, *.weight).</param>
+    public FakeQuantization(nn.Module module, IEnumerable<string>? names = null)
+    {
+        weights = WeightMask.Select(module, names);
+    }
+
+    /// <summary>The covered weights' names.</summary>
+    public IReadOnlyList<string> Names => weights.Select(w => w.Name).ToList();
+
+    /// <summary>Replaces every covered weight by its int8 rounding until the returned scope is disposed, which puts the float weights back.</summary>
+    public IDisposable Quantized()
+    {
+        var saved = new List<(Parameter Weight, Tensor Float)>();
+        using var noGrad = no_grad();
+        foreach (var (_, weight) in weights)
+        {
+            var original = weight.detach().clone().DetachFromDisposeScope();
+            saved.Add((weight, original));
+            using var scope = NewDisposeScope();
+            weight.copy_(Int8Rounding(original));
+        }
+        return new Restore(saved);
+    }
+
+    /// <summary>
+    /// The symmetric per-channel int8 rounding of <paramref name="weight"/> (channels along dim 0), as float: each channel's
+    /// scale is max|w_c| / 127 (a channel of zeros keeps scale 1 and stays zero), values rounded half to even and clamped to [−127, 127].
+    /// </summary>
+    public static Tensor Int8Rounding(Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var channels = weight.shape[0];
+        var value = weight.detach().to(ScalarType.Float32).contiguous();
+        var maximum = value.reshape(channels, -1).abs().amax(1);
+        var scale = where(maximum.gt(0), maximum.div(127f), ones_like(maximum));
+        var shape = new long[value.Dimensions];
+        Array.Fill(shape, 1L);
+        shape[0] = channels;
+        scale = scale.reshape(shape);
+        // round() is half to even, as fake_quantize's nearbyint under the default rounding mode.
+        return value.div(scale).round().clamp(-127, 127).mul(scale).to(weight.dtype).MoveToOuterDisposeScope();
+    }
+
+    private sealed class Restore(List<(Parameter Weight, Tensor Float)> saved) : IDisposable
+    {
+        public void Dispose()
+        {
+            using var noGrad = no_grad();
+            foreach (var (weight, original) in saved)
+            {
+                weight.copy_(original);
+                original.Dispose();
+            }
+            saved.Clear();
+        }
+    }
+}
