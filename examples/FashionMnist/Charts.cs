@@ -25,19 +25,24 @@ internal static partial class Charts
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
+        var xs = results.Select(x).ToArray();
+        var ys = results.Select(r => r.Accuracy * 100).ToArray();
+        double xSpan = Math.Max(xs.Max() - xs.Min(), 1e-9), ySpan = Math.Max(ys.Max() - ys.Min(), 1e-9);
         for (var i = 0; i < results.Count; i++)
         {
-            var result = results[i];
             var color = palette.GetColor(i);
-            var marker = plot.Add.Marker(x(result), result.Accuracy * 100);
+            var marker = plot.Add.Marker(xs[i], ys[i]);
             marker.Size = 12;
             marker.Color = color;
-            var label = plot.Add.Text(result.Title, x(result), result.Accuracy * 100);
+            var label = plot.Add.Text(results[i].Title, xs[i], ys[i]);
             label.LabelFontSize = 14;
             label.LabelFontColor = color;
             label.LabelAlignment = Alignment.LowerLeft;
             label.OffsetX = 8;
-            label.OffsetY = -4;
+            // Masked copies sit on top of the dense point in latency: each label moves one line down per earlier
+            // point within 5 % of the axis spans, so no two labels overprint.
+            var crowd = Enumerable.Range(0, i).Count(j => Math.Abs(xs[j] - xs[i]) < 0.05 * xSpan && Math.Abs(ys[j] - ys[i]) < 0.05 * ySpan);
+            label.OffsetY = -4 + 18 * crowd;
         }
         plot.Title(title);
         plot.XLabel(xLabel);
