@@ -32,15 +32,24 @@ public sealed class FakeQuantization
     public IDisposable Quantized()
     {
         var saved = new List<(Parameter Weight, Tensor Float)>();
+        var restore = new Restore(saved);
         using var noGrad = no_grad();
-        foreach (var (_, weight) in weights)
+        try
         {
-            var original = weight.detach().clone().DetachFromDisposeScope();
-            saved.Add((weight, original));
-            using var scope = NewDisposeScope();
-            weight.copy_(Int8Rounding(original));
+            foreach (var (_, weight) in weights)
+            {
+                var original = weight.detach().clone().DetachFromDisposeScope();
+                saved.Add((weight, original));
+                using var scope = NewDisposeScope();
+                weight.copy_(Int8Rounding(original));
+            }
         }
-        return new Restore(saved);
+        catch
+        {
+            restore.Dispose();   // a failure part-way leaves every weight as it was
+            throw;
+        }
+        return restore;
     }
 
     /// <summary>

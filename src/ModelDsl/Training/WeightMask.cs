@@ -31,7 +31,10 @@ public sealed class WeightMask : IDisposable
     public IReadOnlyList<string> Names => entries.Select(e => e.Name).ToList();
 
     /// <summary>The mask of <paramref name="name"/> (1 keeps, 0 prunes), the weight's logical shape; owned by this object.</summary>
-    public Tensor this[string name] => entries.First(e => e.Name == name).Mask;
+    /// <exception cref="KeyNotFoundException">No mask covers <paramref name="name"/> (the message lists those that do).</exception>
+    public Tensor this[string name] =>
+        entries.FirstOrDefault(e => e.Name == name).Mask
+        ?? throw new KeyNotFoundException($"no mask covers '{name}'; masked weights: {string.Join(", ", Names)}");
 
     /// <summary>Weights the masks cover.</summary>
     public long Total => entries.Sum(e => e.Mask.numel());
