@@ -4,7 +4,8 @@ namespace ModelDsl;
 
 /// <summary>
 /// Quantisation-aware fine-tuning for int8 weights: inside <see cref="Quantized"/>, every covered weight holds its
-/// symmetric per-output-channel int8 rounding (scale max|w_c| / 127, zero point 0), so the forward and backward passes see the weights the int8 model will
+/// symmetric per-output-channel int8 rounding (scale max|w_c| / 127.5, zero point 0, as the generated int8 variants
+/// quantise), so the forward and backward passes see the weights the int8 model will
 /// have (the arithmetic of <c>torch.fake_quantize_per_channel_affine</c>, which TorchSharp 0.107 declares but marks
 /// obsolete, "not implemented"); leaving restores the float weights exactly, and the optimizer step then applies the gradients to them
 /// (the straight-through estimator: the rounding is treated as the identity for the gradient).
@@ -53,24 +54,21 @@ public sealed class FakeQuantization
     }
 
     /// <summary>
-    /// The symmetric per-channel int8 rounding of <paramref name="weight"/> (channels along dim 0), as float: each channel's
-    /// scale is max|w_c| / 127 (a channel of zeros keeps scale 1 and stays zero), values rounded half to even and clamped to [−127, 127].
+    /// The symmetric per-channel int8 rounding of <paramref name="weight"/> (channels along dim 0), as float: PyTorch's
+    /// per-channel symmetric qint8 observer and quantiser (<c>per_channel_dynamic_qconfig</c>), scale = max(max|w_c| / 127.5, ε)
+    /// with ε = 2⁻²³, q = clamp(round(w × (1 / scale)), −128, 127) rounded half to even, value q × scale — the values an
+    /// int8 variant built from the fine-tuned weights stores.
     /// </summary>
     public static Tensor Int8Rounding(Tensor weight)
     {
         ArgumentNullException.ThrowIfNull(weight);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var channels = weight.shape[0];
-        var value = weight.detach().to(ScalarType.Float32).contiguous();
-        var maximum = value.reshape(channels, -1).abs().amax(1);
-        var scale = where(maximum.gt(0), maximum.div(127f), ones_like(maximum));
-        var shape = new long[value.Dimensions];
-        Array.Fill(shape, 1L);
-        shape[0] = channels;
-        scale = scale.reshape(shape);
-        // round() is half to even, as fake_quantize's nearbyint under the default rounding mode.
-        return value.div(scale).round().clamp(-127, 127).mul(scale).to(weight.dtype).MoveToOuterDisposeScope();
+        var value = weight.detach().to(ScalarType.Float32);
+        var shape = Enumerable.Repeat(1L, (int)value.dim()).ToArray();
+        shape[0] = -1;
+        var scale = value.abs().flatten(1).amax([1]).div(127.5f).clamp_min(1.1920929e-07f).view(shape);
+        return value.mul(scale.reciprocal()).round().clamp(-128, 127).mul(scale).to(weight.dtype).MoveToOuterDisposeScope();
     }
 
     private sealed class Restore(List<(Parameter Weight, Tensor Float)> saved) : IDisposable

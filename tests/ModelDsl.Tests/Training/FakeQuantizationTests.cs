@@ -9,8 +9,9 @@ public sealed class FakeQuantizationTests
     [Fact]
     public void Inside_the_scope_weights_are_their_per_channel_int8_rounding_and_leaving_restores_them_exactly()
     {
-        // Channel 0: max |w| = 1.0, scale 1/127; 0.26 → round(33.02) = 33 → 33/127. Channel 1: max 0.4, scale 0.4/127;
-        // 0.1 → round(31.75) = 32 → 32 · 0.4/127; 0.2 → round(63.5) = 64 (half to even) → 64 · 0.4/127.
+        // PyTorch's per-channel symmetric qint8: scale = max|w| / 127.5, q = clamp(round(w / scale), −128, 127), half to even.
+        // Channel 0: scale 1/127.5; 1.0 → 127.5 → 128 → clamped to 127; −0.5 → −63.75 → −64; 0.26 → 33.15 → 33.
+        // Channel 1: scale 0.4/127.5; 0.1 → 31.875 → 32; 0.2 → 63.75 → 64; −0.4 → −127.5 → −128 (half to even).
         float[] weights = [1.0f, -0.5f, 0.26f, 0.1f, 0.2f, -0.4f];
         using var model = nn.Sequential(("0", nn.Linear(3, 2, hasBias: false)));
         using (no_grad())
@@ -18,8 +19,8 @@ public sealed class FakeQuantizationTests
             model.get_parameter("0.weight")!.copy_(tensor(weights).reshape(2, 3));
         }
         var fakeQuant = new FakeQuantization(model);
-        double s0 = 1.0 / 127, s1 = 0.4 / 127;
-        double[] expected = [127 * s0, -64 * s0, 33 * s0, 32 * s1, 64 * s1, -127 * s1];
+        double s0 = 1.0 / 127.5, s1 = 0.4 / 127.5;
+        double[] expected = [127 * s0, -64 * s0, 33 * s0, 32 * s1, 64 * s1, -128 * s1];
         using (fakeQuant.Quantized())
         {
             var inside = MaskTests.Values(model.get_parameter("0.weight")!);
