@@ -142,7 +142,7 @@ public static class Weights
     public static void LoadStateDictChecked(this nn.Module module, IReadOnlyDictionary<string, Tensor> source, bool strict = true) =>
         module.LoadStateDictChecked(source, strict, "the state dict");
 
-    private static void LoadStateDictChecked(this nn.Module module, IReadOnlyDictionary<string, Tensor> source, bool strict, string origin)
+    internal static void LoadStateDictChecked(this nn.Module module, IReadOnlyDictionary<string, Tensor> source, bool strict, string origin)
     {
         foreach (var (key, tensor) in source)
         {
@@ -165,7 +165,7 @@ public static class Weights
         QuantizedLayers.RefreshAll(module);
     }
 
-    private static void Check(Dictionary<string, Tensor> destination, Dictionary<string, long[]> source, bool strict, string origin)
+    internal static void Check(Dictionary<string, Tensor> destination, Dictionary<string, long[]> source, bool strict, string origin)
     {
         var missing = strict ? destination.Keys.Where(k => !source.ContainsKey(k)).Order(StringComparer.Ordinal).ToList() : [];
         var unexpected = strict ? source.Keys.Where(k => !destination.ContainsKey(k)).Order(StringComparer.Ordinal).ToList() : [];

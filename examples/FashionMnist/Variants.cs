@@ -1,0 +1,82 @@
+using ModelDsl;
+using static TorchSharp.torch;
+
+namespace FashionMnist;
+
+/// <summary>
+/// A compressed model ready to fine-tune: the module, the mask policy that holds its structure, and how its cost is
+/// read (compile-time constants for a generated class; for a masked copy, the dense cost table scaled by each layer's
+/// kept fraction, since the zeros are stored and multiplied by dense kernels).
+/// </summary>
+internal sealed class PreparedVariant(nn.Module<Tensor, Tensor> module, MaskPolicy? masks, Func<long> macs, bool effectiveMacs, Func<long> parameters, long weightBytes) : IDisposable
+{
+    public nn.Module<Tensor, Tensor> Module { get; } = module;
+
+    public MaskPolicy? Masks { get; } = masks;
+
+    /// <summary>MACs per image, read after fine-tuning (a gradual mask changes as it trains).</summary>
+    public long Macs => macs();
+
+    /// <summary>True when <see cref="Macs"/> counts only the weights the masks keep.</summary>
+    public bool EffectiveMacs { get; } = effectiveMacs;
+
+    /// <summary>Parameters, not counting masked (zero) weights.</summary>
+    public long Parameters => parameters();
+
+    /// <summary>Bytes of weights the module stores (a masked copy stores its zeros).</summary>
+    public long WeightBytes { get; } = weightBytes;
+
+    public void Dispose()
+    {
+        Masks?.Dispose();
+        Module.Dispose();
+    }
+}
+
+/// <summary>One row of the demo: a key for --variants, a title for the table and chart, and how it is made from the trained dense model.</summary>
+internal sealed record VariantDefinition(string Key, string Title, string Description, Func<FashionNet, PreparedVariant> FromDense);
+
+/// <summary>
+/// The compressed variants the demo builds, as data: a variant that lands later (int8, int4, low-rank classes generated
+/// from [Variant(...)] declarations) is one more row here.
+/// </summary>
+internal static class VariantCatalog
+{
+    public static readonly IReadOnlyList<VariantDefinition> All =
+    [
+        new("slim", "Slim, KeepChannels 0.65",
+            "the generated FashionNetSlim, filled by FromDense with the L1-most-important 65 % of channels",
+            dense => new PreparedVariant(FashionNetSlim.FromDense(dense, PruningCriterion.L1), masks: null,
+                () => FashionNetSlim.TotalMacs, effectiveMacs: false, () => FashionNetSlim.TotalParameters, FashionNetSlim.WeightBytes)),
+        new("sparse80", "Unstructured 80 %",
+            "a copy of the dense model pruned by global magnitude to 80 % of its conv and Linear weights on the cubic schedule",
+            dense =>
+            {
+                var copy = Copy(dense);
+                var masks = new GradualMask(copy, finalSparsity: 0.8, minKeptFraction: 0.05, every: 25, rampFraction: 0.6);
+                return Masked(copy, masks);
+            }),
+        new("2:4", "2:4 sparse",
+            "a copy of the dense model with 2 of every 4 weights along each reduction dimension kept (the stem stays dense)",
+            dense =>
+            {
+                var copy = Copy(dense);
+                var mask = NMSparsity.Mask(copy, 2, 4);
+                mask.Apply();
+                return Masked(copy, new FixedMask(mask));
+            }),
+    ];
+
+    private static FashionNet Copy(FashionNet dense)
+    {
+        var copy = new FashionNet();
+        copy.LoadStateDictChecked(dense.state_dict());
+        return copy;
+    }
+
+    private static PreparedVariant Masked(FashionNet copy, MaskPolicy masks) =>
+        new(copy, masks,
+            () => masks.Final?.EffectiveMacs(FashionNet.CostTable) ?? FashionNet.TotalMacs, effectiveMacs: true,
+            () => FashionNet.TotalParameters - (masks.Final is { } mask ? mask.Total - mask.Kept : 0),
+            FashionNet.WeightBytes);
+}
