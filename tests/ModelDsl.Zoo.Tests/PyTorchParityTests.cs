@@ -1,4 +1,6 @@
 using ModelDsl.Zoo.Decoders;
+using ModelDsl.Zoo.DenseNets;
+using ModelDsl.Zoo.ShuffleNets;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
@@ -30,6 +32,8 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData("resnet18")]
     [InlineData("mobilenet_v2")]
     [InlineData("vit_b_16")]
+    [InlineData("shufflenet_v2_x1_0")]
+    [InlineData("densenet121")]
     public void LoadsTorchvisionsWeightsAndComputesItsLogits(string name)
     {
         // The acceptance direction: torchvision's own seeded model, exported by Python, loads strictly into the DSL model.
@@ -37,6 +41,8 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
         {
             "resnet18" => new ResNet18(),
             "vit_b_16" => new VitB16(),
+            "shufflenet_v2_x1_0" => new ShuffleNetV2(),
+            "densenet121" => new DenseNet121(),
             _ => new MobileNetV2(),
         };
         using var directory = new TemporaryDirectory();

@@ -51,6 +51,7 @@ internal static class LayerFactory
                 Torch + "MaxPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AvgPool2d => Torch + "AvgPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AdaptiveAvgPool2d => Torch + "AdaptiveAvgPool2d(" + N(layer.Int("size")) + ")",
+            LayerKind.ChannelShuffle => Torch + "ChannelShuffle(" + N(layer.Int("groups")) + ")",
             LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
                 LayerKind.Hardswish or LayerKind.Hardsigmoid =>
                 Torch + layer.Kind + "()",

@@ -28,6 +28,7 @@ public static class CostRules
         Rule(LayerKind.AvgPool2d, "0", "k² · out (k² − 1 adds, 1 divide)", None, l => Square(l.Int("kernel")) * l.Output.Elements),
         Rule(LayerKind.AdaptiveAvgPool2d, "0", "sum of window areas (= in when the size divides the input)", None, AdaptiveWindows),
         Rule(LayerKind.Flatten, "0", "0 (a view)", None, None),
+        Rule(LayerKind.ChannelShuffle, "0", "0 (a permutation: moves out · 4 bytes, its activation bytes)", None, None),
         Rule(LayerKind.ReLU, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.ReLU6, "0", "2 · out (min, max)", None, l => 2 * l.Output.Elements),
         Rule(LayerKind.GELU, "0", "5 · out (scale, erf, add 1, multiply x, halve)", None, l => 5 * l.Output.Elements),
@@ -57,6 +58,7 @@ public static class CostRules
             MambaElementwise),
         Rule(LayerKind.ResidualAdd, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.ResidualMultiply, "0", "1 · out (the gate's product, broadcast)", None, l => l.Output.Elements),
+        Rule(LayerKind.ResidualConcat, "0", "0 (a copy: moves out · 4 bytes, its activation bytes)", None, None),
     };
 
     private static readonly Dictionary<LayerKind, CostRule> ByKind = Rules.ToDictionary(r => r.Kind);

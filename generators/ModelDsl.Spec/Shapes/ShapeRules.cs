@@ -29,6 +29,7 @@ internal static class ShapeRules
             LayerKind.AvgPool2d => Pool(c, 1),
             LayerKind.AdaptiveAvgPool2d => AdaptivePool(c),
             LayerKind.Flatten => Shape.Of(checked((int)c.Input.Elements)),
+            LayerKind.ChannelShuffle => ChannelShuffle(c),
             LayerKind.Softmax or LayerKind.LogSoftmax => Softmax(c),
             LayerKind.Dropout or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU
                 or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.Hardswish or LayerKind.Hardsigmoid => c.Input,
@@ -96,6 +97,19 @@ internal static class ShapeRules
         }
 
         return new Shape(dims);
+    }
+
+    // torchvision's channel_shuffle views [C, H, W] as [groups, C / groups, H, W]: the groups must divide the channels.
+    private static Shape ChannelShuffle(LayerContext c)
+    {
+        c.RequireRank(3);
+        var groups = c.Positive("groups");
+        if (c.Input.Dims[0] % groups != 0)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "groups", Invariant($"groups dividing the {c.Input.Dims[0]} input channels"), Invariant($"groups = {groups}"));
+        }
+
+        return c.Input;
     }
 
     private static Shape BatchNorm(LayerContext c, List<TensorSpec> tensors, params int[] ranks)

@@ -43,6 +43,7 @@ public static class LayerArguments
             [LayerKind.AvgPool2d] = new[] { I("kernel"), I("stride", "0"), I("padding", "0") },
             [LayerKind.AdaptiveAvgPool2d] = new[] { I("size", "1") },
             [LayerKind.Flatten] = none,
+            [LayerKind.ChannelShuffle] = new[] { I("groups") },
             [LayerKind.ReLU] = none,
             [LayerKind.ReLU6] = none,
             [LayerKind.GELU] = none,
@@ -62,8 +63,9 @@ public static class LayerArguments
             [LayerKind.Mamba] = new[] { I("d_state", "16"), I("d_conv", "4"), I("expand", "2"), I("dt_rank", "0"), B("conv_bias", "true"), B("bias", "false") },
             [LayerKind.ResidualAdd] = none,
             [LayerKind.ResidualMultiply] = none,
+            [LayerKind.ResidualConcat] = none,
             [LayerKind.Sequential] = none,
-            [LayerKind.Residual] = new[] { T("shortcut", "identity"), T("shortcut_name", "downsample"), T("combine", "add") },
+            [LayerKind.Residual] = new[] { T("shortcut", "identity"), T("shortcut_name", "downsample"), T("combine", "add"), I("shortcut_members", "0") },
 
             // Block and Stage also take the block's own parameters; those are checked against the BlockSpec.
             [LayerKind.Block] = new[] { T("block") },

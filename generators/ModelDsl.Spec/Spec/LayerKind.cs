@@ -48,6 +48,12 @@ public enum LayerKind
     /// <summary>Flattens all per-sample dimensions (<c>torch.flatten(x, 1)</c>). No args.</summary>
     Flatten,
 
+    /// <summary>
+    /// Interleaves an image's channels across <c>groups</c> (ShuffleNet's <c>channel_shuffle</c>: view as [g, C/g, H, W],
+    /// swap the first two, flatten back). Args: <c>groups</c>, dividing the channels.
+    /// </summary>
+    ChannelShuffle,
+
     /// <summary><c>nn.ReLU</c>.</summary>
     ReLU,
 
@@ -118,14 +124,24 @@ public enum LayerKind
     /// <summary>A gate's product, input · branch output broadcast (created by shape inference, never declared).</summary>
     ResidualMultiply,
 
+    /// <summary>
+    /// A concatenating residual's join, shortcut then branch along the channels (DenseNet, ShuffleNetV2; created by shape
+    /// inference, never declared).
+    /// </summary>
+    ResidualConcat,
+
     /// <summary>A named group of <see cref="LayerSpec.Children"/> (<c>nn.Sequential</c>); children without a name are numbered.</summary>
     Sequential,
 
     /// <summary>
     /// A residual connection around <see cref="LayerSpec.Children"/> (the branch). Transparent for naming.
     /// Args: <c>shortcut</c>: <c>"identity"</c> (shapes must agree), <c>"projection"</c> (1x1 conv + BatchNorm2d
-    /// inferred when the branch changes shape, as torchvision's <c>downsample</c>), or <c>"if-same"</c> (add only
-    /// when shapes agree, as MobileNetV2); <c>shortcut_name</c> (default <c>"downsample"</c>).
+    /// inferred when the branch changes shape, as torchvision's <c>downsample</c>), <c>"if-same"</c> (add only
+    /// when shapes agree, as MobileNetV2) or <c>"split"</c> (the first half of the channels is the shortcut, the second
+    /// half feeds the branch; concatenation only); <c>shortcut_name</c> (default <c>"downsample"</c>); <c>combine</c>:
+    /// <c>"add"</c>, <c>"multiply"</c> (a gate) or <c>"concat"</c> (shortcut then branch along the channels);
+    /// <c>shortcut_members</c>: how many of the first children are a declared shortcut path, run on the same input as the
+    /// branch (ShuffleNetV2's <c>branch1</c>; 0: none).
     /// </summary>
     Residual,
 

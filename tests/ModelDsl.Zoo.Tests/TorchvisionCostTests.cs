@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ModelDsl.Zoo.DenseNets;
+using ModelDsl.Zoo.ShuffleNets;
+
+namespace ModelDsl.Zoo.Tests;
+
+/// <summary>
+/// The compile-time MACs and parameters of the concatenating models against PyTorch's own count of torchvision's model
+/// (Parity/torchvision_cost.py: forward hooks on every convolution and linear, <c>sum(p.numel())</c>), exactly, and
+/// against torchvision's published table (GFLOPS, which count MACs, rounded to two decimals, and parameters).
+/// </summary>
+public partial class TorchvisionCostTests
+{
+    [Theory]
+    [InlineData("shufflenet_v2_x1_0", ShuffleNetV2.TotalMacs, ShuffleNetV2.TotalParameters)]
+    [InlineData("densenet121", DenseNet121.TotalMacs, DenseNet121.TotalParameters)]
+    public void ConstantsEqualPyTorchsCount(string name, long macs, long parameters)
+    {
+        var printed = Python.Run("torchvision_cost.py", name);
+        var match = Counts().Match(printed);
+        Assert.True(match.Success, "torchvision_cost.py printed: " + printed);
+        Assert.Equal(long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), macs);
+        Assert.Equal(long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), parameters);
+    }
+
+    [Fact]
+    public void ShuffleNetV2MatchesTorchvisionsTable()
+    {
+        // torchvision 0.14's table: shufflenet_v2_x1_0, 0.14 GFLOPS, 2,278,604 parameters.
+        Assert.Equal(0.14, Math.Round(ShuffleNetV2.TotalMacs / 1e9, 2));
+        Assert.Equal(2_278_604, ShuffleNetV2.TotalParameters);
+        Assert.Equal(new[] { 1000 }, ShuffleNetV2.OutputShape);
+        using var model = new ShuffleNetV2();
+        Assert.Equal(ShuffleNetV2.TotalParameters, model.ParameterCount());
+    }
+
+    [Fact]
+    public void DenseNet121MatchesTorchvisionsTable()
+    {
+        // torchvision 0.14's table: densenet121, 2.83 GFLOPS, 7,978,856 parameters.
+        Assert.Equal(2.83, Math.Round(DenseNet121.TotalMacs / 1e9, 2));
+        Assert.Equal(7_978_856, DenseNet121.TotalParameters);
+        Assert.Equal(new[] { 1000 }, DenseNet121.OutputShape);
+        using var model = new DenseNet121();
+        Assert.Equal(DenseNet121.TotalParameters, model.ParameterCount());
+    }
+
+    [GeneratedRegex(@"macs=(\d+) params=(\d+)")]
+    private static partial Regex Counts();
+}
