@@ -1,5 +1,6 @@
 using ModelDsl.Zoo.Decoders;
 using ModelDsl.Zoo.DenseNets;
+using ModelDsl.Zoo.RegNets;
 using ModelDsl.Zoo.ShuffleNets;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
@@ -34,6 +35,7 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData("vit_b_16")]
     [InlineData("shufflenet_v2_x1_0")]
     [InlineData("densenet121")]
+    [InlineData("regnet_y_400mf")]
     public void LoadsTorchvisionsWeightsAndComputesItsLogits(string name)
     {
         // The acceptance direction: torchvision's own seeded model, exported by Python, loads strictly into the DSL model.
@@ -43,6 +45,7 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
             "vit_b_16" => new VitB16(),
             "shufflenet_v2_x1_0" => new ShuffleNetV2(),
             "densenet121" => new DenseNet121(),
+            "regnet_y_400mf" => new RegNetY400MF(),
             _ => new MobileNetV2(),
         };
         using var directory = new TemporaryDirectory();

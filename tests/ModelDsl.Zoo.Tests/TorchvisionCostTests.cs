@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ModelDsl.Zoo.DenseNets;
+using ModelDsl.Zoo.RegNets;
 using ModelDsl.Zoo.ShuffleNets;
 
 namespace ModelDsl.Zoo.Tests;
@@ -15,6 +16,7 @@ public partial class TorchvisionCostTests
     [Theory]
     [InlineData("shufflenet_v2_x1_0", ShuffleNetV2.TotalMacs, ShuffleNetV2.TotalParameters)]
     [InlineData("densenet121", DenseNet121.TotalMacs, DenseNet121.TotalParameters)]
+    [InlineData("regnet_y_400mf", RegNetY400MF.TotalMacs, RegNetY400MF.TotalParameters)]
     public void ConstantsEqualPyTorchsCount(string name, long macs, long parameters)
     {
         var printed = Python.Run("torchvision_cost.py", name);
@@ -44,6 +46,16 @@ public partial class TorchvisionCostTests
         Assert.Equal(new[] { 1000 }, DenseNet121.OutputShape);
         using var model = new DenseNet121();
         Assert.Equal(DenseNet121.TotalParameters, model.ParameterCount());
+    }
+
+    [Fact]
+    public void RegNetY400MFMatchesTorchvisionsTable()
+    {
+        // torchvision 0.14's table: regnet_y_400mf, 0.4 GFLOPS, 4,344,144 parameters.
+        Assert.Equal(0.4, Math.Round(RegNetY400MF.TotalMacs / 1e9, 2));
+        Assert.Equal(4_344_144, RegNetY400MF.TotalParameters);
+        using var model = new RegNetY400MF();
+        Assert.Equal(RegNetY400MF.TotalParameters, model.ParameterCount());
     }
 
     [GeneratedRegex(@"macs=(\d+) params=(\d+)")]
