@@ -1,5 +1,6 @@
 using ModelDsl.Zoo.Decoders;
 using ModelDsl.Zoo.DenseNets;
+using ModelDsl.Zoo.EfficientNets;
 using ModelDsl.Zoo.RegNets;
 using ModelDsl.Zoo.ShuffleNets;
 using ModelDsl.Zoo.MobileNets;
@@ -36,6 +37,7 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData("shufflenet_v2_x1_0")]
     [InlineData("densenet121")]
     [InlineData("regnet_y_400mf")]
+    [InlineData("efficientnet_v2_s")]
     public void LoadsTorchvisionsWeightsAndComputesItsLogits(string name)
     {
         // The acceptance direction: torchvision's own seeded model, exported by Python, loads strictly into the DSL model.
@@ -46,12 +48,15 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
             "shufflenet_v2_x1_0" => new ShuffleNetV2(),
             "densenet121" => new DenseNet121(),
             "regnet_y_400mf" => new RegNetY400MF(),
+            "efficientnet_v2_s" => new EfficientNetV2S(),
             _ => new MobileNetV2(),
         };
         using var directory = new TemporaryDirectory();
         model.eval();
         using var scope = NewDisposeScope();
-        var input = Modules.SeededRandn(11, 2, 3, 224, 224);
+        // Each model at the resolution torchvision evaluates it at (EfficientNetV2-S: 384).
+        var size = name == "efficientnet_v2_s" ? 384 : 224;
+        var input = Modules.SeededRandn(11, 2, 3, size, size);
         var (weights, inputs, outputs) = (directory.File("weights.safetensors"), directory.File("input.safetensors"), directory.File("output.safetensors"));
         Weights.WriteSafeTensors(inputs, new Dictionary<string, Tensor> { ["input"] = input });
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ModelDsl.Zoo.DenseNets;
+using ModelDsl.Zoo.EfficientNets;
 using ModelDsl.Zoo.RegNets;
 using ModelDsl.Zoo.ShuffleNets;
 
@@ -14,12 +15,13 @@ namespace ModelDsl.Zoo.Tests;
 public partial class TorchvisionCostTests
 {
     [Theory]
-    [InlineData("shufflenet_v2_x1_0", ShuffleNetV2.TotalMacs, ShuffleNetV2.TotalParameters)]
-    [InlineData("densenet121", DenseNet121.TotalMacs, DenseNet121.TotalParameters)]
-    [InlineData("regnet_y_400mf", RegNetY400MF.TotalMacs, RegNetY400MF.TotalParameters)]
-    public void ConstantsEqualPyTorchsCount(string name, long macs, long parameters)
+    [InlineData("shufflenet_v2_x1_0", 224, ShuffleNetV2.TotalMacs, ShuffleNetV2.TotalParameters)]
+    [InlineData("densenet121", 224, DenseNet121.TotalMacs, DenseNet121.TotalParameters)]
+    [InlineData("regnet_y_400mf", 224, RegNetY400MF.TotalMacs, RegNetY400MF.TotalParameters)]
+    [InlineData("efficientnet_v2_s", 384, EfficientNetV2S.TotalMacs, EfficientNetV2S.TotalParameters)]
+    public void ConstantsEqualPyTorchsCount(string name, int size, long macs, long parameters)
     {
-        var printed = Python.Run("torchvision_cost.py", name);
+        var printed = Python.Run("torchvision_cost.py", name, size.ToString(CultureInfo.InvariantCulture));
         var match = Counts().Match(printed);
         Assert.True(match.Success, "torchvision_cost.py printed: " + printed);
         Assert.Equal(long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), macs);
@@ -29,7 +31,7 @@ public partial class TorchvisionCostTests
     [Fact]
     public void ShuffleNetV2MatchesTorchvisionsTable()
     {
-        // torchvision 0.14's table: shufflenet_v2_x1_0, 0.14 GFLOPS, 2,278,604 parameters.
+        // torchvision's published figures (GFLOPS from its model docs, num_params from 0.14's weights meta): shufflenet_v2_x1_0, 0.14 GFLOPS, 2,278,604 parameters.
         Assert.Equal(0.14, Math.Round(ShuffleNetV2.TotalMacs / 1e9, 2));
         Assert.Equal(2_278_604, ShuffleNetV2.TotalParameters);
         Assert.Equal(new[] { 1000 }, ShuffleNetV2.OutputShape);
@@ -40,7 +42,7 @@ public partial class TorchvisionCostTests
     [Fact]
     public void DenseNet121MatchesTorchvisionsTable()
     {
-        // torchvision 0.14's table: densenet121, 2.83 GFLOPS, 7,978,856 parameters.
+        // torchvision's published figures (GFLOPS from its model docs, num_params from 0.14's weights meta): densenet121, 2.83 GFLOPS, 7,978,856 parameters.
         Assert.Equal(2.83, Math.Round(DenseNet121.TotalMacs / 1e9, 2));
         Assert.Equal(7_978_856, DenseNet121.TotalParameters);
         Assert.Equal(new[] { 1000 }, DenseNet121.OutputShape);
@@ -51,11 +53,21 @@ public partial class TorchvisionCostTests
     [Fact]
     public void RegNetY400MFMatchesTorchvisionsTable()
     {
-        // torchvision 0.14's table: regnet_y_400mf, 0.4 GFLOPS, 4,344,144 parameters.
+        // torchvision's published figures (GFLOPS from its model docs, num_params from 0.14's weights meta): regnet_y_400mf, 0.4 GFLOPS, 4,344,144 parameters.
         Assert.Equal(0.4, Math.Round(RegNetY400MF.TotalMacs / 1e9, 2));
         Assert.Equal(4_344_144, RegNetY400MF.TotalParameters);
         using var model = new RegNetY400MF();
         Assert.Equal(RegNetY400MF.TotalParameters, model.ParameterCount());
+    }
+
+    [Fact]
+    public void EfficientNetV2SMatchesTorchvisionsTable()
+    {
+        // torchvision's published figures (GFLOPS from its model docs, num_params from 0.14's weights meta): efficientnet_v2_s, 8.37 GFLOPS (at its 384x384 evaluation size), 21,458,488 parameters.
+        Assert.Equal(8.37, Math.Round(EfficientNetV2S.TotalMacs / 1e9, 2));
+        Assert.Equal(21_458_488, EfficientNetV2S.TotalParameters);
+        using var model = new EfficientNetV2S();
+        Assert.Equal(EfficientNetV2S.TotalParameters, model.ParameterCount());
     }
 
     [GeneratedRegex(@"macs=(\d+) params=(\d+)")]
