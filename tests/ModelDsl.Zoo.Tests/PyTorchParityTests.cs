@@ -3,6 +3,7 @@ using ModelDsl.Zoo.DenseNets;
 using ModelDsl.Zoo.EfficientNets;
 using ModelDsl.Zoo.RegNets;
 using ModelDsl.Zoo.ShuffleNets;
+using ModelDsl.Zoo.Swin;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
@@ -38,6 +39,7 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData("densenet121")]
     [InlineData("regnet_y_400mf")]
     [InlineData("efficientnet_v2_s")]
+    [InlineData("swin_v2_t")]
     public void LoadsTorchvisionsWeightsAndComputesItsLogits(string name)
     {
         // The acceptance direction: torchvision's own seeded model, exported by Python, loads strictly into the DSL model.
@@ -49,13 +51,14 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
             "densenet121" => new DenseNet121(),
             "regnet_y_400mf" => new RegNetY400MF(),
             "efficientnet_v2_s" => new EfficientNetV2S(),
+            "swin_v2_t" => new SwinV2T(),
             _ => new MobileNetV2(),
         };
         using var directory = new TemporaryDirectory();
         model.eval();
         using var scope = NewDisposeScope();
-        // Each model at the resolution torchvision evaluates it at (EfficientNetV2-S: 384).
-        var size = name == "efficientnet_v2_s" ? 384 : 224;
+        // Each model at the resolution torchvision evaluates it at (EfficientNetV2-S: 384, Swin V2-T: 256).
+        var size = name switch { "efficientnet_v2_s" => 384, "swin_v2_t" => 256, _ => 224 };
         var input = Modules.SeededRandn(11, 2, 3, size, size);
         var (weights, inputs, outputs) = (directory.File("weights.safetensors"), directory.File("input.safetensors"), directory.File("output.safetensors"));
         Weights.WriteSafeTensors(inputs, new Dictionary<string, Tensor> { ["input"] = input });

@@ -4,6 +4,7 @@ using ModelDsl.Zoo.DenseNets;
 using ModelDsl.Zoo.EfficientNets;
 using ModelDsl.Zoo.RegNets;
 using ModelDsl.Zoo.ShuffleNets;
+using ModelDsl.Zoo.Swin;
 
 namespace ModelDsl.Zoo.Tests;
 
@@ -19,6 +20,7 @@ public partial class TorchvisionCostTests
     [InlineData("densenet121", 224, DenseNet121.TotalMacs, DenseNet121.TotalParameters)]
     [InlineData("regnet_y_400mf", 224, RegNetY400MF.TotalMacs, RegNetY400MF.TotalParameters)]
     [InlineData("efficientnet_v2_s", 384, EfficientNetV2S.TotalMacs, EfficientNetV2S.TotalParameters)]
+    [InlineData("swin_v2_t", 256, SwinV2T.TotalMacs, SwinV2T.TotalParameters)]
     public void ConstantsEqualPyTorchsCount(string name, int size, long macs, long parameters)
     {
         var printed = Python.Run("torchvision_cost.py", name, size.ToString(CultureInfo.InvariantCulture));
@@ -68,6 +70,16 @@ public partial class TorchvisionCostTests
         Assert.Equal(21_458_488, EfficientNetV2S.TotalParameters);
         using var model = new EfficientNetV2S();
         Assert.Equal(EfficientNetV2S.TotalParameters, model.ParameterCount());
+    }
+
+    [Fact]
+    public void SwinV2TMatchesTorchvisionsTable()
+    {
+        // torchvision's published figures: swin_v2_t, 5.94 GFLOPS (at its 256x256 evaluation size); 0.14's weights meta: 28,351,570 parameters.
+        Assert.Equal(5.94, Math.Round(SwinV2T.TotalMacs / 1e9, 2));
+        Assert.Equal(28_351_570, SwinV2T.TotalParameters);
+        using var model = new SwinV2T();
+        Assert.Equal(SwinV2T.TotalParameters, model.ParameterCount());
     }
 
     [GeneratedRegex(@"macs=(\d+) params=(\d+)")]

@@ -51,6 +51,10 @@ internal static class LayerFactory
                 Torch + "MaxPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AvgPool2d => Torch + "AvgPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AdaptiveAvgPool2d => Torch + "AdaptiveAvgPool2d(" + N(layer.Int("size")) + ")",
+            LayerKind.Permute when layer.Int("dim2") == -1 => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1"))),
+            LayerKind.Permute => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1")), N(layer.Int("dim2"))),
+            LayerKind.PatchMerging => Call("PatchMerging", N(input.Last), "normFirst: " + B(layer.Bool("norm_first"))),
+            LayerKind.ShiftedWindowAttentionV2 => Call("ShiftedWindowAttentionV2", N(input.Last), N(layer.Int("heads")), N(layer.Int("window")), N(layer.Int("shift"))),
             LayerKind.ChannelShuffle => Torch + "ChannelShuffle(" + N(layer.Int("groups")) + ")",
             LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
                 LayerKind.Hardswish or LayerKind.Hardsigmoid =>

@@ -30,7 +30,8 @@ internal static class ModuleTypes
         LayerKind.MultiheadAttention => Runtime + "MultiheadAttention",
         LayerKind.PositionEmbedding when layout == "embedding" => Runtime + "PositionEmbedding",
         LayerKind.PositionEmbedding => Runtime + "PositionParameter",
-        LayerKind.RMSNorm or LayerKind.PatchEmbedding or LayerKind.ClassToken or LayerKind.TakeToken or LayerKind.TiedLinear or LayerKind.Mamba =>
+        LayerKind.RMSNorm or LayerKind.PatchEmbedding or LayerKind.ClassToken or LayerKind.TakeToken or LayerKind.TiedLinear or LayerKind.Mamba or
+            LayerKind.Permute or LayerKind.PatchMerging or LayerKind.ShiftedWindowAttentionV2 =>
             Runtime + kind,
         _ => TorchModules + kind,
     };

@@ -28,6 +28,14 @@ public static class CostRules
         Rule(LayerKind.AvgPool2d, "0", "k² · out (k² − 1 adds, 1 divide)", None, l => Square(l.Int("kernel")) * l.Output.Elements),
         Rule(LayerKind.AdaptiveAvgPool2d, "0", "sum of window areas (= in when the size divides the input)", None, AdaptiveWindows),
         Rule(LayerKind.Flatten, "0", "0 (a view)", None, None),
+        Rule(LayerKind.Permute, "0", "0 (a view)", None, None),
+        Rule(LayerKind.PatchMerging, "out · 4C (the reduction)", "7 · normalised elements (LayerNorm over 2C after, or 4C before, the reduction)", l => l.Output.Elements * 4 * D(l), l => 7 * (l.Bool("norm_first") ? 2 : 1) * l.Output.Elements),
+        Rule(
+            LayerKind.ShiftedWindowAttentionV2,
+            "T'·C·3C (qkv) + 2·T'·w²·C (QKᵀ, AV per window) + T'·C² (proj) + (2w−1)²·512·(2 + H) (cpb_mlp, once per forward); T' = tokens padded to whole w×w windows",
+            "4·T'·C (biases) + 6·T'·C (normalise q, k) + (7 + [shifted])·H·T'·w² (logit scale, position bias, mask, softmax) + (2w−1)²·(1024 + 5·H) (cpb bias, ReLU, 16·sigmoid)",
+            WindowMacs,
+            WindowElementwise),
         Rule(LayerKind.ChannelShuffle, "0", "0 (a permutation: moves out · 4 bytes, its activation bytes)", None, None),
         Rule(LayerKind.ReLU, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.ReLU6, "0", "2 · out (min, max)", None, l => 2 * l.Output.Elements),
@@ -98,6 +106,29 @@ public static class CostRules
     private static long T(LayerShape layer) => layer.Input.Dims[0];
 
     private static long D(LayerShape layer) => layer.Input.Last;
+
+    // Swin's windows cover the map padded to whole windows; torchvision computes attention over the padding too.
+    private static (long Tokens, long Window, long Table, bool Shifted) Windows(LayerShape l)
+    {
+        long w = l.Int("window"), h = l.Input.Dims[0], wd = l.Input.Dims[1];
+        long paddedH = (h + w - 1) / w * w, paddedW = (wd + w - 1) / w * w;
+        var shifted = l.Int("shift") > 0 && (w < paddedH || w < paddedW);
+        return (paddedH * paddedW, w, Square((2 * w) - 1), shifted);
+    }
+
+    private static long WindowMacs(LayerShape l)
+    {
+        var (t, w, table, _) = Windows(l);
+        long c = D(l), heads = l.Int("heads");
+        return (4 * t * c * c) + (2 * t * w * w * c) + (table * 512 * (2 + heads));
+    }
+
+    private static long WindowElementwise(LayerShape l)
+    {
+        var (t, w, table, shifted) = Windows(l);
+        long c = D(l), heads = l.Int("heads");
+        return (10 * t * c) + ((7 + (shifted ? 1 : 0)) * heads * t * w * w) + (table * (1024 + (5 * heads)));
+    }
 
     private static long MambaMacs(LayerShape l)
     {

@@ -54,6 +54,25 @@ public enum LayerKind
     /// </summary>
     ChannelShuffle,
 
+    /// <summary>
+    /// Reorders the per-sample dimensions (torchvision's <c>Permute</c>, batch excluded): an image [C, H, W] to
+    /// channels-last [H, W, C] with (1, 2, 0), back with (2, 0, 1). Args: <c>dim0</c>, <c>dim1</c>, <c>dim2</c> (−1 for rank 2).
+    /// </summary>
+    Permute,
+
+    /// <summary>
+    /// Swin's patch merging on channels-last [H, W, C]: 2x2 neighbourhoods to 4C, a linear <c>reduction</c> to 2C (no
+    /// bias) and a LayerNorm <c>norm</c> after it (V2) or before it (<c>norm_first</c>, V1): [⌈H/2⌉, ⌈W/2⌉, 2C].
+    /// </summary>
+    PatchMerging,
+
+    /// <summary>
+    /// Swin V2's (shifted) window attention on channels-last [H, W, C] (torchvision's <c>ShiftedWindowAttentionV2</c>):
+    /// cosine attention per window with a learned logit scale and a continuous relative position bias. Args:
+    /// <c>heads</c>, <c>window</c>, <c>shift</c>.
+    /// </summary>
+    ShiftedWindowAttentionV2,
+
     /// <summary><c>nn.ReLU</c>.</summary>
     ReLU,
 

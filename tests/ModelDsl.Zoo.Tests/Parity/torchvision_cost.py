@@ -4,7 +4,9 @@ usage: torchvision_cost.py MODEL [SIZE]
 
 Runs torchvision.models.MODEL() in eval mode on one 3xSIZExSIZE image (SIZE 224 by default) with forward hooks on every nn.Conv2d and
 nn.Linear: a convolution does out_elements * (in_channels / groups) * kh * kw MACs, a linear out_elements *
-in_features (torchvision's "GFLOPS" column counts these). Prints "macs=<n> params=<n>", the parameters as
+in_features (torchvision's "GFLOPS" column counts these). Swin's window attention calls F.linear and matmul itself,
+which no module hook sees: a hook on each ShiftedWindowAttention adds, per token of the map padded to whole windows,
+C * 3C (qkv) + C * C (proj) + 2 * window² * C (QK^T and AV). Prints "macs=<n> params=<n>", the parameters as
 sum(p.numel() for p in model.parameters()).
 """
 
@@ -27,7 +29,16 @@ def main(name, size=224):
         nonlocal macs
         macs += output.numel() * module.in_features
 
+    def window_attention(module, inputs, output):
+        nonlocal macs
+        _, height, width, channels = inputs[0].shape
+        wh, ww = module.window_size
+        tokens = (-(-height // wh) * wh) * (-(-width // ww) * ww)
+        macs += tokens * (4 * channels * channels + 2 * wh * ww * channels)
+
     for module in model.modules():
+        if isinstance(module, torchvision.models.swin_transformer.ShiftedWindowAttention):
+            module.register_forward_hook(window_attention)
         if isinstance(module, torch.nn.Conv2d):
             module.register_forward_hook(conv)
         elif isinstance(module, torch.nn.Linear):
