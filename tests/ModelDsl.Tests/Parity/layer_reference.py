@@ -18,6 +18,9 @@ import sys
 import torch
 import torch.nn as nn
 
+from torchvision.models.swin_transformer import PatchMerging, PatchMergingV2, ShiftedWindowAttentionV2
+from torchvision.ops.misc import Permute
+
 from safetensors_io import save_file
 
 INIT_SEED = 1234
@@ -273,6 +276,13 @@ def main(path):
     layer_case("take_token", lambda: TakeToken(1), [randn(36, 2, 5, 8)], grad=True)
     layer_case("tied_linear", lambda: TiedHead(11, 8), [torch.tensor([[0, 3, 5, 10], [7, 0, 1, 2]], dtype=torch.int64)])
     layer_case("sequential", lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)), [randn(28, 3, 8)], grad=True)
+    # Swin's layers, torchvision's own modules: a map padded to whole windows and shifted (10x6, windows of 4, shift 2),
+    # a window that covers the whole (padded) map, so no shift; patch merging over odd sizes (padded) and in V1's order.
+    layer_case("swin_attention_padded_shifted", lambda: ShiftedWindowAttentionV2(16, [4, 4], [2, 2], 2), [randn(40, 2, 10, 6, 16)], grad=True)
+    layer_case("swin_attention_window_covers_map", lambda: ShiftedWindowAttentionV2(16, [8, 8], [4, 4], 4), [randn(41, 2, 7, 7, 16)], grad=True)
+    layer_case("patch_merging_v2_odd", lambda: PatchMergingV2(8), [randn(42, 2, 5, 7, 8)], grad=True)
+    layer_case("patch_merging_v1", lambda: PatchMerging(8), [randn(43, 2, 4, 6, 8)], grad=True)
+    layer_case("permute", lambda: Permute([0, 2, 3, 1]), [randn(44, 2, 3, 4, 5)], grad=True)
 
     ops()
     sgd()
