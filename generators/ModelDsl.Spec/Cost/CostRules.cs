@@ -28,6 +28,7 @@ public static class CostRules
         Rule(LayerKind.AvgPool2d, "0", "k² · out (k² − 1 adds, 1 divide)", None, l => Square(l.Int("kernel")) * l.Output.Elements),
         Rule(LayerKind.AdaptiveAvgPool2d, "0", "sum of window areas (= in when the size divides the input)", None, AdaptiveWindows),
         Rule(LayerKind.Flatten, "0", "0 (a view)", None, None),
+        Rule(LayerKind.ChannelShuffle, "0", "0 (a permutation: moves out · 4 bytes, its activation bytes)", None, None),
         Rule(LayerKind.Permute, "0", "0 (a view)", None, None),
         Rule(LayerKind.PatchMerging, "out · 4C (the reduction)", "7 · normalised elements (LayerNorm over 2C after, or 4C before, the reduction)", l => l.Output.Elements * 4 * D(l), l => 7 * (l.Bool("norm_first") ? 2 : 1) * l.Output.Elements),
         Rule(
@@ -36,7 +37,6 @@ public static class CostRules
             "4·T'·C (biases) + 6·T'·C (normalise q, k) + (7 + [shifted])·H·T'·w² (logit scale, position bias, mask, softmax) + (2w−1)²·(1024 + 5·H) (cpb bias, ReLU, 16·sigmoid)",
             WindowMacs,
             WindowElementwise),
-        Rule(LayerKind.ChannelShuffle, "0", "0 (a permutation: moves out · 4 bytes, its activation bytes)", None, None),
         Rule(LayerKind.ReLU, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.ReLU6, "0", "2 · out (min, max)", None, l => 2 * l.Output.Elements),
         Rule(LayerKind.GELU, "0", "5 · out (scale, erf, add 1, multiply x, halve)", None, l => 5 * l.Output.Elements),
