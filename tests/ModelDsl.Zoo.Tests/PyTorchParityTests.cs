@@ -1,3 +1,4 @@
+using ModelDsl.Zoo.ConvNeXts;
 using ModelDsl.Zoo.Decoders;
 using ModelDsl.Zoo.DenseNets;
 using ModelDsl.Zoo.EfficientNets;
@@ -40,6 +41,7 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData("regnet_y_400mf")]
     [InlineData("efficientnet_v2_s")]
     [InlineData("swin_v2_t")]
+    [InlineData("convnext_tiny")]
     public void LoadsTorchvisionsWeightsAndComputesItsLogits(string name)
     {
         // The acceptance direction: torchvision's own seeded model, exported by Python, loads strictly into the DSL model.
@@ -52,6 +54,7 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
             "regnet_y_400mf" => new RegNetY400MF(),
             "efficientnet_v2_s" => new EfficientNetV2S(),
             "swin_v2_t" => new SwinV2T(),
+            "convnext_tiny" => new ConvNeXtTiny(),
             _ => new MobileNetV2(),
         };
         using var directory = new TemporaryDirectory();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ModelDsl.Zoo.ConvNeXts;
 using ModelDsl.Zoo.DenseNets;
 using ModelDsl.Zoo.EfficientNets;
 using ModelDsl.Zoo.RegNets;
@@ -21,6 +22,7 @@ public partial class TorchvisionCostTests
     [InlineData("regnet_y_400mf", 224, RegNetY400MF.TotalMacs, RegNetY400MF.TotalParameters)]
     [InlineData("efficientnet_v2_s", 384, EfficientNetV2S.TotalMacs, EfficientNetV2S.TotalParameters)]
     [InlineData("swin_v2_t", 256, SwinV2T.TotalMacs, SwinV2T.TotalParameters)]
+    [InlineData("convnext_tiny", 224, ConvNeXtTiny.TotalMacs, ConvNeXtTiny.TotalParameters)]
     public void ConstantsEqualPyTorchsCount(string name, int size, long macs, long parameters)
     {
         var printed = Python.Run("torchvision_cost.py", name, size.ToString(CultureInfo.InvariantCulture));
@@ -80,6 +82,16 @@ public partial class TorchvisionCostTests
         Assert.Equal(28_351_570, SwinV2T.TotalParameters);
         using var model = new SwinV2T();
         Assert.Equal(SwinV2T.TotalParameters, model.ParameterCount());
+    }
+
+    [Fact]
+    public void ConvNeXtTinyMatchesTorchvisionsTable()
+    {
+        // torchvision's published figures: convnext_tiny, 4.46 GFLOPS; 0.14's weights meta: 28,589,128 parameters.
+        Assert.Equal(4.46, Math.Round(ConvNeXtTiny.TotalMacs / 1e9, 2));
+        Assert.Equal(28_589_128, ConvNeXtTiny.TotalParameters);
+        using var model = new ConvNeXtTiny();
+        Assert.Equal(ConvNeXtTiny.TotalParameters, model.ParameterCount());
     }
 
     [GeneratedRegex(@"macs=(\d+) params=(\d+)")]

@@ -62,7 +62,7 @@ internal sealed class Construction
     // of an op (sigmoid, ReLU itself) that autograd saves.
     private static bool InPlace(bool freshInput, ResolvedNode? previous) =>
         freshInput && previous?.Layer?.Kind is LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Linear or
-            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.LayerNorm or LayerKind.GroupNorm;
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.LayerNorm or LayerKind.LayerNorm2d or LayerKind.GroupNorm;
 
     // One use of a block: its members by name, then what each residual needs at this use.
     private Code? Block(BlockTarget block, ResolvedNode node)

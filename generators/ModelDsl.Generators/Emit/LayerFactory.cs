@@ -74,6 +74,8 @@ internal static class LayerFactory
             LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
             LayerKind.PatchEmbedding => Call("PatchEmbedding", N(input.Dims[0]), N(layer.Int("dim")), N(layer.Int("patch")), "bias: " + B(layer.Bool("bias"))),
             LayerKind.ClassToken => Call("ClassToken", N(input.Last)),
+            LayerKind.LayerScale => Call("LayerScale", N(input.Rank == 3 ? input.Dims[0] : input.Last), "image: " + B(input.Rank == 3), "value: " + Real(layer.Text("value"))),
+            LayerKind.LayerNorm2d => Call("LayerNorm2d", N(input.Dims[0]), "eps: " + Real(layer.Text("eps"))),
             LayerKind.PositionEmbedding when layer.Text("layout") == "parameter" => Call("PositionParameter", N(layer.Int("max_len")), N(input.Last)),
             LayerKind.PositionEmbedding when layer.Text("layout") == "embedding" => Call("PositionEmbedding", N(layer.Int("max_len")), N(input.Last)),
             LayerKind.TakeToken => Call("TakeToken", N(layer.Int("index"))),

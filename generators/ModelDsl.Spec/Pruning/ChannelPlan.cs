@@ -195,6 +195,10 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
 
                     Record(dense, x.Space, 0, null, 0, producer: false, norm: true);
                     return x;
+                case LayerKind.LayerNorm2d or LayerKind.LayerScale:
+                    // Per channel of an image (or feature of tokens): cut with the channels they scale.
+                    Record(dense, x.Space, 0, null, 0, producer: false);
+                    return x;
                 case LayerKind.LayerNorm or LayerKind.RMSNorm:
                     if (dense.Input.Rank == 3)
                     {

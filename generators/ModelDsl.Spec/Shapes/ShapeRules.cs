@@ -39,6 +39,8 @@ internal static class ShapeRules
             LayerKind.MultiheadAttention => Attention(c, tensors),
             LayerKind.PatchEmbedding => PatchEmbedding(c, tensors),
             LayerKind.ClassToken => ClassToken(c, tensors),
+            LayerKind.LayerScale => LayerScale(c, tensors),
+            LayerKind.LayerNorm2d => LayerNorm2d(c, tensors),
             LayerKind.PositionEmbedding => PositionEmbedding(c, tensors),
             LayerKind.TakeToken => TakeToken(c),
             LayerKind.TiedLinear => TiedLinear(c, tensors, findEarlier),
@@ -318,6 +320,22 @@ internal static class ShapeRules
         }
 
         return Shape.Of(h / patch * (w / patch), dim);
+    }
+
+    // One scale per channel: [C, 1, 1] broadcast over an image (ConvNeXt), [D] over tokens or a vector (CaiT's gamma).
+    private static Shape LayerScale(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(1, 2, 3);
+        tensors.Add(new TensorSpec(c.Path, c.Input.Rank == 3 ? new[] { c.Input.Dims[0], 1, 1 } : new[] { c.Input.Last }));
+        return c.Input;
+    }
+
+    private static Shape LayerNorm2d(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(3);
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { c.Input.Dims[0] }));
+        tensors.Add(new TensorSpec(c.Name("bias"), new[] { c.Input.Dims[0] }));
+        return c.Input;
     }
 
     private static Shape ClassToken(LayerContext c, List<TensorSpec> tensors)

@@ -35,6 +35,8 @@ public static class LayerArguments
             [LayerKind.BatchNorm1d] = batchNorm,
             [LayerKind.BatchNorm2d] = batchNorm,
             [LayerKind.LayerNorm] = new[] { B("bias", "true"), new ArgumentDefinition("eps", ArgumentType.Real, "1E-05") },
+            [LayerKind.LayerNorm2d] = new[] { R("eps", "1E-05") },
+            [LayerKind.LayerScale] = new[] { R("value", "1E-06") },
             [LayerKind.GroupNorm] = new[] { I("groups"), R("eps", "1E-05") },
             [LayerKind.RMSNorm] = none,
             [LayerKind.Embedding] = new[] { I("dim"), I("vocab", "0") },

@@ -24,6 +24,12 @@ public enum LayerKind
     /// <summary><c>nn.LayerNorm</c> over the last dimension. Args: <c>bias</c>, <c>eps</c> (default 1e-5; ViT uses 1e-6).</summary>
     LayerNorm,
 
+    /// <summary>
+    /// LayerNorm over the channels of an image [C, H, W] at each position (torchvision's ConvNeXt <c>LayerNorm2d</c>:
+    /// permute to channels-last, normalise, permute back). Args: <c>eps</c>. State dict: <c>weight</c>, <c>bias</c> [C].
+    /// </summary>
+    LayerNorm2d,
+
     /// <summary><c>nn.GroupNorm</c> over the channel dimension. Args: <c>groups</c>.</summary>
     GroupNorm,
 
@@ -115,6 +121,12 @@ public enum LayerKind
 
     /// <summary>Prepends a learned class token: [N, D] to [N + 1, D]. The parameter is named by the layer's path ([1, 1, D]).</summary>
     ClassToken,
+
+    /// <summary>
+    /// Layer scale: the input times a learned per-channel vector, a bare parameter of the enclosing module named by the
+    /// path ([C, 1, 1] on an image, as ConvNeXt's <c>layer_scale</c>; [D] on tokens or vectors). Args: <c>value</c> (its initial value).
+    /// </summary>
+    LayerScale,
 
     /// <summary>
     /// Adds a learned position embedding to [T, D]. Args: <c>max_len</c> (0 = T), <c>layout</c>:

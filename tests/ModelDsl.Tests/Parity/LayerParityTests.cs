@@ -74,6 +74,9 @@ public sealed class LayerParityTests(PyTorchReference reference, ITestOutputHelp
         ["patch_merging_v2_odd"] = () => new PatchMerging(8),
         ["patch_merging_v1"] = () => new PatchMerging(8, normFirst: true),
         ["permute"] = () => new Permute(1, 2, 0),
+        ["layernorm2d"] = () => new LayerNorm2d(6, eps: 1e-6),
+        ["layer_scale_image"] = () => new LayerScale(6, image: true),
+        ["layer_scale_tokens"] = () => new LayerScale(8, image: false),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];

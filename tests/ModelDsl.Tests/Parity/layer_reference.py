@@ -19,6 +19,7 @@ import torch
 import torch.nn as nn
 
 from torchvision.models.swin_transformer import PatchMerging, PatchMergingV2, ShiftedWindowAttentionV2
+from torchvision.models.convnext import LayerNorm2d
 from torchvision.ops.misc import Permute
 
 from safetensors_io import save_file
@@ -165,6 +166,17 @@ class PatchEmbedding(nn.Conv2d):
         return super().forward(x).flatten(2).transpose(1, 2)
 
 
+class LayerScaleHolder(nn.Module):
+    """A bare layer_scale parameter multiplying its input, as torchvision's ConvNeXt CNBlock holds it ([C, 1, 1]) or timm's [D]."""
+
+    def __init__(self, shape):
+        super().__init__()
+        self.layer_scale = nn.Parameter(torch.ones(*shape) * 1e-6)
+
+    def forward(self, x):
+        return x * self.layer_scale
+
+
 class ClassTokenHolder(nn.Module):
     """A bare class_token parameter on the module, prepended as torchvision's VisionTransformer.forward does."""
 
@@ -283,6 +295,9 @@ def main(path):
     layer_case("patch_merging_v2_odd", lambda: PatchMergingV2(8), [randn(42, 2, 5, 7, 8)], grad=True)
     layer_case("patch_merging_v1", lambda: PatchMerging(8), [randn(43, 2, 4, 6, 8)], grad=True)
     layer_case("permute", lambda: Permute([0, 2, 3, 1]), [randn(44, 2, 3, 4, 5)], grad=True)
+    layer_case("layer_scale_image", lambda: LayerScaleHolder([6, 1, 1]), [randn(46, 2, 6, 3, 5)], grad=True)
+    layer_case("layer_scale_tokens", lambda: LayerScaleHolder([8]), [randn(47, 2, 5, 8)], grad=True)
+    layer_case("layernorm2d", lambda: LayerNorm2d(6, eps=1e-6), [randn(45, 2, 6, 3, 5)], grad=True)
 
     ops()
     sgd()
