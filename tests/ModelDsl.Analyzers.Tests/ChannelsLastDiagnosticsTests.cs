@@ -70,6 +70,47 @@ public class ChannelsLastDiagnosticsTests
         """);
 
     [Fact]
+    public void ConvNeXtsBlockIsSilent() => Verify.Silent("""
+        using ModelDsl;
+        [Block]
+        [Residual]
+        public partial class CNBlock
+        {
+            [Conv2d(Depthwise = true, Kernel = 7, Padding = 3), Permute(1, 2, 0), LayerNorm(Eps = 1e-6), Linear("in_channels * 4"), GELU, Linear("in_channels"), Permute(2, 0, 1)]
+            public partial Layer Block { get; }
+
+            [LayerScale(1e-6)] public partial Layer LayerScale { get; }
+        }
+
+        [Model(InputShape = [3, 32, 32])]
+        public partial class Net
+        {
+            [Conv2d(16, Kernel = 4, Stride = 4), LayerNorm2d(Eps = 1e-6)] public partial Layer Stem { get; }
+            [Block(typeof(CNBlock))] public partial Layer Block1 { get; }
+        }
+        """);
+
+    [Fact]
+    public void LayerNorm2dOfAVectorIsAShapeMismatch() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Model(InputShape = [16])]
+        public partial class Net
+        {
+            [Linear(8), {|MDSL1001:LayerNorm2d|}] public partial Layer Head { get; }
+        }
+        """);
+
+    [Fact]
+    public void ALayerScaleOfTokenIdsIsAShapeMismatch() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Model(SequenceLength = 8, Vocabulary = 100)]
+        public partial class Net
+        {
+            [{|MDSL1001:LayerScale(1e-6)|}] public partial Layer Scale { get; }
+        }
+        """);
+
+    [Fact]
     public void PatchMergingOfAVectorIsAShapeMismatch() => Verify.Diagnostics("""
         using ModelDsl;
         [Model(InputShape = [16])]

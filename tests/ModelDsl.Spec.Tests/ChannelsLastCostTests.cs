@@ -59,6 +59,31 @@ public class ChannelsLastCostTests
     }
 
     [Fact]
+    public void LayerScaleIsOneProductPerElementAndOneParameterPerChannel()
+    {
+        // Image [6, 3, 5]: a [6, 1, 1] parameter named by the path; 90 products.
+        var (image, onImage) = OneLayer.Run(InputSpec.Image(6, 3, 5), new LayerSpec("layer_scale", LayerScale));
+        Assert.Equal(new[] { 6, 1, 1 }, Assert.Single(image.Tensors).Dims.ToArray());
+        Assert.Equal("layer_scale", image.Tensors[0].Name);
+        Assert.Equal(90, onImage.ElementwiseFlops);
+        Assert.Equal(6, onImage.Parameters);
+
+        // Tokens [5, 8]: a [8] parameter; 40 products.
+        var (tokens, onTokens) = OneLayer.Run(InputSpec.Sequence(5, 8), new LayerSpec("gamma", LayerScale));
+        Assert.Equal(new[] { 8 }, Assert.Single(tokens.Tensors).Dims.ToArray());
+        Assert.Equal(40, onTokens.ElementwiseFlops);
+    }
+
+    [Fact]
+    public void LayerNorm2dIsALayerNormOverTheChannels()
+    {
+        // [6, 3, 5] = 90 elements, 7 each (as LayerNorm with weight and bias); weight and bias [6].
+        var (_, cost) = OneLayer.Run(InputSpec.Image(6, 3, 5), new LayerSpec("norm", LayerNorm2d, ("eps", 1e-6)));
+        Assert.Equal(630, cost.ElementwiseFlops);
+        Assert.Equal(12, cost.Parameters);
+    }
+
+    [Fact]
     public void PermuteAndChannelShuffleDoNoArithmeticAndMoveTheirOutput()
     {
         var (permuted, permute) = OneLayer.Run(InputSpec.Image(3, 4, 5), new LayerSpec("p", Permute, ("dim0", 1), ("dim1", 2), ("dim2", 0)));

@@ -322,7 +322,7 @@ internal static class ShapeRules
         return Shape.Of(h / patch * (w / patch), dim);
     }
 
-    // One scale per channel: [C, 1, 1] broadcast over an image (ConvNeXt), [D] over tokens or a vector (CaiT's gamma).
+    // One scale per channel: [C, 1, 1] broadcast over an image (ConvNeXt), [D] over tokens or a vector.
     private static Shape LayerScale(LayerContext c, List<TensorSpec> tensors)
     {
         c.RequireRank(1, 2, 3);

@@ -58,7 +58,7 @@ public sealed class LayerNorm2dAttribute : LayerAttribute
 
 /// <summary>
 /// Layer scale: multiplies by a learned per-channel vector, a bare parameter of the enclosing module named by the
-/// property (ConvNeXt's <c>layer_scale</c> [C, 1, 1] on an image; [D] on tokens or vectors, as CaiT's <c>gamma</c>).
+/// property (ConvNeXt's <c>layer_scale</c> [C, 1, 1] on an image; [D] on tokens or vectors).
 /// </summary>
 /// <param name="value">The initial value of every entry (ConvNeXt: 1e-6).</param>
 public sealed class LayerScaleAttribute(double value) : LayerAttribute

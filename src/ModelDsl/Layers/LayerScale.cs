@@ -4,7 +4,7 @@ namespace ModelDsl;
 
 /// <summary>
 /// Layer scale: the input times a learned vector, one entry per channel — [C, 1, 1] broadcast over images [N, C, H, W]
-/// (ConvNeXt's <c>layer_scale</c>), [D] over tokens or vectors (CaiT's <c>gamma</c>); every entry starts at
+/// (ConvNeXt's <c>layer_scale</c>), [D] over tokens or vectors; every entry starts at
 /// <c>value</c>. A bare parameter of its parent (<see cref="ParameterLayer.AttachTo"/>), named <c>layer_scale</c> alone.
 /// </summary>
 public sealed class LayerScale : ParameterLayer
