@@ -31,7 +31,7 @@ public sealed class Permute : LayerBase
     {
         if (input.dim() != order.Length)
         {
-            throw ShapeError($"a batch of rank-{Dims.Count} samples", input);
+            throw ShapeError("[N, " + string.Join(", ", Dims.Select((_, i) => "d" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]", input);
         }
 
         return input.permute(order);
