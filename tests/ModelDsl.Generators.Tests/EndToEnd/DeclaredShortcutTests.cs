@@ -31,6 +31,27 @@ public class DeclaredShortcutTests
     }
 
     [Fact]
+    public void PruningTiesTheDeclaredPathToTheBranchAsItTiesTheInferredProjection()
+    {
+        using var inferred = new InferredProjectionNet();
+        using var declared = new DeclaredProjectionNet();
+        declared.load_state_dict(inferred.state_dict(), strict: true);
+        inferred.eval();
+        declared.eval();
+
+        // The same groups (the add ties the declared path's output to the branch's), so the same channels are kept.
+        using var inferredHalf = InferredProjectionNetHalf.FromDense(inferred);
+        using var declaredHalf = DeclaredProjectionNetHalf.FromDense(declared);
+        inferredHalf.eval();
+        declaredHalf.eval();
+        using var scope = NewDisposeScope();
+        var input = randn(2, 8, 8, 8);
+        using var noGrad = no_grad();
+        Assert.Equal(0f, (inferredHalf.call(input) - declaredHalf.call(input)).abs().max().item<float>());
+        Assert.Equal(InferredProjectionNetHalf.TotalParameters, DeclaredProjectionNetHalf.TotalParameters);
+    }
+
+    [Fact]
     public void TheDeclaredPathsAddIsCostedAfterTheBranch()
     {
         // The declared path is costed as its own layers; the join is an ordinary residual add.
@@ -92,6 +113,7 @@ public partial class DeclaredProjection
 
 /// <summary>One strided block, projection inferred.</summary>
 [Model(InputShape = [8, 8, 8])]
+[Variant("Half", KeepChannels = 0.5)]
 public partial class InferredProjectionNet
 {
     /// <summary>The block.</summary>
@@ -100,6 +122,7 @@ public partial class InferredProjectionNet
 
 /// <summary>One strided block, projection declared.</summary>
 [Model(InputShape = [8, 8, 8])]
+[Variant("Half", KeepChannels = 0.5)]
 public partial class DeclaredProjectionNet
 {
     /// <summary>The block.</summary>
