@@ -92,8 +92,14 @@ public sealed class ModelGenerator : IIncrementalGenerator
             return null;
         }
 
-        var parsed = BlockParser.Parse(type, new List<INamedTypeSymbol>(), cancellationToken);
-        return new GeneratorInput<BlockTarget>(parsed.Target, parsed.Completion, Problem(parsed.Diagnostics));
+        var used = new List<INamedTypeSymbol>();
+        var parsed = BlockParser.Parse(type, used, cancellationToken);
+
+        // The blocks it uses, so that its own constructor can call theirs (InvertedResidual builds its ConvBnReLU6s).
+        var target = parsed.Target is { } block && used.Count > 0 && ModelParser.Blocks(used, cancellationToken, out _) is { } nested
+            ? block with { Uses = nested.Where(b => b.Spec.Name != block.Spec.Name).ToEquatableArray() }
+            : parsed.Target;
+        return new GeneratorInput<BlockTarget>(target, parsed.Completion, Problem(parsed.Diagnostics));
     }
 
     // A model the parser accepted can still fail inference (a shape error, a cost beyond 64 bits): it is completed too.

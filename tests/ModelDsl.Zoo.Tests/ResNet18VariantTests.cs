@@ -24,11 +24,39 @@ public class ResNet18VariantTests
     [Fact]
     public void PruningZeroChannelsReproducesTheDenseResNet18()
     {
+        using var dense = new ResNet18();
+        ZeroHalfOfEveryGroup(dense);
+        dense.eval();
+        using var half = ResNet18Half.FromDense(dense);
+        AssertSameOutput(dense, half);
+    }
+
+    [Fact]
+    public void TaylorRankingAfterABackwardPassDropsTheZeroChannels()
+    {
+        // A zero channel has w = 0, so |w·∂L/∂w| = 0 whatever its gradient; the live channels' scores are positive. So a
+        // FromDense ranked by Taylor after one calibration backward drops exactly the zeroed half and reproduces dense.
+        using var dense = new ResNet18();
+        ZeroHalfOfEveryGroup(dense);
+        dense.eval();
+        manual_seed(5);
+        using (var calibration = randn(2, 3, 224, 224))
+        using (var logits = dense.call(calibration))
+        using (var loss = nn.functional.cross_entropy(logits, tensor(new long[] { 1, 7 })))
+        {
+            loss.backward();
+        }
+
+        using var half = ResNet18Half.FromDense(dense, PruningCriterion.Taylor);
+        AssertSameOutput(dense, half);
+    }
+
+    private static void ZeroHalfOfEveryGroup(ResNet18 dense)
+    {
         // torchvision's coupling, by hand: each stage's residual stream is one group (every block's conv2 and bn2, the
         // stage's downsample; for layer1 the stem too, which layer1 adds without projection); each block's conv1/bn1 is
         // its own group. Each group gets its own random half of zero channels, so a FromDense that drops exactly those
         // reproduces the dense network — which takes the right groups and the right input cut of every layer.
-        using var dense = new ResNet18();
         var groups = new List<string[]> { new[] { "conv1.", "bn1.", "layer1.0.conv2.", "layer1.0.bn2.", "layer1.1.conv2.", "layer1.1.bn2." } };
         for (var stage = 2; stage <= 4; stage++)
         {
@@ -44,10 +72,11 @@ public class ResNet18VariantTests
         }
 
         ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 7, groups);
-        dense.eval();
-        using var half = ResNet18Half.FromDense(dense);
-        half.eval();
+    }
 
+    private static void AssertSameOutput(ResNet18 dense, ResNet18Half half)
+    {
+        half.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         manual_seed(3);

@@ -105,6 +105,16 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0008");
 
+    /// <summary>MDSL0009: a [Custom] layer's class cannot be used as a layer (not a module of tensors, abstract, or no constructor for its arguments).</summary>
+    public static readonly DiagnosticDescriptor CustomLayerType = new(
+        "MDSL0009",
+        "Custom layer class not usable",
+        "'{0}' cannot be a custom layer: {1}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0009");
+
     /// <summary>MDSL1001: the first layer whose input does not fit.</summary>
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
         "MDSL1001",
@@ -318,7 +328,7 @@ public static class DiagnosticDescriptors
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
-        ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock,
+        ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock, CustomLayerType,
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,

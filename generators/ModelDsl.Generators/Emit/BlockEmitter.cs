@@ -1,7 +1,8 @@
 namespace ModelDsl.Generators;
 
-// The generated half of a [Block] class: a Layer assembled from the layers a model builds for each use (their sizes
-// differ per use, the structure does not), and a Forward that runs them around the residual connections.
+// The generated half of a [Block] class: a Layer assembled from its layers — passed in, or built by the block itself
+// from its parameters (BlockConstructor) where their sizes can be written over them — and a Forward that runs them
+// around the residual connections.
 internal static class BlockEmitter
 {
     // The runtime's forward helpers (ModelDsl.Forward): call-and-free, and the residual addition.
@@ -32,6 +33,7 @@ internal static class BlockEmitter
         }
 
         WriteConstructor(writer, block);
+        BlockConstructor.Of(block, name => block.Uses.FirstOrDefault(b => b.Spec.Name == name))?.Write(writer);
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, block.Members);
         WriteForward(writer, block);

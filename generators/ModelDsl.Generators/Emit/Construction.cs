@@ -10,6 +10,7 @@ internal sealed class Construction
     private const string Sequential = "global::TorchSharp.torch.nn.Sequential";
 
     private readonly Dictionary<string, BlockTarget> blocks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BlockConstructor?> constructors = new(StringComparer.Ordinal);
 
     public Construction(IEnumerable<BlockTarget> blockTargets)
     {
@@ -75,6 +76,7 @@ internal sealed class Construction
         }
 
         var call = Code.Call("new " + block.QualifiedName);
+        var built = new List<Code>();
         for (var i = 0; i < members.Count; i++)
         {
             // A member that starts a residual branch reads the tensor the residual keeps for its add: never in place.
@@ -85,9 +87,11 @@ internal sealed class Construction
                 return null;
             }
 
+            built.Add(code);
             call.Add(block.Members[i].ParameterName + ": ", code);
         }
 
+        var shortcuts = new List<(bool Applies, Code? Projection)>();
         for (var i = 0; i < residuals.Count; i++)
         {
             var residual = block.Residuals[i];
@@ -101,15 +105,26 @@ internal sealed class Construction
                         return null;
                     }
 
+                    shortcuts.Add((residuals[i].Projection is not null, projection));
                     call.Add(residual.ParameterName + ": ", projection);
                     break;
                 case "if-same":
+                    shortcuts.Add((residuals[i].Add is not null, null));
                     call.Add(residual.ParameterName + ": ", Code.Leaf(residuals[i].Add is not null ? "true" : "false"));
+                    break;
+                default:
+                    shortcuts.Add((false, null));
                     break;
             }
         }
 
-        return call;
+        // The block's own constructor from its parameters, where it builds exactly these modules; else the layers, passed in.
+        if (!constructors.TryGetValue(block.Spec.Name, out var own))
+        {
+            constructors[block.Spec.Name] = own = BlockConstructor.Of(block, name => blocks.TryGetValue(name, out var used) ? used : null);
+        }
+
+        return own?.Call(node, built, shortcuts) ?? call;
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

@@ -91,8 +91,24 @@ internal static class LayerFactory
                 "dtRank: " + N(layer.Int("dt_rank")),
                 "convBias: " + B(layer.Bool("conv_bias")),
                 "bias: " + B(layer.Bool("bias"))),
+            LayerKind.Custom => Custom(layer),
             _ => null,
         };
+    }
+
+    // The user's module with its evaluated constructor arguments, wrapped in the runtime's check of what its [Custom]
+    // declares (parameter count now, output shape at every forward).
+    private static string Custom(LayerShape layer)
+    {
+        var arguments = new List<string>();
+        for (var i = 0; layer.Arguments.Any(a => a.Name == "arg" + N(i)); i++)
+        {
+            var argument = layer.Arguments.First(a => a.Name == "arg" + N(i));
+            arguments.Add(argument.Text is null ? N(argument.Value) : argument.Text is "true" or "false" ? argument.Text : Real(argument.Text));
+        }
+
+        return Runtime + "CustomLayer.Checked(new " + layer.Text("type") + "(" + string.Join(", ", arguments) + "), " + Quote(layer.Path) +
+            ", parameters: " + N(layer.Int("parameters")) + ", output: [" + string.Join(", ", layer.Output.Dims.Select(d => N(d))) + "])";
     }
 
     // A named argument where it differs from TorchSharp's default, as hand-written code has it (and a literal 0 padding

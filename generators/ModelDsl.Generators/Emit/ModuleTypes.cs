@@ -20,6 +20,7 @@ internal static class ModuleTypes
     {
         LayerKind.Block => block ?? Module,
         LayerKind.Sequential or LayerKind.Stage => Sequential,
+        LayerKind.Custom => node.GetArg("type") ?? Module,
         _ => OfLayer(node.Kind, node.GetArg("layout"), node.GetArg("causal")),
     };
 

@@ -15,6 +15,9 @@ internal sealed record BlockTarget(
     EquatableArray<ResidualTarget> Residuals,
     BlockSpec Spec)
 {
+    /// <summary>The blocks its members use, directly or inside them (set for the block's own emission; empty in a model's list).</summary>
+    public EquatableArray<BlockTarget> Uses { get; init; } = EquatableArray<BlockTarget>.Empty;
+
     /// <summary>The class as C# code refers to it: <c>global::Demo.BasicBlock</c>.</summary>
     public string QualifiedName => "global::" + (Namespace is null ? ClassName : Namespace + "." + ClassName);
 }

@@ -26,6 +26,11 @@ internal static class LayerParser
             return null;
         }
 
+        if (kind == LayerKind.Custom)
+        {
+            return CustomLayerParser.Parse(attribute, scope, owner, report);
+        }
+
         var args = new List<Arg>(implied);
         var valid = true;
         for (var i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
@@ -40,21 +45,7 @@ internal static class LayerParser
             var location = Syntax.Named(attribute, named.Key, report.CancellationToken);
             if (named.Key == "Name")
             {
-                // The name is a state-dict segment: a dot would make it two, and the module could never be registered.
-                if (named.Value.Kind == TypedConstantKind.Error)
-                {
-                    valid = false;
-                }
-                else if (named.Value.Value is string text && Names.IsSegment(text))
-                {
-                    childName = text;
-                }
-                else
-                {
-                    valid = false;
-                    report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, display, "expected a state-dict name (letters, digits, '_'), got " + named.Value.ToCSharpString());
-                }
-
+                valid &= ParseName(named.Value, location, display, report, out childName);
                 continue;
             }
 
@@ -62,6 +53,25 @@ internal static class LayerParser
         }
 
         return valid ? new LayerSpec(childName, kind, args.ToArray()) { Location = DiagnosticBag.ToSource(Syntax.Location(attribute, report.CancellationToken)) } : null;
+    }
+
+    /// <summary>A layer's <c>Name</c>: a state-dict segment (a dot would make it two, and the module could never be registered).</summary>
+    public static bool ParseName(TypedConstant value, Location? location, string display, DiagnosticBag report, out string? name)
+    {
+        name = null;
+        if (value.Kind == TypedConstantKind.Error)
+        {
+            return false;
+        }
+
+        if (value.Value is string text && Names.IsSegment(text))
+        {
+            name = text;
+            return true;
+        }
+
+        report.Report(DiagnosticDescriptors.MalformedArgument, location, "Name", display, "expected a state-dict name (letters, digits, '_'), got " + value.ToCSharpString());
+        return false;
     }
 
     private static bool Value(List<Arg> args, TypedConstant value, string csharpName, LayerKind kind, string display, HashSet<string> scope, string owner, Location? location, DiagnosticBag report)

@@ -72,7 +72,7 @@ internal static class ModelParser
 
     // Every block reachable from the model, each once, in first-use order; null when one is malformed (with why, for a
     // block compiled into another assembly, whose own diagnostics nobody reports here).
-    private static List<BlockTarget>? Blocks(List<INamedTypeSymbol> pending, CancellationToken cancellationToken, out string? compiledFailure)
+    internal static List<BlockTarget>? Blocks(List<INamedTypeSymbol> pending, CancellationToken cancellationToken, out string? compiledFailure)
     {
         compiledFailure = null;
         var seen = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);

@@ -66,6 +66,7 @@ public static class CostRules
             "T·E·(18 + [conv_bias]) (SiLU 5, dt bias 1, softplus 3, Δ·x 1, D skip 2, SiLU gate 5, gate product 1) + 5·T·E·N (Δ·A, exp, ·B, state multiply-add 2) + [bias] · T·(2E + D)",
             MambaMacs,
             MambaElementwise),
+        Rule(LayerKind.Custom, "as declared (Macs)", "as declared (Flops)", l => l.Int("macs"), l => l.Int("flops")),
         Rule(LayerKind.ResidualAdd, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.ResidualMultiply, "0", "1 · out (the gate's product, broadcast)", None, l => l.Output.Elements),
         Rule(LayerKind.ResidualConcat, "0", "0 (a copy: moves out · 4 bytes, its activation bytes)", None, None),

@@ -217,6 +217,10 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
                     LayerKind.Dropout or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
                     LayerKind.Softmax or LayerKind.LogSoftmax or LayerKind.ResidualAdd or LayerKind.ResidualMultiply or LayerKind.ResidualConcat:
                     return x;
+                case LayerKind.Custom:
+                    // A user's module: its weights are its own business, nothing here knows how to cut or even name them.
+                    unsupported ??= "'" + dense.Path + "' is a custom layer (" + dense.Text("type").Replace("global::", string.Empty) + "), whose weights FromDense cannot cut";
+                    return x;
                 default:
                 {
                     // Attention, embeddings, Mamba, tokens: the rewrite does not narrow them; they must see whole groups.

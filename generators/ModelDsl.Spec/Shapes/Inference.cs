@@ -168,7 +168,17 @@ internal sealed class Inference
     private LayerShape RunPrimitive(string path, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env)
     {
         current = path;
+        if (layer.Kind == LayerKind.Custom)
+        {
+            env = CustomScope(env, x);
+        }
+
         var args = Resolve(path, layer, env, allowExtra: false);
+        if (layer.Kind == LayerKind.Custom)
+        {
+            ResolveCustom(path, args, env);
+        }
+
         var context = new LayerContext(path, layer.Kind, args, x);
         var (output, tensors) = ShapeRules.Apply(context, FindEarlier);
         foreach (var tensor in tensors)
@@ -184,6 +194,45 @@ internal sealed class Inference
         var row = new LayerShape(path, layer.Kind, x, output, context.Args.ToEquatableArray(), tensors.ToEquatableArray());
         rows.Add(row);
         return row;
+    }
+
+    // A custom layer's expressions see its input's dimensions (in0, in1 …) next to the enclosing block's names.
+    private static Dictionary<string, long> CustomScope(IReadOnlyDictionary<string, long> env, Shape x)
+    {
+        var scope = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var pair in env)
+        {
+            scope[pair.Key] = pair.Value;
+        }
+
+        for (var i = 0; i < x.Rank; i++)
+        {
+            scope[CustomLayer.InputName(i)] = x.Dims[i];
+        }
+
+        return scope;
+    }
+
+    // The constructor arguments (arg0 …) and the declared output dimensions (out0 …) of a custom layer, evaluated.
+    private static void ResolveCustom(string path, List<ResolvedArg> args, IReadOnlyDictionary<string, long> env)
+    {
+        var arguments = CustomLayer.Items(args.First(a => a.Name == "arguments").Text);
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var name = "arg" + i.ToString(CultureInfo.InvariantCulture);
+            var item = arguments[i];
+            var text = item.Length >= 2 ? item.Substring(2) : string.Empty;
+            args.Add(item.StartsWith("i:", StringComparison.Ordinal)
+                ? new ResolvedArg(name, Evaluate(path, name, text, env))
+                : new ResolvedArg(name, item.StartsWith("b:", StringComparison.Ordinal) && text == "true" ? 1 : 0, text));
+        }
+
+        var output = CustomLayer.Items(args.First(a => a.Name == "output").Text);
+        for (var i = 0; i < output.Count; i++)
+        {
+            var name = "out" + i.ToString(CultureInfo.InvariantCulture);
+            args.Add(new ResolvedArg(name, Evaluate(path, name, output[i], env)));
+        }
     }
 
     private Shape RunResidual(string scope, LayerSpec layer, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
@@ -433,8 +482,8 @@ internal sealed class Inference
         try
         {
             var children = new List<ResolvedNode>();
-            var y = ExpandBlock(path, block, callArgs, x, callerEnv, firstOfStage, children);
-            return Node(name, path, LayerKind.Block, null, x, y, children) with { Block = block.Name };
+            var y = ExpandBlock(path, block, callArgs, x, callerEnv, firstOfStage, children, out var arguments);
+            return Node(name, path, LayerKind.Block, null, x, y, children) with { Block = block.Name, BlockArguments = arguments };
         }
         finally
         {
@@ -443,7 +492,7 @@ internal sealed class Inference
         }
     }
 
-    private Shape ExpandBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage, List<ResolvedNode> into)
+    private Shape ExpandBlock(string path, BlockSpec block, IEnumerable<Arg> callArgs, Shape x, IReadOnlyDictionary<string, long> callerEnv, bool firstOfStage, List<ResolvedNode> into, out EquatableArray<ResolvedArg> arguments)
     {
         var declared = new HashSet<string>(block.Parameters.Select(p => p.Name), StringComparer.Ordinal);
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -487,6 +536,9 @@ internal sealed class Inference
             env[parameter.Name] = Evaluate(path, parameter.Name, text, scope);
         }
 
+        arguments = new[] { new ResolvedArg("in_channels", env["in_channels"]) }
+            .Concat(block.Parameters.Where(p => p.Name != "in_channels").Select(p => new ResolvedArg(p.Name, env[p.Name])))
+            .ToEquatableArray();
         var inner = 0;
         return RunSequence(path, block.Layers, x, env, ref inner, into);
     }

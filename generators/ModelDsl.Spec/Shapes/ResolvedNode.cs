@@ -33,6 +33,12 @@ public sealed record ResolvedNode(
     /// <summary>For a block use: the block's spec name (<c>Demo.BasicBlock</c>).</summary>
     public string? Block { get; init; }
 
+    /// <summary>
+    /// For a block use: the values its expressions saw — <c>in_channels</c> (the use's input channels) first, then each
+    /// declared parameter in order — so the emitter can call the block's own constructor with them.
+    /// </summary>
+    public EquatableArray<ResolvedArg> BlockArguments { get; init; } = EquatableArray<ResolvedArg>.Empty;
+
     /// <summary>For a residual: the projection inference added where the branch changes the shape (an nn.Sequential of a 1×1 conv and a BatchNorm2d).</summary>
     public ResolvedNode? Projection { get; init; }
 

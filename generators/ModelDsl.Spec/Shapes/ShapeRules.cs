@@ -45,6 +45,7 @@ internal static class ShapeRules
             LayerKind.TakeToken => TakeToken(c),
             LayerKind.TiedLinear => TiedLinear(c, tensors, findEarlier),
             LayerKind.Mamba => Mamba(c, tensors),
+            LayerKind.Custom => Custom(c, tensors),
             _ => throw new InvalidOperationException("not a primitive layer kind: " + c.Kind),
         };
         return (output, tensors);
@@ -369,6 +370,36 @@ internal static class ShapeRules
         }
 
         return c.Input;
+    }
+
+    // A user's module: the output shape and the parameter count are what its [Custom] declares (the generated model checks
+    // both at run time). The declared parameters are carried as one tensor named after the layer, so the parameter count
+    // and weight bytes include them; it is not a state-dict name (the module names its own).
+    private static Shape Custom(LayerContext c, List<TensorSpec> tensors)
+    {
+        var dims = new List<int>();
+        for (var i = 0; c.Args.Any(a => a.Name == "out" + i.ToString(CultureInfo.InvariantCulture)); i++)
+        {
+            dims.Add(c.Positive("out" + i.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var parameters = c.NonNegative("parameters");
+        foreach (var cost in new[] { "macs", "flops" })
+        {
+            // 64-bit counts (a large layer's MACs pass 2^31); only their sign is checked here.
+            var value = c.Args.First(a => a.Name == cost).Value;
+            if (value < 0)
+            {
+                throw c.Fail(ShapeErrorKind.InvalidArgument, cost, "a non-negative count", value.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (parameters > 0)
+        {
+            tensors.Add(new TensorSpec(c.Name("(declared parameters)"), new[] { parameters }));
+        }
+
+        return dims.Count == 0 ? c.Input : new Shape(dims.ToArray());
     }
 
     private static Shape TakeToken(LayerContext c)

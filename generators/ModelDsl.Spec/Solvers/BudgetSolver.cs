@@ -39,6 +39,59 @@ public static class BudgetSolver
         return fits == 0 ? null : (double)fits / Resolution;
     }
 
+    /// <summary>
+    /// Per-layer widths under <paramref name="budget"/>: the largest uniform keep ratio that fits (<see cref="KeepRatio"/>),
+    /// then, one channel at a time, a channel given back to the width that has kept the smallest share of its dense size
+    /// (the earlier site on a tie) wherever the model still fits — until no width can grow by one channel and fit. So the
+    /// result is never over the budget, within one channel of a width of it, and the same for the same model. One width
+    /// per <see cref="WidthScaling.Sites"/>; null when no width fits.
+    /// </summary>
+    /// <param name="spec">The dense model.</param>
+    /// <param name="budget">The limits to meet.</param>
+    public static IReadOnlyList<long>? Widths(ModelSpec spec, BudgetSpec budget)
+    {
+        var sites = WidthScaling.Sites(spec);
+        if (KeepRatio(spec, budget) is not { } keep)
+        {
+            return null;
+        }
+
+        var widths = sites.Select(s => WidthScaling.Scale(s.Width, keep)).ToArray();
+        while (true)
+        {
+            var grown = false;
+            var order = Enumerable.Range(0, sites.Count)
+                .Where(i => widths[i] < sites[i].Width)
+                .OrderBy(i => (double)widths[i] / sites[i].Width)
+                .ThenBy(i => i);
+            foreach (var i in order)
+            {
+                widths[i]++;
+                if (Fits(WidthScaling.Apply(spec, widths), budget))
+                {
+                    grown = true;
+                    break;
+                }
+
+                widths[i]--;
+            }
+
+            if (!grown)
+            {
+                return widths;
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="spec"/> (already rewritten) infers and meets <paramref name="budget"/>.</summary>
+    /// <param name="spec">A model.</param>
+    /// <param name="budget">The limits.</param>
+    public static bool Fits(ModelSpec spec, BudgetSpec budget)
+    {
+        var cost = Cost.Of(spec);
+        return cost.Succeeded && Budgets.Check(budget, cost.Total).Count == 0;
+    }
+
     /// <summary>True when <paramref name="spec"/> scaled by <paramref name="steps"/> / <see cref="Resolution"/> meets <paramref name="budget"/>.</summary>
     /// <param name="spec">The dense model.</param>
     /// <param name="budget">The limits.</param>

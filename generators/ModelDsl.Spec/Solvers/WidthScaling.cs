@@ -15,7 +15,34 @@ public static class WidthScaling
     /// <summary>The spec with its widths scaled by <paramref name="keep"/>; the spec itself when <paramref name="keep"/> is 1.</summary>
     /// <param name="spec">The dense model.</param>
     /// <param name="keep">Fraction of channels kept, in (0, 1].</param>
-    public static ModelSpec Apply(ModelSpec spec, double keep) => keep == 1 ? spec : new Scaler(spec, keep).Run().Spec;
+    public static ModelSpec Apply(ModelSpec spec, double keep) => keep == 1 ? spec : new Scaler(spec, (_, width) => Scale(width, keep)).Run().Spec;
+
+    /// <summary>
+    /// The widths a structured-pruning variant may change, in a fixed order: every width the model or one of its blocks
+    /// declares as a number (the output layer's excepted), each with its layer's name (or kind) and dense width.
+    /// </summary>
+    /// <param name="spec">The dense model.</param>
+    public static IReadOnlyList<(string Layer, long Width)> Sites(ModelSpec spec)
+    {
+        var sites = new List<(string, long)>();
+        new Scaler(spec, (_, width) => width, (layer, width) => sites.Add((layer, width))).Run();
+        return sites;
+    }
+
+    /// <summary>The spec with each width of <see cref="Sites"/> set to <paramref name="widths"/>' entry (same order).</summary>
+    /// <param name="spec">The dense model.</param>
+    /// <param name="widths">One width per site.</param>
+    /// <exception cref="ArgumentException">The count is not the number of sites.</exception>
+    public static ModelSpec Apply(ModelSpec spec, IReadOnlyList<long> widths)
+    {
+        var count = Sites(spec).Count;
+        if (widths.Count != count)
+        {
+            throw new ArgumentException("expected " + count.ToString(CultureInfo.InvariantCulture) + " widths, one per site, got " + widths.Count.ToString(CultureInfo.InvariantCulture), nameof(widths));
+        }
+
+        return new Scaler(spec, (site, _) => widths[site]).Run().Spec;
+    }
 
     /// <summary>
     /// The first layer whose width <paramref name="keep"/> rounds to zero, as its name (or its kind when unnamed) and
@@ -23,7 +50,7 @@ public static class WidthScaling
     /// </summary>
     /// <param name="spec">The dense model.</param>
     /// <param name="keep">Fraction of channels kept.</param>
-    public static (string Layer, long Width)? FirstEmptied(ModelSpec spec, double keep) => new Scaler(spec, keep).Run().Emptied;
+    public static (string Layer, long Width)? FirstEmptied(ModelSpec spec, double keep) => new Scaler(spec, (_, width) => Scale(width, keep)).Run().Emptied;
 
     /// <summary>
     /// True, with its ratio, when <paramref name="variant"/> is a structured-pruning variant that becomes a class of its
@@ -46,15 +73,19 @@ public static class WidthScaling
     private sealed class Scaler
     {
         private readonly ModelSpec spec;
-        private readonly double keep;
+        private readonly Func<int, long, long> scale;
+        private readonly Action<string, long>? visit;
         private readonly Dictionary<string, BlockSpec> blocks = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> widthParameters = new(StringComparer.Ordinal);
         private (string Layer, long Width)? emptied;
+        private int site;
 
-        public Scaler(ModelSpec spec, double keep)
+        // scale: a site's new width from its index and dense width; visit: told each site, in order.
+        public Scaler(ModelSpec spec, Func<int, long, long> scale, Action<string, long>? visit = null)
         {
             this.spec = spec;
-            this.keep = keep;
+            this.scale = scale;
+            this.visit = visit;
             foreach (var block in spec.Blocks)
             {
                 if (!blocks.ContainsKey(block.Name))
@@ -134,7 +165,8 @@ public static class WidthScaling
                 return arg;
             }
 
-            var scaled = Scale(width, keep);
+            visit?.Invoke(layer.Name ?? layer.Kind.ToString(), width);
+            var scaled = scale(site++, width);
             if (scaled <= 0 && emptied is null)
             {
                 emptied = (layer.Name ?? layer.Kind.ToString(), width);

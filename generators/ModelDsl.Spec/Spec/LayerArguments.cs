@@ -66,6 +66,7 @@ public static class LayerArguments
             [LayerKind.TakeToken] = new[] { I("index", "0") },
             [LayerKind.TiedLinear] = new[] { T("tied_to"), B("bias", "false") },
             [LayerKind.Mamba] = new[] { I("d_state", "16"), I("d_conv", "4"), I("expand", "2"), I("dt_rank", "0"), B("conv_bias", "true"), B("bias", "false") },
+            [LayerKind.Custom] = new[] { T("type"), T("arguments", ""), T("output", ""), I("parameters", "0"), I("macs", "0"), I("flops", "0") },
             [LayerKind.ResidualAdd] = none,
             [LayerKind.ResidualMultiply] = none,
             [LayerKind.ResidualConcat] = none,

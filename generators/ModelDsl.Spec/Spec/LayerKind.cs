@@ -149,6 +149,14 @@ public enum LayerKind
     /// </summary>
     Mamba,
 
+    /// <summary>
+    /// A user's own module (<c>[Custom(typeof(T), …)]</c>). Args: <c>type</c> (the class, fully qualified),
+    /// <c>arguments</c> (its constructor's, see <see cref="CustomLayer"/>), <c>output</c> (declared per-sample shape;
+    /// empty = the input's), <c>parameters</c>, <c>macs</c>, <c>flops</c> (declared costs). Resolved rows hold
+    /// <c>arg{i}</c> and <c>out{i}</c> too.
+    /// </summary>
+    Custom,
+
     /// <summary>The addition that closes a <see cref="Residual"/>; produced by shape inference, not declared.</summary>
     ResidualAdd,
 

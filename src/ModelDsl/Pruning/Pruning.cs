@@ -15,6 +15,14 @@ public enum PruningCriterion
 
     /// <summary>Sum over the group's norms of <c>|gamma[c]|</c>; <see cref="L1"/> when the group has no norm.</summary>
     BatchNormScale,
+
+    /// <summary>
+    /// First-order Taylor importance (Molchanov et al., 2019): the sum over the group's producers and norms of
+    /// <c>|w · ∂L/∂w|</c> over channel c's entries — how much the loss would move if the channel were removed. The
+    /// gradients are the dense model's own <c>.grad</c>: run a forward and <c>loss.backward()</c> on a calibration batch
+    /// (accumulate over several batches for a steadier ranking) before ranking by it.
+    /// </summary>
+    Taylor,
 }
 
 /// <summary>
@@ -74,20 +82,38 @@ public static class Pruning
         var producers = group.Producers.Select(name => Lookup(dense, group, name, "producer")).ToList();
         var norms = group.Norms.Select(name => Lookup(dense, group, name, "norm")).ToList();
         var byNorms = criterion == PruningCriterion.BatchNormScale && norms.Count > 0;
-        if (!byNorms && producers.Count == 0)
+        List<(string Name, Tensor Tensor)> ranked = criterion == PruningCriterion.Taylor ? [.. producers, .. norms] : byNorms ? norms : producers;
+        if (ranked.Count == 0)
         {
             throw new ArgumentException($"{Describe(group)}: no producer to rank the channels by {criterion}", nameof(group));
+        }
+        if (criterion == PruningCriterion.Taylor)
+        {
+            foreach (var (name, tensor) in ranked)
+            {
+                if (tensor.grad is null)
+                {
+                    throw new ArgumentException(
+                        $"{Describe(group)}: tensor '{name}' has no gradient to rank by Taylor; run a forward and loss.backward() on a calibration batch first",
+                        nameof(dense));
+                }
+            }
         }
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor? total = null;
-        foreach (var (name, tensor) in byNorms ? norms : producers)
+        foreach (var (name, tensor) in ranked)
         {
             var values = tensor.detach().to(ScalarType.Float64).reshape(group.DenseSize, -1);
+            if (criterion == PruningCriterion.Taylor)
+            {
+                values = values.mul(tensor.grad!.detach().to(ScalarType.Float64).reshape(group.DenseSize, -1));
+            }
             if (!values.isfinite().all().item<bool>())
             {
-                throw new ArgumentException($"{Describe(group)}: tensor '{name}' holds NaN or infinity; its channels cannot be ranked", nameof(dense));
+                var what = criterion == PruningCriterion.Taylor ? "or its gradient holds" : "holds";
+                throw new ArgumentException($"{Describe(group)}: tensor '{name}' {what} NaN or infinity; its channels cannot be ranked", nameof(dense));
             }
             var part = criterion == PruningCriterion.L2 ? values.square().sum(1) : values.abs().sum(1);
             total = total is null ? part : total.add(part);

@@ -107,6 +107,20 @@ public sealed class RealBuildTests : IDisposable
                 [Block(typeof(Dense), "growth = 4")] public partial Layer Layer1 { get; }
             }
             """),
+        ("Custom.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            public sealed class Scaler
+            {
+            }
+
+            [Model(InputShape = [8, 4, 4])]
+            public partial class Custom
+            {
+                [Custom(typeof(Scaler), 2)] public partial Layer Scale { get; }
+            }
+            """),
         ("Overflow.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -171,6 +185,7 @@ public sealed class RealBuildTests : IDisposable
         Expect(output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
         // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
         Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
+        Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace ModelDsl.Generators.Tests.EndToEnd;
@@ -12,7 +11,7 @@ public class GateTests
         var folder = Directory.CreateTempSubdirectory("modeldsl-gate-").FullName;
         try
         {
-            RunReference(folder);
+            Python.Run("squeeze_excitation_reference.py", folder);
             using var model = new GatedNet();
             model.LoadSafeTensors(Path.Combine(folder, "weights.safetensors"));
             model.eval();
@@ -43,18 +42,5 @@ public class GateTests
         Assert.Equal((2 * 128) + 1_024 + 4 + 4 + 16 + 64 + 1_024, GatedNet.TotalFlops);
         Assert.Contains(GatedNet.CostTable, r => r.Path == "se.mul" && r.Kind == "ResidualMultiply");
         Assert.Equal(new[] { 16, 8, 8 }, GatedNet.OutputShape);
-    }
-
-    private static void RunReference(string folder)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "Python", "squeeze_excitation_reference.py");
-        var start = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = Path.GetDirectoryName(script)!, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(folder);
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        start.Environment["PYTHONNOUSERSITE"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)) && process.ExitCode == 0, "squeeze_excitation_reference.py failed:\n" + stderr);
     }
 }

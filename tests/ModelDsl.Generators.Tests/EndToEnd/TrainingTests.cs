@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -165,31 +164,5 @@ public sealed class TrainingTests : IDisposable
     }
 
     /// <summary>Runs Python/training_interop.py with Debian's interpreter (the python3 first on PATH has no torch).</summary>
-    private static string RunPython(string command, string argument)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "Python", "training_interop.py");
-        var start = new ProcessStartInfo("/usr/bin/python3")
-        {
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(command);
-        start.ArgumentList.Add(argument);
-        // No __pycache__ in the test output, and no user site-packages shadowing the system torch.
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        start.Environment["PYTHONNOUSERSITE"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"training_interop.py {command} did not finish in 3 minutes");
-        }
-        Assert.True(process.ExitCode == 0, $"training_interop.py {command} exited with {process.ExitCode}:\n{stderr.Result}\n{stdout}");
-        return stdout;
-    }
+    private static string RunPython(string command, string argument) => Python.Run("training_interop.py", command, argument);
 }

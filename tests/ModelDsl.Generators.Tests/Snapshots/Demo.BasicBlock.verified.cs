@@ -48,6 +48,28 @@ partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
         register_module("out", @out);
     }
 
+    /// <summary>
+    /// Builds the block from its parameters, as torchvision's blocks build themselves: each layer's sizes follow from
+    /// <paramref name="inChannels"/> (the channels of the input it will see) and the block's parameters, and so does
+    /// the shortcut (projected or added only where the branch strides or changes the channel count).
+    /// </summary>
+    /// <param name="inChannels">The channels of the block's input.</param>
+    /// <param name="planes">The block parameter <c>planes</c>.</param>
+    /// <param name="stride">The block parameter <c>stride</c>.</param>
+    public BasicBlock(long inChannels, long planes, long stride = 1)
+        : this(
+            conv1: global::TorchSharp.torch.nn.Conv2d(inChannels, planes, 3, stride: stride, padding: 1, bias: false),
+            bn1: global::TorchSharp.torch.nn.BatchNorm2d(planes),
+            relu: global::TorchSharp.torch.nn.ReLU(inplace: true),
+            conv2: global::TorchSharp.torch.nn.Conv2d(planes, planes, 3, padding: 1, bias: false),
+            bn2: global::TorchSharp.torch.nn.BatchNorm2d(planes),
+            @out: global::TorchSharp.torch.nn.ReLU(inplace: true),
+            downsample: stride != 1 || inChannels != planes ? global::TorchSharp.torch.nn.Sequential(
+                ("0", global::TorchSharp.torch.nn.Conv2d(inChannels, planes, 1, stride: stride, bias: false)),
+                ("1", global::TorchSharp.torch.nn.BatchNorm2d(planes))) : null)
+    {
+    }
+
     /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
     protected override void RegisterComponents()
     {

@@ -11,22 +11,8 @@ partial class Encoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         : base(nameof(Encoder))
     {
         Layers = global::TorchSharp.torch.nn.Sequential(
-            ("layer_0", new global::Demo.EncoderLayer(
-                ln1: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
-                attention: new global::ModelDsl.MultiheadAttention(32, 4, bias: true, causal: false),
-                ln2: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
-                mlp: global::TorchSharp.torch.nn.Sequential(
-                    ("0", global::TorchSharp.torch.nn.Linear(32, 128, hasBias: true)),
-                    ("1", global::TorchSharp.torch.nn.GELU()),
-                    ("2", global::TorchSharp.torch.nn.Linear(128, 32, hasBias: true))))),
-            ("layer_1", new global::Demo.EncoderLayer(
-                ln1: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
-                attention: new global::ModelDsl.MultiheadAttention(32, 4, bias: true, causal: false),
-                ln2: global::TorchSharp.torch.nn.LayerNorm(32, bias: true),
-                mlp: global::TorchSharp.torch.nn.Sequential(
-                    ("0", global::TorchSharp.torch.nn.Linear(32, 128, hasBias: true)),
-                    ("1", global::TorchSharp.torch.nn.GELU()),
-                    ("2", global::TorchSharp.torch.nn.Linear(128, 32, hasBias: true))))));
+            ("layer_0", new global::Demo.EncoderLayer(inChannels: 32, heads: 4, hidden: 128)),
+            ("layer_1", new global::Demo.EncoderLayer(inChannels: 32, heads: 4, hidden: 128)));
         register_module("layers", Layers);
         Ln = global::TorchSharp.torch.nn.LayerNorm(32, bias: true);
         register_module("ln", Ln);

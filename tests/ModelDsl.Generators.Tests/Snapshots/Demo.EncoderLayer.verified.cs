@@ -31,6 +31,25 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
         register_module("mlp", mlp);
     }
 
+    /// <summary>
+    /// Builds the block from its parameters, as torchvision's blocks build themselves: each layer's sizes follow from
+    /// <paramref name="inChannels"/> (the channels of the input it will see) and the block's parameters.
+    /// </summary>
+    /// <param name="inChannels">The channels of the block's input.</param>
+    /// <param name="heads">The block parameter <c>heads</c>.</param>
+    /// <param name="hidden">The block parameter <c>hidden</c>.</param>
+    public EncoderLayer(long inChannels, long heads, long hidden)
+        : this(
+            ln1: global::TorchSharp.torch.nn.LayerNorm(inChannels, bias: true),
+            attention: new global::ModelDsl.MultiheadAttention(inChannels, heads, bias: true, causal: false),
+            ln2: global::TorchSharp.torch.nn.LayerNorm(inChannels, bias: true),
+            mlp: global::TorchSharp.torch.nn.Sequential(
+                ("0", global::TorchSharp.torch.nn.Linear(inChannels, hidden, hasBias: true)),
+                ("1", global::TorchSharp.torch.nn.GELU()),
+                ("2", global::TorchSharp.torch.nn.Linear(hidden, inChannels, hasBias: true))))
+    {
+    }
+
     /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
     protected override void RegisterComponents()
     {

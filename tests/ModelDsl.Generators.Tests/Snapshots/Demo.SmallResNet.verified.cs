@@ -16,34 +16,11 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
             ("2", global::TorchSharp.torch.nn.ReLU(inplace: true)));
         register_module("stem", Stem);
         Layer1 = global::TorchSharp.torch.nn.Sequential(
-            ("0", new global::Demo.BasicBlock(
-                conv1: global::TorchSharp.torch.nn.Conv2d(16, 16, 3, padding: 1, bias: false),
-                bn1: global::TorchSharp.torch.nn.BatchNorm2d(16),
-                relu: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                conv2: global::TorchSharp.torch.nn.Conv2d(16, 16, 3, padding: 1, bias: false),
-                bn2: global::TorchSharp.torch.nn.BatchNorm2d(16),
-                @out: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                downsample: null)));
+            ("0", new global::Demo.BasicBlock(inChannels: 16, planes: 16, stride: 1)));
         register_module("layer1", Layer1);
         Layer2 = global::TorchSharp.torch.nn.Sequential(
-            ("0", new global::Demo.BasicBlock(
-                conv1: global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 2, padding: 1, bias: false),
-                bn1: global::TorchSharp.torch.nn.BatchNorm2d(32),
-                relu: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                conv2: global::TorchSharp.torch.nn.Conv2d(32, 32, 3, padding: 1, bias: false),
-                bn2: global::TorchSharp.torch.nn.BatchNorm2d(32),
-                @out: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                downsample: global::TorchSharp.torch.nn.Sequential(
-                    ("0", global::TorchSharp.torch.nn.Conv2d(16, 32, 1, stride: 2, bias: false)),
-                    ("1", global::TorchSharp.torch.nn.BatchNorm2d(32))))),
-            ("1", new global::Demo.BasicBlock(
-                conv1: global::TorchSharp.torch.nn.Conv2d(32, 32, 3, padding: 1, bias: false),
-                bn1: global::TorchSharp.torch.nn.BatchNorm2d(32),
-                relu: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                conv2: global::TorchSharp.torch.nn.Conv2d(32, 32, 3, padding: 1, bias: false),
-                bn2: global::TorchSharp.torch.nn.BatchNorm2d(32),
-                @out: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                downsample: null)));
+            ("0", new global::Demo.BasicBlock(inChannels: 16, planes: 32, stride: 2)),
+            ("1", new global::Demo.BasicBlock(inChannels: 32, planes: 32, stride: 1)));
         register_module("layer2", Layer2);
         Head = global::TorchSharp.torch.nn.Sequential(
             ("0", global::TorchSharp.torch.nn.AdaptiveAvgPool2d(1)),

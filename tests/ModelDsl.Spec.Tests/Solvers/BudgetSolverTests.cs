@@ -1,3 +1,4 @@
+using CsCheck;
 using ModelDsl.Spec.Tests.Zoo;
 
 namespace ModelDsl.Spec.Tests.Solvers;
@@ -26,4 +27,53 @@ public class BudgetSolverTests
     [Fact]
     public void NoRatioFitsWhenTheFixedPartIsOverBudget() =>
         Assert.Null(BudgetSolver.KeepRatio(ResNets.ResNet18(), new BudgetSpec(MaxParams: 1000)));
+
+    [Fact]
+    public void PerLayerWidthsFitAndNoWidthCanGrowByAChannel()
+    {
+        var spec = ResNets.ResNet18();
+        var budget = new BudgetSpec(MaxMFlops: 1000);
+        var sites = WidthScaling.Sites(spec);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var widths = BudgetSolver.Widths(spec, budget);
+        Console.WriteLine("ResNet-18 under 1000 MFLOPs: " + string.Join(", ", widths!) + " in " + watch.ElapsedMilliseconds + " ms");
+        AssertFitted(spec, budget, sites, widths);
+
+        // At least as close to the budget as the uniform ratio it starts from.
+        var uniform = Cost.Of(WidthScaling.Apply(spec, BudgetSolver.KeepRatio(spec, budget)!.Value)).Total.Flops;
+        Assert.True(Cost.Of(WidthScaling.Apply(spec, widths!)).Total.Flops >= uniform);
+    }
+
+    [Fact]
+    public void PerLayerWidthsAreNeverOverWithinAChannelAndDeterministicForAnyBudget()
+    {
+        // ResNet-18 on 32×32 images; budgets from 20 % to 110 % of its FLOPs.
+        var spec = ResNets.ResNet18() with { Input = InputSpec.Image(3, 32, 32) };
+        var dense = Cost.Of(spec).Total.Flops;
+        var sites = WidthScaling.Sites(spec);
+        Gen.Double[0.2, 1.1].Sample(fraction =>
+        {
+            var budget = new BudgetSpec(MaxMFlops: dense * fraction / 1e6);
+            var widths = BudgetSolver.Widths(spec, budget);
+            AssertFitted(spec, budget, sites, widths);
+            Assert.Equal(widths, BudgetSolver.Widths(spec, budget));
+        }, iter: 25);
+    }
+
+    private static void AssertFitted(ModelSpec spec, BudgetSpec budget, IReadOnlyList<(string Layer, long Width)> sites, IReadOnlyList<long>? widths)
+    {
+        Assert.NotNull(widths);
+        Assert.Equal(sites.Count, widths!.Count);
+        Assert.True(BudgetSolver.Fits(WidthScaling.Apply(spec, widths), budget), "over the budget");
+        for (var i = 0; i < sites.Count; i++)
+        {
+            Assert.InRange(widths[i], 1, sites[i].Width);
+            if (widths[i] < sites[i].Width)
+            {
+                var grown = widths.ToArray();
+                grown[i]++;
+                Assert.False(BudgetSolver.Fits(WidthScaling.Apply(spec, grown), budget), "site " + i + " (" + sites[i].Layer + ") could keep another channel");
+            }
+        }
+    }
 }

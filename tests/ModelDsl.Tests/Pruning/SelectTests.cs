@@ -124,6 +124,57 @@ public sealed class SelectTests
     }
 
     [Fact]
+    public void Taylor_ranks_by_weight_times_gradient_and_can_disagree_with_L1()
+    {
+        // Weights (rows = channels): [4, -4], [1, 1], [-2, 0.5]; gradients: [0, 0.1], [3, -1], [0.5, 2].
+        // L1:     8, 2, 2.5            -> keeping one keeps channel 0.
+        // Taylor: |4·0|+|-4·0.1| = 0.4, |1·3|+|1·-1| = 4, |-2·0.5|+|0.5·2| = 2 -> keeps channel 1; keeping two, {1, 2}.
+        using var w = tensor(new float[] { 4, -4, 1, 1, -2, 0.5f }).reshape(3, 2).requires_grad_();
+        using (no_grad())
+        {
+            w.grad = tensor(new float[] { 0, 0.1f, 3, -1, 0.5f, 2 }).reshape(3, 2);
+        }
+        var dense = Dict(("fc.weight", w));
+        Assert.Equal([0L], ModelDsl.Pruning.Select(dense, Group(3, 1, ["fc.weight"]), PruningCriterion.L1));
+        Assert.Equal([1L], ModelDsl.Pruning.Select(dense, Group(3, 1, ["fc.weight"]), PruningCriterion.Taylor));
+        Assert.Equal([1L, 2], ModelDsl.Pruning.Select(dense, Group(3, 2, ["fc.weight"]), PruningCriterion.Taylor));
+    }
+
+    [Fact]
+    public void Taylor_reads_the_gradients_a_backward_pass_left_on_the_modules_state_dict_tensors()
+    {
+        // Linear(2 -> 3) with loss = sum(y · [0, 1, 10]) on the input [1, 2]: ∂L/∂W[c] = t[c]·x, ∂L/∂b[c] = t[c].
+        // W = [[5, 5], [1, 1], [0.5, 0.5]], b = 0: Taylor_c = t[c]·(|W[c,0]|·1 + |W[c,1]|·2) = 0, 3, 15 -> keeps channel 2,
+        // while L1 (10, 2, 1) keeps channel 0: the gradient, not the weight size, decides.
+        using var fc = nn.Linear(2, 3);
+        using (no_grad())
+        {
+            fc.get_parameter("weight")!.copy_(tensor(new float[] { 5, 5, 1, 1, 0.5f, 0.5f }).reshape(3, 2));
+            fc.get_parameter("bias")!.zero_();
+        }
+        using var x = tensor(new float[] { 1, 2 }).reshape(1, 2);
+        using var t = tensor(new float[] { 0, 1, 10 });
+        using var y = fc.call(x);
+        using var loss = y.mul(t).sum();
+        loss.backward();
+
+        var state = fc.state_dict();
+        var group = Group(3, 1, ["weight", "bias"]);
+        Assert.Equal([2L], ModelDsl.Pruning.Select(state, group, PruningCriterion.Taylor));
+        Assert.Equal([0L], ModelDsl.Pruning.Select(state, group, PruningCriterion.L1));
+    }
+
+    [Fact]
+    public void Taylor_without_a_backward_pass_names_the_tensor_and_says_what_to_run()
+    {
+        using var w = tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
+        var error = Assert.Throws<ArgumentException>(() =>
+            ModelDsl.Pruning.Select(Dict(("conv.weight", w)), Group(2, 1, ["conv.weight"]), PruningCriterion.Taylor));
+        Assert.Contains("tensor 'conv.weight' has no gradient to rank by Taylor", error.Message);
+        Assert.Contains("loss.backward()", error.Message);
+    }
+
+    [Fact]
     public void Keeping_every_channel_returns_all_indices()
     {
         using var w = tensor(new float[] { 0, 3, 1 });
