@@ -27,6 +27,20 @@ partial class Dense : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         register_module("conv1", conv1);
     }
 
+    /// <summary>
+    /// Builds the block from its parameters, as torchvision's blocks build themselves: each layer's sizes follow from
+    /// <paramref name="inChannels"/> (the channels of the input it will see) and the block's parameters.
+    /// </summary>
+    /// <param name="inChannels">The channels of the block's input.</param>
+    /// <param name="growth">The block parameter <c>growth</c>.</param>
+    public Dense(long inChannels, long growth)
+        : this(
+            norm1: global::TorchSharp.torch.nn.BatchNorm2d(inChannels),
+            relu1: global::TorchSharp.torch.nn.ReLU(inplace: true),
+            conv1: global::TorchSharp.torch.nn.Conv2d(inChannels, growth, 3, padding: 1, bias: false))
+    {
+    }
+
     /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
     protected override void RegisterComponents()
     {

@@ -39,14 +39,8 @@ partial class Shuffled : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
                 shuffle: global::TorchSharp.torch.nn.ChannelShuffle(2))));
         register_module("stage2", Stage2);
         Denseblock = global::TorchSharp.torch.nn.Sequential(
-            ("denselayer1", new global::Demo.Dense(
-                norm1: global::TorchSharp.torch.nn.BatchNorm2d(32),
-                relu1: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                conv1: global::TorchSharp.torch.nn.Conv2d(32, 8, 3, padding: 1, bias: false))),
-            ("denselayer2", new global::Demo.Dense(
-                norm1: global::TorchSharp.torch.nn.BatchNorm2d(40),
-                relu1: global::TorchSharp.torch.nn.ReLU(inplace: true),
-                conv1: global::TorchSharp.torch.nn.Conv2d(40, 8, 3, padding: 1, bias: false))));
+            ("denselayer1", new global::Demo.Dense(inChannels: 32, growth: 8)),
+            ("denselayer2", new global::Demo.Dense(inChannels: 40, growth: 8)));
         register_module("denseblock", Denseblock);
         global::ModelDsl.ChannelsLast.Apply(this);
     }
