@@ -2,10 +2,12 @@ namespace ModelDsl.Zoo.ResNets;
 
 /// <summary>
 /// torchvision's <c>resnet18</c> for 224x224 ImageNet images: same layers, same state-dict names and shapes, and the
-/// published cost (1.814 GMACs, which torchvision lists as "GFLOPS", and 11.69 M parameters).
+/// published cost (1.814 GMACs, which torchvision lists as "GFLOPS", and 11.69 M parameters); ResNet18Half at half width
+/// and ResNet18Int8, whose weights are stored int8 per output channel (its Linear computes in int8).
 /// </summary>
 [Model(InputShape = [3, 224, 224])]
 [Variant("Half", KeepChannels = 0.5)]
+[Variant("Int8", Weights = Precision.Int8)]
 public partial class ResNet18
 {
     /// <summary>7x7 stride-2 stem convolution.</summary>

@@ -4,7 +4,7 @@ using ModelDsl.Spec;
 
 namespace ModelDsl.Analyzers;
 
-// The 2xxx family. A budget is met by the model or by one of its structured-pruning variants (the class that ships);
+// The 2xxx family. A budget is met by the model or by one of its variant classes (the class that ships);
 // otherwise each exceeded limit is reported on its argument with the total, the overshoot and the top three layers.
 internal static class BudgetChecks
 {
@@ -39,17 +39,9 @@ internal static class BudgetChecks
         }
     }
 
-    /// <summary>True when <paramref name="variant"/> is a structured-pruning variant whose scaled model meets every limit.</summary>
-    public static bool MeetsBudget(ModelSpec spec, VariantSpec variant, BudgetSpec budget)
-    {
-        if (variant.KeepRatio is not { } keep || !(keep > 0 && keep <= 1) || WidthScaling.FirstEmptied(spec, keep) is not null)
-        {
-            return false;
-        }
-
-        var cost = Cost.Of(WidthScaling.Apply(spec, keep));
-        return cost.Succeeded && Budgets.Check(budget, cost.Total).Count == 0;
-    }
+    /// <summary>True when <paramref name="variant"/> becomes a class (VariantRewrite: pruned, quantised or factored) whose cost meets every limit.</summary>
+    public static bool MeetsBudget(ModelSpec spec, VariantSpec variant, BudgetSpec budget) =>
+        VariantRewrite.Of(spec, variant) is { Cost: { Succeeded: true } cost } && Budgets.Check(budget, cost.Total).Count == 0;
 
     private static IEnumerable<(string Path, long Value)> Top(CostReport cost, Func<LayerCost, long> measure) =>
         cost.Layers.OrderByDescending(measure).ThenBy(l => l.Path, StringComparer.Ordinal).Take(3).Select(l => (l.Path, measure(l)));

@@ -47,12 +47,12 @@ internal static class ModelChecks
             total.Parameters.ToString("N0", CultureInfo.InvariantCulture),
             total.WeightBytes.ToString("N0", CultureInfo.InvariantCulture));
 
-        // A structured-pruning variant is a model of its own size: its cost is shown on its [Variant].
+        // A variant that becomes a class is a model of its own cost (the rewrite its generated constants come from),
+        // shown on its [Variant]: the pruned widths, the factored Linears, the int8/int4 weight bytes.
         var variants = VariantChecks.Attributes(type).ToList();
         for (var i = 0; i < spec.Variants.Count && i < variants.Count; i++)
         {
-            if (WidthScaling.Prunes(spec, spec.Variants[i], out var keep) &&
-                Cost.Of(WidthScaling.Apply(spec, keep)) is { Succeeded: true, Total: var pruned })
+            if (VariantRewrite.Of(spec, spec.Variants[i]) is { Cost: { Succeeded: true, Total: var pruned } })
             {
                 report.Report(
                     DiagnosticDescriptors.ModelCost,

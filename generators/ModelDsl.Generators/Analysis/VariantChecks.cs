@@ -66,6 +66,11 @@ internal static class VariantChecks
                 }
             }
 
+            if (VariantRewrite.NotGenerated(variant) is { } notGenerated)
+            {
+                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, "Rank", cancellationToken), variant.Name, notGenerated);
+            }
+
             if (variant.Rank is { } rank and > 0 && LowRank.FirstCostlier(shapes, rank) is { } costlier)
             {
                 report.Report(

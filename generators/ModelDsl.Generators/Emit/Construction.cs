@@ -11,9 +11,13 @@ internal sealed class Construction
 
     private readonly Dictionary<string, BlockTarget> blocks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BlockConstructor?> constructors = new(StringComparer.Ordinal);
+    private readonly Spec.Precision weights;
 
-    public Construction(IEnumerable<BlockTarget> blockTargets)
+    /// <param name="blockTargets">The blocks the model uses.</param>
+    /// <param name="weights">The weight precision of the class (an int8 or int4 variant's Linears are quantised layers).</param>
+    public Construction(IEnumerable<BlockTarget> blockTargets, Spec.Precision weights = Spec.Precision.Float32)
     {
+        this.weights = weights;
         foreach (var block in blockTargets)
         {
             blocks[block.Spec.Name] = block;
@@ -53,7 +57,7 @@ internal sealed class Construction
             case LayerKind.Residual or LayerKind.ResidualAdd or LayerKind.ResidualMultiply or LayerKind.ResidualConcat:
                 return null;
             default:
-                return node.Layer is { } row && LayerFactory.New(row, InPlace(freshInput, previous)) is { } text ? Code.Leaf(text) : null;
+                return node.Layer is { } row && LayerFactory.New(row, InPlace(freshInput, previous), weights) is { } text ? Code.Leaf(text) : null;
         }
     }
 

@@ -3,50 +3,132 @@ using ModelDsl.Spec;
 
 namespace ModelDsl.Generators;
 
-// A structured-pruning variant's FromDense: the dependency groups computed at compile time become calls to the
-// runtime (ModelDsl.Pruning) that rank each group's channels in the dense weights and cut every tensor to the kept ones.
+// A variant's FromDense, the only place that needs the dense model. Pruning: the dependency groups computed at compile
+// time become calls to the runtime (ModelDsl.Pruning) that rank each group's channels in the dense weights and cut every
+// tensor to the kept ones. Int8/int4: every quantised Linear's (cut) dense weight is quantised into it (ModelDsl.Compression),
+// everything else copied. Rank: every factored Linear's dense weight is split by a truncated SVD.
 internal static class FromDenseEmitter
 {
     private const string Pruning = "global::ModelDsl.Pruning";
+    private const string Compression = "global::ModelDsl.Compression";
 
     public static void Write(SourceWriter writer, string variantClass, VariantContext variant)
     {
         var dense = Names.Identifier(variant.DenseClass);
         var self = Names.Identifier(variantClass);
+        var rewrite = variant.Rewrite;
+        var quantised = rewrite.Weights != Spec.Precision.Float32;
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// Builds this variant from a trained <see cref=\"" + dense + "\"/>: in every group of channels that must be kept or removed");
-        writer.Line("/// together (a layer's outputs, the norms and layers that read them, everything a residual add ties to them), keeps");
-        writer.Line("/// the most important by <paramref name=\"criterion\"/> and copies their weights. The dense model is not changed.");
+        writer.Line("/// Builds this variant from a trained <see cref=\"" + dense + "\"/>. The dense model is not changed.");
+        if (variant.Plan is not null)
+        {
+            writer.Line("/// In every group of channels that must be kept or removed together (a layer's outputs, the norms and layers that read");
+            writer.Line("/// them, everything a residual add ties to them), keeps the most important by <paramref name=\"criterion\"/> and copies their weights.");
+        }
+
+        if (quantised)
+        {
+            writer.Line(rewrite.Weights == Spec.Precision.Int8
+                ? "/// Each Linear's and Conv2d's weight is quantised to symmetric int8 per output channel; every other tensor is copied."
+                : "/// Each Linear's weight is quantised to symmetric int4 with one scale per 128 inputs; every other tensor is copied.");
+        }
+
+        if (rewrite.Rank is { } described)
+        {
+            writer.Line("/// Each factored Linear gets the best rank-" + N(described) + " approximation of its weight (truncated SVD: U·√S and √S·Vᵀ); every other tensor is copied.");
+        }
+
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"dense\">The trained dense model.</param>");
-        writer.Line("/// <param name=\"criterion\">How channels are ranked: the L1 or L2 norm of the weights that write them, or the batch-norm scale.</param>");
-        writer.Open("public static " + self + " FromDense(" + dense + " dense, global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1)");
-        if (variant.Plan.Unsupported is { } why)
+        if (variant.Plan is not null)
         {
-            writer.Line("global::System.ArgumentNullException.ThrowIfNull(dense);");
+            writer.Line("/// <param name=\"criterion\">How channels are ranked: the L1 or L2 norm of the weights that write them, or the batch-norm scale.</param>");
+            writer.Open("public static " + self + " FromDense(" + dense + " dense, global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1)");
+        }
+        else
+        {
+            writer.Open("public static " + self + " FromDense(" + dense + " dense)");
+        }
+
+        writer.Line("global::System.ArgumentNullException.ThrowIfNull(dense);");
+        if (variant.Plan?.Unsupported is { } why)
+        {
             writer.Line("throw new global::System.NotSupportedException(" + Quote(variantClass + " cannot be built from " + variant.DenseClass + ": " + why) + ");");
             writer.Close();
             return;
         }
 
-        writer.Line("global::System.ArgumentNullException.ThrowIfNull(dense);");
         writer.Line("var weights = dense.state_dict();");
-        for (var i = 0; i < variant.Plan.Groups.Count; i++)
+        var slices = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (variant.Plan is { } plan)
         {
-            var group = variant.Plan.Groups[i];
-            writer.Line("var keep" + N(i) + " = " + Pruning + ".Select(weights, new global::ModelDsl.ChannelGroup(" + N(group.DenseSize) + ", " + N(group.KeptSize) + ", " + List(group.Producers) + ", " + List(group.Norms) + "), criterion);");
+            for (var i = 0; i < plan.Groups.Count; i++)
+            {
+                var group = plan.Groups[i];
+                writer.Line("var keep" + N(i) + " = " + Pruning + ".Select(weights, new global::ModelDsl.ChannelGroup(" + N(group.DenseSize) + ", " + N(group.KeptSize) + ", " + List(group.Producers) + ", " + List(group.Norms) + "), criterion);");
+            }
+
+            foreach (var tensor in plan.Tensors)
+            {
+                slices[tensor.Name] = string.Concat(tensor.Slices.Select(s => ", new global::ModelDsl.Slice(" + N(s.Dim) + ", keep" + N(s.Group) + (s.Repeat == 1 ? string.Empty : ", " + N(s.Repeat)) + ")"));
+            }
         }
 
         writer.Line("var variant = new " + self + "();");
-        foreach (var tensor in variant.Plan.Tensors)
+        var factored = new HashSet<string>(rewrite.Factored, StringComparer.Ordinal);
+        var quantisedTensors = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in rewrite.Shapes.Layers)
         {
-            var slices = tensor.Slices.Select(s => ", new global::ModelDsl.Slice(" + N(s.Dim) + ", keep" + N(s.Group) + (s.Repeat == 1 ? string.Empty : ", " + N(s.Repeat)) + ")");
-            writer.Line(Pruning + ".Copy(variant, weights, " + Quote(tensor.Name) + string.Concat(slices) + ");");
+            if (Quantization.Quantizes(layer, rewrite.Weights))
+            {
+                var weight = Dense(layer.Path + ".weight", slices);
+                var bias = layer.Bool("bias") ? Dense(layer.Path + ".bias", slices) : "null";
+                writer.Line(Compression + ".Quantize(variant, " + Quote(layer.Path) + ", " + weight + ", " + bias + ");");
+                quantisedTensors.UnionWith(layer.Tensors.Select(t => t.Name));
+                continue;
+            }
+
+            if (rewrite.Rank is { } rank && Factor(layer.Path, factored) is { } denseLayer)
+            {
+                if (layer.Path.EndsWith(".0", StringComparison.Ordinal))
+                {
+                    writer.Line(Compression + ".Factor(variant, weights, " + Quote(denseLayer) + ", " + Quote(denseLayer) + ", " + N(rank) + ");");
+                }
+
+                continue;
+            }
+
+            foreach (var tensor in variant.Plan is null ? layer.Tensors.Where(t => t.TiedTo is null) : Enumerable.Empty<TensorSpec>())
+            {
+                writer.Line(Pruning + ".Copy(variant, weights, " + Quote(tensor.Name) + ");");
+            }
+        }
+
+        // A pruned variant copies every tensor its plan lists (cut to the kept channels), but those quantised above.
+        foreach (var tensor in variant.Plan?.Tensors ?? EquatableArray<TensorCopy>.Empty)
+        {
+            if (!quantisedTensors.Contains(tensor.Name))
+            {
+                writer.Line(Pruning + ".Copy(variant, weights, " + Quote(tensor.Name) + slices[tensor.Name] + ");");
+            }
         }
 
         writer.Line("return variant;");
         writer.Close();
+    }
+
+    // The dense tensor as the variant needs it: cut to the kept channels in a pruned variant, else the tensor itself.
+    private static string Dense(string name, Dictionary<string, string> slices) =>
+        slices.TryGetValue(name, out var cut) && cut.Length > 0
+            ? Pruning + ".Cut(weights, " + Quote(name) + cut + ")"
+            : Compression + ".Dense(weights, " + Quote(name) + ")";
+
+    // The dense Linear a factor (path.0 or path.1) of a rank variant comes from.
+    private static string? Factor(string path, HashSet<string> factored)
+    {
+        var dot = path.LastIndexOf('.');
+        return dot > 0 && path.Substring(dot) is ".0" or ".1" && factored.Contains(path.Substring(0, dot)) ? path.Substring(0, dot) : null;
     }
 
     private static string List(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(Quote)) + "]";

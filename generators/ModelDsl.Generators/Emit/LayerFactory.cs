@@ -17,13 +17,32 @@ internal static class LayerFactory
     /// Whether a ReLU/ReLU6 may overwrite its input, as torchvision builds them (<c>inplace=True</c>): only where the
     /// input is an intermediate nothing else reads and whose producer's backward does not need it (see Construction).
     /// </param>
-    public static string? New(LayerShape layer, bool inPlace = false)
+    /// <param name="weights">
+    /// The weight precision of the class being built: an int8 or int4 variant's Linears (and an int8 variant's Conv2d) are the runtime's quantised
+    /// layers (Quantization.Quantizes, the same rule its weight-byte constants use).
+    /// </param>
+    public static string? New(LayerShape layer, bool inPlace = false, Spec.Precision weights = Spec.Precision.Float32)
     {
         var input = layer.Input;
         return layer.Kind switch
         {
+            LayerKind.Linear when Quantization.Quantizes(layer, weights) =>
+                Call(weights == Spec.Precision.Int8 ? "Int8Linear" : "Int4Linear", N(layer.Int("in")), N(layer.Int("out")), "hasBias: " + B(layer.Bool("bias"))),
             LayerKind.ReLU or LayerKind.ReLU6 when inPlace => Torch + layer.Kind + "(inplace: true)",
             LayerKind.Linear => Torch + "Linear(" + N(layer.Int("in")) + ", " + N(layer.Int("out")) + ", hasBias: " + B(layer.Bool("bias")) + ")",
+            LayerKind.Conv2d when Quantization.Quantizes(layer, weights) => Call("Int8Conv2d", string.Join(
+                ", ",
+                new[]
+                {
+                    N(layer.Int("in")),
+                    N(layer.Int("out")),
+                    N(layer.Int("kernel")),
+                    Option("stride", layer.Int("stride"), 1),
+                    Option("padding", layer.Int("padding"), 0),
+                    Option("dilation", layer.Int("dilation"), 1),
+                    Option("groups", layer.Int("groups"), 1),
+                    "bias: " + B(layer.Bool("bias")),
+                }.Where(a => a is not null))),
             LayerKind.Conv1d or LayerKind.Conv2d => Torch + layer.Kind + "(" + string.Join(
                 ", ",
                 new[]

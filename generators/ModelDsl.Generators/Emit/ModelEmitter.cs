@@ -13,7 +13,7 @@ internal static class ModelEmitter
     /// to compile (the analyzers report each on the attribute at fault; the generator then writes the class's completion).
     /// </summary>
     /// <param name="model">The model (for a variant: its rewritten spec under the variant's class name).</param>
-    /// <param name="variant">Set for a structured-pruning variant class, which nobody declares: a sealed class with plain properties and <c>FromDense</c>.</param>
+    /// <param name="variant">Set for a variant class, which nobody declares: a sealed class with plain properties and <c>FromDense</c>.</param>
     public static (GeneratedSource? Source, string? Problem) Emit(ModelTarget model, VariantContext? variant = null)
     {
         var shapes = Shapes.Infer(model.Spec);
@@ -23,8 +23,9 @@ internal static class ModelEmitter
             return (null, ShapeDiagnostics.Line(descriptor, arguments));
         }
 
-        var cost = Cost.Of(shapes);
-        var construction = new Construction(model.Blocks);
+        // A variant's cost is its rewrite's (the one the analyzers report): weight bytes in its storage format.
+        var cost = variant?.Rewrite.Cost ?? Cost.Of(shapes);
+        var construction = new Construction(model.Blocks, variant?.Rewrite.Weights ?? Spec.Precision.Float32);
         var built = shapes.Roots.Select((root, i) => construction.Node(root, i > 0, i > 0 ? shapes.Roots[i - 1] : null)).ToList();
         if (built.Any(code => code is null) || built.Count != model.Members.Count)
         {
@@ -33,6 +34,11 @@ internal static class ModelEmitter
 
         // Formatted once: its length decides whether the model can be generated, and it is the Summary() constant.
         var summary = SummaryTable.Format(model.ClassName, model.Spec.Input, shapes, cost);
+        if (variant is not null)
+        {
+            summary += "\n" + SummaryTable.Comparison(variant, cost.Total);
+        }
+
         var characters = GeneratedText.Characters(summary, shapes);
         if (characters > GeneratedText.Limit)
         {
@@ -49,9 +55,10 @@ internal static class ModelEmitter
         {
             FileHeader.Write(writer, model.Namespace, "the [Variant(\"" + variant.Name + "\")] of " + variant.DenseClass);
             writer.Line("/// <summary>");
-            writer.Line("/// <see cref=\"" + Names.Identifier(variant.DenseClass) + "\"/> with " + (variant.KeepChannels * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) +
-                " % of its channels (KeepChannels = " + variant.KeepChannels.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "): an ordinary model of its own size,");
-            writer.Line("/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>.");
+            writer.Line("/// <see cref=\"" + Names.Identifier(variant.DenseClass) + "\"/> " + Describe(variant) + ": an ordinary model of its own,");
+            writer.Line(variant.Rewrite.Weights == Spec.Precision.Float32
+                ? "/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>."
+                : "/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref=\"FromDense\"/>.");
             writer.Line("/// </summary>");
             writer.Open(model.Accessibility + " sealed class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
         }
@@ -73,7 +80,7 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
-        WriteCost(writer, model, shapes, cost, summary);
+        WriteCost(writer, model, shapes, cost, summary, variant);
         if (variant is not null)
         {
             FromDenseEmitter.Write(writer, model.ClassName, variant);
@@ -118,7 +125,33 @@ internal static class ModelEmitter
         writer.Close();
     }
 
-    private static void WriteCost(SourceWriter writer, ModelTarget model, ShapeResult shapes, CostReport cost, string summary)
+    // What a variant is, for its class comment: "with 50 % of its channels (KeepChannels = 0.5) and with int8 Linears …".
+    private static string Describe(VariantContext variant)
+    {
+        var parts = new List<string>();
+        if (variant.Rewrite.Prunes)
+        {
+            parts.Add("with " + (variant.KeepChannels * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) +
+                " % of its channels (KeepChannels = " + variant.KeepChannels.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
+        }
+
+        if (variant.Rewrite.Weights != Spec.Precision.Float32)
+        {
+            var convolutions = variant.Rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " and int8-stored convolutions" : string.Empty;
+            parts.Add(variant.Rewrite.Weights == Spec.Precision.Int8
+                ? "with int8 Linears (per-channel weights, dynamic int8 activations)" + convolutions
+                : "with int4 Linear weights (group 128, dequantised at load)");
+        }
+
+        if (variant.Rewrite.Rank is { } rank)
+        {
+            parts.Add("with its Linears factored at rank " + rank.ToString(System.Globalization.CultureInfo.InvariantCulture) + " where that is cheaper");
+        }
+
+        return string.Join(" and ", parts);
+    }
+
+    private static void WriteCost(SourceWriter writer, ModelTarget model, ShapeResult shapes, CostReport cost, string summary, VariantContext? variant)
     {
         var total = cost.Total;
         void Constant(string name, long value, string doc)
@@ -132,7 +165,9 @@ internal static class ModelEmitter
         Constant("TotalFlops", total.Flops, "FLOPs for one sample: 2 × MACs plus every element-wise operation.");
         Constant("ElementwiseFlops", total.ElementwiseFlops, "The element-wise part of <see cref=\"TotalFlops\"/>: bias adds, normalisation, activations, pooling, residual adds.");
         Constant("TotalParameters", total.Parameters, "Trainable parameters, each stored tensor counted once (equals <c>ParameterCount()</c> of a built model).");
-        Constant("WeightBytes", total.WeightBytes, "Weight storage in bytes (float32).");
+        Constant("WeightBytes", total.WeightBytes, variant?.Rewrite.Weights is Spec.Precision.Int8 or Spec.Precision.Int4
+            ? "Bytes of the stored tensors (the state dict): quantised Linear weights with their scales, every other tensor float32."
+            : "Weight storage in bytes (float32).");
         Constant("ActivationBytes", total.ActivationBytes, "Sum of every layer's output bytes for one sample (float32); not the peak.");
 
         writer.Line();

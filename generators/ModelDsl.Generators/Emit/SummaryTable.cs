@@ -60,4 +60,49 @@ internal static class SummaryTable
 
         text.Append(line.ToString().TrimEnd()).Append('\n');
     }
+
+    /// <summary>
+    /// A variant's dense and effective cost side by side (the dense model's totals, the variant's, the ratio), and what its
+    /// storage is on CPU, appended to its Summary().
+    /// </summary>
+    public static string Comparison(VariantContext variant, CostTotals effective)
+    {
+        var dense = variant.DenseCost;
+        var header = new[] { "Cost per sample", variant.DenseClass, variant.DenseClass + variant.Name, "Ratio" };
+        var rows = new List<string[]>
+        {
+            Line("MACs", dense.Macs, effective.Macs),
+            Line("FLOPs", dense.Flops, effective.Flops),
+            Line("Params", dense.Parameters, effective.Parameters),
+            Line("Weight bytes", dense.WeightBytes, effective.WeightBytes),
+        };
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows.Prepend(header))
+        {
+            // The name column aligns left, the numbers right.
+            text.Append(string.Join("  ", row.Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i])))).Append('\n');
+            if (ReferenceEquals(row, header))
+            {
+                text.Append('-', widths.Sum() + (2 * (widths.Length - 1))).Append('\n');
+            }
+        }
+
+        text.Append(variant.Rewrite.Prunes && variant.Rewrite.Weights != Spec.Precision.Float32 ? "Structured pruning, then " : string.Empty).Append(Storage(variant.Rewrite));
+        return text.ToString();
+    }
+
+    private static string[] Line(string name, long dense, long effective) =>
+        new[] { name, Numbers.Grouped(dense), Numbers.Grouped(effective), dense == 0 ? "-" : (effective / (double)dense).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + "x" };
+
+    // What runs on CPU: said once in the summary, because the weight bytes alone do not say it.
+    private static string Storage(VariantRewrite rewrite) => rewrite.Weights switch
+    {
+        Spec.Precision.Int8 => "Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM)." +
+            (rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " Conv2d: int8 weights per output channel stored, dequantised once to float32 at load (computes as float32)." : string.Empty) +
+            " Every other layer float32.",
+        Spec.Precision.Int4 => "Linears: int4 weights, two per byte, a float32 scale per 128 inputs; stored packed, dequantised once to float32 at load on CPU (computes as float32); every other layer float32.",
+        _ when rewrite.Rank is { } rank => "Linears where rank " + rank.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is cheaper: two float32 Linears (in -> rank, rank -> out); the others dense.",
+        _ => "Structured pruning: smaller dense float32 layers.",
+    };
 }

@@ -161,6 +161,8 @@ public static class Weights
                 target.copy_(value);
             }
         }
+        // Quantised layers keep a run-time form (a packed int8 matrix, a dequantised int4 weight) derived from what was just copied.
+        QuantizedLayers.RefreshAll(module);
     }
 
     private static void Check(Dictionary<string, Tensor> destination, Dictionary<string, long[]> source, bool strict, string origin)

@@ -161,9 +161,78 @@ public static class Pruning
             throw new ObjectDisposedException(name, $"target tensor '{name}' has been disposed; nothing was written");
         }
 
-        // The sliced shape, worked out before any native call: index_select with a bad index or dim throws, but a
-        // shape error is better reported here with both shapes, and nothing may be written on any failure.
-        var denseShape = source.shape;
+        var sliced = SlicedShape(name, source.shape, slices);
+        if (!sliced.SequenceEqual(destination.shape))
+        {
+            throw new ArgumentException(
+                $"tensor '{name}': dense {LayerBase.FormatShape(source.shape)} sliced to {LayerBase.FormatShape(sliced)}, but the target's is {LayerBase.FormatShape(destination.shape)}; nothing was written",
+                nameof(slices));
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        destination.copy_(Sliced(source, slices));
+    }
+
+    private static (string Name, Tensor Tensor) Lookup(IReadOnlyDictionary<string, Tensor> dense, ChannelGroup group, string name, string role)
+    {
+        if (name is null)
+        {
+            throw new ArgumentException($"{Describe(group)}: a {role} name is null", nameof(group));
+        }
+        if (!dense.TryGetValue(name, out var tensor) || tensor is null)
+        {
+            var hint = role == "norm" ? " (norms name the scale tensor, e.g. 'bn1.weight')" : "";
+            throw new ArgumentException($"{Describe(group)}: {role} tensor '{name}' is not in the dense state dict{hint}", nameof(dense));
+        }
+        if (tensor.IsInvalid)
+        {
+            throw new ArgumentException($"{Describe(group)}: {role} tensor '{name}' has been disposed", nameof(dense));
+        }
+        if (tensor.Dimensions == 0 || tensor.shape[0] != group.DenseSize)
+        {
+            throw new ArgumentException(
+                $"{Describe(group)}: {role} tensor '{name}' has shape {LayerBase.FormatShape(tensor.shape)}, but its dim 0 must be the group's {Invariant(group.DenseSize)} channels",
+                nameof(dense));
+        }
+        return (name, tensor);
+    }
+
+    private static string Describe(ChannelGroup group) =>
+        group.Producers is { Count: > 0 } producers ? $"channel group of '{producers[0]}'"
+            : group.Norms is { Count: > 0 } norms ? $"channel group of '{norms[0]}'"
+            : "channel group";
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// <c>dense[name]</c> sliced along each listed dim by the kept indices, as a new tensor (what <see cref="Copy"/> writes;
+    /// a pruned-then-quantised variant quantises it instead). The checks are <see cref="Copy"/>'s, before any native call.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is missing, or a slice is invalid (see <see cref="Copy"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The dense tensor has been disposed.</exception>
+    public static Tensor Cut(IReadOnlyDictionary<string, Tensor> dense, string name, params Slice[] slices)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        ArgumentNullException.ThrowIfNull(name);
+        slices ??= [];
+        if (!dense.TryGetValue(name, out var source) || source is null)
+        {
+            throw new ArgumentException($"tensor '{name}' is not in the dense state dict", nameof(dense));
+        }
+        if (source.IsInvalid)
+        {
+            throw new ObjectDisposedException(name, $"dense tensor '{name}' has been disposed; nothing was written");
+        }
+        _ = SlicedShape(name, source.shape, slices);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Sliced(source, slices).MoveToOuterDisposeScope();
+    }
+
+    // The sliced shape, worked out before any native call: index_select with a bad index or dim throws, but a
+    // shape error is better reported here with both shapes, and nothing may be written on any failure.
+    private static long[] SlicedShape(string name, long[] denseShape, Slice[] slices)
+    {
         var sliced = (long[])denseShape.Clone();
         var seen = new HashSet<int>();
         foreach (var slice in slices)
@@ -200,15 +269,11 @@ public static class Pruning
             }
             sliced[slice.Dim] = slice.Indices.LongLength * slice.Repeat;
         }
-        if (!sliced.SequenceEqual(destination.shape))
-        {
-            throw new ArgumentException(
-                $"tensor '{name}': dense {LayerBase.FormatShape(denseShape)} sliced to {LayerBase.FormatShape(sliced)}, but the target's is {LayerBase.FormatShape(destination.shape)}; nothing was written",
-                nameof(slices));
-        }
+        return sliced;
+    }
 
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+    private static Tensor Sliced(Tensor source, Slice[] slices)
+    {
         var value = source.detach();
         foreach (var slice in slices)
         {
@@ -221,37 +286,6 @@ public static class Pruning
             }
             value = value.index_select(slice.Dim, index);
         }
-        destination.copy_(value);
+        return value;
     }
-
-    private static (string Name, Tensor Tensor) Lookup(IReadOnlyDictionary<string, Tensor> dense, ChannelGroup group, string name, string role)
-    {
-        if (name is null)
-        {
-            throw new ArgumentException($"{Describe(group)}: a {role} name is null", nameof(group));
-        }
-        if (!dense.TryGetValue(name, out var tensor) || tensor is null)
-        {
-            var hint = role == "norm" ? " (norms name the scale tensor, e.g. 'bn1.weight')" : "";
-            throw new ArgumentException($"{Describe(group)}: {role} tensor '{name}' is not in the dense state dict{hint}", nameof(dense));
-        }
-        if (tensor.IsInvalid)
-        {
-            throw new ArgumentException($"{Describe(group)}: {role} tensor '{name}' has been disposed", nameof(dense));
-        }
-        if (tensor.Dimensions == 0 || tensor.shape[0] != group.DenseSize)
-        {
-            throw new ArgumentException(
-                $"{Describe(group)}: {role} tensor '{name}' has shape {LayerBase.FormatShape(tensor.shape)}, but its dim 0 must be the group's {Invariant(group.DenseSize)} channels",
-                nameof(dense));
-        }
-        return (name, tensor);
-    }
-
-    private static string Describe(ChannelGroup group) =>
-        group.Producers is { Count: > 0 } producers ? $"channel group of '{producers[0]}'"
-            : group.Norms is { Count: > 0 } norms ? $"channel group of '{norms[0]}'"
-            : "channel group";
-
-    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -55,9 +55,13 @@ public class ZooTests
         var costs = run.AnalyzerDiagnostics.Where(d => d.Id == "MDSL2005").ToList();
         Assert.All(costs, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
         var named = costs.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        // One per model, and one per structured-pruning variant (ResNet18's Half), on its [Variant].
-        Assert.Equal(Models.Length + 1, costs.Count);
+        // One per model, and one per generated variant (ResNet18's Half and Int8, Mlp's Int8), on its [Variant].
+        Assert.Equal(Models.Length + 3, costs.Count);
         Assert.Single(named, m => m.StartsWith("Model 'ResNet18Half':", StringComparison.Ordinal));
+        Assert.Single(named, m => m.StartsWith("Model 'ResNet18Int8':", StringComparison.Ordinal));
+        // By hand, MlpInt8 stores out × in int8 values and 8 bytes (scale, bias) per output of its three Linears.
+        Assert.Single(named, m => m.StartsWith("Model 'MlpInt8':", StringComparison.Ordinal) &&
+            m.Contains(((784 * 256) + (256 * 8) + (256 * 128) + (128 * 8) + (128 * 10) + (10 * 8)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " weight bytes", StringComparison.Ordinal));
         foreach (var model in Models)
         {
             Assert.Single(named, m => m.StartsWith("Model '" + model + "':", StringComparison.Ordinal));

@@ -1,0 +1,90 @@
+namespace ModelDsl.Spec;
+
+/// <summary>
+/// What a declared variant becomes at compile time: the one rewrite both the generator (the class, its constants and
+/// FromDense) and the analyzers (budgets met by a variant) use. Structured pruning scales the widths
+/// (<see cref="WidthScaling"/>), then int8/int4 change the Linears' storage (<see cref="Quantization"/>); a rank
+/// factors the Linears where it pays (<see cref="LowRank"/>). Generated: pruning, int8, int4, pruning with int8 or
+/// int4, and a rank alone; N:M sparsity and a rank combined with anything are not (yet) a class.
+/// </summary>
+/// <param name="Variant">The declared variant.</param>
+/// <param name="Spec">The rewritten spec (widths scaled, Linears factored).</param>
+/// <param name="Shapes">Its inferred shapes.</param>
+/// <param name="Cost">Its exact cost, weight bytes in the variant's storage format.</param>
+/// <param name="Keep">The keep ratio (1 when the variant does not prune).</param>
+/// <param name="Weights">The weight precision (Float32 when the variant does not quantise).</param>
+/// <param name="Rank">The rank, for a rank variant.</param>
+/// <param name="Factored">The dense paths of the Linears a rank variant factors.</param>
+public sealed record VariantRewrite(
+    VariantSpec Variant,
+    ModelSpec Spec,
+    ShapeResult Shapes,
+    CostReport Cost,
+    double Keep,
+    Precision Weights,
+    int? Rank,
+    EquatableArray<string> Factored)
+{
+    /// <summary>
+    /// Why a variant that is otherwise valid does not become a class, or null: a rank combined with pruning or
+    /// quantisation (MDSL3009 reports it).
+    /// </summary>
+    /// <param name="variant">A declared variant.</param>
+    public static string? NotGenerated(VariantSpec variant) =>
+        variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
+            ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
+            : null;
+
+    /// <summary>True when the variant prunes channels.</summary>
+    public bool Prunes => Keep < 1;
+
+    /// <summary>
+    /// The rewrite of <paramref name="variant"/> of <paramref name="dense"/>, or null when it does not become a class: it
+    /// changes nothing, has an invalid ratio or rank, empties a layer, asks for N:M sparsity or combines a rank with
+    /// another compression (the analyzers report the invalid ones).
+    /// </summary>
+    /// <param name="dense">The dense model.</param>
+    /// <param name="variant">One of its variants.</param>
+    public static VariantRewrite? Of(ModelSpec dense, VariantSpec variant)
+    {
+        if (variant.Sparsity is not null)
+        {
+            return null;
+        }
+
+        var weights = variant.Weights ?? Precision.Float32;
+        var prunes = WidthScaling.Prunes(dense, variant, out var keep);
+        if (variant.KeepRatio is { } ratio && ratio != 1 && !prunes)
+        {
+            return null;
+        }
+
+        if (variant.Rank is { } rank)
+        {
+            if (rank < 1 || NotGenerated(variant) is not null)
+            {
+                return null;
+            }
+
+            var shapes = ModelDsl.Spec.Shapes.Infer(dense);
+            var (factoredSpec, factored) = LowRank.Apply(dense, shapes, rank);
+            if (factored.Count == 0)
+            {
+                return null;
+            }
+
+            var factoredShapes = ModelDsl.Spec.Shapes.Infer(factoredSpec);
+            return new VariantRewrite(variant, factoredSpec, factoredShapes, ModelDsl.Spec.Cost.Of(factoredShapes), 1, weights, rank, factored);
+        }
+
+        if (!prunes && weights == Precision.Float32)
+        {
+            return null;
+        }
+
+        var spec = prunes ? WidthScaling.Apply(dense, keep) : dense;
+        var inferred = ModelDsl.Spec.Shapes.Infer(spec);
+        var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
+        return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty);
+    }
+}

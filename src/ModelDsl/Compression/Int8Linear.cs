@@ -1,0 +1,159 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl;
+
+/// <summary>
+/// An inference-only Linear with int8 weights and dynamic int8 activations, computed by libtorch's FBGEMM kernel
+/// (<c>fbgemm_linear_int8_weight_fp32_activation</c>). Weights are quantised symmetrically per output channel, as
+/// PyTorch's <c>per_channel_dynamic_qconfig</c> does (scale = max|w| / 127.5, zero point 0, values in [-128, 127]):
+/// FBGEMM's entry point takes one scale per tensor, so it runs with scale 1 and the per-channel scales are applied to
+/// its output, one multiply per output element, for the accuracy of per-channel weights at the speed of the int8 GEMM.
+/// The input is quantised per call to uint8 over its own range (what "dynamic" means).
+/// <para>
+/// State dict: <c>weight</c> (int8 [out, in]), <c>weight_scale</c> (float32 [out]) and <c>bias</c> (float32 [out]) as
+/// buffers; the packed matrix and its column sums are derived from them (<see cref="Refresh"/>) and not stored.
+/// </para>
+/// </summary>
+public sealed class Int8Linear : LayerBase, IQuantizedLayer
+{
+    // Compiled once per process: only these two functions, which the runtime tests compile and call. The aten ops are
+    // deprecated in libtorch 2.10 and still present; naming quantized:: ops here instead would abort the process.
+    private const string Script =
+        "def pack(weight: Tensor) -> Tensor:\n" +
+        "    return torch.fbgemm_pack_quantized_matrix(weight)\n" +
+        "\n" +
+        "def linear(x: Tensor, weight: Tensor, packed: Tensor, col_offsets: Tensor, bias: Tensor) -> Tensor:\n" +
+        "    return torch.fbgemm_linear_int8_weight_fp32_activation(x, weight, packed, col_offsets, 1.0, 0, bias)\n";
+
+    private static readonly Lazy<jit.CompilationUnit> Unit = new(() => jit.compile(Script));
+
+    // PyTorch's observers floor a scale at float32's machine epsilon (torch.finfo(torch.float32).eps).
+    internal const float Epsilon = 1.1920929e-07f;
+
+    private Tensor? packed;
+    private Tensor? columnSums;
+    private Tensor? zeroBias;
+
+    /// <summary>An int8 linear of the given size with zero weights (load or <see cref="Quantize"/> its weights).</summary>
+    public Int8Linear(long inFeatures, long outFeatures, bool hasBias = true) : base(nameof(Int8Linear))
+    {
+        if (inFeatures < 1 || outFeatures < 1)
+        {
+            throw new ArgumentException($"Int8Linear needs at least one input and one output feature, got {inFeatures} → {outFeatures}");
+        }
+        (InFeatures, OutFeatures) = (inFeatures, outFeatures);
+        register_buffer("weight", zeros(outFeatures, inFeatures, ScalarType.Int8).DetachFromDisposeScope());
+        register_buffer("weight_scale", ones(outFeatures).DetachFromDisposeScope());
+        if (hasBias)
+        {
+            register_buffer("bias", zeros(outFeatures).DetachFromDisposeScope());
+        }
+    }
+
+    /// <summary>Input features.</summary>
+    public long InFeatures { get; }
+
+    /// <summary>Output features.</summary>
+    public long OutFeatures { get; }
+
+    /// <summary>The int8 weight [out, in].</summary>
+    public Tensor Weight => get_buffer("weight")!;
+
+    /// <summary>The per-output-channel scales [out]: weight ≈ <see cref="Weight"/> × scale.</summary>
+    public Tensor WeightScale => get_buffer("weight_scale")!;
+
+    /// <summary>The float32 bias [out], or null.</summary>
+    public Tensor? Bias => get_buffer("bias");
+
+    /// <summary>Bytes of the stored tensors: out × in int8 values, out float32 scales, out float32 biases.</summary>
+    public long StoredBytes => (OutFeatures * InFeatures) + (OutFeatures * 4) + (Bias is null ? 0 : OutFeatures * 4);
+
+    /// <summary>
+    /// The symmetric per-channel int8 form of <paramref name="weight"/> (dim 0 indexes the output channels: a Linear's
+    /// [out, in], a convolution's [out, in / groups, k, k]): scale = max(max|w|/127.5, ε) per output channel and
+    /// q = clamp(round(w × (1 / scale)), −128, 127), as PyTorch's per-channel symmetric qint8 observer and quantiser compute them.
+    /// </summary>
+    public static (Tensor Values, Tensor Scales) QuantizeWeight(Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var w = weight.detach().to(ScalarType.Float32);
+        var scale = w.abs().flatten(1).amax([1]).div(127.5f).clamp_min(Epsilon);
+        var perChannel = scale.reciprocal().view([-1, .. Enumerable.Repeat(1L, (int)w.dim() - 1)]);
+        var q = w.mul(perChannel).round().clamp(-128, 127).to(ScalarType.Int8);
+        return (q.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public void Quantize(Tensor weight, Tensor? bias)
+    {
+        QuantizedLayers.CheckWeight(Describe(), [OutFeatures, InFeatures], weight, bias, Bias is not null);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (q, scale) = QuantizeWeight(weight);
+        Weight.copy_(q);
+        WeightScale.copy_(scale);
+        Bias?.copy_(bias!);
+        Refresh();
+    }
+
+    /// <inheritdoc />
+    public void Refresh()
+    {
+        using var noGrad = no_grad();
+        packed?.Dispose();
+        columnSums?.Dispose();
+        zeroBias?.Dispose();
+        var weight = Weight.contiguous();
+        packed = Unit.Value.invoke<Tensor>("pack", weight).DetachFromDisposeScope();
+        // FBGEMM's column offsets: each output's sum of int8 weights minus zero point × K (the zero point is 0 here).
+        columnSums = weight.to(ScalarType.Int32).sum([1], type: ScalarType.Int32).DetachFromDisposeScope();
+        zeroBias = zeros(OutFeatures).DetachFromDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public Tensor Dequantize()
+    {
+        using var noGrad = no_grad();
+        return Weight.to(ScalarType.Float32).mul_(WeightScale.unsqueeze(1));
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        if (input.dim() == 0 || input.shape[^1] != InFeatures)
+        {
+            throw ShapeError($"[*, {InFeatures}]", input);
+        }
+        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
+        {
+            throw new ArgumentException($"{Describe()} computes on CPU float32 input (FBGEMM), got {input.dtype} on {input.device}");
+        }
+        if (packed is null)
+        {
+            Refresh();
+        }
+        using var scope = NewDisposeScope();
+        var x = input.dim() == 1 ? input.unsqueeze(0) : input;
+        var y = Unit.Value.invoke<Tensor>("linear", x.contiguous(), Weight, packed!, columnSums!, zeroBias!);
+        y.mul_(WeightScale);
+        if (Bias is { } bias)
+        {
+            y.add_(bias);
+        }
+        return (input.dim() == 1 ? y.squeeze(0) : y).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            packed?.Dispose();
+            columnSums?.Dispose();
+            zeroBias?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,251 @@
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Generators.Tests.EndToEnd;
+
+/// <summary>
+/// The weight-transform variants as a user gets them from the build: [Variant("Int8", Weights = Precision.Int8)],
+/// Precision.Int4, Rank = r and KeepChannels with int8. Each is an ordinary class whose compile-time constants are the
+/// built module's, built from a trained dense model by FromDense, saved and loaded strictly as its own state dict.
+/// </summary>
+public class WeightTransformTests(ITestOutputHelper output)
+{
+    // The bytes of everything the module stores: what its safetensors file holds, scales and biases included.
+    private static long StoredBytes(nn.Module module) => module.state_dict().Values.Sum(t => t.numel() * t.ElementSize);
+
+    private static double Relative(Tensor actual, Tensor expected) =>
+        (actual - expected).norm().item<float>() / (double)expected.norm().item<float>();
+
+    private static T RoundTrip<T>(T variant, Func<T> fresh) where T : nn.Module
+    {
+        var path = Path.Combine(Path.GetTempPath(), "modeldsl-wt-" + Guid.NewGuid().ToString("N") + ".safetensors");
+        try
+        {
+            variant.SaveSafeTensors(path);
+            var loaded = fresh();
+            loaded.LoadSafeTensors(path);
+            return loaded;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Int8ConstantsAreTheBytesOfTheBuiltModule()
+    {
+        using var variant = new SmallMlpInt8();
+        // By hand: each Linear stores out × in int8 values, out float32 scales and out float32 biases.
+        // hidden1 64→256: 16,384 + 1,024 + 1,024; hidden2 256→128: 32,768 + 512 + 512; output 128→10: 1,280 + 40 + 40.
+        Assert.Equal(18_432 + 33_792 + 1_360, SmallMlpInt8.WeightBytes);
+        Assert.Equal(SmallMlpInt8.WeightBytes, StoredBytes(variant));
+        Assert.Equal(SmallMlp.TotalMacs, SmallMlpInt8.TotalMacs);
+        Assert.Equal(SmallMlp.TotalParameters, SmallMlpInt8.TotalParameters);
+        Assert.IsType<Int8Linear>(variant.Output);
+        Assert.Equal(ScalarType.Int8, variant.state_dict()["hidden2.0.weight"].dtype);
+    }
+
+    [Fact]
+    public void Int8FromDenseIsCloseToTheDenseModelAndRoundTripsStrictly()
+    {
+        using var dense = new SmallMlp();
+        dense.eval();
+        using var variant = SmallMlpInt8.FromDense(dense);
+        variant.eval();
+        using var loaded = RoundTrip(variant, () => new SmallMlpInt8());
+        loaded.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(64, 64);
+        var expected = dense.call(x);
+        var actual = variant.call(x);
+        var error = Relative(actual, expected);
+        output.WriteLine($"SmallMlpInt8 relative output error vs SmallMlp: {error:E2}");
+        Assert.True(error < 3e-2, $"relative error {error:E2}");
+        Assert.True(actual.eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
+    }
+
+    [Fact]
+    public void WeightByteRatiosOfAnMlpBlockAreAQuarterForInt8AndUnderAnEighthPlusScalesForInt4()
+    {
+        // By hand for 256 → 1024 → 256 without biases (524,288 weights, 2,097,152 float32 bytes):
+        // int8: 524,288 values + (1,024 + 256) scales × 4 = 529,408; int4: 262,144 bytes of nibbles + scales per
+        // 128 inputs: 1,024 × 2 + 256 × 8 = 4,096 scales × 4 = 16,384 → 278,528.
+        Assert.Equal(2_097_152, TokenMlp.WeightBytes);
+        Assert.Equal(529_408, TokenMlpInt8.WeightBytes);
+        Assert.Equal(278_528, TokenMlpInt4.WeightBytes);
+        using var int8 = new TokenMlpInt8();
+        using var int4 = new TokenMlpInt4();
+        Assert.Equal(TokenMlpInt8.WeightBytes, StoredBytes(int8));
+        Assert.Equal(TokenMlpInt4.WeightBytes, StoredBytes(int4));
+        Assert.True(TokenMlpInt8.WeightBytes <= 0.26 * TokenMlp.WeightBytes);
+        Assert.True(TokenMlpInt4.WeightBytes <= 0.14 * TokenMlp.WeightBytes);
+        Assert.True(StoredBytes(int4) <= 0.14 * StoredBytes(new TokenMlp()));
+    }
+
+    [Fact]
+    public void Int4VariantStoresPackedWeightsDequantisesAtLoadAndItsErrorIsBounded()
+    {
+        using var dense = new TokenMlp();
+        using var variant = TokenMlpInt4.FromDense(dense);
+        Assert.Equal(ScalarType.Byte, variant.state_dict()["mlp.fc.weight_packed"].dtype);
+        Assert.Equal(new long[] { 1024, 128 }, variant.state_dict()["mlp.fc.weight_packed"].shape);
+        Assert.Contains("dequantised once to float32 at load", TokenMlpInt4.Summary(), StringComparison.Ordinal);
+        using var loaded = RoundTrip(variant, () => new TokenMlpInt4());
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(4, 8, 256);
+        var error = Relative(variant.call(x), dense.call(x));
+        output.WriteLine($"TokenMlpInt4 relative output error vs TokenMlp: {error:E2}");
+        Assert.True(error < 0.15, $"relative error {error:E2}");
+        Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
+    }
+
+    [Fact]
+    public void LowRankConstantsAreTheBuiltModule()
+    {
+        using var variant = new SmallMlpLr();
+        // By hand at rank 8, rank × (in + out) per Linear: 8 × 320 + 8 × 384 + 8 × 138.
+        Assert.Equal(2_560 + 3_072 + 1_104, SmallMlpLr.TotalMacs);
+        Assert.Equal(SmallMlpLr.TotalParameters, variant.parameters().Sum(p => p.numel()));
+        Assert.Equal(SmallMlpLr.WeightBytes, StoredBytes(variant));
+        Assert.Equal(new long[] { 8, 64 }, variant.state_dict()["hidden1.0.0.weight"].shape);
+        Assert.Equal(new long[] { 256, 8 }, variant.state_dict()["hidden1.0.1.weight"].shape);
+        Assert.False(variant.state_dict().ContainsKey("hidden1.0.0.bias"));
+    }
+
+    [Fact]
+    public void LowRankFactorsAreTheBestRankRApproximation()
+    {
+        using var dense = new SmallMlp();
+        using var variant = SmallMlpLr.FromDense(dense);
+        using var scope = NewDisposeScope();
+        var weights = variant.state_dict();
+        var w = dense.state_dict()["hidden2.0.weight"].to(ScalarType.Float64);
+        var product = weights["hidden2.0.1.weight"].to(ScalarType.Float64).matmul(weights["hidden2.0.0.weight"].to(ScalarType.Float64));
+        // Eckart–Young: the best rank-8 error in the Frobenius norm is the energy of the singular values past the 8th.
+        var sigma = linalg.svdvals(w);
+        var best = sigma.narrow(0, 8, sigma.shape[0] - 8).square().sum().item<double>();
+        var actual = (w - product).square().sum().item<double>();
+        Assert.True(Math.Abs(actual - best) <= 1e-4 * best, $"error² {actual} vs the best rank-8 {best}");
+        Assert.True(weights["hidden2.0.1.bias"].eq(dense.state_dict()["hidden2.0.bias"]).all().item<bool>());
+
+        using var loaded = RoundTrip(variant, () => new SmallMlpLr());
+        var x = randn(3, 64);
+        Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>());
+    }
+
+    [Fact]
+    public void AFullRankFactorisationReproducesTheDenseWeight()
+    {
+        using var scope = NewDisposeScope();
+        var w = randn(48, 32);
+        var (first, second) = Compression.Factor(w, 32);
+        var x = randn(5, 32);
+        var difference = (nn.functional.linear(nn.functional.linear(x, first), second) - nn.functional.linear(x, w)).abs().max().item<float>();
+        Assert.True(difference < 1e-5f, "largest difference " + difference);
+        Assert.Throws<ArgumentException>(() => Compression.Factor(w, 33));
+    }
+
+    [Fact]
+    public void PruneThenInt8OfZeroChannelsComputesExactlyAsTheInt8Variant()
+    {
+        // By hand: HalfInt8 keeps 128 of hidden1's 256 outputs and 64 of hidden2's 128; each Linear stores out × in int8
+        // values and out scales and biases: 128 × 64 + 1,024; 64 × 128 + 512; 10 × 64 + 80.
+        Assert.Equal(9_216 + 8_704 + 720, SmallMlpHalfInt8.WeightBytes);
+        using (var built = new SmallMlpHalfInt8())
+        {
+            Assert.Equal(SmallMlpHalfInt8.WeightBytes, StoredBytes(built));
+        }
+
+        // Half the channels of each hidden layer carry nothing. Per-channel int8 quantises each kept row as the dense
+        // int8 variant does, and a zero column adds nothing to the int32 sums: pruning then quantising must compute what
+        // quantising alone computes.
+        using var dense = new SmallMlp();
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 3, [["hidden1.0."], ["hidden2.0."]]);
+        // The weights that read a dead channel are zeroed too: each row's int8 scale is its largest |w|, which must not
+        // come from a column the pruned model does not have.
+        using (no_grad())
+        {
+            var state = dense.state_dict();
+            foreach (var (producer, reader) in new[] { ("hidden1.0.weight", "hidden2.0.weight"), ("hidden2.0.weight", "output.weight") })
+            {
+                var dead = state[producer].abs().sum([1]).eq(0).nonzero().flatten();
+                Assert.Equal(state[producer].shape[0] / 2, dead.shape[0]);
+                state[reader].index_fill_(1, dead, 0);
+            }
+        }
+
+        using var pruned = SmallMlpHalfInt8.FromDense(dense);
+        using var quantised = SmallMlpInt8.FromDense(dense);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(16, 64);
+        var difference = (pruned.call(x) - quantised.call(x)).abs().max().item<float>();
+        Assert.True(difference < 1e-5f, "largest difference " + difference);
+        var error = Relative(pruned.call(x), dense.call(x));
+        output.WriteLine($"SmallMlpHalfInt8 relative output error vs the zero-channel SmallMlp: {error:E2}");
+        Assert.True(error < 3e-2);
+    }
+
+    [Fact]
+    public void EveryVariantSummaryShowsDenseAndEffectiveCostSideBySide()
+    {
+        Assert.Contains("Weight bytes      203,304        53,584  0.264x", SmallMlpInt8.Summary(), StringComparison.Ordinal);
+        Assert.Contains("MACs               50,432       6,736  0.134x", SmallMlpLr.Summary(), StringComparison.Ordinal);
+        Assert.Contains("Cost per sample  SmallMlp  SmallMlpHalfInt8", SmallMlpHalfInt8.Summary(), StringComparison.Ordinal);
+        Assert.Contains("Cost per sample  TinyResNet  TinyResNetHalf", TinyResNetHalf.Summary(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnInt8ConvNetStoresItsConvolutionsInt8AndStaysCloseToTheDenseModel()
+    {
+        // By hand, int8 values + 4-byte scales per output channel for every conv and the Linear (+ its 4-byte biases),
+        // float32 for the norms' parameters: stem 216 + 32, bn 64; conv1 1,152 + 64, bn1 128; conv2 2,304 + 64, bn2 128;
+        // projection 128 + 64, its bn 128; head 160 + 40 + 40. Running statistics are buffers, outside WeightBytes as in
+        // the dense model.
+        Assert.Equal(248 + 64 + 1_216 + 128 + 2_368 + 128 + 192 + 128 + 240, TinyConvNetInt8.WeightBytes);
+        using var dense = new TinyConvNet();
+        dense.eval();
+        using var variant = TinyConvNetInt8.FromDense(dense);
+        variant.eval();
+        var stored = variant.state_dict()
+            .Where(e => !e.Key.EndsWith("running_mean", StringComparison.Ordinal) && !e.Key.EndsWith("running_var", StringComparison.Ordinal) && !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+            .Sum(e => e.Value.numel() * e.Value.ElementSize);
+        Assert.Equal(TinyConvNetInt8.WeightBytes, stored);
+        Assert.Equal(ScalarType.Int8, variant.state_dict()["down.downsample.0.weight"].dtype);
+        Assert.Contains("Conv2d: int8 weights per output channel stored, dequantised once to float32 at load", TinyConvNetInt8.Summary(), StringComparison.Ordinal);
+        using var loaded = RoundTrip(variant, () => new TinyConvNetInt8());
+        loaded.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(4, 3, 16, 16);
+        var error = Relative(variant.call(x), dense.call(x));
+        output.WriteLine($"TinyConvNetInt8 relative output error vs TinyConvNet: {error:E2}");
+        Assert.True(error < 3e-2, $"relative error {error:E2}");
+        Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
+    }
+
+    [Fact]
+    public void PruneThenInt4StoresTheCutWeightsPacked()
+    {
+        // By hand: 64 → 128: 128 × 32 bytes + 128 × 1 group scale × 4 + 128 × 4 bias; 128 → 64: 64 × 64 + 64 × 4 + 64 × 4;
+        // 64 → 10: 10 × 32 + 10 × 4 + 10 × 4.
+        Assert.Equal(5_120 + 4_608 + 400, SmallMlpHalfInt4.WeightBytes);
+        using var dense = new SmallMlp();
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 4, [["hidden1.0."], ["hidden2.0."]]);
+        using var variant = SmallMlpHalfInt4.FromDense(dense);
+        Assert.Equal(SmallMlpHalfInt4.WeightBytes, StoredBytes(variant));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(16, 64);
+        var error = Relative(variant.call(x), dense.call(x));
+        output.WriteLine($"SmallMlpHalfInt4 relative output error vs the zero-channel SmallMlp: {error:E2}");
+        Assert.True(error < 0.15, $"relative error {error:E2}");
+    }
+}

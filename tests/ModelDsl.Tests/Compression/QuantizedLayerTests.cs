@@ -1,0 +1,194 @@
+using ModelDsl.Tests.Parity;
+using TorchSharp.PyBridge;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Tests.Compression;
+
+/// <summary>
+/// Int8Linear against PyTorch 1.13's <c>quantize_dynamic</c> (per-channel symmetric qint8) on the same
+/// weights; Int4Linear's packing and error and Int8Conv2d's dequantised weight against hand references.
+/// </summary>
+public sealed class QuantizedLayerTests(ITestOutputHelper output)
+{
+    private static (Tensor Weight, Tensor Bias, Tensor X) Case(long inFeatures, long outFeatures, long batch)
+    {
+        var generator = new Generator(7);
+        var weight = randn([outFeatures, inFeatures], generator: generator).mul(0.05);
+        var bias = randn([outFeatures], generator: generator).mul(0.1);
+        var x = randn([batch, inFeatures], generator: generator);
+        return (weight, bias, x);
+    }
+
+    private static Dictionary<string, Tensor> PyTorch(Tensor weight, Tensor bias, Tensor x)
+    {
+        var directory = Directory.CreateTempSubdirectory("modeldsl-int8-").FullName;
+        try
+        {
+            var source = Path.Combine(directory, "in.safetensors");
+            var target = Path.Combine(directory, "out.safetensors");
+            Safetensors.SaveStateDict(source, new Dictionary<string, Tensor> { ["weight"] = weight, ["bias"] = bias, ["x"] = x });
+            Python.Run("quantization_reference.py", source, target);
+            return Safetensors.LoadStateDict(target);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static double Relative(Tensor actual, Tensor expected) =>
+        (actual - expected).norm().item<float>() / (double)expected.norm().item<float>();
+
+    [Fact]
+    public void Int8WeightsAreExactlyPyTorchsPerChannelQuantisationAndTheOutputIsItsWithinActivationRounding()
+    {
+        using var scope = NewDisposeScope();
+        var (weight, bias, x) = Case(256, 96, 64);
+        var reference = PyTorch(weight, bias, x);
+        using var layer = new Int8Linear(256, 96);
+        layer.Quantize(weight, bias);
+
+        // The stored int8 values and scales are PyTorch's per_channel_symmetric qint8 weight, value for value.
+        Assert.Equal(ScalarType.Int8, layer.Weight.dtype);
+        Assert.Equal(0L, (layer.Weight.to(ScalarType.Int32) - reference["q"].to(ScalarType.Int32)).abs().max().item<int>());
+        Assert.True((layer.WeightScale - reference["scale"]).abs().max().item<float>() <= 1e-9f);
+
+        // Both quantise the activations dynamically (PyTorch to 7-bit on fbgemm, FBGEMM's entry point to 8-bit), so
+        // the outputs agree to the activation rounding; both are within ~1e-2 of float32.
+        using var noGrad = no_grad();
+        var y = layer.call(x);
+        var vsPyTorch = Relative(y, reference["y"]);
+        var vsFloat = Relative(y, reference["y_float"]);
+        var pytorchVsFloat = Relative(reference["y"], reference["y_float"]);
+        output.WriteLine($"relative error: vs PyTorch int8 {vsPyTorch:E2}, vs float32 {vsFloat:E2} (PyTorch int8 vs float32 {pytorchVsFloat:E2})");
+        Assert.True(vsPyTorch < 3e-2, $"vs PyTorch's int8 output {vsPyTorch:E2}");
+        Assert.True(vsFloat < 2e-2, $"vs float32 {vsFloat:E2}");
+        Assert.True(vsFloat <= 1.5 * pytorchVsFloat, $"ours {vsFloat:E2} vs PyTorch's own {pytorchVsFloat:E2}");
+    }
+
+    [Fact]
+    public void Int8OutputMatchesAHandDequantisedReferenceAndHandlesBatchDimensions()
+    {
+        using var scope = NewDisposeScope();
+        var (weight, bias, _) = Case(64, 32, 1);
+        using var layer = new Int8Linear(64, 32);
+        layer.Quantize(weight, bias);
+        // By hand: the dequantised weight q · scale, in float32, with q = round(w × (1 / scale)) as PyTorch's quantiser
+        // computes it (a multiply by the reciprocal, which rounds differently from w / scale at a few ties).
+        var amax = weight.abs().amax([1]);
+        var scale = amax / 127.5f;
+        var q = (weight * scale.reciprocal().unsqueeze(1)).round().clamp(-128, 127);
+        var reference = q * scale.unsqueeze(1);
+        var difference = (layer.Dequantize() - reference).abs().max().item<float>();
+        Assert.True(difference < 1e-6f, "largest difference " + difference);
+
+        using var noGrad = no_grad();
+        var x = randn(2, 5, 64);
+        var expected = nn.functional.linear(x, reference, bias);
+        var y = layer.call(x);
+        Assert.Equal(new long[] { 2, 5, 32 }, y.shape);
+        Assert.True(Relative(y, expected) < 1e-2);
+        Assert.Equal(new long[] { 32 }, layer.call(x[0, 0]).shape);
+        var error = Assert.Throws<ArgumentException>(() => layer.call(randn(3, 63)));
+        Assert.Contains("[*, 64]", error.Message);
+    }
+
+    [Fact]
+    public void Int4PackingRoundTripsExactlyTwoValuesPerByte()
+    {
+        using var scope = NewDisposeScope();
+        // Every value in [-8, 7] at an odd width (the last byte's high nibble is padding).
+        var values = arange(-8, 8, dtype: ScalarType.Int8).repeat(3, 1).narrow(1, 0, 15);
+        var packed = Int4Linear.Pack(values);
+        Assert.Equal(new long[] { 3, 8 }, packed.shape);
+        Assert.Equal(ScalarType.Byte, packed.dtype);
+        // By hand: -8 and -7 are 0 and 1 after the +8 offset; the byte is low + 16 × high = 16.
+        Assert.Equal(16, packed[0, 0].item<byte>());
+        Assert.True(Int4Linear.Unpack(packed, 15).eq(values).all().item<bool>());
+    }
+
+    [Fact]
+    public void Int4StoresGroupScalesAndItsErrorIsBoundedByHalfAStep()
+    {
+        using var scope = NewDisposeScope();
+        var (weight, bias, x) = Case(300, 40, 8);
+        using var layer = new Int4Linear(300, 40);
+        layer.Quantize(weight, bias);
+        // ⌈300/128⌉ = 3 groups; 150 bytes per row.
+        Assert.Equal(new long[] { 40, 150 }, layer.PackedWeight.shape);
+        Assert.Equal(new long[] { 40, 3 }, layer.WeightScale.shape);
+        // Round to nearest: every weight is within half a step (scale / 2) of its dequantised value.
+        var scales = layer.WeightScale.repeat_interleave(128, 1).narrow(1, 0, 300);
+        var error = (layer.Dequantize() - weight).abs();
+        Assert.True((error - (scales / 2) - 1e-7f).max().item<float>() <= 0f);
+
+        using var noGrad = no_grad();
+        var relative = Relative(layer.call(x), nn.functional.linear(x, weight, bias));
+        output.WriteLine($"int4 group 128 relative output error vs float32: {relative:E2}");
+        Assert.True(relative < 0.15, $"relative error {relative:E2}");
+    }
+
+    [Fact]
+    public void QuantisedLayersRoundTripThroughSafeTensorsStrictly()
+    {
+        using var scope = NewDisposeScope();
+        var (weight, bias, x) = Case(128, 16, 4);
+        var path = Path.Combine(Path.GetTempPath(), "modeldsl-quant-" + Guid.NewGuid().ToString("N") + ".safetensors");
+        try
+        {
+            using var model = nn.Sequential(("a", new Int8Linear(128, 16)), ("b", new Int4Linear(16, 16, hasBias: false)));
+            ((Int8Linear)model[0]).Quantize(weight, bias);
+            ((Int4Linear)model[1]).Quantize(weight[.., ..16], null);
+            model.SaveSafeTensors(path);
+            using var loaded = nn.Sequential(("a", new Int8Linear(128, 16)), ("b", new Int4Linear(16, 16, hasBias: false)));
+            loaded.LoadSafeTensors(path);
+            using var noGrad = no_grad();
+            Assert.True(model.call(x).eq(loaded.call(x)).all().item<bool>());
+            Assert.Equal(ScalarType.Int8, loaded.state_dict()["a.weight"].dtype);
+            Assert.Equal(ScalarType.Byte, loaded.state_dict()["b.weight_packed"].dtype);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void QuantiseRejectsABadDenseWeightBeforeWritingAnything()
+    {
+        using var scope = NewDisposeScope();
+        using var layer = new Int8Linear(8, 4);
+        var before = layer.Weight.clone();
+        Assert.Contains("[4, 8]", Assert.Throws<ArgumentException>(() => layer.Quantize(randn(4, 7), zeros(4))).Message);
+        var nan = randn(4, 8);
+        nan[0, 0] = float.NaN;
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => layer.Quantize(nan, zeros(4))).Message);
+        Assert.Contains("has a bias", Assert.Throws<ArgumentException>(() => layer.Quantize(randn(4, 8), null)).Message);
+        Assert.True(layer.Weight.eq(before).all().item<bool>());
+    }
+
+    [Fact]
+    public void Int8Conv2dComputesWithItsDequantisedWeightChannelsLastToo()
+    {
+        using var scope = NewDisposeScope();
+        var weight = randn(12, 4, 3, 3).mul(0.1);
+        var bias = randn(12);
+        using var layer = new Int8Conv2d(8, 12, 3, stride: 2, padding: 1, groups: 2);
+        layer.Quantize(weight, bias);
+        // By hand: per output channel, scale = max|w| / 127.5 and q = round(w × (1 / scale)).
+        var scale = weight.abs().flatten(1).amax([1]) / 127.5f;
+        var reference = (weight * scale.reciprocal().view(-1, 1, 1, 1)).round().clamp(-128, 127) * scale.view(-1, 1, 1, 1);
+        Assert.True((layer.Dequantize() - reference).abs().max().item<float>() < 1e-6f);
+
+        using var noGrad = no_grad();
+        var x = randn(2, 8, 9, 9);
+        var expected = nn.functional.conv2d(x, reference, bias, strides: [2, 2], padding: [1, 1], groups: 2);
+        Assert.True((layer.call(x) - expected).abs().max().item<float>() < 1e-4f);
+        ChannelsLast.Apply(layer);
+        layer.Refresh();
+        Assert.True(ChannelsLast.IsContiguous(layer.Weight));
+        Assert.True((layer.call(ChannelsLast.Contiguous(x)) - expected).abs().max().item<float>() < 1e-4f);
+        Assert.Contains("[N, 8, H, W]", Assert.Throws<ArgumentException>(() => layer.call(randn(1, 7, 5, 5))).Message);
+    }
+}
