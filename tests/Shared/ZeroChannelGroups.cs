@@ -11,12 +11,15 @@ namespace ModelDsl.Testing;
 /// </summary>
 internal static class ZeroChannelGroups
 {
-    public static void Apply(nn.Module model, int seed, IEnumerable<string[]> groups)
+    public static void Apply(nn.Module model, int seed, IEnumerable<string[]> groups) => Apply(model, seed, groups.Select(g => (g, (int?)null)));
+
+    /// <summary>As above, zeroing all but <c>Live</c> channels of each group (half where it is null).</summary>
+    public static void Apply(nn.Module model, int seed, IEnumerable<(string[] Prefixes, int? Live)> groups)
     {
         var random = new Random(seed);
         using var noGrad = no_grad();
         var state = model.state_dict();
-        foreach (var prefixes in groups)
+        foreach (var (prefixes, live) in groups)
         {
             var members = state.Where(e => prefixes.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal)) &&
                 !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !e.Key.EndsWith("running_var", StringComparison.Ordinal)).ToList();
@@ -26,7 +29,7 @@ internal static class ZeroChannelGroups
             }
 
             var channels = (int)members[0].Value.shape[0];
-            var zeroed = Enumerable.Range(0, channels).OrderBy(_ => random.Next()).Take(channels / 2).Select(c => (long)c).ToArray();
+            var zeroed = Enumerable.Range(0, channels).OrderBy(_ => random.Next()).Take(live is { } kept ? channels - kept : channels / 2).Select(c => (long)c).ToArray();
             using var index = tensor(zeroed);
             foreach (var (_, t) in members)
             {

@@ -335,6 +335,16 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3009");
 
+    /// <summary>MDSL3010: a FitBudget variant has no budget to fit, meets it already, or no widths meet it.</summary>
+    public static readonly DiagnosticDescriptor NothingToFit = new(
+        "MDSL3010",
+        "FitBudget variant has nothing to fit",
+        "Variant '{0}' has FitBudget, but {1}; no class is generated for it",
+        Categories.Compression,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3010");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
@@ -342,7 +352,7 @@ public static class DiagnosticDescriptors
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
-        VariantNotGenerated,
+        VariantNotGenerated, NothingToFit,
     };
 
     /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>

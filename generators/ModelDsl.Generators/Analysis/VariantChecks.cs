@@ -22,7 +22,7 @@ internal static class VariantChecks
             var variant = spec.Variants[i];
             var attribute = attributes[i];
             var cancellationToken = report.CancellationToken;
-            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null)
+            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget)
             {
                 report.Report(DiagnosticDescriptors.VariantChangesNothing, Syntax.Location(attribute, cancellationToken), variant.Name);
                 continue;
@@ -33,6 +33,23 @@ internal static class VariantChecks
             {
                 // The same plan the generator writes FromDense from: where it cannot cut the weights, say so in the build.
                 report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, Syntax.Named(attribute, "KeepChannels", cancellationToken), variant.Name, why);
+            }
+
+            if (variant.FitBudget && VariantRewrite.NotGenerated(variant) is null)
+            {
+                var location = Syntax.Named(attribute, "FitBudget", cancellationToken);
+                var nothing = spec.Budget is not { } budget ? "the model declares no [FlopBudget] or [ParameterBudget] to fit"
+                    : BudgetSolver.Fits(spec, budget) ? "the model already meets its budget"
+                    : BudgetSolver.KeepRatio(spec, budget) is null ? "no widths meet the budget: what pruning cannot shrink (the input and output layers, the norms' and heads' fixed parts) is over it already"
+                    : null;
+                if (nothing is not null)
+                {
+                    report.Report(DiagnosticDescriptors.NothingToFit, location, variant.Name, nothing);
+                }
+                else if (VariantRewrite.Of(spec, variant) is { } fitted && ChannelPlan.Of(shapes, fitted.Shapes).Unsupported is { } cannot)
+                {
+                    report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, location, variant.Name, cannot);
+                }
             }
 
             if (variant.KeepRatio is { } keep && keep < 1 && WidthScaling.FirstEmptied(spec, keep) is { } emptied)
@@ -68,7 +85,7 @@ internal static class VariantChecks
 
             if (VariantRewrite.NotGenerated(variant) is { } notGenerated)
             {
-                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, "Rank", cancellationToken), variant.Name, notGenerated);
+                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, variant.FitBudget ? "FitBudget" : "Rank", cancellationToken), variant.Name, notGenerated);
             }
 
             if (variant.Rank is { } rank and > 0 && LowRank.FirstCostlier(shapes, rank) is { } costlier)

@@ -129,7 +129,12 @@ internal static class ModelEmitter
     private static string Describe(VariantContext variant)
     {
         var parts = new List<string>();
-        if (variant.Rewrite.Prunes)
+        if (variant.Rewrite.Fitted.Count > 0)
+        {
+            parts.Add("with widths fitted to its budget (FitBudget): " + string.Join(", ", variant.Rewrite.Fitted.Select(f =>
+                f.Layer + " " + f.Fitted.ToString(System.Globalization.CultureInfo.InvariantCulture) + " of " + f.Dense.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        else if (variant.Rewrite.Prunes)
         {
             parts.Add("with " + (variant.KeepChannels * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) +
                 " % of its channels (KeepChannels = " + variant.KeepChannels.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");

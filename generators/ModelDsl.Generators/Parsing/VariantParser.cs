@@ -75,6 +75,9 @@ internal static class VariantParser
 
                         variant = variant with { Rank = rank };
                         break;
+                    case "FitBudget" when named.Value.Value is bool fit:
+                        variant = variant with { FitBudget = fit };
+                        break;
                     default:
                         report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Variant", "unexpected value " + named.Value.ToCSharpString());
                         break;

@@ -15,6 +15,7 @@ namespace ModelDsl.Spec;
 /// <param name="Weights">The weight precision (Float32 when the variant does not quantise).</param>
 /// <param name="Rank">The rank, for a rank variant.</param>
 /// <param name="Factored">The dense paths of the Linears a rank variant factors.</param>
+/// <param name="Fitted">For a FitBudget variant: each width site's dense and fitted width (<see cref="WidthScaling.Sites"/>).</param>
 public sealed record VariantRewrite(
     VariantSpec Variant,
     ModelSpec Spec,
@@ -23,7 +24,8 @@ public sealed record VariantRewrite(
     double Keep,
     Precision Weights,
     int? Rank,
-    EquatableArray<string> Factored)
+    EquatableArray<string> Factored,
+    EquatableArray<(string Layer, long Dense, long Fitted)> Fitted = default)
 {
     /// <summary>
     /// Why a variant that is otherwise valid does not become a class, or null: a rank combined with pruning or
@@ -31,12 +33,14 @@ public sealed record VariantRewrite(
     /// </summary>
     /// <param name="variant">A declared variant.</param>
     public static string? NotGenerated(VariantSpec variant) =>
-        variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
+        variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null || variant.Sparsity is not null)
+            ? "FitBudget chooses the widths itself and combines with nothing else yet (declare the other compression as a variant of its own)"
+            : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
             ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
             : null;
 
     /// <summary>True when the variant prunes channels.</summary>
-    public bool Prunes => Keep < 1;
+    public bool Prunes => Keep < 1 || Fitted.Count > 0;
 
     /// <summary>
     /// The rewrite of <paramref name="variant"/> of <paramref name="dense"/>, or null when it does not become a class: it
@@ -50,6 +54,11 @@ public sealed record VariantRewrite(
         if (variant.Sparsity is not null)
         {
             return null;
+        }
+
+        if (variant.FitBudget)
+        {
+            return Fit(dense, variant);
         }
 
         var weights = variant.Weights ?? Precision.Float32;
@@ -86,5 +95,22 @@ public sealed record VariantRewrite(
         var inferred = ModelDsl.Spec.Shapes.Infer(spec);
         var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
         return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty);
+    }
+
+    // FitBudget: the budget solver's per-layer widths; no class where the model has no budget, meets it already, no
+    // widths fit, or the variant also asks for another compression.
+    private static VariantRewrite? Fit(ModelSpec dense, VariantSpec variant)
+    {
+        if (dense.Budget is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
+            BudgetSolver.Widths(dense, budget) is not { } widths)
+        {
+            return null;
+        }
+
+        var sites = WidthScaling.Sites(dense);
+        var spec = WidthScaling.Apply(dense, widths);
+        var inferred = ModelDsl.Spec.Shapes.Infer(spec);
+        var fitted = sites.Select((site, i) => (site.Layer, site.Width, widths[i])).ToEquatableArray();
+        return new VariantRewrite(variant, spec, inferred, ModelDsl.Spec.Cost.Of(inferred), 1, Precision.Float32, null, EquatableArray<string>.Empty, fitted);
     }
 }

@@ -42,9 +42,11 @@ public static class BudgetSolver
     /// <summary>
     /// Per-layer widths under <paramref name="budget"/>: the largest uniform keep ratio that fits (<see cref="KeepRatio"/>),
     /// then, one channel at a time, a channel given back to the width that has kept the smallest share of its dense size
-    /// (the earlier site on a tie) wherever the model still fits — until no width can grow by one channel and fit. So the
-    /// result is never over the budget, within one channel of a width of it, and the same for the same model. One width
-    /// per <see cref="WidthScaling.Sites"/>; null when no width fits.
+    /// (the earlier site on a tie) wherever the model still fits — until no width can grow by one channel and fit. Widths
+    /// that must stay equal (a stem and the identity-added blocks after it) grow together: where one alone does not
+    /// infer, the widths with its dense and current size grow as one. So the result is never over the budget, within one
+    /// channel of a width (or of such a group) of it, and the same for the same model. One width per
+    /// <see cref="WidthScaling.Sites"/>; null when no width fits.
     /// </summary>
     /// <param name="spec">The dense model.</param>
     /// <param name="budget">The limits to meet.</param>
@@ -57,6 +59,7 @@ public static class BudgetSolver
         }
 
         var widths = sites.Select(s => WidthScaling.Scale(s.Width, keep)).ToArray();
+        var structure = Structure(Shapes.Infer(spec));
         while (true)
         {
             var grown = false;
@@ -66,14 +69,20 @@ public static class BudgetSolver
                 .ThenBy(i => i);
             foreach (var i in order)
             {
-                widths[i]++;
-                if (Fits(WidthScaling.Apply(spec, widths), budget))
+                if (Grow(spec, budget, structure, widths, new[] { i }) is { } alone)
                 {
-                    grown = true;
-                    break;
+                    grown = alone;
+                }
+                else
+                {
+                    var tied = Tied(sites, widths, i);
+                    grown = tied.Length > 1 && Grow(spec, budget, structure, widths, tied) == true;
                 }
 
-                widths[i]--;
+                if (grown)
+                {
+                    break;
+                }
             }
 
             if (!grown)
@@ -82,6 +91,56 @@ public static class BudgetSolver
             }
         }
     }
+
+    /// <summary>The sites tied to <paramref name="site"/> for growing: those with its dense and current width (itself included).</summary>
+    /// <param name="spec">The dense model.</param>
+    /// <param name="widths">Current widths, one per site.</param>
+    /// <param name="site">A site.</param>
+    public static int[] Tied(ModelSpec spec, IReadOnlyList<long> widths, int site) => Tied(WidthScaling.Sites(spec), widths, site);
+
+    private static int[] Tied(IReadOnlyList<(string Layer, long Width)> sites, IReadOnlyList<long> widths, int site) =>
+        Enumerable.Range(0, sites.Count).Where(j => widths[j] == widths[site] && sites[j].Width == sites[site].Width).ToArray();
+
+    // Grows the widths of `sites` by one channel each and keeps it where the model still fits: true (kept), false (infers
+    // but over the budget: undone), null (does not infer, or infers as another network — a residual that would now need
+    // a projection the dense model has not — undone).
+    private static bool? Grow(ModelSpec spec, BudgetSpec budget, string structure, long[] widths, int[] sites)
+    {
+        foreach (var i in sites)
+        {
+            widths[i]++;
+        }
+
+        var shapes = Shapes.Infer(WidthScaling.Apply(spec, widths));
+        var cost = shapes.Error is null ? Cost.Of(shapes) : null;
+        var same = cost is { Succeeded: true } && Structure(shapes) == structure;
+        if (same && Budgets.Check(budget, cost!.Total).Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var i in sites)
+        {
+            widths[i]--;
+        }
+
+        return same ? false : null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="widths"/> (one per <see cref="WidthScaling.Sites"/>) make a model that infers, is the
+    /// dense network with narrower layers (the same layers at the same paths) and meets <paramref name="budget"/>: what
+    /// <see cref="Widths"/> accepts.
+    /// </summary>
+    /// <param name="spec">The dense model.</param>
+    /// <param name="budget">The limits.</param>
+    /// <param name="widths">The widths to judge.</param>
+    public static bool Accepts(ModelSpec spec, BudgetSpec budget, IReadOnlyList<long> widths) =>
+        Grow(spec, budget, Structure(Shapes.Infer(spec)), widths.ToArray(), Array.Empty<int>()) == true;
+
+    // The network's layers by path and kind: what a pruned variant must keep for FromDense to map it onto the dense one.
+    private static string Structure(ShapeResult shapes) =>
+        string.Join(";", shapes.Layers.Select(l => l.Path + ":" + l.Kind.ToString()));
 
     /// <summary>True when <paramref name="spec"/> (already rewritten) infers and meets <paramref name="budget"/>.</summary>
     /// <param name="spec">A model.</param>

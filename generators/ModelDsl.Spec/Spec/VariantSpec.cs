@@ -6,4 +6,5 @@ namespace ModelDsl.Spec;
 /// <param name="Sparsity">N:M sparsity pattern as written, e.g. <c>"2:4"</c>.</param>
 /// <param name="Weights">Weight precision.</param>
 /// <param name="Rank">Low-rank factorisation rank.</param>
-public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null);
+/// <param name="FitBudget">Structured pruning with per-layer widths fitted to the model's budget (<see cref="BudgetSolver.Widths"/>).</param>
+public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false);

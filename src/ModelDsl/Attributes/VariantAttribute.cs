@@ -22,4 +22,11 @@ public sealed class VariantAttribute(string name) : Attribute
 
     /// <summary>Low-rank factorisation rank.</summary>
     public int Rank { get; set; }
+
+    /// <summary>
+    /// Structured pruning fitted to the model's own budget (<c>[FlopBudget]</c>, <c>[ParameterBudget]</c>): per-layer widths
+    /// chosen at compile time — the largest uniform keep ratio that fits, then a channel back to the width that kept the
+    /// smallest share wherever it still fits — so the variant is never over the budget and within one channel of it.
+    /// </summary>
+    public bool FitBudget { get; set; }
 }

@@ -64,15 +64,23 @@ public class BudgetSolverTests
     {
         Assert.NotNull(widths);
         Assert.Equal(sites.Count, widths!.Count);
-        Assert.True(BudgetSolver.Fits(WidthScaling.Apply(spec, widths), budget), "over the budget");
+        Assert.True(BudgetSolver.Accepts(spec, budget, widths), "over the budget");
         for (var i = 0; i < sites.Count; i++)
         {
             Assert.InRange(widths[i], 1, sites[i].Width);
             if (widths[i] < sites[i].Width)
             {
-                var grown = widths.ToArray();
-                grown[i]++;
-                Assert.False(BudgetSolver.Fits(WidthScaling.Apply(spec, grown), budget), "site " + i + " (" + sites[i].Layer + ") could keep another channel");
+                // Neither this width alone nor it with the widths tied to it (same dense and current size) can grow and fit.
+                foreach (var group in new[] { new[] { i }, BudgetSolver.Tied(spec, widths, i) })
+                {
+                    var grown = widths.ToArray();
+                    foreach (var j in group)
+                    {
+                        grown[j]++;
+                    }
+
+                    Assert.False(BudgetSolver.Accepts(spec, budget, grown), "site " + i + " (" + sites[i].Layer + ") could keep another channel");
+                }
             }
         }
     }

@@ -1,0 +1,85 @@
+using static TorchSharp.torch;
+
+namespace ModelDsl.Generators.Tests.EndToEnd;
+
+/// <summary>TinyResNet's layers under a MAC budget it exceeds, with a variant fitted to it.</summary>
+[Model(InputShape = [3, 16, 16])]
+[FlopBudget(MaxMMacs = 0.3)]
+[Variant("Fit", FitBudget = true)]
+public partial class FitNet
+{
+    /// <summary>Stem.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+
+    /// <summary>Blocks.</summary>
+    [Stage(typeof(ResBlock), "planes = 8")] public partial Layer Layer1 { get; }
+
+    /// <summary>One strided block, used directly.</summary>
+    [Block(typeof(ResBlock), "planes = 16", "stride = 2")] public partial Layer Down { get; }
+
+    /// <summary>Pooling.</summary>
+    [AdaptiveAvgPool2d(1), Flatten] public partial Layer Pool { get; }
+
+    /// <summary>Classifier.</summary>
+    [Linear(10)] public partial Layer Fc { get; }
+}
+
+/// <summary>
+/// A variant fitted to the model's budget ([Variant(FitBudget = true)]): per-layer widths chosen at compile time, never
+/// over the budget and within one channel of it, built from the dense model by FromDense like any pruned variant.
+/// </summary>
+public class FitBudgetTests
+{
+    // By hand, per sample, with a = the stem's and layer1's width (tied by the identity adds) and b = down's:
+    // stem 3→a 3×3 at 16²: 256·27a; layer1 two a→a 3×3 at 16²: 2·256·9a²; down a→b 3×3 stride 2 at 8²: 64·9ab, b→b: 64·9b²;
+    // the projection a→b 1×1 at 8²: 64ab; fc b→10: 10b.
+    private static long Macs(long a, long b) => (6_912 * a) + (4_608 * a * a) + (576 * a * b) + (576 * b * b) + (64 * a * b) + (10 * b);
+
+    [Fact]
+    public void TheFittedWidthsMeetTheBudgetAndNoneCanGrowByAChannel()
+    {
+        const long budget = 300_000;
+        Assert.Equal(Macs(8, 16), FitNet.TotalMacs);
+        Assert.True(FitNet.TotalMacs > budget);
+
+        using var fitted = new FitNetFit();
+        var state = fitted.state_dict();
+        var a = state["stem.0.weight"].shape[0];
+        var b = state["down.conv1.weight"].shape[0];
+        Assert.Equal(a, state["layer1.0.conv1.weight"].shape[0]);
+        Assert.Equal(Macs(a, b), FitNetFit.TotalMacs);
+        Assert.True(FitNetFit.TotalMacs <= budget, FitNetFit.TotalMacs + " MACs");
+        Assert.True(Macs(a + 1, b) > budget && Macs(a, b + 1) > budget, $"a = {a}, b = {b} could keep another channel");
+        Assert.Equal(FitNetFit.TotalParameters, fitted.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void FromDenseDropsExactlyTheZeroChannelsOfAFittedWidth()
+    {
+        using var fitted = new FitNetFit();
+        var state = fitted.state_dict();
+        var a = (int)state["stem.0.weight"].shape[0];
+        var b = (int)state["down.conv1.weight"].shape[0];
+
+        // The groups of TinyResNet (VariantTests), each with all but its fitted width of channels zeroed.
+        using var dense = new FitNet();
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 3, new (string[], int?)[]
+        {
+            (["stem.0.", "stem.1.", "layer1.0.conv2.", "layer1.0.bn2."], a),
+            (["layer1.0.conv1.", "layer1.0.bn1."], a),
+            (["down.conv1.", "down.bn1."], b),
+            (["down.conv2.", "down.bn2.", "down.downsample.0.", "down.downsample.1."], b),
+        });
+        dense.eval();
+        using var variant = FitNetFit.FromDense(dense);
+        variant.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(4, 3, 16, 16);
+        var expected = dense.call(x);
+        var actual = variant.call(x);
+        Assert.True((expected - actual).abs().max().item<float>() < 1e-5f, "largest difference " + (expected - actual).abs().max().item<float>());
+        Assert.True(expected.abs().max().item<float>() > 1e-3f, "the dense output is not trivially zero");
+    }
+}
