@@ -18,6 +18,16 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void ConcatenatingResiduals()
+    {
+        var run = GeneratorHarness.Generate(Sources.Shuffle);
+        Snapshot.Verify("Demo.Shuffled", run.Sources["Demo.Shuffled.g.cs"]);
+        Snapshot.Verify("Demo.Down", run.Sources["Demo.Down.g.cs"]);
+        Snapshot.Verify("Demo.Unit", run.Sources["Demo.Unit.g.cs"]);
+        Snapshot.Verify("Demo.Dense", run.Sources["Demo.Dense.g.cs"]);
+    }
+
+    [Fact]
     public void BlockWithTwoResiduals()
     {
         var run = GeneratorHarness.Generate(Sources.Encoder);

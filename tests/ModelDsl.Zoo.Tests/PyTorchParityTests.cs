@@ -1,4 +1,10 @@
+using ModelDsl.Zoo.ConvNeXts;
 using ModelDsl.Zoo.Decoders;
+using ModelDsl.Zoo.DenseNets;
+using ModelDsl.Zoo.EfficientNets;
+using ModelDsl.Zoo.RegNets;
+using ModelDsl.Zoo.ShuffleNets;
+using ModelDsl.Zoo.Swin;
 using ModelDsl.Zoo.MobileNets;
 using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
@@ -30,6 +36,12 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData("resnet18")]
     [InlineData("mobilenet_v2")]
     [InlineData("vit_b_16")]
+    [InlineData("shufflenet_v2_x1_0")]
+    [InlineData("densenet121")]
+    [InlineData("regnet_y_400mf")]
+    [InlineData("efficientnet_v2_s")]
+    [InlineData("swin_v2_t")]
+    [InlineData("convnext_tiny")]
     public void LoadsTorchvisionsWeightsAndComputesItsLogits(string name)
     {
         // The acceptance direction: torchvision's own seeded model, exported by Python, loads strictly into the DSL model.
@@ -37,12 +49,20 @@ public class PyTorchParityTests(Xunit.Abstractions.ITestOutputHelper log)
         {
             "resnet18" => new ResNet18(),
             "vit_b_16" => new VitB16(),
+            "shufflenet_v2_x1_0" => new ShuffleNetV2(),
+            "densenet121" => new DenseNet121(),
+            "regnet_y_400mf" => new RegNetY400MF(),
+            "efficientnet_v2_s" => new EfficientNetV2S(),
+            "swin_v2_t" => new SwinV2T(),
+            "convnext_tiny" => new ConvNeXtTiny(),
             _ => new MobileNetV2(),
         };
         using var directory = new TemporaryDirectory();
         model.eval();
         using var scope = NewDisposeScope();
-        var input = Modules.SeededRandn(11, 2, 3, 224, 224);
+        // Each model at the resolution torchvision evaluates it at (EfficientNetV2-S: 384, Swin V2-T: 256).
+        var size = name switch { "efficientnet_v2_s" => 384, "swin_v2_t" => 256, _ => 224 };
+        var input = Modules.SeededRandn(11, 2, 3, size, size);
         var (weights, inputs, outputs) = (directory.File("weights.safetensors"), directory.File("input.safetensors"), directory.File("output.safetensors"));
         Weights.WriteSafeTensors(inputs, new Dictionary<string, Tensor> { ["input"] = input });
 

@@ -11,8 +11,8 @@ internal static class Python
     // Building and running a torchvision model (ViT-B/16 with two training batches) takes tens of seconds on 2 cores.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
 
-    /// <summary>Runs <c>Parity/<paramref name="script"/></c>; throws with both streams on a non-zero exit or a timeout.</summary>
-    public static void Run(string script, params string[] arguments)
+    /// <summary>Runs <c>Parity/<paramref name="script"/></c> and returns what it printed; throws with both streams on a non-zero exit or a timeout.</summary>
+    public static string Run(string script, params string[] arguments)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "Parity");
         var start = new ProcessStartInfo(Executable)
@@ -44,6 +44,7 @@ internal static class Python
 
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"{script} exited with {process.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+        return stdout.Result;
     }
 }
 

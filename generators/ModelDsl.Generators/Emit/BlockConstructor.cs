@@ -56,14 +56,31 @@ internal sealed class BlockConstructor
         var shortcuts = new List<Shortcut?>();
         string? channels = "in_channels";
         var starts = new Dictionary<int, string?>();
+
+        // What a concatenating residual joins beside its branch: half the input (a split) or a declared path's output.
+        var kept = new Dictionary<ResidualTarget, string?>();
         for (var i = 0; i < block.Members.Count; i++)
         {
             foreach (var residual in block.Residuals.Where(r => r.Start == i))
             {
                 starts[residual.Start] = channels;
+                if (residual.Shortcut == "split")
+                {
+                    // ShuffleNetV2: the branch reads the second half of the channels, the first half is kept.
+                    channels = channels is null ? null : "(" + channels + ") / 2";
+                    kept[residual] = channels;
+                }
             }
 
-            var fresh = i > 0 && !block.Residuals.Any(r => r.Start == i);
+            foreach (var residual in block.Residuals.Where(r => r.HasShortcutPath && r.BranchStart == i))
+            {
+                // The declared path has run; the branch reads the residual's input again.
+                kept[residual] = channels;
+                channels = starts[residual.Start];
+            }
+
+            // As Construction decides it: a member that reads a kept tensor or half of one never works in place.
+            var fresh = i > 0 && !block.Residuals.Any(r => r.Start == i || r.BranchStart == i);
             var previous = i > 0 ? members[i - 1].Kind : (LayerKind?)null;
             if (block.Members[i].IsParameter || Template(block.Members[i].Layer, channels, names, fresh, previous, context) is not { } member || Symbolic(member) is null)
             {
@@ -74,6 +91,13 @@ internal sealed class BlockConstructor
             channels = member.Output;
             foreach (var residual in block.Residuals.Where(r => r.End == i + 1))
             {
+                if (residual.Combine == "concat")
+                {
+                    // The join's channels: what is kept (the input, half of it, or the declared path's output) plus the branch's.
+                    var joined = kept.TryGetValue(residual, out var beside) ? beside : starts[residual.Start];
+                    channels = joined is null || channels is null ? null : "(" + joined + ") + (" + channels + ")";
+                }
+
                 if (residual.ParameterName is null)
                 {
                     shortcuts.Add(null);

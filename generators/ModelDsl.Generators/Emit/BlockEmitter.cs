@@ -9,6 +9,8 @@ internal static class BlockEmitter
     private const string Then = "global::ModelDsl.Forward.Then";
     private const string AddResidual = "global::ModelDsl.Forward.AddResidual";
     private const string Gate = "global::ModelDsl.Forward.Gate";
+    private const string Concat = "global::ModelDsl.Forward.Concat";
+    private const string Halves = "global::ModelDsl.Forward.Halves";
 
     public static GeneratedSource Emit(BlockTarget block)
     {
@@ -110,9 +112,18 @@ internal static class BlockEmitter
         // Which tensor variables this method owns (may free): never the caller's input; `x` unless it was just saved as a
         // branch input, whose owner is then the residual that adds it.
         var branchInputs = new Dictionary<ResidualTarget, string>();
+
+        // What a residual joins instead of its input as it is: the first half of the channels (Shortcut.Split), or the
+        // output of its declared shortcut path (ShortcutFrom) — always a tensor this method owns.
+        var shortcuts = new Dictionary<ResidualTarget, string>();
         var xFree = false;
+        var number = 0;
         for (var i = 0; i < block.Members.Count; i++)
         {
+            // The tensor member i reads when it is not x: a branch's half of the channels, or the residual's kept input
+            // again once its declared shortcut path has run.
+            string? source = null;
+            var sourceOwned = false;
             foreach (var residual in block.Residuals.Where(r => r.Start == i))
             {
                 // A branch that starts the block adds the block's input; a later one keeps what reaches it.
@@ -124,64 +135,96 @@ internal static class BlockEmitter
                 }
 
                 branchInputs[residual] = name;
+                if (residual.Shortcut == "split")
+                {
+                    // ShuffleNetV2's x.chunk(2, dim=1): two views; the kept input's own handle is not needed after.
+                    var suffix = (number++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    writer.Line("var (kept" + suffix + ", half" + suffix + ") = " + Halves + "(" + name + ");");
+                    if (name != "input")
+                    {
+                        writer.Line(name + ".Dispose();");
+                    }
+
+                    shortcuts[residual] = "kept" + suffix;
+                    source = "half" + suffix;
+                    sourceOwned = true;
+                }
+            }
+
+            foreach (var residual in block.Residuals.Where(r => r.HasShortcutPath && r.BranchStart == i))
+            {
+                // The shortcut path has run: keep its output for the join; the branch reads the residual's input again.
+                var path = "shortcut" + (number++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                writer.Line("var " + path + " = x;");
+                shortcuts[residual] = path;
+                source = branchInputs[residual];
+                sourceOwned = source != "input";
             }
 
             var member = block.Members[i];
-            if (i == 0)
-            {
-                writer.Line("var x = " + member.Identifier + ".call(input);");
-            }
-            else
-            {
-                writer.Line("x = " + (xFree ? Then + "(" + member.Identifier + ", x)" : member.Identifier + ".call(x)") + ";");
-            }
-
+            var read = source ?? (i == 0 ? "input" : "x");
+            var owned = source is null ? xFree && i > 0 : sourceOwned;
+            var call = owned ? Then + "(" + member.Identifier + ", " + read + ")" : member.Identifier + ".call(" + read + ")";
+            writer.Line((i == 0 ? "var x = " : "x = ") + call + ";");
             xFree = true;
             foreach (var residual in block.Residuals.Where(r => r.End == i + 1))
             {
-                var shortcut = branchInputs[residual];
-                var owned = shortcut != "input" ? "true" : "false";
-                if (residual.Combine == "multiply")
-                {
-                    // A gate: the branch's output scales the kept input (squeeze-excitation).
-                    writer.Line("x = " + Gate + "(x, " + shortcut + ", disposeInput: " + owned + ");");
-                    continue;
-                }
-
-                switch (residual.Shortcut)
-                {
-                    case "projection":
-                        var projection = residual.ParameterName;
-                        if (shortcut == "input")
-                        {
-                            writer.Line("x = " + projection + " is null ? " + AddResidual + "(x, input, disposeShortcut: false) : " + AddResidual + "(x, " + projection + ".call(input), disposeShortcut: true);");
-                        }
-                        else
-                        {
-                            writer.Line("x = " + AddResidual + "(x, " + projection + " is null ? " + shortcut + " : " + Then + "(" + projection + ", " + shortcut + "), disposeShortcut: true);");
-                        }
-
-                        break;
-                    case "if-same":
-                        writer.Open("if (" + residual.ParameterName + ")");
-                        writer.Line("x = " + AddResidual + "(x, " + shortcut + ", disposeShortcut: " + owned + ");");
-                        writer.Close();
-                        if (shortcut != "input")
-                        {
-                            writer.Open("else");
-                            writer.Line(shortcut + ".Dispose();");
-                            writer.Close();
-                        }
-
-                        break;
-                    default:
-                        writer.Line("x = " + AddResidual + "(x, " + shortcut + ", disposeShortcut: " + owned + ");");
-                        break;
-                }
+                WriteJoin(writer, residual, branchInputs[residual], shortcuts.TryGetValue(residual, out var declared) ? declared : null);
             }
         }
 
         writer.Line("return x;");
         writer.Close();
+    }
+
+    // Joins a residual's branch output (x) to its shortcut: the kept input, or what replaces it (a half, a declared path).
+    private static void WriteJoin(SourceWriter writer, ResidualTarget residual, string kept, string? replaced)
+    {
+        var shortcut = replaced ?? kept;
+        var owned = shortcut != "input" ? "true" : "false";
+        if (residual.Combine == "multiply")
+        {
+            // A gate: the branch's output scales the kept input (squeeze-excitation).
+            writer.Line("x = " + Gate + "(x, " + shortcut + ", disposeInput: " + owned + ");");
+            return;
+        }
+
+        if (residual.Combine == "concat" || replaced is not null)
+        {
+            // A split's or a declared path's residual input was freed where the branch read it; what is joined is owned here.
+            writer.Line("x = " + (residual.Combine == "concat" ? Concat + "(" + shortcut + ", x, disposeShortcut: " + owned + ")" : AddResidual + "(x, " + shortcut + ", disposeShortcut: true)") + ";");
+            return;
+        }
+
+        switch (residual.Shortcut)
+        {
+            case "projection":
+                var projection = residual.ParameterName;
+                if (shortcut == "input")
+                {
+                    writer.Line("x = " + projection + " is null ? " + AddResidual + "(x, input, disposeShortcut: false) : " + AddResidual + "(x, " + projection + ".call(input), disposeShortcut: true);");
+                }
+                else
+                {
+                    writer.Line("x = " + AddResidual + "(x, " + projection + " is null ? " + shortcut + " : " + Then + "(" + projection + ", " + shortcut + "), disposeShortcut: true);");
+                }
+
+                break;
+            case "if-same":
+                writer.Open("if (" + residual.ParameterName + ")");
+                writer.Line("x = " + AddResidual + "(x, " + shortcut + ", disposeShortcut: " + owned + ");");
+                writer.Close();
+                if (shortcut != "input")
+                {
+                    writer.Open("else");
+                    writer.Line(shortcut + ".Dispose();");
+                    writer.Close();
+                }
+
+                break;
+            default:
+                writer.Line("x = " + AddResidual + "(x, " + shortcut + ", disposeShortcut: " + owned + ");");
+                break;
+        }
     }
 }

@@ -54,7 +54,7 @@ internal sealed class Construction
 
             case LayerKind.Block:
                 return node.Block is { } name && blocks.TryGetValue(name, out var block) ? Block(block, node) : null;
-            case LayerKind.Residual or LayerKind.ResidualAdd or LayerKind.ResidualMultiply:
+            case LayerKind.Residual or LayerKind.ResidualAdd or LayerKind.ResidualMultiply or LayerKind.ResidualConcat:
                 return null;
             default:
                 return node.Layer is { } row && LayerFactory.New(row, InPlace(freshInput, previous), weights) is { } text ? Code.Leaf(text) : null;
@@ -67,7 +67,7 @@ internal sealed class Construction
     // of an op (sigmoid, ReLU itself) that autograd saves.
     private static bool InPlace(bool freshInput, ResolvedNode? previous) =>
         freshInput && previous?.Layer?.Kind is LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Linear or
-            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.LayerNorm or LayerKind.GroupNorm;
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.LayerNorm or LayerKind.LayerNorm2d or LayerKind.GroupNorm;
 
     // One use of a block: its members by name, then what each residual needs at this use.
     private Code? Block(BlockTarget block, ResolvedNode node)
@@ -84,7 +84,8 @@ internal sealed class Construction
         for (var i = 0; i < members.Count; i++)
         {
             // A member that starts a residual branch reads the tensor the residual keeps for its add: never in place.
-            var fresh = i > 0 && !block.Residuals.Any(r => r.Start == i);
+            // So does a branch after a declared shortcut path, or one reading half of the channels (a view of its input).
+            var fresh = i > 0 && !block.Residuals.Any(r => r.Start == i || r.BranchStart == i);
             if (Node(members[i], fresh, i > 0 ? members[i - 1] : null) is not { } code)
             {
                 return null;

@@ -70,6 +70,11 @@ internal static class LayerFactory
                 Torch + "MaxPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AvgPool2d => Torch + "AvgPool2d(" + N(layer.Int("kernel")) + ", stride: " + N(layer.Int("stride")) + ", padding: " + N(layer.Int("padding")) + ")",
             LayerKind.AdaptiveAvgPool2d => Torch + "AdaptiveAvgPool2d(" + N(layer.Int("size")) + ")",
+            LayerKind.Permute when layer.Int("dim2") == -1 => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1"))),
+            LayerKind.Permute => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1")), N(layer.Int("dim2"))),
+            LayerKind.PatchMerging => Call("PatchMerging", N(input.Last), "normFirst: " + B(layer.Bool("norm_first"))),
+            LayerKind.ShiftedWindowAttentionV2 => Call("ShiftedWindowAttentionV2", N(input.Last), N(layer.Int("heads")), N(layer.Int("window")), N(layer.Int("shift"))),
+            LayerKind.ChannelShuffle => Torch + "ChannelShuffle(" + N(layer.Int("groups")) + ")",
             LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
                 LayerKind.Hardswish or LayerKind.Hardsigmoid =>
                 Torch + layer.Kind + "()",
@@ -88,6 +93,8 @@ internal static class LayerFactory
             LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
             LayerKind.PatchEmbedding => Call("PatchEmbedding", N(input.Dims[0]), N(layer.Int("dim")), N(layer.Int("patch")), "bias: " + B(layer.Bool("bias"))),
             LayerKind.ClassToken => Call("ClassToken", N(input.Last)),
+            LayerKind.LayerScale => Call("LayerScale", N(input.Rank == 3 ? input.Dims[0] : input.Last), "image: " + B(input.Rank == 3), "value: " + Real(layer.Text("value"))),
+            LayerKind.LayerNorm2d => Call("LayerNorm2d", N(input.Dims[0]), "eps: " + Real(layer.Text("eps"))),
             LayerKind.PositionEmbedding when layer.Text("layout") == "parameter" => Call("PositionParameter", N(layer.Int("max_len")), N(input.Last)),
             LayerKind.PositionEmbedding when layer.Text("layout") == "embedding" => Call("PositionEmbedding", N(layer.Int("max_len")), N(input.Last)),
             LayerKind.TakeToken => Call("TakeToken", N(layer.Int("index"))),

@@ -31,13 +31,14 @@ internal static class ModuleTypes
         LayerKind.MultiheadAttention => Runtime + "MultiheadAttention",
         LayerKind.PositionEmbedding when layout == "embedding" => Runtime + "PositionEmbedding",
         LayerKind.PositionEmbedding => Runtime + "PositionParameter",
-        LayerKind.RMSNorm or LayerKind.PatchEmbedding or LayerKind.ClassToken or LayerKind.TakeToken or LayerKind.TiedLinear or LayerKind.Mamba =>
+        LayerKind.RMSNorm or LayerKind.PatchEmbedding or LayerKind.ClassToken or LayerKind.TakeToken or LayerKind.TiedLinear or LayerKind.Mamba or
+            LayerKind.Permute or LayerKind.PatchMerging or LayerKind.ShiftedWindowAttentionV2 or LayerKind.LayerScale or LayerKind.LayerNorm2d =>
             Runtime + kind,
         _ => TorchModules + kind,
     };
 
     /// <summary>True for a layer that is a bare parameter of its parent (ViT's <c>class_token</c>), attached rather than registered.</summary>
-    public static bool IsParameter(string moduleType) => moduleType is Runtime + "ClassToken" or Runtime + "PositionParameter";
+    public static bool IsParameter(string moduleType) => moduleType is Runtime + "ClassToken" or Runtime + "PositionParameter" or Runtime + "LayerScale";
 
     /// <summary>The types a property may be declared as to hold a module of <paramref name="moduleType"/>.</summary>
     public static IEnumerable<string> Assignable(string moduleType)

@@ -73,7 +73,7 @@ internal static class BlockParser
             layers.Add(new LayerSpec(
                 null,
                 LayerKind.Residual,
-                new[] { Arg.Of("shortcut", residual.Shortcut), Arg.Of("shortcut_name", residual.ProjectionName), Arg.Of("combine", residual.Combine) },
+                new[] { Arg.Of("shortcut", residual.Shortcut), Arg.Of("shortcut_name", residual.ProjectionName), Arg.Of("combine", residual.Combine), Arg.Of("shortcut_members", residual.BranchStart - residual.Start) },
                 members.Skip(residual.Start).Take(residual.End - residual.Start).Select(m => m.Layer).ToEquatableArray()));
             i = residual.End - 1;
         }

@@ -24,6 +24,6 @@ internal static class LayerAttributeKinds
         }
 
         return Enum.TryParse(name, ignoreCase: false, out kind) &&
-            kind is not (LayerKind.Block or LayerKind.Stage or LayerKind.Sequential or LayerKind.Residual or LayerKind.ResidualAdd or LayerKind.ResidualMultiply);
+            kind is not (LayerKind.Block or LayerKind.Stage or LayerKind.Sequential or LayerKind.Residual or LayerKind.ResidualAdd or LayerKind.ResidualMultiply or LayerKind.ResidualConcat);
     }
 }

@@ -24,7 +24,7 @@ internal static class ResidualParser
             return residuals;
         }
 
-        var ranges = new List<(AttributeData Attribute, int Start, int End, string Shortcut, string ProjectionName, string Combine)>();
+        var ranges = new List<(AttributeData Attribute, int Start, int End, string Shortcut, string ProjectionName, string Combine, int BranchStart)>();
         foreach (var residual in type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "ResidualAttribute")))
         {
             var valid = true;
@@ -34,13 +34,14 @@ internal static class ResidualParser
                 valid = false;
                 if (residual.ConstructorArguments.Length == 1 && residual.ConstructorArguments[0].Kind != TypedConstantKind.Error)
                 {
-                    report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(residual, 0, cancellationToken), "shortcut", "Residual", "expected Shortcut.Identity, Shortcut.Projection or Shortcut.IfSameShape");
+                    report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(residual, 0, cancellationToken), "shortcut", "Residual", "expected Shortcut.Identity, Shortcut.Projection, Shortcut.IfSameShape or Shortcut.Split");
                 }
             }
 
             int start = 0, end = members.Count;
             var projectionName = "downsample";
             var combine = "add";
+            int? shortcutFrom = null;
             foreach (var named in residual.NamedArguments)
             {
                 if (named.Value.Kind == TypedConstantKind.Error)
@@ -74,11 +75,30 @@ internal static class ResidualParser
                         projectionName = text;
                         break;
                     case "Combine" when named.Value.Value is int how && Enum.IsDefined(typeof(Combine), how):
-                        combine = (Combine)how == Combine.Multiply ? "multiply" : "add";
+                        combine = (Combine)how switch { Combine.Multiply => "multiply", Combine.Concat => "concat", _ => "add" };
                         if (combine == "multiply" && shortcut is not null && shortcut != "identity")
                         {
                             valid = false;
                             report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", "a multiplying residual scales its input: its shortcut is Shortcut.Identity");
+                        }
+
+                        if (combine == "concat" && shortcut is not null && shortcut is not ("identity" or "split"))
+                        {
+                            valid = false;
+                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", "a concatenating residual joins its input (or half of it, Shortcut.Split) as it is: its shortcut is Shortcut.Identity or Shortcut.Split");
+                        }
+
+                        break;
+                    case "ShortcutFrom":
+                        var from = text is null ? -1 : IndexOf(members, text);
+                        if (from < 0)
+                        {
+                            valid = false;
+                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", "'" + text + "' is not a layer member of this block");
+                        }
+                        else
+                        {
+                            shortcutFrom = from;
                         }
 
                         break;
@@ -86,6 +106,30 @@ internal static class ResidualParser
                         valid = false;
                         report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", named.Key == "ProjectionName" ? "expected a state-dict name, e.g. \"downsample\"" : "unexpected value " + named.Value.ToCSharpString());
                         break;
+                }
+            }
+
+            if (valid && shortcut == "split" && combine != "concat")
+            {
+                valid = false;
+                report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(residual, 0, cancellationToken), "shortcut", "Residual", "Shortcut.Split keeps half the channels beside the branch: it needs Combine = Combine.Concat");
+            }
+
+            var branchStart = start;
+            if (valid && shortcutFrom is { } first)
+            {
+                // The declared path runs from ShortcutFrom up to the branch's first member.
+                if (first >= start || shortcut != "identity" || combine == "multiply")
+                {
+                    valid = false;
+                    var why = first >= start
+                        ? "'" + members[first] + "' must come before From = '" + members[start] + "': the shortcut path is the members from ShortcutFrom up to the branch"
+                        : "a declared shortcut path replaces the input: it needs Shortcut.Identity and Combine.Add or Combine.Concat";
+                    report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Named(residual, "ShortcutFrom", cancellationToken), "ShortcutFrom", "Residual", why);
+                }
+                else
+                {
+                    start = first;
                 }
             }
 
@@ -102,7 +146,7 @@ internal static class ResidualParser
 
             if (valid)
             {
-                ranges.Add((residual, start, end, shortcut!, projectionName, combine));
+                ranges.Add((residual, start, end, shortcut!, projectionName, combine, branchStart));
             }
         }
 
@@ -112,7 +156,7 @@ internal static class ResidualParser
         var ifSame = 0;
         for (var i = 0; i < ranges.Count; i++)
         {
-            var (attribute, start, end, shortcut, projectionName, combine) = ranges[i];
+            var (attribute, start, end, shortcut, projectionName, combine, branchStart) = ranges[i];
             if (i > 0 && start < ranges[i - 1].End)
             {
                 report.Report(
@@ -141,7 +185,7 @@ internal static class ResidualParser
                 continue;
             }
 
-            residuals.Add(new ResidualTarget(shortcut, start, end, projectionName, combine, parameter));
+            residuals.Add(new ResidualTarget(shortcut, start, end, projectionName, combine, parameter, branchStart));
         }
 
         return residuals;
@@ -153,6 +197,7 @@ internal static class ResidualParser
         Shortcut.Identity => "identity",
         Shortcut.Projection => "projection",
         Shortcut.IfSameShape => "if-same",
+        Shortcut.Split => "split",
         _ => null,
     };
 

@@ -20,6 +20,7 @@ public static class CostRules
         Rule(LayerKind.BatchNorm1d, "0", "2 · out (inference: one scale, one shift)", None, l => 2 * l.Output.Elements),
         Rule(LayerKind.BatchNorm2d, "0", "2 · out (inference: one scale, one shift)", None, l => 2 * l.Output.Elements),
         Rule(LayerKind.LayerNorm, "0", "(6 + [bias]) · out (mean, centre, square, variance sum, normalise, weight)", None, l => (6 + Bias(l)) * l.Output.Elements),
+        Rule(LayerKind.LayerNorm2d, "0", "7 · out (as LayerNorm, over the channels at each position)", None, l => 7 * l.Output.Elements),
         Rule(LayerKind.GroupNorm, "0", "7 · out (as LayerNorm, with weight and bias)", None, l => 7 * l.Output.Elements),
         Rule(LayerKind.RMSNorm, "0", "4 · out (square, sum, normalise, weight)", None, l => 4 * l.Output.Elements),
         Rule(LayerKind.Embedding, "0", "0 (a lookup)", None, None),
@@ -28,6 +29,15 @@ public static class CostRules
         Rule(LayerKind.AvgPool2d, "0", "k² · out (k² − 1 adds, 1 divide)", None, l => Square(l.Int("kernel")) * l.Output.Elements),
         Rule(LayerKind.AdaptiveAvgPool2d, "0", "sum of window areas (= in when the size divides the input)", None, AdaptiveWindows),
         Rule(LayerKind.Flatten, "0", "0 (a view)", None, None),
+        Rule(LayerKind.ChannelShuffle, "0", "0 (a permutation: moves out · 4 bytes, its activation bytes)", None, None),
+        Rule(LayerKind.Permute, "0", "0 (a view)", None, None),
+        Rule(LayerKind.PatchMerging, "out · 4C (the reduction)", "7 · normalised elements (LayerNorm over 2C after, or 4C before, the reduction)", l => l.Output.Elements * 4 * D(l), l => 7 * (l.Bool("norm_first") ? 2 : 1) * l.Output.Elements),
+        Rule(
+            LayerKind.ShiftedWindowAttentionV2,
+            "T'·C·3C (qkv) + 2·T'·w²·C (QKᵀ, AV per window) + T'·C² (proj) + (2w−1)²·512·(2 + H) (cpb_mlp, once per forward); T' = tokens padded to whole w×w windows",
+            "4·T'·C (biases) + 6·T'·C (normalise q, k) + (7 + [shifted])·H·T'·w² (logit scale, position bias, mask, softmax) + (2w−1)²·(1024 + 5·H) (cpb bias, ReLU, 16·sigmoid)",
+            WindowMacs,
+            WindowElementwise),
         Rule(LayerKind.ReLU, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.ReLU6, "0", "2 · out (min, max)", None, l => 2 * l.Output.Elements),
         Rule(LayerKind.GELU, "0", "5 · out (scale, erf, add 1, multiply x, halve)", None, l => 5 * l.Output.Elements),
@@ -46,6 +56,7 @@ public static class CostRules
             l => (6 * l.Int("heads") * Square(T(l))) + (Bias(l) * 4 * T(l) * D(l))),
         Rule(LayerKind.PatchEmbedding, "out · C · patch²", "[bias] · out", l => l.Output.Elements * l.Input.Dims[0] * Square(l.Int("patch")), l => Bias(l) * l.Output.Elements),
         Rule(LayerKind.ClassToken, "0", "0 (a concatenation)", None, None),
+        Rule(LayerKind.LayerScale, "0", "1 · out (the product)", None, l => l.Output.Elements),
         Rule(LayerKind.PositionEmbedding, "0", "1 · out (the add)", None, l => l.Output.Elements),
         Rule(LayerKind.TakeToken, "0", "0 (a slice)", None, None),
         Rule(LayerKind.TiedLinear, "out · D", "[bias] · out", l => l.Output.Elements * l.Input.Last, l => Bias(l) * l.Output.Elements),
@@ -58,6 +69,7 @@ public static class CostRules
         Rule(LayerKind.Custom, "as declared (Macs)", "as declared (Flops)", l => l.Int("macs"), l => l.Int("flops")),
         Rule(LayerKind.ResidualAdd, "0", "1 · out", None, l => l.Output.Elements),
         Rule(LayerKind.ResidualMultiply, "0", "1 · out (the gate's product, broadcast)", None, l => l.Output.Elements),
+        Rule(LayerKind.ResidualConcat, "0", "0 (a copy: moves out · 4 bytes, its activation bytes)", None, None),
     };
 
     private static readonly Dictionary<LayerKind, CostRule> ByKind = Rules.ToDictionary(r => r.Kind);
@@ -97,6 +109,29 @@ public static class CostRules
     private static long T(LayerShape layer) => layer.Input.Dims[0];
 
     private static long D(LayerShape layer) => layer.Input.Last;
+
+    // Swin's windows cover the map padded to whole windows; torchvision computes attention over the padding too.
+    private static (long Tokens, long Window, long Table, bool Shifted) Windows(LayerShape l)
+    {
+        long w = l.Int("window"), h = l.Input.Dims[0], wd = l.Input.Dims[1];
+        long paddedH = (h + w - 1) / w * w, paddedW = (wd + w - 1) / w * w;
+        var shifted = l.Int("shift") > 0 && (w < paddedH || w < paddedW);
+        return (paddedH * paddedW, w, Square((2 * w) - 1), shifted);
+    }
+
+    private static long WindowMacs(LayerShape l)
+    {
+        var (t, w, table, _) = Windows(l);
+        long c = D(l), heads = l.Int("heads");
+        return (4 * t * c * c) + (2 * t * w * w * c) + (table * 512 * (2 + heads));
+    }
+
+    private static long WindowElementwise(LayerShape l)
+    {
+        var (t, w, table, shifted) = Windows(l);
+        long c = D(l), heads = l.Int("heads");
+        return (10 * t * c) + ((7 + (shifted ? 1 : 0)) * heads * t * w * w) + (table * (1024 + (5 * heads)));
+    }
 
     private static long MambaMacs(LayerShape l)
     {

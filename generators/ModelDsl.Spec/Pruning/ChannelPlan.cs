@@ -114,8 +114,20 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
                     return x;
                 case LayerKind.Residual:
                 {
+                    if (dense.Add?.Kind == LayerKind.ResidualConcat)
+                    {
+                        // The joined channels come from two groups at an offset: the rewrite cuts one group per dimension.
+                        unsupported = "a concatenation at '" + dense.Add.Path + "' would join two channel groups";
+                        return x;
+                    }
+
                     var shortcut = x;
-                    for (var i = 0; i < dense.Children.Count; i++)
+                    for (var i = 0; i < dense.ShortcutMembers; i++)
+                    {
+                        shortcut = Walk(dense.Children[i], pruned.Children[i], shortcut);
+                    }
+
+                    for (var i = dense.ShortcutMembers; i < dense.Children.Count; i++)
                     {
                         x = Walk(dense.Children[i], pruned.Children[i], x);
                     }
@@ -183,6 +195,10 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
 
                     Record(dense, x.Space, 0, null, 0, producer: false, norm: true);
                     return x;
+                case LayerKind.LayerNorm2d or LayerKind.LayerScale:
+                    // Per channel of an image (or feature of tokens): cut with the channels they scale.
+                    Record(dense, x.Space, 0, null, 0, producer: false);
+                    return x;
                 case LayerKind.LayerNorm or LayerKind.RMSNorm:
                     if (dense.Input.Rank == 3)
                     {
@@ -199,7 +215,7 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
                 case LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
                     LayerKind.Hardswish or LayerKind.Hardsigmoid or
                     LayerKind.Dropout or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
-                    LayerKind.Softmax or LayerKind.LogSoftmax or LayerKind.ResidualAdd or LayerKind.ResidualMultiply:
+                    LayerKind.Softmax or LayerKind.LogSoftmax or LayerKind.ResidualAdd or LayerKind.ResidualMultiply or LayerKind.ResidualConcat:
                     return x;
                 case LayerKind.Custom:
                     // A user's module: its weights are its own business, nothing here knows how to cut or even name them.

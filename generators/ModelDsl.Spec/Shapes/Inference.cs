@@ -239,13 +239,24 @@ internal sealed class Inference
     {
         var args = Resolve(scope, layer, env, allowExtra: false);
         var mode = args.First(a => a.Name == "shortcut").Text;
+        var combine = args.First(a => a.Name == "combine").Text;
+        var declared = (int)args.First(a => a.Name == "shortcut_members").Value;
+        if (declared < 0 || declared >= layer.Children.Count)
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, scope, "shortcut_members", Invariant($"fewer shortcut members than the residual's {layer.Children.Count}"), declared.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (combine == "concat" || declared > 0 || mode == "split")
+        {
+            return RunConcat(scope, layer, mode, combine, declared, x, env, ref index, into);
+        }
+
         var branchStart = rows.Count;
         var branch = new List<ResolvedNode>();
         var y = RunSequence(scope, layer.Children, x, env, ref index, branch);
         var addPath = Join(scope, layer.Name ?? NextAddName(scope));
         ResolvedNode? projection = null;
         var lastBranchLayer = rows.Count > branchStart ? rows[rows.Count - 1].Path : "an empty branch";
-        var combine = args.First(a => a.Name == "combine").Text;
         if (combine == "multiply")
         {
             return RunGate(scope, layer, mode, x, y, lastBranchLayer, branch, into);
@@ -253,7 +264,7 @@ internal sealed class Inference
 
         if (combine != "add")
         {
-            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, addPath, "combine", "\"add\" or \"multiply\"", "\"" + combine + "\""));
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, addPath, "combine", "\"add\", \"multiply\" or \"concat\"", "\"" + combine + "\""));
         }
 
         var same = x.Dims == y.Dims;
@@ -292,6 +303,81 @@ internal sealed class Inference
         var cost = node.Cost.Plus(CostTotals.Of(Cost.OfLayer(add)));
         into.Add(node with { Projection = projection, Add = add, Cost = projection is null ? cost : cost.Plus(projection.Cost) });
         return y;
+    }
+
+    // A residual whose shortcut is not the input as it is: a declared shortcut path (the first shortcut_members children,
+    // run on the input beside the branch: ShuffleNetV2's branch1), or the first half of the input's channels (split:
+    // ShuffleNetV2's chunk, the branch reading the second half); joined by a concatenation along the channels (shortcut
+    // first, as torch.cat((x1, branch2(x2)), 1) and DenseNet's torch.cat([x, new_features], 1)) or, for a declared path,
+    // by an addition. The join is named cat, cat_1 … (add, add_1 …) in its scope.
+    private Shape RunConcat(string scope, LayerSpec layer, string? mode, string? combine, int declared, Shape x, IReadOnlyDictionary<string, long> env, ref int index, List<ResolvedNode> into)
+    {
+        var path = Join(scope, layer.Name ?? NextName(scope, combine == "concat" ? "cat" : "add"));
+        if (combine is not ("concat" or "add"))
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, "combine", "\"concat\" or \"add\" with a split or declared shortcut", "\"" + combine + "\""));
+        }
+
+        if (mode is not ("identity" or "split") || (mode == "split" && (declared > 0 || combine != "concat")))
+        {
+            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, "shortcut", "Shortcut.Identity, or Shortcut.Split with a concatenation and no declared shortcut path", "\"" + mode + "\""));
+        }
+
+        var children = new List<ResolvedNode>();
+        var shortcut = x;
+        var branchInput = x;
+        if (mode == "split")
+        {
+            if (x.Rank != 3 || x.Dims[0] % 2 != 0)
+            {
+                throw new ShapeException(new ShapeError(ShapeErrorKind.ResidualMismatch, path, null, "an image [C, H, W] with an even channel count to split in two", x.ToString()));
+            }
+
+            shortcut = new Shape(new[] { x.Dims[0] / 2, x.Dims[1], x.Dims[2] });
+            branchInput = shortcut;
+        }
+
+        var start = rows.Count;
+        for (var i = 0; i < declared; i++)
+        {
+            shortcut = RunLayer(scope, layer.Children[i], shortcut, env, ref index, children);
+        }
+
+        var lastShortcutLayer = rows.Count > start ? rows[rows.Count - 1].Path : "the input";
+        var branchStart = rows.Count;
+        var y = branchInput;
+        for (var i = declared; i < layer.Children.Count; i++)
+        {
+            y = RunLayer(scope, layer.Children[i], y, env, ref index, children);
+        }
+
+        var lastBranchLayer = rows.Count > branchStart ? rows[rows.Count - 1].Path : "an empty branch";
+        Shape output;
+        if (combine == "add")
+        {
+            if (shortcut.Dims != y.Dims)
+            {
+                throw new ShapeException(new ShapeError(ShapeErrorKind.ResidualMismatch, path, null, "the branch to keep the declared shortcut's shape " + shortcut + " (from " + lastShortcutLayer + ")", y + " from " + lastBranchLayer));
+            }
+
+            output = y;
+        }
+        else
+        {
+            var joins = shortcut.Rank == 3 && y.Rank == 3 && shortcut.Dims[1] == y.Dims[1] && shortcut.Dims[2] == y.Dims[2];
+            if (!joins)
+            {
+                throw new ShapeException(new ShapeError(ShapeErrorKind.ResidualMismatch, path, null, "images of the shortcut's height and width " + shortcut + " (from " + lastShortcutLayer + ") to concatenate along the channels", y + " from " + lastBranchLayer));
+            }
+
+            output = new Shape(new[] { checked(shortcut.Dims[0] + y.Dims[0]), y.Dims[1], y.Dims[2] });
+        }
+
+        var join = new LayerShape(path, combine == "concat" ? LayerKind.ResidualConcat : LayerKind.ResidualAdd, y, output, EquatableArray<ResolvedArg>.Empty, EquatableArray<TensorSpec>.Empty);
+        rows.Add(join);
+        var node = Node(string.Empty, scope, LayerKind.Residual, layer, x, output, children);
+        into.Add(node with { Add = join, ShortcutMembers = declared, Cost = node.Cost.Plus(CostTotals.Of(Cost.OfLayer(join))) });
+        return output;
     }
 
     // A multiplying residual (a squeeze-excitation gate): the input times the branch's output, which must broadcast over
@@ -364,7 +450,8 @@ internal sealed class Inference
         {
             // An unnamed stage continues its parent's numbering (MobileNetV2's flat features.N).
             var number = named ? i : index++;
-            var name = pattern.Replace("{i}", number.ToString(CultureInfo.InvariantCulture));
+            // {i+1} counts from 1, as torchvision's DenseNet names its layers (denselayer1 …).
+            var name = pattern.Replace("{i+1}", (number + 1).ToString(CultureInfo.InvariantCulture)).Replace("{i}", number.ToString(CultureInfo.InvariantCulture));
             var node = RunBlock(name, Join(stagePath, name), block, parameters, x, env, firstOfStage: i == 0) with { Location = layer.Location };
             blocksRun.Add(node);
             x = node.Output;

@@ -45,6 +45,12 @@ public sealed record ResolvedNode(
     /// <summary>For a residual: the addition's row, or null where an if-same shortcut is skipped because the shapes differ.</summary>
     public LayerShape? Add { get; init; }
 
+    /// <summary>
+    /// For a residual: how many of its first children are a declared shortcut path, run on the residual's input beside the
+    /// branch (ShuffleNetV2's <c>branch1</c>); 0 when the shortcut is the input (or half of it) as it is.
+    /// </summary>
+    public int ShortcutMembers { get; init; }
+
     /// <summary>The members of a block use in declaration order: its children with residuals looked through.</summary>
     public IEnumerable<ResolvedNode> Members => Children.SelectMany(c => c.Kind == LayerKind.Residual ? c.Children.AsEnumerable() : new[] { c });
 

@@ -29,12 +29,18 @@ internal static class ShapeRules
             LayerKind.AvgPool2d => Pool(c, 1),
             LayerKind.AdaptiveAvgPool2d => AdaptivePool(c),
             LayerKind.Flatten => Shape.Of(checked((int)c.Input.Elements)),
+            LayerKind.ChannelShuffle => ChannelShuffle(c),
+            LayerKind.Permute => Permute(c),
+            LayerKind.PatchMerging => PatchMerging(c, tensors),
+            LayerKind.ShiftedWindowAttentionV2 => WindowAttention(c, tensors),
             LayerKind.Softmax or LayerKind.LogSoftmax => Softmax(c),
             LayerKind.Dropout or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU
                 or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.Hardswish or LayerKind.Hardsigmoid => c.Input,
             LayerKind.MultiheadAttention => Attention(c, tensors),
             LayerKind.PatchEmbedding => PatchEmbedding(c, tensors),
             LayerKind.ClassToken => ClassToken(c, tensors),
+            LayerKind.LayerScale => LayerScale(c, tensors),
+            LayerKind.LayerNorm2d => LayerNorm2d(c, tensors),
             LayerKind.PositionEmbedding => PositionEmbedding(c, tensors),
             LayerKind.TakeToken => TakeToken(c),
             LayerKind.TiedLinear => TiedLinear(c, tensors, findEarlier),
@@ -97,6 +103,76 @@ internal static class ShapeRules
         }
 
         return new Shape(dims);
+    }
+
+    // torchvision's channel_shuffle views [C, H, W] as [groups, C / groups, H, W]: the groups must divide the channels.
+    private static Shape ChannelShuffle(LayerContext c)
+    {
+        c.RequireRank(3);
+        var groups = c.Positive("groups");
+        if (c.Input.Dims[0] % groups != 0)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "groups", Invariant($"groups dividing the {c.Input.Dims[0]} input channels"), Invariant($"groups = {groups}"));
+        }
+
+        return c.Input;
+    }
+
+    // The per-sample dimensions in a new order: (dim0, dim1) for rank 2, (dim0, dim1, dim2) for rank 3.
+    private static Shape Permute(LayerContext c)
+    {
+        var order = c.Int("dim2") == -1 ? new[] { c.Int("dim0"), c.Int("dim1") } : new[] { c.Int("dim0"), c.Int("dim1"), c.Int("dim2") };
+        c.RequireRank(order.Length);
+        if (!order.OrderBy(d => d).SequenceEqual(Enumerable.Range(0, order.Length)))
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "dims", Invariant($"a permutation of the per-sample dimensions 0 … {order.Length - 1}"), "(" + string.Join(", ", order) + ")");
+        }
+
+        return new Shape(order.Select(d => c.Input.Dims[d]).ToArray());
+    }
+
+    // Channels-last [H, W, C] to [⌈H/2⌉, ⌈W/2⌉, 2C]: torchvision pads odd sizes with zeros before taking 2x2 neighbourhoods.
+    private static Shape PatchMerging(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(3);
+        var channels = c.Input.Last;
+        tensors.Add(new TensorSpec(c.Name("reduction.weight"), new[] { checked(2 * channels), checked(4 * channels) }));
+        var normed = c.Bool("norm_first") ? 4 * channels : 2 * channels;
+        tensors.Add(new TensorSpec(c.Name("norm.weight"), new[] { normed }));
+        tensors.Add(new TensorSpec(c.Name("norm.bias"), new[] { normed }));
+        return Shape.Of((c.Input.Dims[0] + 1) / 2, (c.Input.Dims[1] + 1) / 2, checked(2 * channels));
+    }
+
+    // torchvision's ShiftedWindowAttentionV2 on channels-last [H, W, C]: the shape is kept; its tensors, in its order.
+    private static Shape WindowAttention(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(3);
+        var width = c.Input.Last;
+        var heads = c.Positive("heads");
+        var window = c.Positive("window");
+        var shift = c.NonNegative("shift");
+        if (width % heads != 0)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, "heads", Invariant($"heads dividing the width {width}"), Invariant($"heads = {heads}"));
+        }
+
+        if (window < 2 || shift >= window)
+        {
+            throw c.Fail(ShapeErrorKind.InvalidArgument, window < 2 ? "window" : "shift", "a window of at least 2 and a shift below it", Invariant($"window = {window}, shift = {shift}"));
+        }
+
+        var table = checked((2 * window) - 1);
+        tensors.Add(new TensorSpec(c.Name("logit_scale"), new[] { heads, 1, 1 }));
+        tensors.Add(new TensorSpec(c.Name("relative_coords_table"), new[] { 1, table, table, 2 }, IsBuffer: true));
+        tensors.Add(new TensorSpec(c.Name("relative_position_index"), new[] { checked(window * window * window * window) }, IsBuffer: true));
+        tensors.Add(new TensorSpec(c.Name("qkv.weight"), new[] { checked(3 * width), width }));
+        tensors.Add(new TensorSpec(c.Name("qkv.bias"), new[] { checked(3 * width) }));
+        tensors.Add(new TensorSpec(c.Name("proj.weight"), new[] { width, width }));
+        tensors.Add(new TensorSpec(c.Name("proj.bias"), new[] { width }));
+        tensors.Add(new TensorSpec(c.Name("cpb_mlp.0.weight"), new[] { 512, 2 }));
+        tensors.Add(new TensorSpec(c.Name("cpb_mlp.0.bias"), new[] { 512 }));
+        tensors.Add(new TensorSpec(c.Name("cpb_mlp.2.weight"), new[] { heads, 512 }));
+        return c.Input;
     }
 
     private static Shape BatchNorm(LayerContext c, List<TensorSpec> tensors, params int[] ranks)
@@ -245,6 +321,22 @@ internal static class ShapeRules
         }
 
         return Shape.Of(h / patch * (w / patch), dim);
+    }
+
+    // One scale per channel: [C, 1, 1] broadcast over an image (ConvNeXt), [D] over tokens or a vector.
+    private static Shape LayerScale(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(1, 2, 3);
+        tensors.Add(new TensorSpec(c.Path, c.Input.Rank == 3 ? new[] { c.Input.Dims[0], 1, 1 } : new[] { c.Input.Last }));
+        return c.Input;
+    }
+
+    private static Shape LayerNorm2d(LayerContext c, List<TensorSpec> tensors)
+    {
+        c.RequireRank(3);
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { c.Input.Dims[0] }));
+        tensors.Add(new TensorSpec(c.Name("bias"), new[] { c.Input.Dims[0] }));
+        return c.Input;
     }
 
     private static Shape ClassToken(LayerContext c, List<TensorSpec> tensors)

@@ -24,6 +24,12 @@ public enum LayerKind
     /// <summary><c>nn.LayerNorm</c> over the last dimension. Args: <c>bias</c>, <c>eps</c> (default 1e-5; ViT uses 1e-6).</summary>
     LayerNorm,
 
+    /// <summary>
+    /// LayerNorm over the channels of an image [C, H, W] at each position (torchvision's ConvNeXt <c>LayerNorm2d</c>:
+    /// permute to channels-last, normalise, permute back). Args: <c>eps</c>. State dict: <c>weight</c>, <c>bias</c> [C].
+    /// </summary>
+    LayerNorm2d,
+
     /// <summary><c>nn.GroupNorm</c> over the channel dimension. Args: <c>groups</c>.</summary>
     GroupNorm,
 
@@ -47,6 +53,31 @@ public enum LayerKind
 
     /// <summary>Flattens all per-sample dimensions (<c>torch.flatten(x, 1)</c>). No args.</summary>
     Flatten,
+
+    /// <summary>
+    /// Interleaves an image's channels across <c>groups</c> (ShuffleNet's <c>channel_shuffle</c>: view as [g, C/g, H, W],
+    /// swap the first two, flatten back). Args: <c>groups</c>, dividing the channels.
+    /// </summary>
+    ChannelShuffle,
+
+    /// <summary>
+    /// Reorders the per-sample dimensions (torchvision's <c>Permute</c>, batch excluded): an image [C, H, W] to
+    /// channels-last [H, W, C] with (1, 2, 0), back with (2, 0, 1). Args: <c>dim0</c>, <c>dim1</c>, <c>dim2</c> (−1 for rank 2).
+    /// </summary>
+    Permute,
+
+    /// <summary>
+    /// Swin's patch merging on channels-last [H, W, C]: 2x2 neighbourhoods to 4C, a linear <c>reduction</c> to 2C (no
+    /// bias) and a LayerNorm <c>norm</c> after it (V2) or before it (<c>norm_first</c>, V1): [⌈H/2⌉, ⌈W/2⌉, 2C].
+    /// </summary>
+    PatchMerging,
+
+    /// <summary>
+    /// Swin V2's (shifted) window attention on channels-last [H, W, C] (torchvision's <c>ShiftedWindowAttentionV2</c>):
+    /// cosine attention per window with a learned logit scale and a continuous relative position bias. Args:
+    /// <c>heads</c>, <c>window</c>, <c>shift</c>.
+    /// </summary>
+    ShiftedWindowAttentionV2,
 
     /// <summary><c>nn.ReLU</c>.</summary>
     ReLU,
@@ -92,6 +123,12 @@ public enum LayerKind
     ClassToken,
 
     /// <summary>
+    /// Layer scale: the input times a learned per-channel vector, a bare parameter of the enclosing module named by the
+    /// path ([C, 1, 1] on an image, as ConvNeXt's <c>layer_scale</c>; [D] on tokens or vectors). Args: <c>value</c> (its initial value).
+    /// </summary>
+    LayerScale,
+
+    /// <summary>
     /// Adds a learned position embedding to [T, D]. Args: <c>max_len</c> (0 = T), <c>layout</c>:
     /// <c>"parameter"</c> (a bare [1, max_len, D] parameter named by the path, as ViT's <c>pos_embedding</c>) or
     /// <c>"embedding"</c> (an <c>nn.Embedding(max_len, D)</c>, as GPT-2's <c>wpe</c>).
@@ -126,14 +163,24 @@ public enum LayerKind
     /// <summary>A gate's product, input · branch output broadcast (created by shape inference, never declared).</summary>
     ResidualMultiply,
 
+    /// <summary>
+    /// A concatenating residual's join, shortcut then branch along the channels (DenseNet, ShuffleNetV2; created by shape
+    /// inference, never declared).
+    /// </summary>
+    ResidualConcat,
+
     /// <summary>A named group of <see cref="LayerSpec.Children"/> (<c>nn.Sequential</c>); children without a name are numbered.</summary>
     Sequential,
 
     /// <summary>
     /// A residual connection around <see cref="LayerSpec.Children"/> (the branch). Transparent for naming.
     /// Args: <c>shortcut</c>: <c>"identity"</c> (shapes must agree), <c>"projection"</c> (1x1 conv + BatchNorm2d
-    /// inferred when the branch changes shape, as torchvision's <c>downsample</c>), or <c>"if-same"</c> (add only
-    /// when shapes agree, as MobileNetV2); <c>shortcut_name</c> (default <c>"downsample"</c>).
+    /// inferred when the branch changes shape, as torchvision's <c>downsample</c>), <c>"if-same"</c> (add only
+    /// when shapes agree, as MobileNetV2) or <c>"split"</c> (the first half of the channels is the shortcut, the second
+    /// half feeds the branch; concatenation only); <c>shortcut_name</c> (default <c>"downsample"</c>); <c>combine</c>:
+    /// <c>"add"</c>, <c>"multiply"</c> (a gate) or <c>"concat"</c> (shortcut then branch along the channels);
+    /// <c>shortcut_members</c>: how many of the first children are a declared shortcut path, run on the same input as the
+    /// branch (ShuffleNetV2's <c>branch1</c>; 0: none).
     /// </summary>
     Residual,
 

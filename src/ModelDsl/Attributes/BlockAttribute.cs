@@ -50,4 +50,10 @@ public sealed class BlockAttribute : Attribute
     /// properties, as in an <c>nn.Sequential</c> subclass such as torchvision's <c>Conv2dNormActivation</c>.
     /// </summary>
     public bool Sequential { get; set; }
+
+    /// <summary>
+    /// On a use beside other layer attributes: its state-dict name instead of its position's number (DenseNet's
+    /// <c>features.transition1</c>); the position is still counted. On a property of its own the property names the use.
+    /// </summary>
+    public string? Name { get; set; }
 }

@@ -21,4 +21,11 @@ public enum Combine
     /// x · σ(fc2(relu(fc1(pool(x)))))); the shortcut must be <c>Shortcut.Identity</c>.
     /// </summary>
     Multiply,
+
+    /// <summary>
+    /// cat(shortcut, branch(input)) along the channels of an image, the shortcut first: DenseNet's dense layer (the
+    /// input and its new features), ShuffleNetV2's units (with <c>Shortcut.Split</c> or a declared shortcut path,
+    /// <c>ShortcutFrom</c>). Shortcut and branch must agree in height and width.
+    /// </summary>
+    Concat,
 }

@@ -45,3 +45,24 @@ public sealed class GroupNormAttribute(object groups) : LayerAttribute
 public sealed class RMSNormAttribute : LayerAttribute
 {
 }
+
+/// <summary>
+/// LayerNorm over the channels of an image [C, H, W] at each position (torchvision's ConvNeXt <c>LayerNorm2d</c>).
+/// State dict: <c>weight</c>, <c>bias</c> [C].
+/// </summary>
+public sealed class LayerNorm2dAttribute : LayerAttribute
+{
+    /// <summary>The variance epsilon; PyTorch's 1e-5 by default (ConvNeXt: 1e-6).</summary>
+    public double Eps { get; set; } = 1e-5;
+}
+
+/// <summary>
+/// Layer scale: multiplies by a learned per-channel vector, a bare parameter of the enclosing module named by the
+/// property (ConvNeXt's <c>layer_scale</c> [C, 1, 1] on an image; [D] on tokens or vectors).
+/// </summary>
+/// <param name="value">The initial value of every entry (ConvNeXt: 1e-6).</param>
+public sealed class LayerScaleAttribute(double value) : LayerAttribute
+{
+    /// <summary>The initial value of every entry.</summary>
+    public double Value { get; } = value;
+}

@@ -40,3 +40,14 @@ public sealed class AdaptiveAvgPool2dAttribute(object size) : LayerAttribute
 public sealed class FlattenAttribute : LayerAttribute
 {
 }
+
+/// <summary>
+/// <c>nn.ChannelShuffle</c>: interleaves an image's channels across <paramref name="groups"/> (ShuffleNet's
+/// <c>channel_shuffle</c>: [C, H, W] viewed as [g, C/g, H, W], the first two swapped, flattened back). No parameters.
+/// </summary>
+/// <param name="groups">Groups, dividing the channels.</param>
+public sealed class ChannelShuffleAttribute(object groups) : LayerAttribute
+{
+    /// <summary>Groups, dividing the channels.</summary>
+    public object Groups { get; } = groups;
+}

@@ -5,7 +5,7 @@ namespace ModelDsl;
 /// (by default all of them) are the branch of a residual connection: the branch's input is added to its output, then
 /// the following properties run (ResNet's final ReLU). A block may have several residuals over disjoint ranges (a
 /// transformer layer's attention and MLP). A residual adds no state-dict level: the branch's layers keep the block's
-/// names; its additions are costed as <c>add</c>, <c>add_1</c> ….
+/// names; its additions are costed as <c>add</c>, <c>add_1</c> …, its concatenations as <c>cat</c>, <c>cat_1</c> ….
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class ResidualAttribute : Attribute
@@ -28,4 +28,11 @@ public sealed class ResidualAttribute : Attribute
 
     /// <summary>How the branch joins the input: added (default) or multiplied in, broadcast (a squeeze-excitation gate).</summary>
     public Combine Combine { get; set; }
+
+    /// <summary>
+    /// A declared shortcut path: the block's properties from this one up to <see cref="From"/> (exclusive) run on the
+    /// residual's input beside the branch, and their output is joined instead of the input (ShuffleNetV2's
+    /// <c>torch.cat((branch1(x), branch2(x)), 1)</c>: <c>ShortcutFrom = nameof(Branch1), From = nameof(Branch2)</c>).
+    /// </summary>
+    public string? ShortcutFrom { get; set; }
 }

@@ -24,4 +24,10 @@ public enum Shortcut
 
     /// <summary>Added only where the branch keeps the shape (MobileNetV2's inverted residual).</summary>
     IfSameShape,
+
+    /// <summary>
+    /// The input's channels split in two: the first half is the shortcut, the second half feeds the branch (ShuffleNetV2's
+    /// <c>x1, x2 = x.chunk(2, dim=1)</c>); with <c>Combine.Concat</c> only.
+    /// </summary>
+    Split,
 }

@@ -29,7 +29,8 @@ public sealed class StageAttribute : Attribute
 
     /// <summary>
     /// The state-dict name of each block, with <c>{i}</c> for its index: <c>"{i}"</c> by default (<c>layer1.0</c>), or e.g.
-    /// <c>"encoder_layer_{i}"</c> as torchvision's ViT names its layers.
+    /// <c>"encoder_layer_{i}"</c> as torchvision's ViT names its layers; <c>{i+1}</c> counts from 1 (DenseNet's
+    /// <c>"denselayer{i+1}"</c>: <c>denselayer1</c> …).
     /// </summary>
     public string? Item { get; set; }
 

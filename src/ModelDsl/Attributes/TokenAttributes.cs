@@ -62,3 +62,60 @@ public sealed class TiedLinearAttribute(string tiedTo) : LayerAttribute
     /// <summary>Whether the head has a bias of its own; false by default.</summary>
     public bool Bias { get; set; }
 }
+
+/// <summary>
+/// Reorders the per-sample dimensions (torchvision's <c>Permute</c>, the batch staying first): <c>[Permute(1, 2, 0)]</c>
+/// makes an image [C, H, W] channels-last [H, W, C] (Swin's patch embedding), <c>[Permute(2, 0, 1)]</c> turns it back.
+/// </summary>
+public sealed class PermuteAttribute : LayerAttribute
+{
+    /// <summary>Reorders a rank-2 sample: output dimension i is input dimension dim_i.</summary>
+    /// <param name="dim0">The input dimension that becomes the first.</param>
+    /// <param name="dim1">The input dimension that becomes the second.</param>
+    public PermuteAttribute(object dim0, object dim1) => (Dim0, Dim1) = (dim0, dim1);
+
+    /// <summary>Reorders a rank-3 sample: output dimension i is input dimension dim_i.</summary>
+    /// <param name="dim0">The input dimension that becomes the first.</param>
+    /// <param name="dim1">The input dimension that becomes the second.</param>
+    /// <param name="dim2">The input dimension that becomes the third.</param>
+    public PermuteAttribute(object dim0, object dim1, object dim2) => (Dim0, Dim1, Dim2) = (dim0, dim1, dim2);
+
+    /// <summary>The input dimension that becomes the first.</summary>
+    public object Dim0 { get; }
+
+    /// <summary>The input dimension that becomes the second.</summary>
+    public object Dim1 { get; }
+
+    /// <summary>The input dimension that becomes the third (rank 3 only).</summary>
+    public object? Dim2 { get; }
+}
+
+/// <summary>
+/// Swin's patch merging on channels-last [H, W, C]: each 2x2 neighbourhood to 4C, <c>reduction</c> (a Linear to 2C
+/// without bias) and a LayerNorm <c>norm</c> — after the reduction, as torchvision's <c>PatchMergingV2</c>, or before it
+/// with <see cref="NormFirst"/> (<c>PatchMerging</c>, Swin V1). Output [⌈H/2⌉, ⌈W/2⌉, 2C].
+/// </summary>
+public sealed class PatchMergingAttribute : LayerAttribute
+{
+    /// <summary>LayerNorm over 4C before the reduction (Swin V1) instead of over 2C after it (V2, the default).</summary>
+    public bool NormFirst { get; set; }
+}
+
+/// <summary>
+/// Swin V2's window attention on channels-last [H, W, C] (torchvision's <c>ShiftedWindowAttentionV2</c>): windows of
+/// <see cref="Window"/> × <see cref="Window"/> tokens (the map padded to whole windows), every second Swin block shifted
+/// by half a window (<see cref="Shift"/>), cosine attention with a learned logit scale and a continuous relative
+/// position bias; parameters <c>qkv</c>, <c>proj</c>, <c>logit_scale</c>, <c>cpb_mlp</c>.
+/// </summary>
+/// <param name="heads">Attention heads, dividing the width.</param>
+public sealed class ShiftedWindowAttentionV2Attribute(object heads) : LayerAttribute
+{
+    /// <summary>Attention heads.</summary>
+    public object Heads { get; } = heads;
+
+    /// <summary>Window height and width in tokens; 8 by default (swin_v2_t).</summary>
+    public object? Window { get; set; }
+
+    /// <summary>The cyclic shift, below the window; 0 by default (torchvision: window / 2 in every second block).</summary>
+    public object? Shift { get; set; }
+}

@@ -45,6 +45,44 @@ public static class Forward
     }
 
     /// <summary>
+    /// A concatenating residual's join: <c>torch.cat([shortcut, branch], 1)</c> (DenseNet's dense layer, ShuffleNetV2's
+    /// units). Frees the branch output, an intermediate, and the shortcut when it is one (never the caller's input).
+    /// </summary>
+    public static Tensor Concat(Tensor shortcut, Tensor branch, bool disposeShortcut)
+    {
+        var joins = shortcut.dim() == branch.dim() && shortcut.dim() >= 2 && shortcut.shape[0] == branch.shape[0] &&
+            shortcut.shape.AsSpan(2).SequenceEqual(branch.shape.AsSpan(2));
+        if (!joins)
+        {
+            throw new ArgumentException($"residual concat: the shortcut {LayerBase.FormatShape(shortcut.shape)} and the branch {LayerBase.FormatShape(branch.shape)} differ beyond the channels");
+        }
+
+        var joined = cat(new[] { shortcut, branch }, 1);
+        branch.Dispose();
+        if (disposeShortcut)
+        {
+            shortcut.Dispose();
+        }
+
+        return joined;
+    }
+
+    /// <summary>
+    /// ShuffleNetV2's <c>x.chunk(2, dim=1)</c>: the first and second half of the channels, views of
+    /// <paramref name="input"/> (which stays the caller's); the caller frees the two handles.
+    /// </summary>
+    public static (Tensor First, Tensor Second) Halves(Tensor input)
+    {
+        if (input.dim() < 2 || input.shape[1] % 2 != 0)
+        {
+            throw new ArgumentException($"split in two: {LayerBase.FormatShape(input.shape)} has no even channel count");
+        }
+
+        var halves = input.chunk(2, 1);
+        return (halves[0], halves[1]);
+    }
+
+    /// <summary>
     /// Adds the shortcut to the branch output in place (as torchvision's <c>out += identity</c>) and returns it; frees
     /// the shortcut when it is an intermediate (a projection's output, a saved branch input), never the caller's input.
     /// </summary>

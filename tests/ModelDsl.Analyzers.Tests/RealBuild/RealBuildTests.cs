@@ -90,6 +90,23 @@ public sealed class RealBuildTests : IDisposable
                 [Block(typeof(Gate), "squeeze = 4")] public partial Layer Se { get; }
             }
             """),
+        ("Concat.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Block("growth")]
+            [Residual(Combine = Combine.Concat)]
+            public partial class Dense
+            {
+                [BatchNorm2d, ReLU, Conv2d("growth", Kernel = 3, Stride = 2, Padding = 1, Bias = false)] public partial Layer Body { get; }
+            }
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class Concatenated
+            {
+                [Block(typeof(Dense), "growth = 4")] public partial Layer Layer1 { get; }
+            }
+            """),
         ("Custom.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -166,6 +183,8 @@ public sealed class RealBuildTests : IDisposable
         Expect(output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
         // A gate whose branch ends at 8 channels cannot scale a 16-channel input: reported on the block's use.
         Expect(output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
+        // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
+        Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
         Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }

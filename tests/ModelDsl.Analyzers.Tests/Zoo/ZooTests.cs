@@ -11,6 +11,7 @@ public class ZooTests
     private static readonly string[] Models =
     {
         "ResNet18", "ResNet50", "MobileNetV2", "Vgg11", "Mlp", "VitB16", "VitB16Encoder", "Gpt2Small", "Gpt2Tiny", "Gpt2Body", "MambaStack",
+        "ShuffleNetV2", "DenseNet121", "RegNetY400MF", "EfficientNetV2S", "SwinV2T", "ConvNeXtTiny",
     };
 
     private static string ZooFolder()

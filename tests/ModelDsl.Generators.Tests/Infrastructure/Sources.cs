@@ -77,6 +77,51 @@ internal static class Sources
         }
         """;
 
+    // ShuffleNetV2's two units (a declared shortcut path; a split) and a DenseNet layer: the concatenating residuals.
+    public const string Shuffle = """
+        using ModelDsl;
+
+        namespace Demo;
+
+        [Block("out", "stride = 2")]
+        [Residual(Combine = Combine.Concat, ShortcutFrom = nameof(Branch1), From = nameof(Branch2), Through = nameof(Branch2))]
+        public partial class Down
+        {
+            [Conv2d(Depthwise = true, Kernel = 3, Stride = "stride", Padding = 1, Bias = false), BatchNorm2d, Conv2d("out / 2", Kernel = 1, Bias = false), BatchNorm2d, ReLU]
+            public partial Layer Branch1 { get; }
+
+            [Conv2d("out / 2", Kernel = 1, Bias = false), BatchNorm2d, ReLU, Conv2d(Depthwise = true, Kernel = 3, Stride = "stride", Padding = 1, Bias = false), BatchNorm2d]
+            public partial Layer Branch2 { get; }
+
+            [ChannelShuffle(2)] public partial Layer Shuffle { get; }
+        }
+
+        [Block]
+        [Residual(Shortcut.Split, Combine = Combine.Concat, Through = nameof(Branch2))]
+        public partial class Unit
+        {
+            [Conv2d("in_channels / 2", Kernel = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Branch2 { get; }
+
+            [ChannelShuffle(2)] public partial Layer Shuffle { get; }
+        }
+
+        [Block("growth")]
+        [Residual(Combine = Combine.Concat)]
+        public partial class Dense
+        {
+            [BatchNorm2d] public partial Layer Norm1 { get; }
+            [ReLU] public partial Layer Relu1 { get; }
+            [Conv2d("growth", Kernel = 3, Padding = 1, Bias = false)] public partial Layer Conv1 { get; }
+        }
+
+        [Model(InputShape = [16, 16, 16])]
+        public partial class Shuffled
+        {
+            [Block(typeof(Down), "out = 32"), Stage(typeof(Unit), Blocks = 2)] public partial Layer Stage2 { get; }
+            [Stage(typeof(Dense), "growth = 8", Blocks = 2, Item = "denselayer{i+1}")] public partial Layer Denseblock { get; }
+        }
+        """;
+
     public const string Encoder = """
         using ModelDsl;
 

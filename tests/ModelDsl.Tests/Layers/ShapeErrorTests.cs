@@ -21,6 +21,11 @@ public sealed class ShapeErrorTests
         { "position_embedding", [2, 5, 9], "PositionEmbedding expects input [N, T ≤ 7, 8], got [2, 5, 9]" },
         { "take_token", [2, 1, 8], "TakeToken expects input [N, T > 1, D], got [2, 1, 8]" },
         { "tied_linear", [3, 9], "TiedLinear expects input [*, 8], got [3, 9]" },
+        { "window_attention", [2, 8, 8, 12], "ShiftedWindowAttentionV2 expects input [N, H, W, 16], got [2, 8, 8, 12]" },
+        { "patch_merging", [2, 8, 8, 16], "PatchMerging expects input [N, H, W, 8], got [2, 8, 8, 16]" },
+        { "permute", [2, 3, 4], "Permute expects input [N, d0, d1, d2], got [2, 3, 4]" },
+        { "layernorm2d", [2, 4, 5], "LayerNorm2d expects input [N, 6, H, W], got [2, 4, 5]" },
+        { "layer_scale", [2, 5, 4, 4], "LayerScale expects input [N, 6, H, W], got [2, 5, 4, 4]" },
     };
 
     private static nn.Module<Tensor, Tensor> Make(string name) => name switch
@@ -35,6 +40,11 @@ public sealed class ShapeErrorTests
         "position_embedding" => new PositionEmbedding(7, 8),
         "take_token" => new TakeToken(1),
         "tied_linear" => new TiedLinear(new global::TorchSharp.Modules.Parameter(randn(11, 8))),
+        "window_attention" => new ShiftedWindowAttentionV2(16, 2, 4, 2),
+        "patch_merging" => new PatchMerging(8),
+        "permute" => new Permute(1, 2, 0),
+        "layernorm2d" => new LayerNorm2d(6),
+        "layer_scale" => new LayerScale(6, image: true),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -51,6 +61,19 @@ public sealed class ShapeErrorTests
         using var linear = nn.Linear(3, 2);
         using var y = linear.forward(ones(4, 3));
         Assert.Equal([4L, 2], y.shape);
+    }
+
+    [Fact]
+    public void A_concatenation_of_other_resolutions_and_a_split_of_odd_channels_throw()
+    {
+        using var shortcut = randn(2, 4, 8, 8);
+        using var branch = randn(2, 4, 4, 4);
+        var concat = Assert.Throws<ArgumentException>(() => Forward.Concat(shortcut, branch, disposeShortcut: false));
+        Assert.Equal("residual concat: the shortcut [2, 4, 8, 8] and the branch [2, 4, 4, 4] differ beyond the channels", concat.Message);
+
+        using var odd = randn(2, 5, 4, 4);
+        var split = Assert.Throws<ArgumentException>(() => Forward.Halves(odd));
+        Assert.Equal("split in two: [2, 5, 4, 4] has no even channel count", split.Message);
     }
 
     [Fact]

@@ -69,6 +69,14 @@ public sealed class LayerParityTests(PyTorchReference reference, ITestOutputHelp
         ["take_token"] = () => new TakeToken(1),
         ["tied_linear"] = () => new TiedHead(11, 8),
         ["sequential"] = () => nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)),
+        ["swin_attention_padded_shifted"] = () => new ShiftedWindowAttentionV2(16, 2, 4, 2),
+        ["swin_attention_window_covers_map"] = () => new ShiftedWindowAttentionV2(16, 4, 8, 4),
+        ["patch_merging_v2_odd"] = () => new PatchMerging(8),
+        ["patch_merging_v1"] = () => new PatchMerging(8, normFirst: true),
+        ["permute"] = () => new Permute(1, 2, 0),
+        ["layernorm2d"] = () => new LayerNorm2d(6, eps: 1e-6),
+        ["layer_scale_image"] = () => new LayerScale(6, image: true),
+        ["layer_scale_tokens"] = () => new LayerScale(8, image: false),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
@@ -108,7 +116,11 @@ public sealed class LayerParityTests(PyTorchReference reference, ITestOutputHelp
             diffs.Add($"grad.input {Close.Equal(reference[$"{name}.grad.input"], input.grad!, what: $"{name} input gradient"):G3}");
             foreach (var (key, parameter) in layer.named_parameters())
             {
-                diffs.Add($"grad.{key} {Close.Equal(reference[$"{name}.grad.{key}"], parameter.grad!, what: $"{name} gradient of {key}"):G3}");
+                // The position-bias MLP's last weight collects its gradient from every attention logit of every window
+                // (entries up to 17 here): PyTorch's own float32 result is 2.3e-5 from its float64 one (measured), so 1e-5
+                // would test the summation order, not the layer.
+                var atol = name.StartsWith("swin_attention", StringComparison.Ordinal) && key == "cpb_mlp.2.weight" ? 1e-4 : 1e-5;
+                diffs.Add($"grad.{key} {Close.Equal(reference[$"{name}.grad.{key}"], parameter.grad!, atol: atol, what: $"{name} gradient of {key}"):G3}");
             }
         }
         output.WriteLine($"{name}: max |diff| " + string.Join(", ", diffs));

@@ -18,6 +18,10 @@ import sys
 import torch
 import torch.nn as nn
 
+from torchvision.models.swin_transformer import PatchMerging, PatchMergingV2, ShiftedWindowAttentionV2
+from torchvision.models.convnext import LayerNorm2d
+from torchvision.ops.misc import Permute
+
 from safetensors_io import save_file
 
 INIT_SEED = 1234
@@ -162,6 +166,17 @@ class PatchEmbedding(nn.Conv2d):
         return super().forward(x).flatten(2).transpose(1, 2)
 
 
+class LayerScaleHolder(nn.Module):
+    """A bare layer_scale parameter multiplying its input, as torchvision's ConvNeXt CNBlock holds it ([C, 1, 1]) or timm's [D]."""
+
+    def __init__(self, shape):
+        super().__init__()
+        self.layer_scale = nn.Parameter(torch.ones(*shape) * 1e-6)
+
+    def forward(self, x):
+        return x * self.layer_scale
+
+
 class ClassTokenHolder(nn.Module):
     """A bare class_token parameter on the module, prepended as torchvision's VisionTransformer.forward does."""
 
@@ -273,6 +288,16 @@ def main(path):
     layer_case("take_token", lambda: TakeToken(1), [randn(36, 2, 5, 8)], grad=True)
     layer_case("tied_linear", lambda: TiedHead(11, 8), [torch.tensor([[0, 3, 5, 10], [7, 0, 1, 2]], dtype=torch.int64)])
     layer_case("sequential", lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)), [randn(28, 3, 8)], grad=True)
+    # Swin's layers, torchvision's own modules: a map padded to whole windows and shifted (10x6, windows of 4, shift 2),
+    # a window that covers the whole (padded) map, so no shift; patch merging over odd sizes (padded) and in V1's order.
+    layer_case("swin_attention_padded_shifted", lambda: ShiftedWindowAttentionV2(16, [4, 4], [2, 2], 2), [randn(40, 2, 10, 6, 16)], grad=True)
+    layer_case("swin_attention_window_covers_map", lambda: ShiftedWindowAttentionV2(16, [8, 8], [4, 4], 4), [randn(41, 2, 7, 7, 16)], grad=True)
+    layer_case("patch_merging_v2_odd", lambda: PatchMergingV2(8), [randn(42, 2, 5, 7, 8)], grad=True)
+    layer_case("patch_merging_v1", lambda: PatchMerging(8), [randn(43, 2, 4, 6, 8)], grad=True)
+    layer_case("permute", lambda: Permute([0, 2, 3, 1]), [randn(44, 2, 3, 4, 5)], grad=True)
+    layer_case("layer_scale_image", lambda: LayerScaleHolder([6, 1, 1]), [randn(46, 2, 6, 3, 5)], grad=True)
+    layer_case("layer_scale_tokens", lambda: LayerScaleHolder([8]), [randn(47, 2, 5, 8)], grad=True)
+    layer_case("layernorm2d", lambda: LayerNorm2d(6, eps=1e-6), [randn(45, 2, 6, 3, 5)], grad=True)
 
     ops()
     sgd()
