@@ -79,7 +79,8 @@ internal static class Demo
                         prepared.Add((definition, variant));
                         tasks[i].StartTask();
                         phase.Restart();
-                        Trainer.Train(variant.Module, data, tunePlan, options.Seed + 1 + i, variant.Masks, teacher: dense, Reporter(tasks[i], definition.Title + " (distilled)"));
+                        Trainer.Train(variant.Module, data, tunePlan, options.Seed + 1 + i, variant.Masks, teacher: dense, Reporter(tasks[i], definition.Title + " (distilled)"), variant.Quantization);
+                        variant.Finish();
                         tasks[i].StopTask();
                         timings.Add((definition.Key + " fine-tuning", phase.Elapsed.TotalSeconds));
                     }

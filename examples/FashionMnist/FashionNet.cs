@@ -7,11 +7,15 @@ namespace FashionMnist;
 /// its 2 MFLOP budget; the Slim variant (65 % of the channels of every layer but the classifier's output) is generated as
 /// its own class, FashionNetSlim, whose compile-time cost (1.75 MFLOPs) meets the budget, and FromDense fills it from the
 /// trained dense weights. A budget that a structured-pruning variant meets is no warning; without the [Variant] line the
-/// build warns MDSL2001 with the overshoot and the three most expensive layers.
+/// build warns MDSL2001 with the overshoot and the three most expensive layers. FashionNetInt8 stores every weight int8
+/// (the classifier computes in int8, the convolutions are dequantised at load); FashionNetLr factors the classifier at
+/// rank 8 (8 · (3136 + 10) weights instead of 3136 · 10).
 /// </summary>
 [Model(InputShape = [1, 28, 28])]
 [FlopBudget(MaxMFlops = 2)]
 [Variant("Slim", KeepChannels = 0.65)]
+[Variant("Int8", Weights = Precision.Int8)]
+[Variant("Lr", Rank = 8)]
 public partial class FashionNet
 {
     /// <summary>16 feature maps at 28×28, pooled to 14×14.</summary>

@@ -20,7 +20,7 @@ internal static class Trainer
 
     /// <summary>Trains <paramref name="model"/>; <paramref name="onStep"/> gets each step's loss. Shuffles depend only on <paramref name="seed"/> and the epoch.</summary>
     public static void Train(nn.Module<Tensor, Tensor> model, FashionMnistData data, TrainingPlan plan, int seed,
-        MaskPolicy? masks, nn.Module<Tensor, Tensor>? teacher, Action<float> onStep)
+        MaskPolicy? masks, nn.Module<Tensor, Tensor>? teacher, Action<float> onStep, FakeQuantization? quantization = null)
     {
         var totalSteps = StepsOf(plan, data);
         if (totalSteps < 1)
@@ -44,22 +44,29 @@ internal static class Trainer
                 var images = data.TrainImages.index_select(0, indices);
                 var labels = data.TrainLabels.index_select(0, indices);
                 optimizer.zero_grad();
-                var logits = model.call(images);
                 Tensor loss;
-                if (teacher is null)
+
+                // An int8 variant trains on its int8-rounded weights; the step then updates the float ones (straight through).
+                using (quantization?.Quantized())
                 {
-                    loss = nn.functional.cross_entropy(logits, labels);
-                }
-                else
-                {
-                    Tensor target;
-                    using (no_grad())
+                    var logits = model.call(images);
+                    if (teacher is null)
                     {
-                        target = teacher.call(images);
+                        loss = nn.functional.cross_entropy(logits, labels);
                     }
-                    loss = Distillation.Loss(logits, target, labels, temperature: 4, softWeight: 0.5);
+                    else
+                    {
+                        Tensor target;
+                        using (no_grad())
+                        {
+                            target = teacher.call(images);
+                        }
+                        loss = Distillation.Loss(logits, target, labels, temperature: 4, softWeight: 0.5);
+                    }
+
+                    loss.backward();
                 }
-                loss.backward();
+
                 mask?.MaskGradients();
                 optimizer.step();
                 mask?.Apply();

@@ -8,11 +8,35 @@ namespace FashionMnist;
 /// read (compile-time constants for a generated class; for a masked copy, the dense cost table scaled by each layer's
 /// kept fraction, since the zeros are stored and multiplied by dense kernels).
 /// </summary>
-internal sealed class PreparedVariant(nn.Module<Tensor, Tensor> module, MaskPolicy? masks, Func<long> macs, bool effectiveMacs, Func<long> parameters, long weightBytes) : IDisposable
+internal sealed class PreparedVariant(
+    nn.Module<Tensor, Tensor> module,
+    MaskPolicy? masks,
+    Func<long> macs,
+    bool effectiveMacs,
+    Func<long> parameters,
+    long weightBytes,
+    FakeQuantization? quantization = null,
+    Func<nn.Module<Tensor, Tensor>, nn.Module<Tensor, Tensor>>? convert = null) : IDisposable
 {
-    public nn.Module<Tensor, Tensor> Module { get; } = module;
+    private nn.Module<Tensor, Tensor>? trained;
+
+    /// <summary>The module fine-tuned, then (after <see cref="Finish"/>) the one measured.</summary>
+    public nn.Module<Tensor, Tensor> Module { get; private set; } = module;
 
     public MaskPolicy? Masks { get; } = masks;
+
+    /// <summary>For an int8 variant: the fake quantisation its fine-tuning runs under.</summary>
+    public FakeQuantization? Quantization { get; } = quantization;
+
+    /// <summary>After fine-tuning: builds the module to measure from the fine-tuned one (an int8 class from its weights).</summary>
+    public void Finish()
+    {
+        if (convert is not null && trained is null)
+        {
+            trained = Module;
+            Module = convert(trained);
+        }
+    }
 
     /// <summary>MACs per image, read after fine-tuning (a gradual mask changes as it trains).</summary>
     public long Macs => macs();
@@ -30,6 +54,7 @@ internal sealed class PreparedVariant(nn.Module<Tensor, Tensor> module, MaskPoli
     {
         Masks?.Dispose();
         Module.Dispose();
+        trained?.Dispose();
     }
 }
 
@@ -48,6 +73,18 @@ internal static class VariantCatalog
             "the generated FashionNetSlim, filled by FromDense with the L1-most-important 65 % of channels",
             dense => new PreparedVariant(FashionNetSlim.FromDense(dense, PruningCriterion.L1), masks: null,
                 () => FashionNetSlim.TotalMacs, effectiveMacs: false, () => FashionNetSlim.TotalParameters, FashionNetSlim.WeightBytes)),
+        new("int8", "Int8",
+            "a copy of the dense model fine-tuned with its weights fake-quantised to int8, then the generated FashionNetInt8 filled by FromDense",
+            dense =>
+            {
+                var copy = Copy(dense);
+                return new PreparedVariant(copy, masks: null, () => FashionNetInt8.TotalMacs, effectiveMacs: false, () => FashionNetInt8.TotalParameters,
+                    FashionNetInt8.WeightBytes, new FakeQuantization(copy), trained => FashionNetInt8.FromDense((FashionNet)trained));
+            }),
+        new("lowrank", "Low-rank classifier, rank 8",
+            "the generated FashionNetLr, its classifier factored at rank 8 by FromDense from the dense weights' SVD",
+            dense => new PreparedVariant(FashionNetLr.FromDense(dense), masks: null,
+                () => FashionNetLr.TotalMacs, effectiveMacs: false, () => FashionNetLr.TotalParameters, FashionNetLr.WeightBytes)),
         new("sparse80", "Unstructured 80 %",
             "a copy of the dense model pruned by global magnitude to 80 % of its conv and Linear weights on the cubic schedule",
             dense =>
