@@ -43,6 +43,19 @@ public sealed class MlpInt4 : global::TorchSharp.torch.nn.Module<global::TorchSh
         return x;
     }
 
+    /// <summary>
+    /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
+    /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
+    /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
+    /// <exception cref="global::System.NotSupportedException">Always: its Linears are Int4: quantised variants are not exported to ONNX yet (QDQ export is a later step).</exception>
+    public void ExportOnnx(string path)
+    {
+        global::System.ArgumentException.ThrowIfNullOrEmpty(path);
+        throw new global::System.NotSupportedException("ONNX export of MlpInt4: its Linears are Int4: quantised variants are not exported to ONNX yet (QDQ export is a later step)");
+    }
+
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>
     public const long TotalMacs = 101_632;
 

@@ -45,6 +45,24 @@ public sealed class MlpLr : global::TorchSharp.torch.nn.Module<global::TorchShar
         return x;
     }
 
+    /// <summary>
+    /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
+    /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
+    /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
+    public void ExportOnnx(string path)
+    {
+        var onnx = new global::ModelDsl.Onnx.OnnxExport(this, "MlpLr");
+        var x = onnx.Input([784]);
+        x = onnx.Linear("hidden.0.0", x, [32], "hidden.0.0.weight", null);
+        x = onnx.Linear("hidden.0.1", x, [128], "hidden.0.1.weight", "hidden.0.1.bias");
+        x = onnx.Relu("hidden.1", x, [128]);
+        x = onnx.Dropout("hidden.2", x, [128]);
+        x = onnx.Linear("output", x, [10], "output.weight", "output.bias");
+        onnx.Save(x, [10], path);
+    }
+
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>
     public const long TotalMacs = 30_464;
 

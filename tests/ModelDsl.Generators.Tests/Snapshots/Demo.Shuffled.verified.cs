@@ -66,6 +66,19 @@ partial class Shuffled : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         return x;
     }
 
+    /// <summary>
+    /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
+    /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
+    /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
+    /// <exception cref="global::System.NotSupportedException">Always: stage2.0.shuffle (ChannelShuffle) has no ONNX mapping.</exception>
+    public void ExportOnnx(string path)
+    {
+        global::System.ArgumentException.ThrowIfNullOrEmpty(path);
+        throw new global::System.NotSupportedException(global::ModelDsl.Onnx.OnnxExport.Unmapped("Shuffled", "stage2.0.shuffle", "ChannelShuffle"));
+    }
+
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>
     public const long TotalMacs = 464_896;
 
