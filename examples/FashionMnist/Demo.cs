@@ -142,7 +142,7 @@ internal static class Demo
     private static Table Table(IReadOnlyList<Result> results)
     {
         var table = new Table().Title("[bold]Fashion-MNIST: dense and compressed FashionNet, measured in this run[/]");
-        table.AddColumn("Variant");
+        table.AddColumn(new TableColumn("Variant").NoWrap());
         foreach (var column in new[] { "MACs/image", "Parameters", "Weight bytes", "Accuracy", "Δ dense", "Latency b=1", "Latency b=256", "Speedup b=1", "Speedup b=256" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
