@@ -19,7 +19,7 @@ internal static class Demo
         if (Console.IsOutputRedirected)
         {
             // A log or a pipe has no width; 80 columns would fold the table's ten columns into unreadable slivers.
-            console.Profile.Width = 150;
+            console.Profile.Width = 190;
         }
         console.MarkupLine($"[bold]ModelDsl demo[/] — Fashion-MNIST on TorchSharp (libtorch), {torch.get_num_threads()} intra-op thread(s)");
 
@@ -88,16 +88,20 @@ internal static class Demo
 
             console.MarkupLine("measuring accuracy and latency …");
             var measuring = Stopwatch.StartNew();
-            var results = new List<Result> { Measure("Dense", dense, FashionNet.TotalMacs, false, FashionNet.TotalParameters, FashionNet.WeightBytes, data) };
+            var onnxFolder = Path.Combine(options.Output, "onnx");
+            Directory.CreateDirectory(onnxFolder);
+            var results = new List<Result> { Measure("Dense", dense, FashionNet.TotalMacs, false, FashionNet.TotalParameters, FashionNet.WeightBytes, data, Path.Combine(onnxFolder, "dense.onnx")) };
             foreach (var (definition, variant) in prepared)
             {
-                results.Add(Measure(definition.Title, variant.Module, variant.Macs, variant.EffectiveMacs, variant.Parameters, variant.WeightBytes, data));
+                results.Add(Measure(definition.Title, variant.Module, variant.Macs, variant.EffectiveMacs, variant.Parameters, variant.WeightBytes, data,
+                    Path.Combine(onnxFolder, definition.Key.Replace(':', '-') + ".onnx")));
             }
 
             timings.Add(("measuring", measuring.Elapsed.TotalSeconds));
             console.Write(Table(results));
             console.MarkupLine("[grey]† non-zero parameters. * effective MACs: the dense cost table scaled by each layer's kept fraction; the masked copies store their zeros and run dense kernels " +
-                "(no speedup on this CPU: 2:4 kernels are CUDA-only).[/]");
+                "(no speedup on this CPU: 2:4 kernels are CUDA-only). ONNX RT: the model's generated ExportOnnx run in ONNX Runtime, same threads; " +
+                "‡ not exported: int8 variants' QDQ export is not there yet.[/]");
 
             Directory.CreateDirectory(options.Output);
             var weights = Path.Combine(options.Output, "fashion-net.safetensors");
@@ -135,17 +139,28 @@ internal static class Demo
         };
     }
 
-    private static Result Measure(string title, nn.Module<Tensor, Tensor> model, long macs, bool effective, long parameters, long weightBytes, FashionMnistData data) =>
-        new(title, macs, effective, parameters, weightBytes, Trainer.Accuracy(model, data),
-            Trainer.LatencyMs(model, data, batch: 1, runs: 300), Trainer.LatencyMs(model, data, batch: 256, runs: 15));
+    private static Result Measure(string title, nn.Module<Tensor, Tensor> model, long macs, bool effective, long parameters, long weightBytes, FashionMnistData data, string onnxPath)
+    {
+        var accuracy = Trainer.Accuracy(model, data);
+        var batch1 = Trainer.LatencyMs(model, data, batch: 1, runs: 300);
+        var batch256 = Trainer.LatencyMs(model, data, batch: 256, runs: 15);
+        if (!Onnx.Export(model, onnxPath))
+        {
+            return new(title, macs, effective, parameters, weightBytes, accuracy, batch1, batch256);
+        }
+
+        using var onnx = ModelDsl.Onnx.OnnxModel.Load(onnxPath, threads: torch.get_num_threads(), spinWait: false);
+        return new(title, macs, effective, parameters, weightBytes, accuracy, batch1, batch256,
+            Onnx.LatencyMs(onnx, data, batch: 1, runs: 300), Onnx.LatencyMs(onnx, data, batch: 256, runs: 15));
+    }
 
     private static Table Table(IReadOnlyList<Result> results)
     {
         var table = new Table().Title("[bold]Fashion-MNIST: dense and compressed FashionNet, measured in this run[/]");
         table.AddColumn(new TableColumn("Variant").NoWrap());
-        foreach (var column in new[] { "MACs/image", "Parameters", "Weight bytes", "Accuracy", "Δ dense", "Latency b=1", "Latency b=256", "Speedup b=1", "Speedup b=256" })
+        foreach (var column in new[] { "MACs/image", "Parameters", "Weight bytes", "Accuracy", "Δ dense", "Latency b=1", "Latency b=256", "Speedup b=1", "Speedup b=256", "ONNX RT b=1 / b=256" })
         {
-            table.AddColumn(new TableColumn(column).RightAligned());
+            table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
         }
         var dense = results[0];
         foreach (var r in results)
@@ -160,7 +175,10 @@ internal static class Demo
                 r.LatencyBatch1Ms.ToString("F3", CultureInfo.InvariantCulture) + " ms",
                 r.LatencyBatch256Ms.ToString("F2", CultureInfo.InvariantCulture) + " ms",
                 (dense.LatencyBatch1Ms / r.LatencyBatch1Ms).ToString("F2", CultureInfo.InvariantCulture) + "×",
-                (dense.LatencyBatch256Ms / r.LatencyBatch256Ms).ToString("F2", CultureInfo.InvariantCulture) + "×");
+                (dense.LatencyBatch256Ms / r.LatencyBatch256Ms).ToString("F2", CultureInfo.InvariantCulture) + "×",
+                r.OnnxBatch1Ms is { } ort1 && r.OnnxBatch256Ms is { } ort256
+                    ? ort1.ToString("F3", CultureInfo.InvariantCulture) + " / " + ort256.ToString("F2", CultureInfo.InvariantCulture) + " ms"
+                    : "–‡");
         }
         return table;
     }

@@ -33,6 +33,12 @@ public sealed class DemoRunTests
             var description = run.Describe("FashionMnist");
             Assert.True(run.ExitCode == 0, description);
             Assert.Contains("measured in this run", run.Stdout);
+
+            // Issue 12's column: each exported model timed in ONNX Runtime; the dense model's file passes for an ONNX one.
+            Assert.Contains("ONNX RT b=1 / b=256", run.Stdout);
+            var dense = Path.Combine(output, "onnx", "dense.onnx");
+            Assert.True(File.Exists(dense) && new FileInfo(dense).Length > 200_000, dense + " missing or smaller than the dense weights\n" + description);
+            Assert.DoesNotContain(Path.Combine(output, "onnx", "int8.onnx"), Directory.GetFiles(Path.Combine(output, "onnx")));
             foreach (var title in new[] { "Dense" }.Concat(VariantCatalog.All.Select(v => v.Title)))
             {
                 Assert.Contains(title, run.Stdout);
