@@ -477,16 +477,9 @@ internal sealed class BlockConstructor
                 var probe = Expression.Evaluate(text, names.ToDictionary(n => n, _ => 64L, StringComparer.Ordinal));
                 return probe.Error is null or { Kind: ExpressionErrorKind.NotInteger } ? new TemplateArg(definition.Name, 0, null, text) : null;
             case ArgumentType.Bool:
-                return text.Trim().ToLowerInvariant() switch
-                {
-                    "true" or "1" => new TemplateArg(definition.Name, 1, null, null),
-                    "false" or "0" => new TemplateArg(definition.Name, 0, null, null),
-                    _ => null,
-                };
+                return ArgumentText.TryBool(text, out var flag) ? new TemplateArg(definition.Name, flag ? 1 : 0, null, null) : null;
             case ArgumentType.Real:
-                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)
-                    ? new TemplateArg(definition.Name, 0, real.ToString("R", CultureInfo.InvariantCulture), null)
-                    : null;
+                return ArgumentText.TryReal(text, out var real) ? new TemplateArg(definition.Name, 0, real, null) : null;
             default:
                 return new TemplateArg(definition.Name, 0, text.Trim(), null);
         }

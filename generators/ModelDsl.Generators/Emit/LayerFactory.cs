@@ -30,32 +30,8 @@ internal static class LayerFactory
                 Call(weights == Spec.Precision.Int8 ? "Int8Linear" : "Int4Linear", N(layer.Int("in")), N(layer.Int("out")), "hasBias: " + B(layer.Bool("bias"))),
             LayerKind.ReLU or LayerKind.ReLU6 when inPlace => Torch + layer.Kind + "(inplace: true)",
             LayerKind.Linear => Torch + "Linear(" + N(layer.Int("in")) + ", " + N(layer.Int("out")) + ", hasBias: " + B(layer.Bool("bias")) + ")",
-            LayerKind.Conv2d when Quantization.Quantizes(layer, weights) => Call("Int8Conv2d", string.Join(
-                ", ",
-                new[]
-                {
-                    N(layer.Int("in")),
-                    N(layer.Int("out")),
-                    N(layer.Int("kernel")),
-                    Option("stride", layer.Int("stride"), 1),
-                    Option("padding", layer.Int("padding"), 0),
-                    Option("dilation", layer.Int("dilation"), 1),
-                    Option("groups", layer.Int("groups"), 1),
-                    "bias: " + B(layer.Bool("bias")),
-                }.Where(a => a is not null))),
-            LayerKind.Conv1d or LayerKind.Conv2d => Torch + layer.Kind + "(" + string.Join(
-                ", ",
-                new[]
-                {
-                    N(layer.Int("in")),
-                    N(layer.Int("out")),
-                    N(layer.Int("kernel")),
-                    Option("stride", layer.Int("stride"), 1),
-                    Option("padding", layer.Int("padding"), 0),
-                    Option("dilation", layer.Int("dilation"), 1),
-                    Option("groups", layer.Int("groups"), 1),
-                    "bias: " + B(layer.Bool("bias")),
-                }.Where(a => a is not null)) + ")",
+            LayerKind.Conv2d when Quantization.Quantizes(layer, weights) => Call("Int8Conv2d", ConvArguments(layer)),
+            LayerKind.Conv1d or LayerKind.Conv2d => Torch + layer.Kind + "(" + ConvArguments(layer) + ")",
             LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => Torch + layer.Kind + "(" + string.Join(
                 ", ",
                 new[] { N(input.Dims[0]), RealOption("eps", layer.Text("eps"), DefaultEps), RealOption("momentum", layer.Text("momentum"), "0.1") }.Where(a => a is not null)) + ")",
@@ -129,6 +105,21 @@ internal static class LayerFactory
         return Runtime + "CustomLayer.Checked(new " + layer.Text("type") + "(" + string.Join(", ", arguments) + "), " + Quote(layer.Path) +
             ", parameters: " + N(layer.Int("parameters")) + ", output: [" + string.Join(", ", layer.Output.Dims.Select(d => N(d))) + "])";
     }
+
+    // A convolution's sizes and options, as nn.Conv1d/Conv2d and ModelDsl's Int8Conv2d both take them.
+    private static string ConvArguments(LayerShape layer) => string.Join(
+        ", ",
+        new[]
+        {
+            N(layer.Int("in")),
+            N(layer.Int("out")),
+            N(layer.Int("kernel")),
+            Option("stride", layer.Int("stride"), 1),
+            Option("padding", layer.Int("padding"), 0),
+            Option("dilation", layer.Int("dilation"), 1),
+            Option("groups", layer.Int("groups"), 1),
+            "bias: " + B(layer.Bool("bias")),
+        }.Where(a => a is not null));
 
     // A named argument where it differs from TorchSharp's default, as hand-written code has it (and a literal 0 padding
     // would be ambiguous with the Padding enum overload).

@@ -589,28 +589,15 @@ internal sealed class Inference
         return result.Value;
     }
 
-    private static bool ParseBool(string path, string argument, string text)
-    {
-        switch (text.Trim().ToLowerInvariant())
-        {
-            case "true" or "1":
-                return true;
-            case "false" or "0":
-                return false;
-            default:
-                throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, argument, "true or false", "\"" + text + "\""));
-        }
-    }
+    private static bool ParseBool(string path, string argument, string text) =>
+        ArgumentText.TryBool(text, out var value)
+            ? value
+            : throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, argument, "true or false", "\"" + text + "\""));
 
-    private static string ParseReal(string path, string argument, string text)
-    {
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, argument, "a number (invariant culture, e.g. 0.1)", "\"" + text + "\""));
-        }
-
-        return value.ToString("R", CultureInfo.InvariantCulture);
-    }
+    private static string ParseReal(string path, string argument, string text) =>
+        ArgumentText.TryReal(text, out var value)
+            ? value
+            : throw new ShapeException(new ShapeError(ShapeErrorKind.InvalidArgument, path, argument, "a number (invariant culture, e.g. 0.1)", "\"" + text + "\""));
 
     private BlockSpec FindBlock(string path, string name)
     {
