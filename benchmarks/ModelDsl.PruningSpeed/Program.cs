@@ -4,7 +4,6 @@
 // Each round times REPS forwards of each model after WARMUP untimed ones, the order of
 // the two models alternating from round to round so a slow spell of the machine falls on both; the summary is the
 // median of the per-round medians, the speedup dense/half, and the compile-time MAC ratio next to it.
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ModelDsl;
@@ -39,18 +38,7 @@ for (var round = 1; round <= rounds; round++)
     var order = round % 2 == 1 ? models : models.Reverse().ToArray();
     foreach (var (name, model) in order)
     {
-        for (var i = 0; i < warmup; i++)
-        {
-            model.call(input).Dispose();
-        }
-        var times = new List<double>();
-        for (var i = 0; i < reps; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            model.call(input).Dispose();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
+        var times = ModelDsl.Benchmarks.Shared.Forwards.Time(model, input, warmup, reps);
         perRound[name].Add(times[times.Count / 2]);
         Console.WriteLine(JsonSerializer.Serialize(new { round, model = name, batch, threads = get_num_threads(), median_ms = times[times.Count / 2], min_ms = times[0] }));
     }

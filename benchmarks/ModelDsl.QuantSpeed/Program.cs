@@ -5,7 +5,6 @@
 // to round so a slow spell of the machine falls on all; the summary is the median of the per-round medians (and the
 // fastest single forward of each). Weight
 // bytes are the compile-time constants and, next to them, the bytes of each built module's state dict.
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ModelDsl.QuantSpeed;
@@ -49,18 +48,7 @@ for (var round = 1; round <= rounds; round++)
     var order = models.Skip(round % models.Length).Concat(models.Take(round % models.Length));
     foreach (var (name, model) in order)
     {
-        for (var i = 0; i < warmup; i++)
-        {
-            model.call(input).Dispose();
-        }
-        var times = new List<double>();
-        for (var i = 0; i < reps; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            model.call(input).Dispose();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
+        var times = ModelDsl.Benchmarks.Shared.Forwards.Time(model, input, warmup, reps);
         perRound[name].Add(times[times.Count / 2]);
         fastest[name] = Math.Min(fastest[name], times[0]);
         Console.WriteLine(JsonSerializer.Serialize(new { round, model = name, batch, threads = get_num_threads(), median_ms = times[times.Count / 2], min_ms = times[0] }));

@@ -3,7 +3,6 @@
 // --side modeldsl: the DSL-declared model (ModelDsl.Zoo); --side torchvision_net: TorchVision.NET's hand-written
 // torchvision.models.* (TorchSharp's own port). The same fields as zoo_speed.py prints for PyTorch, so zoo_speed.sh
 // can put the three side by side.
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ModelDsl;
@@ -59,18 +58,7 @@ foreach (var layout in layouts.OrderBy(l => l == "channels_last"))
         ChannelsLast.Apply(model);
     }
     using var input = channelsLast ? ChannelsLast.Contiguous(nchw) : nchw.contiguous();
-    for (var i = 0; i < warmup; i++)
-    {
-        model.call(input).Dispose();
-    }
-    var times = new List<double>();
-    for (var i = 0; i < reps; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        model.call(input).Dispose();
-        times.Add(clock.Elapsed.TotalMilliseconds);
-    }
-    times.Sort();
+    var times = ModelDsl.Benchmarks.Shared.Forwards.Time(model, input, warmup, reps);
     Console.WriteLine(JsonSerializer.Serialize(new
     {
         side,

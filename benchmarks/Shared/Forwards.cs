@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Benchmarks.Shared;
+
+/// <summary>The timing loop the speed runners share: untimed warm-up forwards, then timed ones, each result freed at once.</summary>
+internal static class Forwards
+{
+    /// <summary>The milliseconds of <paramref name="reps"/> forwards of <paramref name="model"/> on <paramref name="input"/>, sorted ascending.</summary>
+    public static List<double> Time(nn.Module<Tensor, Tensor> model, Tensor input, int warmup, int reps)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            model.call(input).Dispose();
+        }
+
+        var times = new List<double>(reps);
+        for (var i = 0; i < reps; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.call(input).Dispose();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times;
+    }
+}
