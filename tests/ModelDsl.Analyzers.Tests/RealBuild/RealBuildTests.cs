@@ -121,6 +121,17 @@ public sealed class RealBuildTests : IDisposable
                 [Custom(typeof(Scaler), 2)] public partial Layer Scale { get; }
             }
             """),
+        ("Fit.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Fit", FitBudget = true)]
+            public partial class Fit
+            {
+                [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
         ("Overflow.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -186,6 +197,7 @@ public sealed class RealBuildTests : IDisposable
         // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
         Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
         Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
+        Expect(output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it");
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 
