@@ -309,7 +309,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor VariantChangesNothing = new(
         "MDSL3006",
         "Variant changes nothing",
-        "Variant '{0}' changes nothing: set KeepChannels below 1, Sparsity, Weights = Int8/Int4 or Rank",
+        "Variant '{0}' changes nothing: set KeepChannels below 1, KeepHeads or KeepHidden below 1, Sparsity, Weights = Int8/Int4 or Rank",
         Categories.Compression,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -355,6 +355,26 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3010");
 
+    /// <summary>MDSL3015: a KeepHeads or KeepHidden fraction outside (0, 1].</summary>
+    public static readonly DiagnosticDescriptor KeepFractionOutOfRange = new(
+        "MDSL3015",
+        "Head or MLP keep fraction outside (0, 1]",
+        "{0} = {1} of variant '{2}' is outside (0, 1]",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3015");
+
+    /// <summary>MDSL3016: KeepHeads or KeepHidden on a model with nothing it prunes.</summary>
+    public static readonly DiagnosticDescriptor NothingToPrune = new(
+        "MDSL3016",
+        "Head or MLP pruning finds nothing to prune",
+        "{0} = {1} of variant '{2}' prunes nothing: {3}",
+        Categories.Compression,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3016");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
@@ -362,7 +382,7 @@ public static class DiagnosticDescriptors
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
-        VariantNotGenerated, NothingToFit, VariantOverBudget,
+        VariantNotGenerated, NothingToFit, VariantOverBudget, KeepFractionOutOfRange, NothingToPrune,
     };
 
     /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>

@@ -22,18 +22,21 @@ internal static class VariantChecks
             var variant = spec.Variants[i];
             var attribute = attributes[i];
             var cancellationToken = report.CancellationToken;
-            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget)
+            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget &&
+                variant.KeepHeads is null or 1 && variant.KeepHidden is null or 1)
             {
                 report.Report(DiagnosticDescriptors.VariantChangesNothing, Syntax.Location(attribute, cancellationToken), variant.Name);
                 continue;
             }
 
-            if (WidthScaling.Prunes(spec, variant, out var ratio) &&
-                ChannelPlan.Of(shapes, Shapes.Infer(WidthScaling.Apply(spec, ratio))).Unsupported is { } why)
+            var why = WidthScaling.Prunes(spec, variant, out var ratio) ? ChannelPlan.Of(shapes, Shapes.Infer(WidthScaling.Apply(spec, ratio))).Unsupported : null;
+            if (why is not null)
             {
                 // The same plan the generator writes FromDense from: where it cannot cut the weights, say so in the build.
                 report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, Syntax.Named(attribute, "KeepChannels", cancellationToken), variant.Name, why);
             }
+
+            HeadChecks.Check(attribute, spec, shapes, variant, reportPlan: why is null, report);
 
             if (variant.FitBudget && VariantRewrite.NotGenerated(variant) is null)
             {
@@ -86,7 +89,8 @@ internal static class VariantChecks
 
             if (VariantRewrite.NotGenerated(variant) is { } notGenerated)
             {
-                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, variant.FitBudget ? "FitBudget" : "Rank", cancellationToken), variant.Name, notGenerated);
+                var at = variant.FitBudget ? "FitBudget" : variant.Rank is not null ? "Rank" : HeadChecks.Key(variant);
+                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, at, cancellationToken), variant.Name, notGenerated);
             }
 
             if (variant.Budget is { } limits && VariantRewrite.Of(spec, variant) is { Cost: { Succeeded: true } cost })

@@ -25,6 +25,10 @@ internal static class FromDenseEmitter
         {
             writer.Line("/// In every group of channels that must be kept or removed together (a layer's outputs, the norms and layers that read");
             writer.Line("/// them, everything a residual add ties to them), keeps the most important by <paramref name=\"criterion\"/> and copies their weights.");
+            if (variant.Plan.Groups.Any(g => g.HeadDim > 0))
+            {
+                writer.Line("/// Each attention keeps its most important whole heads (their q, k, v rows and out_proj columns ranked together).");
+            }
         }
 
         if (quantised)
@@ -66,12 +70,14 @@ internal static class FromDenseEmitter
             for (var i = 0; i < plan.Groups.Count; i++)
             {
                 var group = plan.Groups[i];
-                writer.Line("var keep" + N(i) + " = " + Pruning + ".Select(weights, new global::ModelDsl.ChannelGroup(" + N(group.DenseSize) + ", " + N(group.KeptSize) + ", " + List(group.Producers) + ", " + List(group.Norms) + "), criterion);");
+                writer.Line(group.HeadDim > 0
+                    ? "var keep" + N(i) + " = " + Pruning + ".SelectHeads(weights, new global::ModelDsl.HeadGroup(" + N(group.DenseSize) + ", " + N(group.KeptSize) + ", " + N(group.HeadDim) + ", " + List(group.Producers) + ", " + List(group.Columns) + "), criterion);"
+                    : "var keep" + N(i) + " = " + Pruning + ".Select(weights, new global::ModelDsl.ChannelGroup(" + N(group.DenseSize) + ", " + N(group.KeptSize) + ", " + List(group.Producers) + ", " + List(group.Norms) + "), criterion);");
             }
 
             foreach (var tensor in plan.Tensors)
             {
-                slices[tensor.Name] = string.Concat(tensor.Slices.Select(s => ", new global::ModelDsl.Slice(" + N(s.Dim) + ", keep" + N(s.Group) + (s.Repeat == 1 ? string.Empty : ", " + N(s.Repeat)) + ")"));
+                slices[tensor.Name] = string.Concat(tensor.Slices.Select(s => ", new global::ModelDsl.Slice(" + N(s.Dim) + ", keep" + N(s.Group) + (s.Repeat == 1 && s.Blocks == 1 ? string.Empty : ", " + N(s.Repeat)) + (s.Blocks == 1 ? string.Empty : ", " + N(s.Blocks)) + ")"));
             }
         }
 

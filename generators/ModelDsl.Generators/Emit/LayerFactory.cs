@@ -55,6 +55,14 @@ internal static class LayerFactory
                 LayerKind.Hardswish or LayerKind.Hardsigmoid =>
                 Torch + layer.Kind + "()",
             LayerKind.Softmax or LayerKind.LogSoftmax => Torch + layer.Kind + "(" + N(BatchDim(layer.Int("dim"))) + ")",
+            // A head-pruned attention keeps the dense head width, so its heads no longer divide the model width evenly.
+            LayerKind.MultiheadAttention when layer.Text("layout") == "torch" && layer.Int("head_dim") > 0 && layer.Int("heads") * layer.Int("head_dim") != input.Last => Call(
+                "MultiheadAttention",
+                N(input.Last),
+                N(layer.Int("heads")),
+                "bias: " + B(layer.Bool("bias")),
+                "causal: " + B(layer.Bool("causal")),
+                "headDim: " + N(layer.Int("head_dim"))),
             LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Call(
                 "MultiheadAttention",
                 N(input.Last),

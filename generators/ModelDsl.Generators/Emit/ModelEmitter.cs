@@ -137,10 +137,22 @@ internal static class ModelEmitter
             parts.Add("with widths fitted to its budget (FitBudget): " + string.Join(", ", variant.Rewrite.Fitted.Select(f =>
                 f.Layer + " " + f.Fitted.ToString(System.Globalization.CultureInfo.InvariantCulture) + " of " + f.Dense.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
-        else if (variant.Rewrite.Prunes)
+        else if (variant.Rewrite.Keep < 1)
         {
             parts.Add("with " + (variant.KeepChannels * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) +
                 " % of its channels (KeepChannels = " + variant.KeepChannels.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
+        }
+
+        if (variant.Rewrite.KeepHeads < 1)
+        {
+            parts.Add("with " + (variant.Rewrite.KeepHeads * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) +
+                " % of each attention's heads (KeepHeads = " + variant.Rewrite.KeepHeads.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
+        }
+
+        if (variant.Rewrite.KeepHidden < 1)
+        {
+            parts.Add("with " + (variant.Rewrite.KeepHidden * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) +
+                " % of each MLP's hidden neurons (KeepHidden = " + variant.Rewrite.KeepHidden.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
         }
 
         if (variant.Rewrite.Weights != Spec.Precision.Float32)

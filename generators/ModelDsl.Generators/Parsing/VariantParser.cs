@@ -48,6 +48,14 @@ internal static class VariantParser
 
                         variant = variant with { KeepRatio = keep };
                         break;
+                    case "KeepHeads" or "KeepHidden" when ConstantText.Real(named.Value) is { } fraction:
+                        if (!(fraction > 0 && fraction <= 1))
+                        {
+                            report.Report(DiagnosticDescriptors.KeepFractionOutOfRange, location, named.Key, fraction.ToString("R", CultureInfo.InvariantCulture), variant.Name);
+                        }
+
+                        variant = named.Key == "KeepHeads" ? variant with { KeepHeads = fraction } : variant with { KeepHidden = fraction };
+                        break;
                     case "Sparsity" when named.Value.Value is string pattern:
                         if (Sparsity.Parse(pattern, out _, out _) is { } problem)
                         {

@@ -16,6 +16,8 @@ namespace ModelDsl.Spec;
 /// <param name="Rank">The rank, for a rank variant.</param>
 /// <param name="Factored">The dense paths of the Linears a rank variant factors.</param>
 /// <param name="Fitted">For a FitBudget variant: each width site's dense and fitted width (<see cref="WidthScaling.Sites"/>).</param>
+/// <param name="KeepHeads">The fraction of attention heads kept (1 when the variant does not prune heads; <see cref="HeadPruning"/>).</param>
+/// <param name="KeepHidden">The fraction of MLP hidden neurons kept (1 when the variant does not prune them).</param>
 public sealed record VariantRewrite(
     VariantSpec Variant,
     ModelSpec Spec,
@@ -25,7 +27,9 @@ public sealed record VariantRewrite(
     Precision Weights,
     int? Rank,
     EquatableArray<string> Factored,
-    EquatableArray<(string Layer, long Dense, long Fitted)> Fitted = default)
+    EquatableArray<(string Layer, long Dense, long Fitted)> Fitted = default,
+    double KeepHeads = 1,
+    double KeepHidden = 1)
 {
     /// <summary>
     /// Why a variant that is otherwise valid does not become a class, or null: a rank combined with pruning or
@@ -33,14 +37,16 @@ public sealed record VariantRewrite(
     /// </summary>
     /// <param name="variant">A declared variant.</param>
     public static string? NotGenerated(VariantSpec variant) =>
-        variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null || variant.Sparsity is not null)
+        HeadPruning.Asks(variant, out _, out _) && (variant.FitBudget || variant.Rank is not null || variant.Sparsity is not null)
+            ? "KeepHeads and KeepHidden combine with KeepChannels and Weights only (declare FitBudget, Rank or Sparsity as a variant of its own)"
+            : variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null || variant.Sparsity is not null)
             ? "FitBudget chooses the widths itself and combines with nothing else yet (declare the other compression as a variant of its own)"
             : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
             ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
             : null;
 
     /// <summary>True when the variant prunes channels.</summary>
-    public bool Prunes => Keep < 1 || Fitted.Count > 0;
+    public bool Prunes => Keep < 1 || Fitted.Count > 0 || KeepHeads < 1 || KeepHidden < 1;
 
     /// <summary>
     /// The rewrite of <paramref name="variant"/> of <paramref name="dense"/>, or null when it does not become a class: it
@@ -51,7 +57,7 @@ public sealed record VariantRewrite(
     /// <param name="variant">One of its variants.</param>
     public static VariantRewrite? Of(ModelSpec dense, VariantSpec variant)
     {
-        if (variant.Sparsity is not null)
+        if (variant.Sparsity is not null || (HeadPruning.Asks(variant, out var keepHeads, out var keepHidden) && NotGenerated(variant) is not null))
         {
             return null;
         }
@@ -86,15 +92,19 @@ public sealed record VariantRewrite(
             return new VariantRewrite(variant, factoredSpec, factoredShapes, ModelDsl.Spec.Cost.Of(factoredShapes), 1, weights, rank, factored);
         }
 
-        if (!prunes && weights == Precision.Float32)
+        var spec = prunes ? WidthScaling.Apply(dense, keep) : dense;
+        var narrowed = HeadPruning.Apply(spec, keepHeads, keepHidden);
+        var structural = narrowed != spec && ModelDsl.Spec.Cost.Of(ModelDsl.Spec.Shapes.Infer(narrowed)).Total != ModelDsl.Spec.Cost.Of(ModelDsl.Spec.Shapes.Infer(spec)).Total;
+        if (!prunes && !structural && weights == Precision.Float32)
         {
             return null;
         }
 
-        var spec = prunes ? WidthScaling.Apply(dense, keep) : dense;
+        spec = structural ? narrowed : spec;
         var inferred = ModelDsl.Spec.Shapes.Infer(spec);
         var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
-        return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty);
+        return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty, default,
+            structural ? keepHeads : 1, structural ? keepHidden : 1);
     }
 
     // FitBudget: the budget solver's per-layer widths under the variant's own budget (or the model's); no class where

@@ -50,10 +50,10 @@ public static class CostRules
         Rule(LayerKind.LogSoftmax, "0", "5 · out (max, subtract, exp, sum, subtract log-sum)", None, l => 5 * l.Output.Elements),
         Rule(
             LayerKind.MultiheadAttention,
-            "3·T·D² (q, k, v) + T²·D (QKᵀ) + T²·D (AV) + T·D² (output); causal counted dense",
-            "6 · H · T² (scale, softmax) + [bias] · 4 · T · D",
-            l => (4 * T(l) * Square(D(l))) + (2 * Square(T(l)) * D(l)),
-            l => (6 * l.Int("heads") * Square(T(l))) + (Bias(l) * 4 * T(l) * D(l))),
+            "3·T·D·I (q, k, v) + T²·I (QKᵀ) + T²·I (AV) + T·I·D (output), I = H·head_dim (= D unless heads are pruned); causal counted dense",
+            "6 · H · T² (scale, softmax) + [bias] · T · (3·I + D)",
+            l => (4 * T(l) * D(l) * Inner(l)) + (2 * Square(T(l)) * Inner(l)),
+            l => (6 * l.Int("heads") * Square(T(l))) + (Bias(l) * T(l) * ((3 * Inner(l)) + D(l)))),
         Rule(LayerKind.PatchEmbedding, "out · C · patch²", "[bias] · out", l => l.Output.Elements * l.Input.Dims[0] * Square(l.Int("patch")), l => Bias(l) * l.Output.Elements),
         Rule(LayerKind.ClassToken, "0", "0 (a concatenation)", None, None),
         Rule(LayerKind.LayerScale, "0", "1 · out (the product)", None, l => l.Output.Elements),
@@ -109,6 +109,9 @@ public static class CostRules
     private static long T(LayerShape layer) => layer.Input.Dims[0];
 
     private static long D(LayerShape layer) => layer.Input.Last;
+
+    // The width attention works in: heads times the head width (the model width unless a variant pruned heads).
+    private static long Inner(LayerShape layer) => layer.Int("heads") * layer.Int("head_dim");
 
     // Swin's windows cover the map padded to whole windows; torchvision computes attention over the padding too.
     private static (long Tokens, long Window, long Table, bool Shifted) Windows(LayerShape l)

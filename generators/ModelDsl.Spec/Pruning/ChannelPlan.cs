@@ -5,13 +5,20 @@ namespace ModelDsl.Spec;
 /// <param name="KeptSize">Channels the variant keeps.</param>
 /// <param name="Producers">Tensors whose dim 0 indexes the group's channels and whose magnitude ranks them (weights and biases of the convolutions and linears that write them).</param>
 /// <param name="Norms">Batch-norm scales (<c>weight</c>) over the group, for ranking by BatchNorm scale.</param>
-public sealed record ChannelGroup(int DenseSize, int KeptSize, EquatableArray<string> Producers, EquatableArray<string> Norms);
+/// <param name="HeadDim">
+/// For the heads of an attention: the width of one head, and the group's channels are heads (0 for a channel group).
+/// Its <paramref name="Producers"/> then hold the stacked q, k, v rows ([3 · heads · HeadDim, …]), and <paramref name="Columns"/>
+/// the tensors whose dim 1 reads the heads (out_proj's weight).
+/// </param>
+/// <param name="Columns">For the heads of an attention: the tensors whose dim 1 indexes the heads' outputs.</param>
+public sealed record ChannelGroup(int DenseSize, int KeptSize, EquatableArray<string> Producers, EquatableArray<string> Norms, int HeadDim = 0, EquatableArray<string> Columns = default);
 
 /// <summary>How one dimension of a variant's tensor is cut from the dense tensor: by a group's kept channels.</summary>
 /// <param name="Dim">The dimension.</param>
 /// <param name="Group">Index into <see cref="ChannelPlan.Groups"/>.</param>
-/// <param name="Repeat">Elements per channel along the dimension (H·W for a Linear after Flatten of [C, H, W]).</param>
-public sealed record TensorSlice(int Dim, int Group, int Repeat = 1);
+/// <param name="Repeat">Elements per channel along the dimension (H·W for a Linear after Flatten of [C, H, W], the head width for heads).</param>
+/// <param name="Blocks">Equal parts of the dimension each cut the same way (3 for attention's stacked q, k, v rows).</param>
+public sealed record TensorSlice(int Dim, int Group, int Repeat = 1, int Blocks = 1);
 
 /// <summary>One tensor of the variant's state dict and how it is cut from the dense one (no slices: copied whole).</summary>
 /// <param name="Name">The state-dict name, the same in both models.</param>
@@ -29,7 +36,9 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
     /// dependency groups: a convolution's or linear's outputs start a group; normalisations, activations, pooling and
     /// dropout pass it on; the next convolution or linear reads it (a linear after Flatten reads it H·W times); a
     /// depthwise convolution keeps it; a residual add ties the branch's group to the shortcut's (the projection's when
-    /// there is one). Layers the rewrite does not narrow (attention, embeddings, Mamba …) must see a group kept whole.
+    /// there is one). A multi-head attention reads and writes its model width whole; its heads are a group of their own
+    /// (q, k, v rows and out_proj columns of whole heads). Layers the rewrite does not narrow (embeddings, Mamba …) must see
+    /// a group kept whole.
     /// </summary>
     /// <param name="dense">The dense model, inferred.</param>
     /// <param name="pruned">The variant, inferred.</param>
@@ -41,7 +50,8 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
         private readonly List<(int Dense, int Kept)> sizes = new();
         private readonly List<List<string>> producers = new();
         private readonly List<List<string>> norms = new();
-        private readonly List<(string Name, List<(int Dim, int Space, int Repeat)> Slices)> tensors = new();
+        private readonly List<(string Name, List<(int Dim, int Space, int Repeat, int Blocks)> Slices)> tensors = new();
+        private readonly Dictionary<int, (int HeadDim, List<string> Columns)> heads = new();
         private string? unsupported;
 
         public ChannelPlan Run(ShapeResult dense, ShapeResult pruned)
@@ -69,7 +79,9 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
                 {
                     n = groups.Count;
                     numbers[root] = n;
-                    groups.Add(new ChannelGroup(sizes[root].Dense, sizes[root].Kept, producers[root].ToEquatableArray(), norms[root].ToEquatableArray()));
+                    groups.Add(heads.TryGetValue(root, out var head)
+                        ? new ChannelGroup(sizes[root].Dense, sizes[root].Kept, producers[root].ToEquatableArray(), norms[root].ToEquatableArray(), head.HeadDim, head.Columns.ToEquatableArray())
+                        : new ChannelGroup(sizes[root].Dense, sizes[root].Kept, producers[root].ToEquatableArray(), norms[root].ToEquatableArray()));
                 }
 
                 return n;
@@ -78,7 +90,7 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
             var copies = new List<TensorCopy>();
             foreach (var (name, slices) in tensors)
             {
-                var cut = slices.Where(s => IsCut(s.Space)).Select(s => new TensorSlice(s.Dim, Number(s.Space), s.Repeat)).ToEquatableArray();
+                var cut = slices.Where(s => IsCut(s.Space)).Select(s => new TensorSlice(s.Dim, Number(s.Space), s.Repeat, s.Blocks)).ToEquatableArray();
                 copies.Add(new TensorCopy(name, cut));
             }
 
@@ -217,6 +229,8 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
                     LayerKind.Dropout or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
                     LayerKind.Softmax or LayerKind.LogSoftmax or LayerKind.ResidualAdd or LayerKind.ResidualMultiply or LayerKind.ResidualConcat:
                     return x;
+                case LayerKind.MultiheadAttention when dense.Text("layout") == "torch":
+                    return Attention(dense, pruned, x);
                 case LayerKind.Custom:
                     // A user's module: its weights are its own business, nothing here knows how to cut or even name them.
                     unsupported ??= "'" + dense.Path + "' is a custom layer (" + dense.Text("type").Replace("global::", string.Empty) + "), whose weights FromDense cannot cut";
@@ -231,21 +245,52 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
             }
         }
 
+        // nn.MultiheadAttention: the model width in and out is the residual stream's, kept whole; the heads are their own
+        // group. in_proj_weight and in_proj_bias stack q, k, v ([3 · heads · head_dim, …]): each block loses the same
+        // whole heads; out_proj's weight loses their columns; out_proj's bias is the model width.
+        private (int Space, int Repeat) Attention(LayerShape dense, LayerShape pruned, (int Space, int Repeat) x)
+        {
+            Require(x.Space, dense.Path, "a multi-head attention's model width");
+            var headDim = (int)dense.Int("head_dim");
+            var space = NewSpace((int)dense.Int("heads"), (int)pruned.Int("heads"));
+            var columns = new List<string>();
+            heads[space] = (headDim, columns);
+            foreach (var tensor in dense.Tensors)
+            {
+                var slices = new List<(int, int, int, int)>();
+                switch (tensor.Name.Substring(dense.Path.Length + 1))
+                {
+                    case "in_proj_weight" or "in_proj_bias":
+                        slices.Add((0, space, headDim, 3));
+                        producers[space].Add(tensor.Name);
+                        break;
+                    case "out_proj.weight":
+                        slices.Add((1, space, headDim, 1));
+                        columns.Add(tensor.Name);
+                        break;
+                }
+
+                tensors.Add((tensor.Name, slices));
+            }
+
+            return x;
+        }
+
         // Records every tensor of a layer: dim 0 of the per-channel ones by `output`, dim 1 of a weight by `input`.
         private void Record(LayerShape layer, int output, int outputDim, int? input, int inputDim, bool producer, bool norm = false, int inputRepeat = 1)
         {
             foreach (var tensor in layer.Tensors)
             {
-                var slices = new List<(int, int, int)>();
+                var slices = new List<(int, int, int, int)>();
                 var leaf = tensor.Name.Substring(tensor.Name.LastIndexOf('.') + 1);
                 if (output >= 0 && tensor.Dims.Count > outputDim)
                 {
-                    slices.Add((outputDim, output, 1));
+                    slices.Add((outputDim, output, 1, 1));
                 }
 
                 if (input is { } space && space >= 0 && leaf == "weight" && tensor.Dims.Count > inputDim)
                 {
-                    slices.Add((inputDim, space, inputRepeat));
+                    slices.Add((inputDim, space, inputRepeat, 1));
                 }
 
                 tensors.Add((tensor.Name, slices));

@@ -59,6 +59,8 @@ internal sealed class LayerContext
 
     public bool Bool(string name) => Find(name).Value != 0;
 
+    public double Real(string name) => double.Parse(Find(name).Text ?? "0", NumberStyles.Float, CultureInfo.InvariantCulture);
+
     public string Text(string name) => Find(name).Text ?? string.Empty;
 
     public void Set(string name, long value)

@@ -56,7 +56,8 @@ internal static class ShapeRules
         c.RequireRank(1, 2, 3);
         var inFeatures = c.Input.Last;
         CheckDeclaredIn(c, inFeatures, "last dimension");
-        var outFeatures = c.Positive("out");
+        var outFeatures = Kept(c.Positive("out"), c.Real("keep"));
+        c.Set("out", outFeatures);
         c.Set("in", inFeatures);
         tensors.Add(new TensorSpec(c.Name("weight"), new[] { outFeatures, inFeatures }));
         if (c.Bool("bias"))
@@ -274,24 +275,33 @@ internal static class ShapeRules
         c.RequireRank(2);
         var dim = c.Input.Last;
         var heads = c.Positive("heads");
-        if (dim % heads != 0)
+        if (c.Int("head_dim") <= 0 && dim % heads != 0)
         {
             throw c.Fail(ShapeErrorKind.InvalidArgument, "heads", Invariant($"a number of heads dividing the width {dim}"), Invariant($"{heads}"));
         }
 
+        // A head-pruning rewrite keeps round(heads · keep_heads) heads of the dense head width: the inner width
+        // heads · head_dim is then narrower than the model width the projections read and write.
+        var headDim = c.Int("head_dim") > 0 ? c.Int("head_dim") : dim / heads;
+        heads = Kept(heads, c.Real("keep_heads"));
+        c.Set("heads", heads);
+        c.Set("head_dim", headDim);
+        var inner = heads * headDim;
         var bias = c.Bool("bias");
         switch (c.Text("layout"))
         {
             case "torch":
                 // nn.MultiheadAttention: packed q/k/v projection as a bare parameter, out_proj a Linear.
-                tensors.Add(new TensorSpec(c.Name("in_proj_weight"), new[] { 3 * dim, dim }));
+                tensors.Add(new TensorSpec(c.Name("in_proj_weight"), new[] { 3 * inner, dim }));
                 if (bias)
                 {
-                    tensors.Add(new TensorSpec(c.Name("in_proj_bias"), new[] { 3 * dim }));
+                    tensors.Add(new TensorSpec(c.Name("in_proj_bias"), new[] { 3 * inner }));
                 }
 
-                AddLinear(c, tensors, "out_proj", dim, dim, bias);
+                AddLinear(c, tensors, "out_proj", inner, dim, bias);
                 break;
+            case "gpt2" when inner != dim:
+                throw c.Fail(ShapeErrorKind.InvalidArgument, "keep_heads", "whole heads of the \"torch\" layout (the \"gpt2\" layout is not head-pruned)", Invariant($"{heads} heads of {headDim}"));
             case "gpt2":
                 AddLinear(c, tensors, "c_attn", dim, 3 * dim, bias);
                 AddLinear(c, tensors, "c_proj", dim, dim, bias);
@@ -302,6 +312,9 @@ internal static class ShapeRules
 
         return c.Input;
     }
+
+    // A width a pruning rewrite keeps: the fraction of it, rounded half away from zero, at least one.
+    private static int Kept(int width, double keep) => keep == 1 ? width : Math.Max(1, (int)Math.Round(width * keep, MidpointRounding.AwayFromZero));
 
     private static Shape PatchEmbedding(LayerContext c, List<TensorSpec> tensors)
     {

@@ -29,7 +29,9 @@ public static class LayerArguments
         var batchNorm = new[] { R("eps", "1E-05"), R("momentum", "0.1") };
         return new Dictionary<LayerKind, EquatableArray<ArgumentDefinition>>
         {
-            [LayerKind.Linear] = new[] { I("out"), I("in", "0"), B("bias", "true") },
+            // keep, keep_heads and head_dim are written by a variant's rewrite (HeadPruning), not by users: the width kept of
+            // an MLP's hidden Linear, the heads kept of an attention (head width unchanged), and the width of one head.
+            [LayerKind.Linear] = new[] { I("out"), I("in", "0"), B("bias", "true"), R("keep", "1") },
             [LayerKind.Conv1d] = conv,
             [LayerKind.Conv2d] = conv,
             [LayerKind.BatchNorm1d] = batchNorm,
@@ -59,7 +61,7 @@ public static class LayerArguments
             [LayerKind.Tanh] = none,
             [LayerKind.Softmax] = new[] { I("dim", "-1") },
             [LayerKind.LogSoftmax] = new[] { I("dim", "-1") },
-            [LayerKind.MultiheadAttention] = new[] { I("heads"), B("causal", "false"), B("bias", "true"), T("layout", "torch") },
+            [LayerKind.MultiheadAttention] = new[] { I("heads"), B("causal", "false"), B("bias", "true"), T("layout", "torch"), R("keep_heads", "1"), I("head_dim", "0") },
             [LayerKind.PatchEmbedding] = new[] { I("dim"), I("patch"), B("bias", "true") },
             [LayerKind.ClassToken] = none,
             [LayerKind.PositionEmbedding] = new[] { I("max_len", "0"), T("layout", "parameter") },

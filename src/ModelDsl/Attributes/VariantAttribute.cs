@@ -14,6 +14,20 @@ public sealed class VariantAttribute(string name) : Attribute
     /// <summary>Structured pruning: the fraction of channels kept, in (0, 1].</summary>
     public double KeepChannels { get; set; }
 
+    /// <summary>
+    /// Head pruning: the fraction of every multi-head attention's heads kept, in (0, 1] — round(heads × fraction), at
+    /// least one, of the dense head width, so the model width (the residual stream) stays. FromDense keeps each
+    /// attention's most important whole heads (their q, k, v rows and out_proj columns ranked together).
+    /// </summary>
+    public double KeepHeads { get; set; }
+
+    /// <summary>
+    /// MLP pruning: the fraction of every MLP's hidden neurons kept, in (0, 1] — the width of a Linear whose outputs
+    /// reach another Linear through activations and dropout only (a transformer's <c>mlp.0</c>), rounded, at least one.
+    /// The model width stays. With <see cref="KeepHeads"/> it is the usual way to prune a ViT.
+    /// </summary>
+    public double KeepHidden { get; set; }
+
     /// <summary>N:M sparsity pattern, e.g. <c>"2:4"</c>.</summary>
     public string? Sparsity { get; set; }
 

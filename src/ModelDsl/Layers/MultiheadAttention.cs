@@ -8,22 +8,35 @@ namespace ModelDsl;
 /// [3E, E], <c>in_proj_bias</c> [3E], <c>out_proj.weight</c>, <c>out_proj.bias</c>), so PyTorch state dicts load as
 /// they are. TorchSharp's own MultiheadAttention is sequence-first only and, without attention weights, returns a
 /// tensor with an empty handle. Inputs [N, L, E] (PyTorch's <c>batch_first=True</c>) or unbatched [L, E].
+/// A head-pruned variant keeps fewer heads of the same width: its inner width H·d is then below E
+/// (<c>in_proj_weight</c> [3·H·d, E], <c>out_proj</c> H·d → E), which <c>nn.MultiheadAttention</c> cannot hold; the
+/// names stay the same.
 /// </summary>
 public sealed class MultiheadAttention : LayerBase
 {
     /// <summary>Creates the layer with PyTorch's initialisation, in its random draw order.</summary>
-    public MultiheadAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0, bool causal = false)
+    /// <param name="embedDim">Model width E, read and written.</param>
+    /// <param name="numHeads">Number of heads H.</param>
+    /// <param name="bias">Whether the projections have biases.</param>
+    /// <param name="dropout">Dropout on the attention weights while training.</param>
+    /// <param name="causal">Whether <see cref="forward(Tensor)"/> masks future positions.</param>
+    /// <param name="headDim">Width of one head d; 0 for E / H (PyTorch's layout). A head-pruned variant passes its dense head width.</param>
+    public MultiheadAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0, bool causal = false, long headDim = 0)
         : base(nameof(MultiheadAttention))
     {
-        if (numHeads <= 0 || embedDim % numHeads != 0)
+        if (numHeads <= 0 || headDim < 0 || (headDim == 0 && embedDim % numHeads != 0))
         {
-            throw new ArgumentException($"MultiheadAttention: embed_dim {embedDim} must be divisible by num_heads {numHeads}");
+            throw new ArgumentException(headDim < 0
+                ? $"MultiheadAttention: head_dim {headDim} must be positive (or 0 for embed_dim / num_heads)"
+                : $"MultiheadAttention: embed_dim {embedDim} must be divisible by num_heads {numHeads}");
         }
         (EmbedDim, NumHeads, DropoutP, Causal) = (embedDim, numHeads, dropout, causal);
-        var inProjWeight = RegisterParameter("in_proj_weight", empty(3 * embedDim, embedDim));
-        var inProjBias = bias ? RegisterParameter("in_proj_bias", empty(3 * embedDim)) : null;
+        HeadDim = headDim == 0 ? embedDim / numHeads : headDim;
+        var inner = InnerDim;
+        var inProjWeight = RegisterParameter("in_proj_weight", empty(3 * inner, embedDim));
+        var inProjBias = bias ? RegisterParameter("in_proj_bias", empty(3 * inner)) : null;
         // PyTorch builds out_proj (drawing its default init) before it re-initialises the input projection.
-        OutProj = Register("out_proj", nn.Linear(embedDim, embedDim, bias));
+        OutProj = Register("out_proj", nn.Linear(inner, embedDim, bias));
         using var noGrad = no_grad();
         nn.init.xavier_uniform_(inProjWeight);
         if (inProjBias is not null)
@@ -36,8 +49,14 @@ public sealed class MultiheadAttention : LayerBase
     /// <summary>Model width E.</summary>
     public long EmbedDim { get; }
 
-    /// <summary>Number of heads H (head width E / H).</summary>
+    /// <summary>Number of heads H.</summary>
     public long NumHeads { get; }
+
+    /// <summary>Width of one head d (E / H unless heads were pruned).</summary>
+    public long HeadDim { get; }
+
+    /// <summary>The width attention works in, H·d (E unless heads were pruned).</summary>
+    public long InnerDim => NumHeads * HeadDim;
 
     /// <summary>Dropout on the attention weights while training.</summary>
     public double DropoutP { get; }
@@ -45,13 +64,13 @@ public sealed class MultiheadAttention : LayerBase
     /// <summary>Whether <see cref="forward(Tensor)"/> masks future positions.</summary>
     public bool Causal { get; }
 
-    /// <summary>Query, key and value projections stacked: [3E, E].</summary>
+    /// <summary>Query, key and value projections stacked: [3·H·d, E].</summary>
     public Parameter InProjWeight => ParameterNamed("in_proj_weight");
 
-    /// <summary>[3E], or null without bias.</summary>
+    /// <summary>[3·H·d], or null without bias.</summary>
     public Parameter? InProjBias => OptionalParameterNamed("in_proj_bias");
 
-    /// <summary>The output projection E → E.</summary>
+    /// <summary>The output projection H·d → E.</summary>
     public Linear OutProj { get; }
 
     /// <summary>Self-attention of <paramref name="input"/> [N, L, E], causal when the layer was created so.</summary>
@@ -94,10 +113,9 @@ public sealed class MultiheadAttention : LayerBase
             v = nn.functional.linear(value, w[2], b?[2]);
         }
         var batch = query.shape[0];
-        var headDim = EmbedDim / NumHeads;
-        Tensor Heads(Tensor t) => t.view(batch, t.shape[1], NumHeads, headDim).transpose(1, 2);
+        Tensor Heads(Tensor t) => t.view(batch, t.shape[1], NumHeads, HeadDim).transpose(1, 2);
         var attended = Attention.ScaledDotProduct(Heads(q), Heads(k), Heads(v), causal, DropoutP, training);
-        var merged = attended.transpose(1, 2).reshape(batch, query.shape[1], EmbedDim);
+        var merged = attended.transpose(1, 2).reshape(batch, query.shape[1], InnerDim);
         var output = OutProj.forward(merged);
         return (unbatched ? output.squeeze(0) : output).MoveToOuterDisposeScope();
     }

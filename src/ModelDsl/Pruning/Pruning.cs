@@ -40,9 +40,13 @@ public sealed record ChannelGroup(int DenseSize, int KeptSize, IReadOnlyList<str
 /// <param name="Indices">Kept channel indices, strictly ascending (as <see cref="Pruning.Select"/> returns them).</param>
 /// <param name="Repeat">
 /// Elements per channel along <paramref name="Dim"/>: channel <c>c</c> keeps <c>c*Repeat … c*Repeat+Repeat-1</c>
-/// (a Linear after Flatten of <c>[C, H, W]</c>: <c>Repeat = H*W</c>).
+/// (a Linear after Flatten of <c>[C, H, W]</c>: <c>Repeat = H*W</c>; an attention head: its width).
 /// </param>
-public readonly record struct Slice(int Dim, long[] Indices, int Repeat = 1);
+/// <param name="Blocks">
+/// Equal parts of <paramref name="Dim"/>, each cut the same way: attention's stacked q, k, v rows are <c>Blocks = 3</c>
+/// (channel <c>c</c> keeps <c>b*size/Blocks + c*Repeat …</c> in each part <c>b</c>).
+/// </param>
+public readonly record struct Slice(int Dim, long[] Indices, int Repeat = 1, int Blocks = 1);
 
 /// <summary>
 /// The run-time half of structured pruning: the generated <c>FromDense</c> of a pruned variant knows its dependency
@@ -119,10 +123,104 @@ public static class Pruning
             total = total is null ? part : total.add(part);
         }
         var scores = criterion == PruningCriterion.L2 ? total!.sqrt() : total!;
-        // A stable descending sort keeps equal scores in index order: ties go to the lower index.
+        return Top(scores, group.KeptSize);
+    }
+
+    /// <summary>
+    /// Indices (ascending, distinct, <see cref="HeadGroup.KeptHeads"/> of them) of the most important heads of
+    /// <paramref name="group"/>: a head's score is the criterion over its q, k and v rows and its out_proj columns
+    /// together (L1: the sum of their magnitudes; L2: one norm over all of them; Taylor: the sum of |w · ∂L/∂w| over
+    /// them, from the dense model's own gradients; BatchNormScale: attention has no norm of its own, so L1). Float64,
+    /// ties to the lower index, as <see cref="Select"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The sizes are out of range, there is nothing to rank by, or a tensor is missing, disposed, of the wrong shape,
+    /// holds NaN or infinity, or (Taylor) has no gradient; the message names the tensor.
+    /// </exception>
+    public static long[] SelectHeads(IReadOnlyDictionary<string, Tensor> dense, HeadGroup group, PruningCriterion criterion)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        ArgumentNullException.ThrowIfNull(group);
+        var what = $"heads of '{group.Rows?.FirstOrDefault() ?? group.Columns?.FirstOrDefault() ?? "attention"}'";
+        if (group.Rows is null || group.Columns is null)
+        {
+            throw new ArgumentException($"{what}: Rows and Columns must not be null (use an empty list)", nameof(group));
+        }
+        if (group.DenseHeads < 1 || group.KeptHeads < 1 || group.KeptHeads > group.DenseHeads || group.HeadDim < 1)
+        {
+            throw new ArgumentException(
+                $"{what}: sizes must satisfy 1 <= KeptHeads <= DenseHeads and HeadDim >= 1, got DenseHeads {Invariant(group.DenseHeads)}, KeptHeads {Invariant(group.KeptHeads)}, HeadDim {Invariant(group.HeadDim)}",
+                nameof(group));
+        }
+        if (!Enum.IsDefined(criterion))
+        {
+            throw new ArgumentException($"unknown pruning criterion {Invariant((int)criterion)}", nameof(criterion));
+        }
+        long heads = group.DenseHeads, width = (long)group.DenseHeads * group.HeadDim;
+        var tensors = new List<(string Name, Tensor Tensor, bool Row)>();
+        foreach (var (names, row) in new[] { (group.Rows, true), (group.Columns, false) })
+        {
+            foreach (var name in names)
+            {
+                if (name is null || !dense.TryGetValue(name, out var tensor) || tensor is null)
+                {
+                    throw new ArgumentException($"{what}: tensor '{name}' is not in the dense state dict", nameof(dense));
+                }
+                if (tensor.IsInvalid)
+                {
+                    throw new ArgumentException($"{what}: tensor '{name}' has been disposed", nameof(dense));
+                }
+                var fits = row ? tensor.Dimensions > 0 && tensor.shape[0] == 3 * width : tensor.Dimensions == 2 && tensor.shape[1] == width;
+                if (!fits)
+                {
+                    var expected = row ? $"dim 0 of 3 x {Invariant(heads)} heads x {Invariant(group.HeadDim)}" : $"[E, {Invariant(width)}] ({Invariant(heads)} heads x {Invariant(group.HeadDim)})";
+                    throw new ArgumentException($"{what}: tensor '{name}' has shape {LayerBase.FormatShape(tensor.shape)}, expected {expected}", nameof(dense));
+                }
+                if (criterion == PruningCriterion.Taylor && tensor.grad is null)
+                {
+                    throw new ArgumentException(
+                        $"{what}: tensor '{name}' has no gradient to rank by Taylor; run a forward and loss.backward() on a calibration batch first",
+                        nameof(dense));
+                }
+                tensors.Add((name, tensor, row));
+            }
+        }
+        if (tensors.Count == 0)
+        {
+            throw new ArgumentException($"{what}: no tensor to rank the heads by", nameof(group));
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // Each tensor's entries regrouped as [heads, everything of that head].
+        Tensor PerHead(Tensor t, bool row) => row
+            ? t.reshape(3, heads, group.HeadDim, -1).transpose(0, 1).reshape(heads, -1)
+            : t.reshape(-1, heads, group.HeadDim).transpose(0, 1).reshape(heads, -1);
+        Tensor? total = null;
+        foreach (var (name, tensor, row) in tensors)
+        {
+            var values = PerHead(tensor.detach().to(ScalarType.Float64), row);
+            if (criterion == PruningCriterion.Taylor)
+            {
+                values = values.mul(PerHead(tensor.grad!.detach().to(ScalarType.Float64), row));
+            }
+            if (!values.isfinite().all().item<bool>())
+            {
+                throw new ArgumentException($"{what}: tensor '{name}' holds NaN or infinity; its heads cannot be ranked", nameof(dense));
+            }
+            var part = criterion == PruningCriterion.L2 ? values.square().sum(1) : values.abs().sum(1);
+            total = total is null ? part : total.add(part);
+        }
+        return Top(criterion == PruningCriterion.L2 ? total!.sqrt() : total!, group.KeptHeads);
+    }
+
+    // The indices of the `kept` highest scores, ascending. A stable descending sort keeps equal scores in index order:
+    // ties go to the lower index.
+    private static long[] Top(Tensor scores, int kept)
+    {
         var (_, order) = scores.cpu().sort(dim: 0, descending: true, stable: true);
-        var (kept, _) = order.narrow(0, 0, group.KeptSize).sort(dim: 0);
-        return kept.data<long>().ToArray();
+        var (indices, _) = order.narrow(0, 0, kept).sort(dim: 0);
+        return indices.data<long>().ToArray();
     }
 
     /// <summary>
@@ -246,13 +344,13 @@ public static class Pruning
                 throw new ArgumentException($"tensor '{name}': dim {Invariant(slice.Dim)} is sliced twice", nameof(slices));
             }
             var size = denseShape[slice.Dim];
-            if (slice.Repeat < 1 || size % slice.Repeat != 0)
+            if (slice.Repeat < 1 || slice.Blocks < 1 || size % ((long)slice.Repeat * slice.Blocks) != 0)
             {
                 throw new ArgumentException(
-                    $"tensor '{name}' {LayerBase.FormatShape(denseShape)}: Repeat {Invariant(slice.Repeat)} must be positive and divide dim {Invariant(slice.Dim)} ({Invariant(size)})",
+                    $"tensor '{name}' {LayerBase.FormatShape(denseShape)}: Repeat {Invariant(slice.Repeat)} and Blocks {Invariant(slice.Blocks)} must be positive and their product divide dim {Invariant(slice.Dim)} ({Invariant(size)})",
                     nameof(slices));
             }
-            var channels = size / slice.Repeat;
+            var channels = size / slice.Repeat / slice.Blocks;
             if (slice.Indices is null || slice.Indices.Length == 0)
             {
                 throw new ArgumentException($"tensor '{name}': the slice of dim {Invariant(slice.Dim)} keeps no index", nameof(slices));
@@ -267,7 +365,7 @@ public static class Pruning
                         nameof(slices));
                 }
             }
-            sliced[slice.Dim] = slice.Indices.LongLength * slice.Repeat;
+            sliced[slice.Dim] = slice.Indices.LongLength * slice.Repeat * slice.Blocks;
         }
         return sliced;
     }
@@ -283,6 +381,13 @@ public static class Pruning
                 // c -> c*R + [0, R): a [K, R] grid of element indices, flattened in channel order.
                 var offsets = arange(slice.Repeat, dtype: ScalarType.Int64, device: value.device);
                 index = index.unsqueeze(1).mul(slice.Repeat).add(offsets).flatten();
+            }
+            if (slice.Blocks > 1)
+            {
+                // The same cut in each of the equal parts, part after part (q's rows, then k's, then v's).
+                var part = value.shape[slice.Dim] / slice.Blocks;
+                var starts = arange(slice.Blocks, dtype: ScalarType.Int64, device: value.device).mul(part);
+                index = starts.unsqueeze(1).add(index.unsqueeze(0)).flatten();
             }
             value = value.index_select(slice.Dim, index);
         }
