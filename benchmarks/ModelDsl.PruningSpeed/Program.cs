@@ -1,6 +1,7 @@
-// Times eval-mode forward passes of the zoo's ResNet18 and of ResNet18Half (the same network at half width) in one
+// Times eval-mode forward passes of the zoo's ResNet18 and of ResNet18Half (the same network at half width) — or, with
+// --model vit_b_16, of VitB16 and VitB16Half (6 of 12 heads and 1536 of 3072 MLP neurons per layer) — in one
 // process, in interleaved rounds, and prints one JSON line per round and a summary line:
-//   dotnet ModelDsl.PruningSpeed.dll --batch 8 --rounds 7 --reps 5 --warmup 3 --threads 2
+//   dotnet ModelDsl.PruningSpeed.dll --batch 8 --rounds 7 --reps 5 --warmup 3 --threads 2 [--model resnet18|vit_b_16]
 // Each round times REPS forwards of each model after WARMUP untimed ones, the order of
 // the two models alternating from round to round so a slow spell of the machine falls on both; the summary is the
 // median of the per-round medians, the speedup dense/half, and the compile-time MAC ratio next to it.
@@ -8,6 +9,7 @@ using System.Globalization;
 using System.Text.Json;
 using ModelDsl;
 using ModelDsl.Zoo.ResNets;
+using ModelDsl.Zoo.Transformers;
 using static TorchSharp.torch;
 
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
@@ -19,19 +21,22 @@ var reps = Option("reps", 5);
 var warmup = Option("warmup", 3);
 var threads = Option("threads", 2);
 
+var vit = options.TryGetValue("model", out var which) && which == "vit_b_16";
 set_num_threads(threads);
-using var dense = new ResNet18();
-using var half = ResNet18Half.FromDense(dense);
+Layer dense = vit ? new VitB16() : new ResNet18();
+Layer half = vit ? VitB16Half.FromDense((VitB16)dense) : ResNet18Half.FromDense((ResNet18)dense);
 dense.eval();
 half.eval();
 using var noGrad = no_grad();
 manual_seed(0);
 using var nchw = randn(batch, 3, 224, 224);
 // The generated conv models keep their weights channels-last and convert a 4-d input in forward; the input is
-// handed over already channels-last, as zoo_speed.sh's "channels_last" layout does.
-using var input = ChannelsLast.Contiguous(nchw);
+// handed over already channels-last, as zoo_speed.sh's "channels_last" layout does. ViT's one convolution (the patch
+// embedding) takes the input as it is.
+using var input = vit ? nchw.alias() : ChannelsLast.Contiguous(nchw);
 
-(string Name, Layer Model)[] models = [("resnet18", dense), ("resnet18_half", half)];
+var (denseName, halfName) = vit ? ("vit_b_16", "vit_b_16_half") : ("resnet18", "resnet18_half");
+(string Name, Layer Model)[] models = [(denseName, dense), (halfName, half)];
 var perRound = models.ToDictionary(m => m.Name, _ => new List<double>());
 for (var round = 1; round <= rounds; round++)
 {
@@ -49,22 +54,26 @@ static double Median(List<double> values)
     var sorted = values.Order().ToList();
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
-var denseMs = Median(perRound["resnet18"]);
-var halfMs = Median(perRound["resnet18_half"]);
+var denseMs = Median(perRound[denseName]);
+var halfMs = Median(perRound[halfName]);
 var speedup = denseMs / halfMs;
-var macRatio = (double)ResNet18.TotalMacs / ResNet18Half.TotalMacs;
-Console.WriteLine(JsonSerializer.Serialize(new
+var (denseMacs, halfMacs) = vit ? (VitB16.TotalMacs, VitB16Half.TotalMacs) : (ResNet18.TotalMacs, ResNet18Half.TotalMacs);
+var macRatio = (double)denseMacs / halfMacs;
+var summary = new Dictionary<string, object>
 {
-    summary = true,
-    batch,
-    threads = get_num_threads(),
-    rounds,
-    reps,
-    resnet18_ms = denseMs,
-    resnet18_half_ms = halfMs,
-    speedup,
-    resnet18_macs = ResNet18.TotalMacs,
-    resnet18_half_macs = ResNet18Half.TotalMacs,
-    mac_ratio = macRatio,
-    efficiency = speedup / macRatio,
-}));
+    ["summary"] = true,
+    ["batch"] = batch,
+    ["threads"] = get_num_threads(),
+    ["rounds"] = rounds,
+    ["reps"] = reps,
+    [denseName + "_ms"] = denseMs,
+    [halfName + "_ms"] = halfMs,
+    ["speedup"] = speedup,
+    [denseName + "_macs"] = denseMacs,
+    [halfName + "_macs"] = halfMacs,
+    ["mac_ratio"] = macRatio,
+    ["efficiency"] = speedup / macRatio,
+};
+Console.WriteLine(JsonSerializer.Serialize(summary));
+dense.Dispose();
+half.Dispose();

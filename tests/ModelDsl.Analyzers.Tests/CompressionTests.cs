@@ -96,4 +96,69 @@ public class CompressionTests
             [Linear(32), GELU, Linear(16)] public partial Layer Mlp { get; }
         }
         """);
+
+    private static string Transformer(string variant, int heads = 4) => $$"""
+        using ModelDsl;
+        [Model(InputShape = [4, 16])]
+        {{variant}}
+        public partial class Seq
+        {
+            [MultiheadAttention({{heads}})] public partial Layer Attn { get; }
+            [Linear(64), GELU, Linear(16)] public partial Layer Mlp { get; }
+        }
+        """;
+
+    [Theory]
+    [InlineData("KeepHeads = 1.5")]
+    [InlineData("KeepHeads = 0")]
+    [InlineData("KeepHidden = -0.5")]
+    [InlineData("KeepHidden = 2")]
+    public void KeepFractionOutOfRange_Fires(string argument) =>
+        Verify.Diagnostics(Transformer("[Variant(\"Half\", {|MDSL3015:" + argument + "|})]"));
+
+    [Fact]
+    public void KeepFractionOutOfRange_NamesTheArgument()
+    {
+        var diagnostic = Verify.Diagnostics(Transformer("[Variant(\"Half\", KeepHeads = 0.5, {|MDSL3015:KeepHidden = 1.25|})]")).Single();
+        Assert.Equal("KeepHidden = 1.25 of variant 'Half' is outside (0, 1]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("KeepHeads = 0.5, KeepHidden = 0.5")]
+    [InlineData("KeepHeads = 0.5")]
+    [InlineData("KeepHidden = 0.25")]
+    [InlineData("KeepHeads = 1, KeepHidden = 0.5")]
+    [InlineData("KeepHeads = 0.5, Weights = Precision.Int8")]
+    public void HeadAndMlpPruning_SilentOnATransformer(string arguments) => Verify.Silent(Transformer("[Variant(\"Half\", " + arguments + ")]"));
+
+    [Fact]
+    public void NothingToPrune_FiresOnKeepHeadsWithoutAttention()
+    {
+        var diagnostic = Verify.Diagnostics(Net("[Variant(\"Half\", {|MDSL3016:KeepHeads = 0.5|})]")).Single();
+        Assert.Contains("no multi-head attention", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NothingToPrune_FiresOnKeepHiddenWithoutAnMlp() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Model(InputShape = [4, 16])]
+        [Variant("Half", KeepHeads = 0.5, {|MDSL3016:KeepHidden = 0.5|})]
+        public partial class Seq
+        {
+            [MultiheadAttention(4)] public partial Layer Attn { get; }
+            [Linear(10)] public partial Layer Out { get; }
+        }
+        """);
+
+    [Fact]
+    public void NothingToPrune_FiresWhenEveryAttentionKeepsAllItsHeads()
+    {
+        // round(1 × 0.6) = 1: the one head stays, the variant would be the dense model.
+        var diagnostic = Verify.Diagnostics(Transformer("[Variant(\"Half\", {|MDSL3016:KeepHeads = 0.6|})]", heads: 1)).Single();
+        Assert.Contains("keeps all its heads", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VariantNotGenerated_FiresOnKeepHeadsWithSparsity() =>
+        Verify.Diagnostics(Transformer("[Variant(\"Half\", {|MDSL3009:KeepHeads = 0.5|}, Sparsity = \"2:4\")]"));
 }

@@ -250,7 +250,7 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
         // whole heads; out_proj's weight loses their columns; out_proj's bias is the model width.
         private (int Space, int Repeat) Attention(LayerShape dense, LayerShape pruned, (int Space, int Repeat) x)
         {
-            Require(x.Space, dense.Path, "a multi-head attention's model width");
+            Require(x.Space, dense.Path, "a " + dense.Kind + " layer");
             var headDim = (int)dense.Int("head_dim");
             var space = NewSpace((int)dense.Int("heads"), (int)pruned.Int("heads"));
             var columns = new List<string>();
