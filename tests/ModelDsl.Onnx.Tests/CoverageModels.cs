@@ -106,3 +106,16 @@ public partial class WideMlp
     /// <summary>Classifier.</summary>
     [Linear(10)] public partial Layer Output { get; }
 }
+
+/// <summary>
+/// Attention and an MLP whose variant keeps 2 of 4 heads (head width 4, inner width 8 below the model width 16) and 32
+/// of 64 hidden neurons: the export must split q, k, v at the inner width.
+/// </summary>
+[Model(InputShape = [5, 16])]
+[Variant("Half", KeepHeads = 0.5, KeepHidden = 0.5)]
+public partial class HeadPrunedSeq
+{
+    [MultiheadAttention(4)] public partial Layer Attn { get; }
+
+    [Linear(64), GELU, Linear(16)] public partial Layer Mlp { get; }
+}

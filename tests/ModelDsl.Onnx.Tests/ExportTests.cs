@@ -64,6 +64,14 @@ public class ExportTests
     }
 
     [Fact]
+    public void AHeadPrunedVariantMatchesTorchSharp()
+    {
+        using var dense = new HeadPrunedSeq();
+        using var model = HeadPrunedSeqHalf.FromDense(dense);
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [5, 16]), 0, Tolerance);
+    }
+
+    [Fact]
     public void Gpt2TinyOnTokenIdsMatchesTorchSharp()
     {
         using var model = new Gpt2Tiny();

@@ -186,6 +186,15 @@ internal static class OnnxEmitter
             LayerKind.AvgPool2d => Op("AvgPool", "kernel: " + N(layer.Int("kernel")), "stride: " + N(layer.Int("stride")), "padding: " + N(layer.Int("padding"))),
             LayerKind.AdaptiveAvgPool2d =>
                 "onnx.AdaptiveAvgPool(" + Quote(layer.Path) + ", " + x + ", " + Dims(layer.Input.Dims) + ", " + Dims(layer.Output.Dims) + ")",
+            LayerKind.MultiheadAttention when layer.Text("layout") == "torch" && layer.Int("heads") * layer.Int("head_dim") != layer.Input.Last => Op(
+                "Attention",
+                "heads: " + N(layer.Int("heads")),
+                "causal: " + B(layer.Bool("causal")),
+                Named("in_proj_weight"),
+                Optional("in_proj_bias"),
+                Named("out_proj.weight"),
+                Optional("out_proj.bias"),
+                "headDim: " + N(layer.Int("head_dim"))),
             LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Op(
                 "Attention",
                 "heads: " + N(layer.Int("heads")),

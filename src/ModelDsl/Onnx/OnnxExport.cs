@@ -316,14 +316,16 @@ public sealed class OnnxExport
     /// <summary>
     /// Multi-head self-attention on [N, T, D] (nn.MultiheadAttention's in_proj/out_proj, or GPT-2's c_attn/c_proj): the
     /// joint projection, Split into q, k, v, heads by Reshape/Transpose, softmax(q·kᵀ/√d (+ causal mask))·v, merged heads,
-    /// the output projection.
+    /// the output projection. <paramref name="headDim"/> is the head width of a head-pruned attention (its inner width
+    /// heads · headDim below D); 0 for D / heads.
     /// </summary>
-    public string Attention(string path, string x, int[] output, int heads, bool causal, string inWeight, string? inBias, string outWeight, string? outBias)
+    public string Attention(string path, string x, int[] output, int heads, bool causal, string inWeight, string? inBias, string outWeight, string? outBias, int headDim = 0)
     {
         var (length, dim) = (output[0], output[1]);
-        var headDim = dim / heads;
+        headDim = headDim > 0 ? headDim : dim / heads;
+        var inner = heads * headDim;
         var qkv = Project(path + "/in_proj", x, inWeight, inBias);
-        var parts = graph.Node("Split", path + "/Split", [path + "/q", path + "/k", path + "/v"], [qkv, Ints([(long)dim, dim, dim], [3])], Attribute.Of("axis", -1L));
+        var parts = graph.Node("Split", path + "/Split", [path + "/q", path + "/k", path + "/v"], [qkv, Ints([(long)inner, inner, inner], [3])], Attribute.Of("axis", -1L));
         var headShape = Ints([0L, 0, heads, headDim], [4]);
         string Heads(string value, string name, long[] perm)
         {
@@ -353,7 +355,7 @@ public sealed class OnnxExport
         var weights = graph.Node("Softmax", path + "/Softmax", path + "/weights", [scaled], Attribute.Of("axis", -1L));
         var attended = graph.Node("MatMul", path + "/MatMul_v", path + "/attended", [weights, v]);
         var merged = graph.Node("Transpose", path + "/Transpose_merge", path + "/merged_t", [attended], Attribute.Of("perm", 0, 2, 1, 3));
-        var tokens = graph.Node("Reshape", path + "/Reshape_merge", path + "/merged", [merged, Ints([0L, 0, dim], [3])]);
+        var tokens = graph.Node("Reshape", path + "/Reshape_merge", path + "/merged", [merged, Ints([0L, 0, inner], [3])]);
         return Linear(path, tokens, output, outWeight, outBias);
     }
 
