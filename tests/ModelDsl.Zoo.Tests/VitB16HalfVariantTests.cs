@@ -78,8 +78,8 @@ public class VitB16HalfVariantTests
         using var half = VitB16Half.FromDense(dense);
         var pruned = half.state_dict();
         var expectedRows = weights[attention + "in_proj_weight"].view(3, 12, 64, 768).narrow(1, 6, 6).reshape(3 * 384, 768);
-        Assert.True(pruned[attention + "in_proj_weight"].equal(expectedRows));
-        Assert.True(pruned[attention + "out_proj.weight"].equal(weights[attention + "out_proj.weight"].view(768, 12, 64).narrow(1, 6, 6).reshape(768, 384)));
-        Assert.True(pruned["encoder.ln.weight"].equal(weights["encoder.ln.weight"]));
+        Assert.True(pruned[attention + "in_proj_weight"].equal(expectedRows).all().item<bool>());
+        Assert.True(pruned[attention + "out_proj.weight"].equal(weights[attention + "out_proj.weight"].view(768, 12, 64).narrow(1, 6, 6).reshape(768, 384)).all().item<bool>());
+        Assert.True(pruned["encoder.ln.weight"].equal(weights["encoder.ln.weight"]).all().item<bool>());
     }
 }
