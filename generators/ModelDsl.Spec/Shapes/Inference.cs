@@ -556,7 +556,7 @@ internal sealed class Inference
 
             if (!allowExtra && !definitions.Any(d => d.Name == arg.Name))
             {
-                var known = definitions.Count == 0 ? "no arguments" : "one of " + string.Join(", ", definitions.Select(d => d.Name));
+                var known = definitions.Count == 0 ? "no arguments" : "one of " + string.Join(", ", definitions.Where(d => !d.Internal).Select(d => d.Name));
                 throw new ShapeException(new ShapeError(ShapeErrorKind.UnknownArgument, path, arg.Name, known + " for " + layer.Kind, "'" + arg.Name + "'"));
             }
         }

@@ -19,6 +19,7 @@ public static class LayerArguments
         ArgumentDefinition B(string name, string def) => new(name, ArgumentType.Bool, def);
         ArgumentDefinition T(string name, string? def = null) => new(name, ArgumentType.Text, def);
         ArgumentDefinition R(string name, string def) => new(name, ArgumentType.Real, def);
+        ArgumentDefinition Rewritten(ArgumentType type, string name, string def) => new(name, type, def, Internal: true);
 
         // "0" as a default means "inferred from the input" (in, out of a depthwise conv, vocab, max_len, dt_rank)
         // or "same as kernel" (pool stride): a real value of 0 is never valid for these.
@@ -31,7 +32,7 @@ public static class LayerArguments
         {
             // keep, keep_heads and head_dim are written by a variant's rewrite (HeadPruning), not by users: the width kept of
             // an MLP's hidden Linear, the heads kept of an attention (head width unchanged), and the width of one head.
-            [LayerKind.Linear] = new[] { I("out"), I("in", "0"), B("bias", "true"), R("keep", "1") },
+            [LayerKind.Linear] = new[] { I("out"), I("in", "0"), B("bias", "true"), Rewritten(ArgumentType.Real, "keep", "1") },
             [LayerKind.Conv1d] = conv,
             [LayerKind.Conv2d] = conv,
             [LayerKind.BatchNorm1d] = batchNorm,
@@ -61,7 +62,7 @@ public static class LayerArguments
             [LayerKind.Tanh] = none,
             [LayerKind.Softmax] = new[] { I("dim", "-1") },
             [LayerKind.LogSoftmax] = new[] { I("dim", "-1") },
-            [LayerKind.MultiheadAttention] = new[] { I("heads"), B("causal", "false"), B("bias", "true"), T("layout", "torch"), R("keep_heads", "1"), I("head_dim", "0") },
+            [LayerKind.MultiheadAttention] = new[] { I("heads"), B("causal", "false"), B("bias", "true"), T("layout", "torch"), Rewritten(ArgumentType.Real, "keep_heads", "1"), Rewritten(ArgumentType.Int, "head_dim", "0") },
             [LayerKind.PatchEmbedding] = new[] { I("dim"), I("patch"), B("bias", "true") },
             [LayerKind.ClassToken] = none,
             [LayerKind.PositionEmbedding] = new[] { I("max_len", "0"), T("layout", "parameter") },

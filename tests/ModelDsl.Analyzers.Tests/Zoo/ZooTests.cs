@@ -55,8 +55,9 @@ public class ZooTests
         var costs = run.AnalyzerDiagnostics.Where(d => d.Id == "MDSL2005").ToList();
         Assert.All(costs, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
         var named = costs.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        // One per model, and one per generated variant (ResNet18's Half and Int8, Mlp's Int8), on its [Variant].
-        Assert.Equal(Models.Length + 3, costs.Count);
+        // One per model, and one per generated variant (ResNet18's Half and Int8, Mlp's Int8, VitB16's Half), on its [Variant].
+        Assert.Equal(Models.Length + 4, costs.Count);
+        Assert.Single(named, m => m.StartsWith("Model 'VitB16Half':", StringComparison.Ordinal));
         Assert.Single(named, m => m.StartsWith("Model 'ResNet18Half':", StringComparison.Ordinal));
         Assert.Single(named, m => m.StartsWith("Model 'ResNet18Int8':", StringComparison.Ordinal));
         // By hand, MlpInt8 stores out × in int8 values and 8 bytes (scale, bias) per output of its three Linears.
