@@ -8,9 +8,11 @@ namespace ModelDsl.Spec;
 /// <param name="Rank">Low-rank factorisation rank.</param>
 /// <param name="FitBudget">Structured pruning with per-layer widths fitted to the variant's budget, or the model's (<see cref="BudgetSolver.Widths"/>).</param>
 /// <param name="Budget">The variant's own limits, or null: its exact cost is checked against them, and FitBudget fits them.</param>
+/// <param name="KeepLayers">Per-layer keep ratios as written, e.g. <c>"layer3 = 0.5"</c> (<see cref="LayerWidths"/>).</param>
+/// <param name="RoundTo">Pruned widths rounded to a multiple of this, when above 1.</param>
 /// <param name="KeepHeads">Head pruning: fraction of every multi-head attention's heads kept, in (0, 1] (<see cref="HeadPruning"/>).</param>
 /// <param name="KeepHidden">MLP pruning: fraction of every MLP's hidden neurons kept, in (0, 1] (<see cref="HeadPruning"/>).</param>
-public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false, BudgetSpec? Budget = null,
+public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false, BudgetSpec? Budget = null, string? KeepLayers = null, int? RoundTo = null,
     double? KeepHeads = null, double? KeepHidden = null)
 {
     /// <summary>The budget a FitBudget variant fits: its own when it declares one, else <paramref name="model"/>'s.</summary>

@@ -15,6 +15,19 @@ public sealed class VariantAttribute(string name) : Attribute
     public double KeepChannels { get; set; }
 
     /// <summary>
+    /// Structured pruning, per layer: keep ratios for named layers (their state-dict names, as in the model's
+    /// <c>Summary()</c>), e.g. <c>"layer3 = 0.5, layer4 = 0.25"</c>; the other layers keep <see cref="KeepChannels"/> (1 when
+    /// it is not set). A stage's ratio applies to the widths its arguments give every block in it.
+    /// </summary>
+    public string? KeepLayers { get; set; }
+
+    /// <summary>
+    /// Structured pruning: round every pruned width to a multiple of this (at least one multiple, never above the dense
+    /// width), e.g. 8 for vector-friendly channel counts; 0 or 1 rounds to the nearest channel.
+    /// </summary>
+    public int RoundTo { get; set; }
+
+    /// <summary>
     /// Head pruning: the fraction of every multi-head attention's heads kept, in (0, 1] — round(heads × fraction), at
     /// least one, of the dense head width, so the model width (the residual stream) stays. FromDense keeps each
     /// attention's most important whole heads (their q, k, v rows and out_proj columns ranked together).
