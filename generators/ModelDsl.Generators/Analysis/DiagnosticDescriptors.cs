@@ -115,6 +115,46 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0009");
 
+    /// <summary>MDSL0010: a composite layer's part (<c>QkvName = ""</c>) is given an empty name.</summary>
+    public static readonly DiagnosticDescriptor EmptyPartName = new(
+        "MDSL0010",
+        "Empty name for a part of a layer",
+        "{0} of {1} is empty: give the part a state-dict name, or leave {0} out for '{2}'",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0010");
+
+    /// <summary>MDSL0011: a part's name is not one state-dict segment (a '.', a space …).</summary>
+    public static readonly DiagnosticDescriptor PartNameNotSegment = new(
+        "MDSL0011",
+        "Name of a part of a layer is not one state-dict name",
+        "{0} = \"{1}\" on {2} is not one state-dict name: use letters, digits and '_' only{3}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0011");
+
+    /// <summary>MDSL0012: two parts of one layer are given the same name.</summary>
+    public static readonly DiagnosticDescriptor DuplicatePartName = new(
+        "MDSL0012",
+        "Two parts of a layer share a name",
+        "{0} and {1} of {2} both name a part '{3}': the layer cannot register two modules under one name",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0012");
+
+    /// <summary>MDSL0013: a part's name is one the layer registers already (another part's default, a bare parameter, a buffer).</summary>
+    public static readonly DiagnosticDescriptor PartNameCollides = new(
+        "MDSL0013",
+        "Name of a part of a layer collides with a sibling",
+        "{0} = \"{1}\" on {2} collides with {3}: choose a name the layer does not register already",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0013");
+
     /// <summary>MDSL1001: the first layer whose input does not fit.</summary>
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
         "MDSL1001",
@@ -349,6 +389,7 @@ public static class DiagnosticDescriptors
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
         ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock, CustomLayerType,
+        EmptyPartName, PartNameNotSegment, DuplicatePartName, PartNameCollides,
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,

@@ -48,8 +48,9 @@ internal static class LayerFactory
             LayerKind.AdaptiveAvgPool2d => Torch + "AdaptiveAvgPool2d(" + N(layer.Int("size")) + ")",
             LayerKind.Permute when layer.Int("dim2") == -1 => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1"))),
             LayerKind.Permute => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1")), N(layer.Int("dim2"))),
-            LayerKind.PatchMerging => Call("PatchMerging", N(input.Last), "normFirst: " + B(layer.Bool("norm_first"))),
-            LayerKind.ShiftedWindowAttentionV2 => Call("ShiftedWindowAttentionV2", N(input.Last), N(layer.Int("heads")), N(layer.Int("window")), N(layer.Int("shift"))),
+            LayerKind.PatchMerging => Call("PatchMerging", Parts(layer, N(input.Last), "normFirst: " + B(layer.Bool("norm_first")))),
+            LayerKind.ShiftedWindowAttentionV2 =>
+                Call("ShiftedWindowAttentionV2", Parts(layer, N(input.Last), N(layer.Int("heads")), N(layer.Int("window")), N(layer.Int("shift")))),
             LayerKind.ChannelShuffle => Torch + "ChannelShuffle(" + N(layer.Int("groups")) + ")",
             LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
                 LayerKind.Hardswish or LayerKind.Hardsigmoid =>
@@ -57,15 +58,10 @@ internal static class LayerFactory
             LayerKind.Softmax or LayerKind.LogSoftmax => Torch + layer.Kind + "(" + N(BatchDim(layer.Int("dim"))) + ")",
             LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Call(
                 "MultiheadAttention",
-                N(input.Last),
-                N(layer.Int("heads")),
-                "bias: " + B(layer.Bool("bias")),
-                "causal: " + B(layer.Bool("causal"))),
+                Parts(layer, N(input.Last), N(layer.Int("heads")), "bias: " + B(layer.Bool("bias")), "causal: " + B(layer.Bool("causal")))),
             LayerKind.MultiheadAttention when layer.Text("layout") == "gpt2" && layer.Bool("causal") => Call(
                 "CausalSelfAttention",
-                N(input.Last),
-                N(layer.Int("heads")),
-                "bias: " + B(layer.Bool("bias"))),
+                Parts(layer, N(input.Last), N(layer.Int("heads")), "bias: " + B(layer.Bool("bias")))),
             LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
             LayerKind.PatchEmbedding => Call("PatchEmbedding", N(input.Dims[0]), N(layer.Int("dim")), N(layer.Int("patch")), "bias: " + B(layer.Bool("bias"))),
             LayerKind.ClassToken => Call("ClassToken", N(input.Last)),
@@ -84,8 +80,7 @@ internal static class LayerFactory
                 "dConv: " + N(layer.Int("d_conv")),
                 "expand: " + N(layer.Int("expand")),
                 "dtRank: " + N(layer.Int("dt_rank")),
-                "convBias: " + B(layer.Bool("conv_bias")),
-                "bias: " + B(layer.Bool("bias"))),
+                Parts(layer, "convBias: " + B(layer.Bool("conv_bias")), "bias: " + B(layer.Bool("bias")))),
             LayerKind.Custom => Custom(layer),
             _ => null,
         };
@@ -104,6 +99,24 @@ internal static class LayerFactory
 
         return Runtime + "CustomLayer.Checked(new " + layer.Text("type") + "(" + string.Join(", ", arguments) + "), " + Quote(layer.Path) +
             ", parameters: " + N(layer.Int("parameters")) + ", output: [" + string.Join(", ", layer.Output.Dims.Select(d => N(d))) + "])";
+    }
+
+    // The arguments, then a composite layer's declared inner names (InnerNames) as its constructor's named parameters
+    // (qkv_name → qkvName: "qkv"); a part left at the reference module's name is not written.
+    private static string Parts(LayerShape layer, params string[] arguments)
+    {
+        var layout = layer.Kind == LayerKind.MultiheadAttention ? layer.Text("layout") : string.Empty;
+        var names = InnerNames.Parts(layer.Kind, layout)
+            .Where(part => layer.Text(part.Argument).Length > 0)
+            .Select(part => CamelCase(part.Argument) + ": " + Quote(layer.Text(part.Argument)));
+        return string.Join(", ", arguments.Concat(names));
+    }
+
+    // snake_case to the camelCase of a C# parameter: cpb_mlp_name → cpbMlpName.
+    private static string CamelCase(string snake)
+    {
+        var words = snake.Split('_');
+        return words[0] + string.Concat(words.Skip(1).Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w.Substring(1)));
     }
 
     // A convolution's sizes and options, as nn.Conv1d/Conv2d and ModelDsl's Int8Conv2d both take them.

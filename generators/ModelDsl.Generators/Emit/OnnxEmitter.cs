@@ -186,22 +186,22 @@ internal static class OnnxEmitter
             LayerKind.AvgPool2d => Op("AvgPool", "kernel: " + N(layer.Int("kernel")), "stride: " + N(layer.Int("stride")), "padding: " + N(layer.Int("padding"))),
             LayerKind.AdaptiveAvgPool2d =>
                 "onnx.AdaptiveAvgPool(" + Quote(layer.Path) + ", " + x + ", " + Dims(layer.Input.Dims) + ", " + Dims(layer.Output.Dims) + ")",
-            LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Op(
+            LayerKind.MultiheadAttention when Projection(layer, "qkv_name") is null => Op(
                 "Attention",
                 "heads: " + N(layer.Int("heads")),
                 "causal: " + B(layer.Bool("causal")),
                 Named("in_proj_weight"),
                 Optional("in_proj_bias"),
-                Named("out_proj.weight"),
-                Optional("out_proj.bias")),
-            LayerKind.MultiheadAttention when layer.Text("layout") == "gpt2" => Op(
+                Named(Projection(layer, "proj_name") + ".weight"),
+                Optional(Projection(layer, "proj_name") + ".bias")),
+            LayerKind.MultiheadAttention => Op(
                 "Attention",
                 "heads: " + N(layer.Int("heads")),
                 "causal: " + B(layer.Bool("causal")),
-                Named("c_attn.weight"),
-                Optional("c_attn.bias"),
-                Named("c_proj.weight"),
-                Optional("c_proj.bias")),
+                Named(Projection(layer, "qkv_name") + ".weight"),
+                Optional(Projection(layer, "qkv_name") + ".bias"),
+                Named(Projection(layer, "proj_name") + ".weight"),
+                Optional(Projection(layer, "proj_name") + ".bias")),
             LayerKind.PatchEmbedding => Op("PatchEmbedding", Named("weight"), Optional("bias"), "patch: " + N(layer.Int("patch"))),
             LayerKind.ClassToken when layer.Tensors.Count == 1 => Op("ClassToken", Quote(layer.Tensors[0].Name)),
             LayerKind.PositionEmbedding when layer.Tensors.Count == 1 => Op(
@@ -214,6 +214,10 @@ internal static class OnnxEmitter
         };
         return missing ? null : call;
     }
+
+    // An attention's projection as the module registers it (InnerNames): null for nn.MultiheadAttention's bare in_proj.
+    private static string? Projection(LayerShape layer, string argument) =>
+        InnerNames.Resolve(layer.Kind, layer.Text("layout"), argument, layer.Text(argument));
 
     // The state-dict name of the layer's tensor `suffix` (weight, bias, running_mean …), as inference registered it.
     private static string? Tensor(LayerShape layer, string suffix)

@@ -40,6 +40,9 @@ internal static class LayerParser
         }
 
         string? childName = null;
+        var layout = kind == LayerKind.MultiheadAttention ? args.FirstOrDefault(a => a.Name == "layout")?.Value ?? "torch" : string.Empty;
+        var parts = InnerNames.Parts(kind, layout);
+        var partNames = new List<PartNameChecks.Declared>();
         foreach (var named in attribute.NamedArguments)
         {
             var location = Syntax.Named(attribute, named.Key, report.CancellationToken);
@@ -49,8 +52,16 @@ internal static class LayerParser
                 continue;
             }
 
+            var specName = ArgumentNames.ToSpec(named.Key);
+            if (parts.Any(p => p.Argument == specName) && named.Value.Value is string partName)
+            {
+                partNames.Add(new PartNameChecks.Declared(named.Key, specName, partName, location));
+            }
+
             valid &= Value(args, named.Value, named.Key, kind, display, scope, owner, location, report);
         }
+
+        valid &= PartNameChecks.Check(kind, layout, partNames, display, report);
 
         return valid ? new LayerSpec(childName, kind, args.ToArray()) { Location = DiagnosticBag.ToSource(Syntax.Location(attribute, report.CancellationToken)) } : null;
     }
