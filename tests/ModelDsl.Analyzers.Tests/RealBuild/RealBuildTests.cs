@@ -121,6 +121,16 @@ public sealed class RealBuildTests : IDisposable
                 [Custom(typeof(Scaler), 2)] public partial Layer Scale { get; }
             }
             """),
+        ("PartName.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [10, 32])]
+            public partial class PartName
+            {
+                [MultiheadAttention(4, QkvName = "attn.qkv", ProjName = "proj")] public partial Layer Attn { get; }
+            }
+            """),
         ("Fit.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -197,6 +207,7 @@ public sealed class RealBuildTests : IDisposable
         // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
         Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
         Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
+        Expect(output, "PartName.cs", "QkvName = \"attn.qkv\"", "error MDSL0011", "QkvName = \"attn.qkv\" on MultiheadAttention is not one state-dict name: use letters, digits and '_' only (a '.' would put it inside a module the layer does not have)");
         Expect(output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it");
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
