@@ -64,6 +64,14 @@ public partial class SequenceCoverage
     [RMSNorm, MultiheadAttention(4, Causal = true), LayerNorm(Bias = false), Linear(64), GELU, Linear(32)] public partial Layer Mixer { get; }
 }
 
+/// <summary>Attention with renamed parts (timm's qkv/proj as Linears; a causal one with its own names): the export reads them.</summary>
+[Model(InputShape = [12, 32], Kind = InputKind.Sequence)]
+public partial class RenamedAttentionCoverage
+{
+    [LayerNorm, MultiheadAttention(4, QkvName = "qkv", ProjName = "proj"), CausalSelfAttention(4, QkvName = "to_qkv", ProjName = "out")]
+    public partial Layer Mixer { get; }
+}
+
 /// <summary>Mamba has no ONNX mapping (its selective scan is a loop over time): its export fails naming the layer.</summary>
 [Model(InputShape = [8, 16], Kind = InputKind.Sequence)]
 public partial class MambaCoverage

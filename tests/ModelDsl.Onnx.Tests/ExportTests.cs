@@ -50,6 +50,14 @@ public class ExportTests
     }
 
     [Fact]
+    public void AttentionWithRenamedPartsExportsUnderItsNamesAndMatches()
+    {
+        using var model = new RenamedAttentionCoverage();
+        Assert.Contains("mixer.1.qkv.weight", model.state_dict().Keys);
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [12, 32], batches: [1, 3]), 0, Tolerance);
+    }
+
+    [Fact]
     public void VitB16MatchesTorchSharp()
     {
         using var model = new VitB16();
