@@ -57,6 +57,10 @@ internal sealed class BlockConstructor
         string? channels = "in_channels";
         var starts = new Dictionary<int, string?>();
 
+        // Whether the channels have moved last (Permute(1, 2, 0): Swin's and ConvNeXt's [H, W, C]), where only the layers
+        // that read the last dimension (Linear, LayerNorm, patch merging, window attention) can be written over them.
+        var channelsLast = false;
+
         // What a concatenating residual joins beside its branch: half the input (a split) or a declared path's output.
         var kept = new Dictionary<ResidualTarget, string?>();
         for (var i = 0; i < block.Members.Count; i++)
@@ -64,6 +68,12 @@ internal sealed class BlockConstructor
             foreach (var residual in block.Residuals.Where(r => r.Start == i))
             {
                 starts[residual.Start] = channels;
+                if (channelsLast && (residual.Shortcut == "split" || residual.Combine == "concat" || residual.ParameterName is not null))
+                {
+                    // A split, a join or a shortcut decision along the channels of a channels-last map: not written here.
+                    return null;
+                }
+
                 if (residual.Shortcut == "split")
                 {
                     // ShuffleNetV2: the branch reads the second half of the channels, the first half is kept.
@@ -82,7 +92,8 @@ internal sealed class BlockConstructor
             // As Construction decides it: a member that reads a kept tensor or half of one never works in place.
             var fresh = i > 0 && !block.Residuals.Any(r => r.Start == i || r.BranchStart == i);
             var previous = i > 0 ? members[i - 1].Kind : (LayerKind?)null;
-            if (block.Members[i].IsParameter || Template(block.Members[i].Layer, channels, names, fresh, previous, context) is not { } member || Symbolic(member) is null)
+            if (block.Members[i].IsParameter || Template(block.Members[i].Layer, channels, names, fresh, previous, context, ref channelsLast) is not { } member ||
+                Symbolic(member) is null)
             {
                 return null;
             }
@@ -117,7 +128,8 @@ internal sealed class BlockConstructor
                 {
                     // torchvision's downsample: a 1×1 convolution with the branch's stride, then a BatchNorm2d.
                     var conv = new LayerSpec("0", LayerKind.Conv2d, Arg.Of("out", channels), Arg.Of("kernel", 1), Arg.Of("stride", stride), Arg.Of("bias", false));
-                    projection = Template(LayerSpec.Sequential(residual.ProjectionName, conv, new LayerSpec("1", LayerKind.BatchNorm2d)), input, names, false, null, context);
+                    var imageLayout = false;
+                    projection = Template(LayerSpec.Sequential(residual.ProjectionName, conv, new LayerSpec("1", LayerKind.BatchNorm2d)), input, names, false, null, context, ref imageLayout);
                     if (projection is null || Symbolic(projection) is null)
                     {
                         return null;
@@ -129,7 +141,9 @@ internal sealed class BlockConstructor
         }
 
         visiting.Remove(block.Spec.Name);
-        return new BlockConstructor(block, parameters, members, shortcuts, channels);
+
+        // A block that ends channels-last has no channel count for what follows it (a block using it falls back).
+        return new BlockConstructor(block, parameters, members, shortcuts, channelsLast ? null : channels);
     }
 
     /// <summary>Writes the constructor: the block's parameters in, the layer constructor called with what they build.</summary>
@@ -317,11 +331,11 @@ internal sealed class BlockConstructor
 
     // One member (or a Sequential of several) as a template: the spec's arguments resolved as the spec does, each
     // integer a literal or an expression over the names, and the sizes shape rules decide written from the channels in.
-    private static Node? Template(LayerSpec layer, string? channels, HashSet<string> names, bool fresh, LayerKind? previous, Context context)
+    private static Node? Template(LayerSpec layer, string? channels, HashSet<string> names, bool fresh, LayerKind? previous, Context context, ref bool channelsLast)
     {
         if (layer.Kind == LayerKind.Block)
         {
-            return Nested(layer, channels, names, context);
+            return channelsLast ? null : Nested(layer, channels, names, context);
         }
 
         if (layer.Kind == LayerKind.Sequential)
@@ -333,7 +347,7 @@ internal sealed class BlockConstructor
             {
                 var name = child.Name ?? index.ToString(CultureInfo.InvariantCulture);
                 index++;
-                if (Template(child, channels, names, children.Count > 0, before, context) is not { } node)
+                if (Template(child, channels, names, children.Count > 0, before, context, ref channelsLast) is not { } node)
                 {
                     return null;
                 }
@@ -361,8 +375,43 @@ internal sealed class BlockConstructor
         TemplateArg Get(string name) => args.First(a => a.Name == name);
         void Set(string name, TemplateArg value) => args[args.FindIndex(a => a.Name == name)] = value with { Name = name };
         string? output;
+        var readsFirst = layer.Kind is LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.GroupNorm or LayerKind.LayerNorm2d or LayerKind.ChannelShuffle or LayerKind.Flatten;
+        if (channelsLast && readsFirst)
+        {
+            return null;
+        }
+
         switch (layer.Kind)
         {
+            case LayerKind.Permute when Get("dim2").Value != -1 && args.Take(3).All(a => a.Expression is null):
+            {
+                // Only the two moves of an image's channels: (1, 2, 0) to channels-last, (2, 0, 1) back.
+                var order = (Get("dim0").Value, Get("dim1").Value, Get("dim2").Value);
+                if (order == (1, 2, 0) && !channelsLast)
+                {
+                    channelsLast = true;
+                }
+                else if (order == (2, 0, 1) && channelsLast)
+                {
+                    channelsLast = false;
+                }
+                else
+                {
+                    return null;
+                }
+
+                output = channels;
+                break;
+            }
+
+            case LayerKind.PatchMerging when channelsLast && channels is not null:
+                output = "2 * (" + channels + ")";
+                break;
+            case LayerKind.ShiftedWindowAttentionV2 when channelsLast && channels is not null:
+            case LayerKind.ChannelShuffle or LayerKind.LayerNorm2d when channels is not null:
+                output = channels;
+                break;
             case LayerKind.Conv1d or LayerKind.Conv2d when channels is not null:
             {
                 var depthwise = Get("depthwise").Value != 0;
