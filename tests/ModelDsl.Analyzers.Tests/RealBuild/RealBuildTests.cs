@@ -131,6 +131,36 @@ public sealed class RealBuildTests : IDisposable
                 [MultiheadAttention(4, QkvName = "attn.qkv", ProjName = "proj")] public partial Layer Attn { get; }
             }
             """),
+        ("ChannelsLast.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class ChannelsLast
+            {
+                [Permute(1, 2, 0), ShiftedWindowAttentionV2(3, Window = 4), Permute(2, 0, 1)] public partial Layer Attn { get; }
+            }
+            """),
+        ("Shuffle.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class Shuffle
+            {
+                [Conv2d(16, Kernel = 1), ChannelShuffle(3)] public partial Layer Body { get; }
+            }
+            """),
+        ("NormOption.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class NormOption
+            {
+                [BatchNorm2d(Eps = 0.001, Momentum = 1.5), Hardswish] public partial Layer Norm { get; }
+            }
+            """),
         ("Fit.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -208,6 +238,11 @@ public sealed class RealBuildTests : IDisposable
         Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
         Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
         Expect(output, "PartName.cs", "QkvName = \"attn.qkv\"", "error MDSL0011", "QkvName = \"attn.qkv\" on MultiheadAttention is not one state-dict name: use letters, digits and '_' only (a '.' would put it inside a module the layer does not have)");
+        // Issue 10's constructs: window attention whose 3 heads do not divide 16 channels, a shuffle of 16 channels in 3
+        // groups, a momentum that is no blend weight — each on the attribute (or argument) that is wrong.
+        Expect(output, "ChannelsLast.cs", "ShiftedWindowAttentionV2(3, Window = 4)", "error MDSL1004", "Layer 'attn.1' (heads): expected heads dividing the width 16, got heads = 3");
+        Expect(output, "Shuffle.cs", "ChannelShuffle(3)", "error MDSL1004", "Layer 'body.1' (groups): expected groups dividing the 16 input channels, got groups = 3");
+        Expect(output, "NormOption.cs", "Momentum = 1.5", "error MDSL0005", "Argument 'Momentum' of [BatchNorm2d] is malformed: expected a momentum in [0, 1], got 1.5");
         Expect(output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it");
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
