@@ -27,15 +27,14 @@ public class BlockConstructorTests
         // Two keep only the constructor that takes their layers: ViT's encoder holds a position parameter sized by the token
         // count (not a channel count), and Mamba's dt_rank defaults to ⌈D / 16⌉, which the size notation cannot write.
         // Of the breadth models' blocks, ShuffleNetV2's units (ChannelShuffle), ConvNeXt's stem and downsampling
-        // (LayerNorm2d) and Swin's patch embedding (Permute to channels-last, then LayerNorm) build themselves; these keep
-        // the layer-passing form: ConvNeXt's block holds a bare layer_scale parameter; Swin's block and stages take a
+        // (LayerNorm2d), its block (Permute to channels-last and back, a layer_scale on the image) and Swin's patch
+        // embedding (Permute, then LayerNorm) build themselves; these keep the layer-passing form: Swin's block and stages take a
         // channels-last input, whose channel count is not the block's in_channels (its first dimension), and the stages
         // hold a stage inside a block; EfficientNet's and RegNet's blocks hold a squeeze-excitation whose pooling hides
         // the stride an if-same or projection residual decides on.
         string[] layersOnly =
         [
             "ModelDsl.Zoo.StateSpace.MambaLayer.g.cs", "ModelDsl.Zoo.Transformers.VitEncoder.g.cs",
-            "ModelDsl.Zoo.ConvNeXts.CNBlock.g.cs",
             "ModelDsl.Zoo.EfficientNets.FusedConv.g.cs", "ModelDsl.Zoo.EfficientNets.MBConv.g.cs", "ModelDsl.Zoo.RegNets.ResBottleneck.g.cs",
             "ModelDsl.Zoo.Swin.SwinBlockV2.g.cs", "ModelDsl.Zoo.Swin.SwinStage2.g.cs", "ModelDsl.Zoo.Swin.SwinStage6.g.cs",
         ];
