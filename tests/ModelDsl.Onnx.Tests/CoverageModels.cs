@@ -95,9 +95,10 @@ public partial class CustomCoverage
     [Custom(typeof(Scale2))] public partial Layer Scale { get; }
 }
 
-/// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)).</summary>
+/// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)), and its int4 variant.</summary>
 [Model(InputShape = [64])]
 [Variant("Lr", Rank = 8)]
+[Variant("Int4", Weights = Precision.Int4)]
 public partial class WideMlp
 {
     /// <summary>Hidden layer.</summary>

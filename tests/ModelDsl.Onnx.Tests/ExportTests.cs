@@ -125,4 +125,14 @@ public class ExportTests
         using var model = new WideMlpLr();
         Assert.InRange(Harness.Compare(model, model.ExportOnnx, [64], batches: [1, 3]), 0, Tolerance);
     }
+
+    [Fact]
+    public void AnInt4VariantExportsItsDequantisedWeightsAndMatches()
+    {
+        // The int4 Linears compute with their dequantised float32 weights in TorchSharp; the export writes those weights.
+        TorchSharp.torch.manual_seed(6);
+        using var dense = new WideMlp();
+        using var model = WideMlpInt4.FromDense(dense);
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [64], batches: [1, 3]), 0, Tolerance);
+    }
 }

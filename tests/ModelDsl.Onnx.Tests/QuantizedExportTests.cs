@@ -68,9 +68,9 @@ public class QuantizedExportTests
 
     /// <summary>
     /// ResNet18Int8: its convolutions compute in float32 in TorchSharp (int8 storage) and in int8 in ONNX Runtime, so the
-    /// difference is the rounding at the QDQ graph's quantisation points — the input of every Int8Conv2d and of the
-    /// Int8Linear, and the output of every convolution group (the ReLU after conv1/bn1, and bn2 or downsample.1 where the
-    /// residual add follows). The bound comes from the standard model of that rounding: an error uniform in ±s/2 (s the
+    /// difference is the rounding at the QDQ graph's quantisation points — the input of every Int8Conv2d (a residual
+    /// block's input once, for its convolutions and its add) and of the Int8Linear, and the output of every convolution
+    /// group (the ReLU after conv1/bn1, and bn2 or downsample.1 where the residual add follows). The bound comes from the standard model of that rounding: an error uniform in ±s/2 (s the
     /// point's calibrated step, range / 255; zero exact), independent between elements. The test injects exactly that
     /// noise at those points in the TorchSharp module; the observed RMS difference must be between ½ and 2 times the
     /// modelled RMS (the lower limit proves the graph does quantise), and no element beyond 6 modelled RMS (Gaussian tails
@@ -93,6 +93,8 @@ public class QuantizedExportTests
 
         static bool GroupEnd(string name) =>
             name == "relu" || name.EndsWith(".relu", StringComparison.Ordinal) || name.EndsWith(".bn2", StringComparison.Ordinal) || name.EndsWith(".downsample.1", StringComparison.Ordinal);
+        // A residual block ("layer2.1"): its input feeds conv1 (and downsample) and the add, all through one rounding.
+        static bool Block(string name) => name.StartsWith("layer", StringComparison.Ordinal) && name.Count(c => c == '.') == 1;
         var named = model.named_modules().ToList();
         var steps = new Dictionary<string, float>(StringComparer.Ordinal);
         void Step(string name, Tensor value)
@@ -104,7 +106,7 @@ public class QuantizedExportTests
         var hooks = new List<Action>();
         foreach (var (name, module) in named)
         {
-            if (module is IQuantizedLayer && module is nn.Module<Tensor, Tensor> layer)
+            if ((module is IQuantizedLayer || Block(name)) && module is nn.Module<Tensor, Tensor> layer)
             {
                 hooks.Add(layer.register_forward_pre_hook((_, input) => { Step(name + "/input", input); return null!; }).remove);
             }
@@ -139,7 +141,7 @@ public class QuantizedExportTests
 
             foreach (var (name, module) in named)
             {
-                if (module is Int8Conv2d && module is nn.Module<Tensor, Tensor> layer)
+                if ((module is Int8Conv2d || Block(name)) && module is nn.Module<Tensor, Tensor> layer)
                 {
                     var step = steps[name + "/input"];
                     hooks.Add(layer.register_forward_pre_hook((_, input) =>

@@ -10,7 +10,8 @@ namespace ModelDsl.Onnx;
 // int8 values and per-channel scales (axis 0, zero points 0); a bias is int32 at scale input × weight. ONNX Runtime fuses
 // a convolution only when its output is quantised too, so a convolution group — the Conv, the BatchNorm after it (folded
 // into the scales and bias) and a ReLU after that — ends in QuantizeLinear → DequantizeLinear at the group's calibrated
-// output range; a Linear's output stays float. int4 variants are written with their dequantised float weights.
+// output range; a Linear's output stays float. A residual add reads its inputs' quantised copies where they exist (see
+// Add), which lets ONNX Runtime keep a ResNet's whole residual path in int8. int4 variants are written with their dequantised float weights.
 public sealed partial class OnnxExport
 {
     // A float value's dequantised copy and its scale, made once however many layers read it (a DQ output maps to itself).
@@ -161,6 +162,9 @@ public sealed partial class OnnxExport
 
     private Calibration Ranges() =>
         calibration ?? throw new InvalidOperationException("ONNX export of " + model + ": an int8 layer needs the calibration pass (OnnxExport.Calibrate) first");
+
+    // The dequantised copy of a value where one was made, else the value.
+    private string QuantisedCopy(string value) => dequantised.TryGetValue(value, out var known) ? known.Value : value;
 
     // x through QuantizeLinear → DequantizeLinear at the range's uint8 scale and zero point (once per value).
     private (string Value, float Scale) Dequantised(string path, string x, ActivationRange range)

@@ -271,8 +271,12 @@ public sealed partial class OnnxExport
     /// <summary><c>torch.flatten(x, 1)</c>.</summary>
     public string Flatten(string path, string x, int[] output) => Annotated(graph.Node("Flatten", path, path, [x], Attribute.Of("axis", 1L)), output);
 
-    /// <summary>A residual's addition.</summary>
-    public string Add(string path, string branch, string shortcut, int[] output) => Annotated(graph.Node("Add", path, path, [branch, shortcut]), output);
+    /// <summary>
+    /// A residual's addition. In an int8 export an input that also feeds a quantised layer is read through that layer's
+    /// QuantizeLinear/DequantizeLinear, so that ONNX Runtime fuses the add into its int8 add and keeps the residual path int8.
+    /// </summary>
+    public string Add(string path, string branch, string shortcut, int[] output) =>
+        Annotated(graph.Node("Add", path, path, [QuantisedCopy(branch), QuantisedCopy(shortcut)]), output);
 
     /// <summary>A gate's product: the kept input scaled by the branch's broadcast output.</summary>
     public string Multiply(string path, string gate, string input, int[] output) => Annotated(graph.Node("Mul", path, path, [input, gate]), output);

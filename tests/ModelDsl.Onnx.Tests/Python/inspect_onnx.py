@@ -21,5 +21,6 @@ print(json.dumps({
     "nodes": [n.name for n in graph.node],
     "ops": sorted({n.op_type for n in graph.node}),
     "initializers": {i.name: list(i.dims) for i in graph.initializer},
+    "initializer_types": {i.name: onnx.TensorProto.DataType.Name(i.data_type) for i in graph.initializer},
     "value_info": {v.name: dims(v) for v in graph.value_info},
 }, separators=(",", ":")))
