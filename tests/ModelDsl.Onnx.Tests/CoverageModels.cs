@@ -107,3 +107,12 @@ public partial class WideMlp
     /// <summary>Classifier.</summary>
     [Linear(10)] public partial Layer Output { get; }
 }
+
+/// <summary>A per-token MLP on a sequence [T, D] and its int8 variant: its Linears export as MatMul with the int8 weight transposed.</summary>
+[Model(InputShape = [12, 32], Kind = InputKind.Sequence)]
+[Variant("Int8", Weights = Precision.Int8)]
+public partial class TokenMlp
+{
+    /// <summary>Expansion, ReLU, projection.</summary>
+    [Linear(64), ReLU, Linear(32)] public partial Layer Mlp { get; }
+}

@@ -28,10 +28,25 @@ public class QuantizedExportTests
         manual_seed(3);
         using var dense = new Mlp();
         using var model = MlpInt8.FromDense(dense);
-        model.eval();
         using var scope = NewDisposeScope();
+        LinearsWithinBounds(model, model.ExportOnnx, randn(16, 784));
+    }
+
+    /// <summary>The same bounds on a sequence (the MatMul form, the int8 weight transposed): each Linear quantises all tokens at one step.</summary>
+    [Fact]
+    public void AnInt8SequenceModelMatchesTorchSharpsInt8WithinTheSameBounds()
+    {
+        manual_seed(8);
+        using var dense = new TokenMlp();
+        using var model = TokenMlpInt8.FromDense(dense);
+        using var scope = NewDisposeScope();
+        LinearsWithinBounds(model, model.ExportOnnx, randn(4, 12, 32));
+    }
+
+    private static void LinearsWithinBounds(nn.Module<Tensor, Tensor> model, Action<string, Tensor> export, Tensor x)
+    {
+        model.eval();
         using var noGrad = no_grad();
-        var x = randn(16, 784);
         var inputs = new List<(Int8Linear Layer, Tensor Input)>();
         var hooks = model.modules().OfType<Int8Linear>()
             .Select(layer => layer.register_forward_pre_hook((_, input) =>
@@ -44,8 +59,8 @@ public class QuantizedExportTests
         hooks.ForEach(h => h.remove());
 
         using var directory = new TemporaryDirectory();
-        var path = directory.File("mlp_int8.onnx");
-        model.ExportOnnx(path, x);
+        var path = directory.File("int8.onnx");
+        export(path, x);
         using var onnx = OnnxModel.Load(path);
         var actual = onnx.Run(x);
 
@@ -61,10 +76,10 @@ public class QuantizedExportTests
 
         var bound = error! + (expected.abs() * 1e-5) + 1e-5;
         var difference = (actual - expected).abs();
-        Console.WriteLine($"MlpInt8: largest difference {difference.max().item<float>():E2}, smallest bound {bound.min().item<float>():E2}, largest difference / bound {(difference / bound).max().item<float>():F3}");
+        Console.WriteLine($"{model.GetName()}: largest difference {difference.max().item<float>():E2}, smallest bound {bound.min().item<float>():E2}, largest difference / bound {(difference / bound).max().item<float>():F3}");
         Assert.True((difference <= bound).all().item<bool>(), "ONNX Runtime's int8 output is outside the quantisation bound");
-        // The export does quantise: the activations' rounding shows (a float graph would match to ~1e-6).
-        Assert.True(difference.max().item<float>() > 1e-5f);
+        // No lower limit here: ONNX Runtime's int8 products can reproduce FBGEMM's exactly (the same uint8 activations at
+        // the same step, the same int32 sums; on TokenMlpInt8 they agree to 1e-7). ResNet18Int8's test has the lower limit.
 
         // The typical error is far inside that worst case: with the two roundings of each input modelled as independent
         // uniform noise (±s/2 each, so √2 × s/2 at each Int8Linear input; zero exact), injected into TorchSharp's module,
@@ -80,7 +95,7 @@ public class QuantizedExportTests
         noise.ForEach(h => h.remove());
         var modelled = (simulated - expected).square().mean().sqrt().item<float>();
         var rms = (actual - expected).square().mean().sqrt().item<float>();
-        Console.WriteLine($"MlpInt8: observed RMS difference {rms:E2}, modelled {modelled:E2}");
+        Console.WriteLine($"{model.GetName()}: observed RMS difference {rms:E2}, modelled {modelled:E2}");
         Assert.InRange(rms, 0, 2 * modelled);
     }
 
