@@ -89,9 +89,8 @@ public sealed partial class OnnxExport
         }
 
         var spatial = dims.Length - 2;
-        string[] inputs = bias is null && norm is null
-            ? [input, WeightDq(path, signed ? weight + "/sign_folded" : weight, values, dims, scales, axis: 0)]
-            : [input, WeightDq(path, signed ? weight + "/sign_folded" : weight, values, dims, scales, axis: 0), BiasDq(path, shift, inputScale, scales)];
+        var w = WeightDq(path, signed ? weight + "/sign_folded" : weight, values, dims, scales, axis: 0);
+        string[] inputs = bias is null && norm is null ? [input, w] : [input, w, BiasDq(path, shift, inputScale, scales)];
         var y = Annotated(
             graph.Node(
                 "Conv",
