@@ -116,3 +116,12 @@ public partial class TokenMlp
     /// <summary>Expansion, ReLU, projection.</summary>
     [Linear(64), ReLU, Linear(32)] public partial Layer Mlp { get; }
 }
+
+/// <summary>One int8 convolution group without a ReLU (its BatchNorm folded into the QDQ convolution), for the sign-folding test.</summary>
+[Model(InputShape = [3, 8, 8])]
+[Variant("Int8", Weights = Precision.Int8)]
+public partial class ConvNorm
+{
+    /// <summary>Conv2d and the BatchNorm2d the export folds into it.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1), BatchNorm2d] public partial Layer Features { get; }
+}

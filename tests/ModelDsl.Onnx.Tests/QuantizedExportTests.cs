@@ -200,6 +200,47 @@ public class QuantizedExportTests
         Assert.InRange(largest, 0, 6 * sigma);
     }
 
+    /// <summary>
+    /// A BatchNorm folded into an int8 convolution, half its channels with a negative scale γ (the export negates their
+    /// int8 values to keep the weight scales positive). One group, so a worst-case bound per output channel c: the folded
+    /// weight Ŵ'_c = Ŵ_c·γ_c/√(var_c + eps) sees an input rounded by at most s_in/2 (Σ|Ŵ'_c|·s_in/2), the int32 bias
+    /// moves by at most s_in·s'_c/2, the quantised output by at most s_out/2, and a negated −128 (saturated to 127) by one
+    /// step s'_c of an input of at most max|x| + s_in/2, per such value. TorchSharp computes the same group in float32.
+    /// </summary>
+    [Fact]
+    public void AFoldedBatchNormWithNegativeScalesMatchesTorchSharpsInt8WithinTheOneGroupBound()
+    {
+        manual_seed(9);
+        using var dense = new ConvNorm();
+        Harness.Randomise(dense);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var state = dense.state_dict();
+        state["features.1.weight"].mul_(tensor(new float[] { -1, 1, -1, 1, -1, 1, -1, 1 }).view(-1));
+        using var model = ConvNormInt8.FromDense(dense);
+        model.eval();
+        var x = randn(4, 3, 8, 8);
+        var expected = model.call(x);
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("conv_norm_int8.onnx");
+        model.ExportOnnx(path, x);
+        using var onnx = OnnxModel.Load(path);
+        var actual = onnx.Run(x);
+
+        var conv = model.modules().OfType<Int8Conv2d>().Single();
+        var factor = state["features.1.weight"] / (state["features.1.running_var"] + 1e-5).sqrt();
+        var stepIn = (x.max().clamp_min(0) - x.min().clamp_max(0)) / 255;
+        var stepOut = (expected.max().clamp_min(0) - expected.min().clamp_max(0)) / 255;
+        var folded = conv.Dequantize() * factor.view(-1, 1, 1, 1);
+        var foldedScale = conv.WeightScale * factor.abs();
+        var saturated = conv.Weight.eq(-128).logical_and(factor.lt(0).view(-1, 1, 1, 1)).flatten(1).sum([1]).to(ScalarType.Float32);
+        var bound = (folded.abs().flatten(1).sum([1]) * stepIn / 2) + (stepOut / 2) + (stepIn * foldedScale / 2)
+            + (saturated * foldedScale * (x.abs().max() + (stepIn / 2))) + 1e-5;
+        var difference = (actual - expected).abs().amax([0, 2, 3]);
+        Console.WriteLine($"ConvNormInt8: largest difference per channel {string.Join(", ", difference.data<float>().ToArray().Select(d => d.ToString("E2", System.Globalization.CultureInfo.InvariantCulture)))}; bound {string.Join(", ", bound.data<float>().ToArray().Select(d => d.ToString("E2", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.True((difference <= bound).all().item<bool>(), "a folded channel is outside its bound");
+    }
+
     [Fact]
     public void AnInt8VariantWithoutACalibrationBatchFailsSayingOneIsNeededAndWritesNothing()
     {
