@@ -89,6 +89,34 @@ public class FileFormatTests
     }
 
     [Fact]
+    public void OnnxRuntimeRunsResNet18Int8WithItsInt8KernelsThroughout()
+    {
+        manual_seed(2);
+        using var dense = new ResNet18();
+        using var int8 = ResNet18Int8.FromDense(dense);
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("resnet18_int8.onnx");
+        using var calibration = randn(2, 3, 224, 224);
+        int8.ExportOnnx(path, calibration);
+        var optimised = directory.File("resnet18_int8.optimized.onnx");
+        using (var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = optimised })
+        using (new Microsoft.ML.OnnxRuntime.InferenceSession(path, options))
+        {
+        }
+
+        // Every convolution fused into QLinearConv, the classifier into QGemm, seven of the eight residual adds into
+        // QLinearAdd (the last one feeds the float average pool); no float convolution is left, and the activations
+        // are quantised and dequantised once each at the ends.
+        var ops = Harness.Inspect(optimised, check: false).GetProperty("op_counts");
+        Assert.Equal(20, ops.GetProperty("QLinearConv").GetInt32());
+        Assert.Equal(7, ops.GetProperty("QLinearAdd").GetInt32());
+        Assert.Equal(1, ops.GetProperty("QGemm").GetInt32());
+        Assert.False(ops.TryGetProperty("Conv", out _));
+        Assert.Equal(2, ops.GetProperty("QuantizeLinear").GetInt32());
+        Assert.Equal(2, ops.GetProperty("DequantizeLinear").GetInt32());
+    }
+
+    [Fact]
     public void LowRankAndInt4VariantsPassTheChecker()
     {
         using var directory = new TemporaryDirectory();
