@@ -6,7 +6,9 @@ namespace ModelDsl.Generators;
 // The generated ExportOnnx of a model: the resolved tree that forward runs, walked in the same order, one call per layer
 // into the runtime's ONNX builder (ModelDsl.Onnx.OnnxExport) with every size and option resolved here, at compile time.
 // A residual keeps its input in a variable of its own until its add (or gate); a projection runs on that variable.
-// A model with a layer the builder has no mapping for gets an ExportOnnx that throws, naming that layer.
+// A model with a layer the builder has no mapping for gets an ExportOnnx that throws, naming that layer. An int8 variant's
+// export takes a calibration batch (ExportOnnx(path) then says one is needed) and writes each Conv2d with the BatchNorm2d
+// and ReLU directly after it as one quantised group (OnnxExport.QuantizedConv).
 internal static class OnnxEmitter
 {
     private const string Export = "global::ModelDsl.Onnx.OnnxExport";

@@ -227,6 +227,7 @@ public sealed partial class OnnxExport
         return tensor.detach().cpu().contiguous().data<float>().ToArray();
     }
 
+    // The module's tensor of this state-dict name, or a clear error naming it.
     private Tensor Stored(string name)
     {
         if (!weights.TryGetValue(name, out var tensor))

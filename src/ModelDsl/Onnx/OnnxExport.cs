@@ -395,16 +395,7 @@ public sealed partial class OnnxExport
             return name;
         }
 
-        if (!weights.TryGetValue(name, out var tensor))
-        {
-            throw new InvalidOperationException("ONNX export of " + model + ": the module has no tensor '" + name + "' (its state dict does not match the generated graph)");
-        }
-
-        if (tensor.IsInvalid)
-        {
-            throw new ObjectDisposedException(name, "ONNX export of " + model + ": tensor '" + name + "' has been disposed");
-        }
-
+        var tensor = Stored(name);
         if (tensor.dtype != ScalarType.Float32)
         {
             throw new NotSupportedException("ONNX export of " + model + ": tensor '" + name + "' is " + tensor.dtype + "; the export writes float32 weights");
