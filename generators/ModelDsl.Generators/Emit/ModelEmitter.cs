@@ -80,9 +80,7 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
-        // Quantised variants hold int8/int4 buffers the float graph cannot read: their QDQ export is a later step.
-        var notExported = variant is { Rewrite.Weights: not Spec.Precision.Float32 } ? "its Linears are " + variant.Rewrite.Weights + ": quantised variants are not exported to ONNX yet (QDQ export is a later step)" : null;
-        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, notExported);
+        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, variant?.Rewrite.Weights ?? Spec.Precision.Float32);
         WriteCost(writer, model, shapes, cost, summary, variant);
         if (variant is not null)
         {
