@@ -42,6 +42,12 @@ internal static class SemiStructured
             why = $"the weight is on {weight.device}; move the model to CUDA for the semi-structured kernels";
             return null;
         }
+        return TryKernel(weight, out why);
+    }
+
+    /// <summary>Tries the compression kernel on <paramref name="weight"/> wherever it is (on the CPU it fails: the tests call it there).</summary>
+    internal static Tensor? TryKernel(Tensor weight, out string why)
+    {
         try
         {
             why = string.Empty;
