@@ -103,7 +103,7 @@ public sealed class NMConv2d : LayerBase, IQuantizedLayer
         {
             throw ShapeError($"[N, {InChannels}, H, W]", input);
         }
-        if (dense is null || dense.device != Values.device)
+        if (dense is null || !QuantizedLayers.SameDevice(dense, Values))
         {
             Refresh();
         }

@@ -67,7 +67,7 @@ public sealed class NMLinear : LayerBase, IQuantizedLayer
     /// <exception cref="NotSupportedException">The kernel is not available for this layer here.</exception>
     public void RequireSemiStructured()
     {
-        if (dense is null || dense.device != Values.device)
+        if (dense is null || !QuantizedLayers.SameDevice(dense, Values))
         {
             Refresh();
         }
@@ -110,7 +110,7 @@ public sealed class NMLinear : LayerBase, IQuantizedLayer
         {
             throw ShapeError($"[*, {InFeatures}]", input);
         }
-        if (dense is null || dense.device != Values.device)
+        if (dense is null || !QuantizedLayers.SameDevice(dense, Values))
         {
             Refresh();
         }

@@ -110,7 +110,7 @@ public sealed class SparseLinear : LayerBase, IQuantizedLayer
             throw ShapeError($"[*, {InFeatures}]", input);
         }
         var rows = input.numel() / InFeatures;
-        if (csr is null || csr.device != Weight.device || !UsesCsr(Weight.numel(), Density, rows))
+        if (csr is null || !QuantizedLayers.SameDevice(csr, Weight) || !UsesCsr(Weight.numel(), Density, rows))
         {
             return nn.functional.linear(input, Weight, Bias);
         }
