@@ -1,22 +1,5 @@
 namespace ModelDsl.Spec;
 
-/// <summary>The two sparsity patterns a variant can ask for.</summary>
-public enum SparseKind
-{
-    /// <summary>N:M (<c>Sparsity = "2:4"</c>): N kept in every group of M along the reduction dimension, stored compressed.</summary>
-    NM,
-
-    /// <summary>Unstructured magnitude pruning (<c>Prune = 0.9</c>): the smallest |w|, stored as masked dense weights.</summary>
-    Magnitude,
-}
-
-/// <summary>One layer a sparse variant sparsifies, with its weight count and the non-zeros the compile-time cost counts.</summary>
-/// <param name="Path">The layer's path (its weight is <c>Path + ".weight"</c>).</param>
-/// <param name="Kind">Linear, Conv1d or Conv2d.</param>
-/// <param name="Weights">Elements of its weight.</param>
-/// <param name="Kept">Non-zero weights after sparsification (for a global ranking: the compile-time split, see <see cref="SparseFormat"/>).</param>
-public sealed record SparseLayer(string Path, LayerKind Kind, long Weights, long Kept);
-
 /// <summary>
 /// How a sparse variant stores and costs its layers. N:M: every eligible Linear and Conv2d (<see cref="Sparsity.Eligible"/>)
 /// becomes the runtime's <c>NMLinear</c> / <c>NMConv2d</c> — float32 values of the N kept weights of every group
