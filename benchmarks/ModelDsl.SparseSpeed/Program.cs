@@ -3,7 +3,8 @@
 // interleaved rounds, and prints one JSON line per round and a summary with the speedups and weight bytes:
 //   dotnet ModelDsl.SparseSpeed.dll --batch 8 --rounds 7 --reps 20 --warmup 5 --threads 2
 // Each round times REPS forwards of each model after WARMUP untimed ones, the order of the models rotating from round
-// to round; the summary is the median of the per-round medians. With --crossover it instead prints the sweep the
+// to round; the summary is the median of the per-round medians, and the median ratio of dense/sparse forwards timed
+// back to back (pairs). With --crossover it instead prints the sweep the
 // SparseLinear rule comes from: CSR (W_csr · xᵀ)ᵀ against the dense linear, per weight size, density and rows.
 using System.Diagnostics;
 using System.Globalization;
@@ -73,6 +74,19 @@ for (var round = 1; round <= rounds; round++)
     }
 }
 
+// Paired: dense and sparse forwards one after the other, the ratio of each pair, so both halves of a ratio see the
+// same moment of a loaded machine; the median over every pair of the run.
+var pairRatios = new List<double>();
+for (var i = 0; i < rounds * reps; i++)
+{
+    var clock = Stopwatch.StartNew();
+    dense.call(input).Dispose();
+    var denseMs = clock.Elapsed.TotalMilliseconds;
+    clock.Restart();
+    sparse.call(input).Dispose();
+    pairRatios.Add(denseMs / clock.Elapsed.TotalMilliseconds);
+}
+
 var floatMs = Median(perRound["float32"]);
 var sparseMs = Median(perRound["sparse90"]);
 var nmMs = Median(perRound["nm24"]);
@@ -93,6 +107,8 @@ Console.WriteLine(JsonSerializer.Serialize(new
     sparse90_min_ms = fastest["sparse90"],
     nm24_min_ms = fastest["nm24"],
     sparse90_min_speedup = fastest["float32"] / fastest["sparse90"],
+    sparse90_paired_speedup = Median(pairRatios),
+    pairs = pairRatios.Count,
     dense_macs = SparseMlp.TotalMacs,
     sparse90_macs = SparseMlpSparse90.TotalMacs,
     sparse90_effective_macs_built = sparse.EffectiveMacs(),
