@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelDsl.Analyzers;
-using ModelDsl.Generators;
 using ModelDsl.Spec;
 
 namespace ModelDsl.CodeFixes;
@@ -38,14 +37,8 @@ public sealed class FitBudgetCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var cancellationToken = context.CancellationToken;
-        var root = await context.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var declaration = root?.FindToken(context.Span.Start).Parent?.AncestorsAndSelf().OfType<ClassDeclarationSyntax>().FirstOrDefault();
-        if (root is null || model is null || declaration is null ||
-            model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type ||
-            Symbols.Find(type, "ModelAttribute") is not { } modelAttribute ||
-            ModelParser.Parse(type, modelAttribute, cancellationToken).Target?.Spec is not { Budget: { } budget } spec ||
-            BudgetSolver.KeepRatio(spec, budget) is not { } keep || keep >= 1)
+        if (await VariantInsertion.ModelAt(context).ConfigureAwait(false) is not var (root, declaration, type, spec) ||
+            spec.Budget is not { } budget || BudgetSolver.KeepRatio(spec, budget) is not { } keep || keep >= 1)
         {
             return;
         }
@@ -68,50 +61,12 @@ public sealed class FitBudgetCodeFix : CodeFixProvider
             return;
         }
 
-        var name = VariantName(spec);
+        var name = VariantInsertion.UniqueName(spec, "Slim");
         context.RegisterCodeFix(
             CodeAction.Create(
                 "Add variant '" + name + "' keeping " + percent + "% of channels to meet the budget",
-                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, AddVariant(declaration, name, keepText)))),
+                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, VariantInsertion.Add(declaration, "\"" + name + "\", KeepChannels = " + keepText)))),
                 EquivalenceKey),
             context.Diagnostics);
-    }
-
-    private static string VariantName(ModelSpec spec)
-    {
-        var taken = new HashSet<string>(spec.Variants.Select(v => v.Name), StringComparer.Ordinal);
-        if (!taken.Contains("Slim"))
-        {
-            return "Slim";
-        }
-
-        var i = 2;
-        while (taken.Contains("Slim" + i.ToString(CultureInfo.InvariantCulture)))
-        {
-            i++;
-        }
-
-        return "Slim" + i.ToString(CultureInfo.InvariantCulture);
-    }
-
-    // The new attribute goes on its own line after the class's last attribute, indented as that one is.
-    private static ClassDeclarationSyntax AddVariant(ClassDeclarationSyntax declaration, string name, string keep)
-    {
-        var attribute = SyntaxFactory.Attribute(
-            SyntaxFactory.IdentifierName("Variant"),
-            SyntaxFactory.ParseAttributeArgumentList("(\"" + name + "\", KeepChannels = " + keep + ")"));
-        var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(attribute));
-        if (declaration.AttributeLists.Count == 0)
-        {
-            return declaration.AddAttributeLists(list.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
-        }
-
-        var last = declaration.AttributeLists[declaration.AttributeLists.Count - 1];
-        var indentation = last.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
-        var newLine = last.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        list = list
-            .WithLeadingTrivia(indentation)
-            .WithTrailingTrivia(newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine : SyntaxFactory.EndOfLine("\n"));
-        return declaration.WithAttributeLists(declaration.AttributeLists.Add(list));
     }
 }

@@ -22,24 +22,44 @@ internal static class VariantChecks
             var variant = spec.Variants[i];
             var attribute = attributes[i];
             var cancellationToken = report.CancellationToken;
-            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget && variant.Prune is null)
+            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget && variant.KeepLayers is null && variant.Prune is null)
             {
                 report.Report(DiagnosticDescriptors.VariantChangesNothing, Syntax.Location(attribute, cancellationToken), variant.Name);
                 continue;
             }
 
-            if (WidthScaling.Prunes(spec, variant, out var ratio) &&
+            if (!LayerWidths.Applies(variant) && WidthScaling.Prunes(spec, variant, out var ratio) &&
                 ChannelPlan.Of(shapes, Shapes.Infer(WidthScaling.Apply(spec, ratio))).Unsupported is { } why)
             {
                 // The same plan the generator writes FromDense from: where it cannot cut the weights, say so in the build.
                 report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, Syntax.Named(attribute, "KeepChannels", cancellationToken), variant.Name, why);
             }
 
+            if (LayerWidths.UnknownLayers(spec, variant) is { } unknown)
+            {
+                report.Report(DiagnosticDescriptors.InvalidLayerWidths, Syntax.Named(attribute, "KeepLayers", cancellationToken), variant.Name, unknown);
+            }
+            else if (VariantRewrite.NotGenerated(variant) is null && LayerWidths.Of(spec, variant) is { } widths)
+            {
+                var location = Syntax.Named(attribute, variant.KeepLayers is not null ? "KeepLayers" : "RoundTo", cancellationToken);
+                var sites = WidthScaling.Sites(spec);
+                var chosen = string.Join(", ", sites.Select((site, i) => site.Layer + " " + widths[i].ToString(CultureInfo.InvariantCulture) + " of " + site.Width.ToString(CultureInfo.InvariantCulture)));
+                if (LayerWidths.NotTheSameNetwork(spec, widths) is { } different)
+                {
+                    report.Report(DiagnosticDescriptors.LayerWidthsChangeTheNetwork, location, variant.Name, chosen, different);
+                }
+                else if (VariantRewrite.Of(spec, variant) is { Prunes: true } perLayer && ChannelPlan.Of(shapes, perLayer.Shapes).Unsupported is { } cannot)
+                {
+                    report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, location, variant.Name, cannot);
+                }
+            }
+
             if (variant.FitBudget && VariantRewrite.NotGenerated(variant) is null)
             {
                 var location = Syntax.Named(attribute, "FitBudget", cancellationToken);
-                var nothing = spec.Budget is not { } budget ? "the model declares no [FlopBudget] or [ParameterBudget] to fit"
-                    : BudgetSolver.Fits(spec, budget) ? "the model already meets its budget"
+                var own = variant.Budget is not null;
+                var nothing = variant.FittedBudget(spec.Budget) is not { } budget ? "neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit"
+                    : BudgetSolver.Fits(spec, budget) ? (own ? "the dense model already meets the variant's budget" : "the model already meets its budget")
                     : BudgetSolver.KeepRatio(spec, budget) is null ? "no widths meet the budget: what pruning cannot shrink (the input and output layers, the norms' and heads' fixed parts) is over it already"
                     : null;
                 if (nothing is not null)
@@ -52,7 +72,7 @@ internal static class VariantChecks
                 }
             }
 
-            if (variant.KeepRatio is { } keep && keep < 1 && WidthScaling.FirstEmptied(spec, keep) is { } emptied)
+            if (variant.KeepRatio is { } keep && keep < 1 && !LayerWidths.Applies(variant) && WidthScaling.FirstEmptied(spec, keep) is { } emptied)
             {
                 report.Report(
                     DiagnosticDescriptors.PruningEmptiesLayer,
@@ -94,6 +114,20 @@ internal static class VariantChecks
             }
 
             PruneOptions(attribute, shapes, variant, report);
+
+            if (variant.Budget is { } limits && VariantRewrite.Of(spec, variant) is { Cost: { Succeeded: true } cost })
+            {
+                foreach (var violation in Budgets.Check(limits, cost.Total))
+                {
+                    report.Report(
+                        DiagnosticDescriptors.VariantOverBudget,
+                        Syntax.Named(attribute, violation.Budget, cancellationToken),
+                        variant.Name,
+                        type.Name + variant.Name,
+                        BudgetChecks.Describe(violation),
+                        Format.Percent(violation.Actual, violation.Limit));
+                }
+            }
 
             if (variant.Rank is { } rank and > 0 && LowRank.FirstCostlier(shapes, rank) is { } costlier)
             {

@@ -17,7 +17,7 @@ namespace ModelDsl.Spec;
 /// <param name="Weights">The weight precision (Float32 when the variant does not quantise).</param>
 /// <param name="Rank">The rank, for a rank variant.</param>
 /// <param name="Factored">The dense paths of the Linears a rank variant factors.</param>
-/// <param name="Fitted">For a FitBudget variant: each width site's dense and fitted width (<see cref="WidthScaling.Sites"/>).</param>
+/// <param name="Fitted">For a FitBudget or per-layer (KeepLayers, RoundTo) variant: each width site's dense and chosen width (<see cref="WidthScaling.Sites"/>).</param>
 /// <param name="Sparse">For an N:M or Prune variant: the sparsified layers and their storage.</param>
 public sealed record VariantRewrite(
     VariantSpec Variant,
@@ -40,11 +40,11 @@ public sealed record VariantRewrite(
         variant.Sparsity is not null && variant.Prune is not null
             ? "Sparsity (N:M) and Prune (unstructured) are two sparsity patterns; declare each as a variant of its own"
             : (variant.Sparsity is not null || variant.Prune is not null) && !variant.FitBudget &&
-              (variant.KeepRatio is { } kept && kept != 1 || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null)
-            ? (variant.Sparsity is not null ? "an N:M Sparsity" : "a Prune fraction") + " combined with KeepChannels, Weights or Rank is not generated yet (declare each as a variant of its own)"
-            : variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null || variant.Sparsity is not null || variant.Prune is not null)
+              (variant.KeepRatio is { } kept && kept != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null)
+            ? (variant.Sparsity is not null ? "an N:M Sparsity" : "a Prune fraction") + " combined with KeepChannels, KeepLayers, RoundTo, Weights or Rank is not generated yet (declare each as a variant of its own)"
+            : variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null || variant.Sparsity is not null || variant.Prune is not null)
             ? "FitBudget chooses the widths itself and combines with nothing else yet (declare the other compression as a variant of its own)"
-            : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
+            : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4)
             ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
             : null;
 
@@ -53,8 +53,8 @@ public sealed record VariantRewrite(
 
     /// <summary>
     /// The rewrite of <paramref name="variant"/> of <paramref name="dense"/>, or null when it does not become a class: it
-    /// changes nothing, has an invalid ratio or rank, empties a layer, asks for N:M sparsity or combines a rank with
-    /// another compression (the analyzers report the invalid ones).
+    /// changes nothing, has an invalid ratio, rank or sparsity, empties a layer, or combines a rank, an N:M pattern or
+    /// a Prune fraction with another compression (the analyzers report the invalid ones).
     /// </summary>
     /// <param name="dense">The dense model.</param>
     /// <param name="variant">One of its variants.</param>
@@ -71,6 +71,11 @@ public sealed record VariantRewrite(
         }
 
         var weights = variant.Weights ?? Precision.Float32;
+        if (LayerWidths.Applies(variant))
+        {
+            return PerLayer(dense, variant, weights);
+        }
+
         var prunes = WidthScaling.Prunes(dense, variant, out var keep);
         if (variant.KeepRatio is { } ratio && ratio != 1 && !prunes)
         {
@@ -124,11 +129,34 @@ public sealed record VariantRewrite(
         return new VariantRewrite(variant, dense, shapes, cost, 1, Precision.Float32, null, EquatableArray<string>.Empty, default, format);
     }
 
-    // FitBudget: the budget solver's per-layer widths; no class where the model has no budget, meets it already, no
-    // widths fit, or the variant also asks for another compression.
+    // KeepLayers / RoundTo: a width per site; no class where a ratio or name is invalid, nothing changes, or the widths
+    // do not make the dense network with narrower layers (the analyzers say which).
+    private static VariantRewrite? PerLayer(ModelSpec dense, VariantSpec variant, Precision weights)
+    {
+        if (variant.Rank is not null || LayerWidths.Of(dense, variant) is not { } widths || LayerWidths.NotTheSameNetwork(dense, widths) is not null)
+        {
+            return null;
+        }
+
+        var sites = WidthScaling.Sites(dense);
+        var prunes = sites.Select((site, i) => widths[i] != site.Width).Any(changed => changed);
+        if (!prunes && weights == Precision.Float32)
+        {
+            return null;
+        }
+
+        var spec = prunes ? WidthScaling.Apply(dense, widths) : dense;
+        var inferred = ModelDsl.Spec.Shapes.Infer(spec);
+        var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
+        var perSite = prunes ? sites.Select((site, i) => (site.Layer, site.Width, widths[i])).ToEquatableArray() : default;
+        return new VariantRewrite(variant, spec, inferred, cost, 1, weights, null, EquatableArray<string>.Empty, perSite);
+    }
+
+    // FitBudget: the budget solver's per-layer widths under the variant's own budget (or the model's); no class where
+    // there is no budget, the model meets it already, no widths fit, or the variant also asks for another compression.
     private static VariantRewrite? Fit(ModelSpec dense, VariantSpec variant)
     {
-        if (dense.Budget is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
+        if (variant.FittedBudget(dense.Budget) is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
             BudgetSolver.Widths(dense, budget) is not { } widths)
         {
             return null;

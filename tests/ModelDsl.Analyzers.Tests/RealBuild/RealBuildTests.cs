@@ -132,6 +132,28 @@ public sealed class RealBuildTests : IDisposable
                 [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
             }
             """),
+        ("VariantBudget.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Half", KeepChannels = 0.5, MaxMMacs = 0.001)]
+            public partial class VariantBudget
+            {
+                [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
+        ("LayerWidths.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Tail", KeepLayers = "body.9 = 0.5")]
+            public partial class LayerWidths
+            {
+                [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
         ("Prune.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -210,7 +232,10 @@ public sealed class RealBuildTests : IDisposable
         // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
         Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
         Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
-        Expect(output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it");
+        Expect(output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit; no class is generated for it");
+        // Half of 64 → 32 → 10 is 64·16 + 16·10 = 1,184 MACs, 18.4% over the variant's own 1,000.
+        Expect(output, "VariantBudget.cs", "MaxMMacs = 0.001", "warning MDSL2008", "Variant 'Half' (VariantBudgetHalf) needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs) by 18.4%");
+        Expect(output, "LayerWidths.cs", "KeepLayers = \"body.9 = 0.5\"", "error MDSL3019", "KeepLayers of variant 'Tail': 'body.9' is not a prunable layer of the model; the prunable ones are body.0");
         Expect(output, "Prune.cs", "Prune = 1.5", "error MDSL3011", "Prune = 1.5 of variant 'Sparse' is outside (0, 1): it is the fraction of each layer's weights set to zero");
         // The valid sparse variants of the same model are generated classes now: no "not generated" warning for them.
         Assert.DoesNotContain("MDSL3009", output, StringComparison.Ordinal);

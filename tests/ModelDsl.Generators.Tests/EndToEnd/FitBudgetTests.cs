@@ -6,6 +6,9 @@ namespace ModelDsl.Generators.Tests.EndToEnd;
 [Model(InputShape = [3, 16, 16])]
 [FlopBudget(MaxMMacs = 0.3)]
 [Variant("Fit", FitBudget = true)]
+[Variant("Quarter", FitBudget = true, MaxMMacs = 0.15)]
+[Variant("Layered", KeepLayers = "down = 0.5")]
+[Variant("Rounded", KeepChannels = 0.7, RoundTo = 4)]
 public partial class FitNet
 {
     /// <summary>Stem.</summary>
@@ -54,6 +57,20 @@ public class FitBudgetTests
     }
 
     [Fact]
+    public void AVariantWithItsOwnBudgetFitsThatOneInstead()
+    {
+        const long budget = 150_000;
+        using var fitted = new FitNetQuarter();
+        var state = fitted.state_dict();
+        var a = state["stem.0.weight"].shape[0];
+        var b = state["down.conv1.weight"].shape[0];
+        Assert.Equal(FitNetQuarter.TotalMacs, Macs(a, b));
+        Assert.True(FitNetQuarter.TotalMacs <= budget, FitNetQuarter.TotalMacs + " MACs");
+        Assert.True(Macs(a + 1, b) > budget && Macs(a, b + 1) > budget, $"a = {a}, b = {b} could keep another channel");
+        Assert.True(FitNetQuarter.TotalMacs < FitNetFit.TotalMacs);
+    }
+
+    [Fact]
     public void FromDenseDropsExactlyTheZeroChannelsOfAFittedWidth()
     {
         using var fitted = new FitNetFit();
@@ -72,6 +89,50 @@ public class FitBudgetTests
         });
         dense.eval();
         using var variant = FitNetFit.FromDense(dense);
+        variant.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(4, 3, 16, 16);
+        var expected = dense.call(x);
+        var actual = variant.call(x);
+        Assert.True((expected - actual).abs().max().item<float>() < 1e-5f, "largest difference " + (expected - actual).abs().max().item<float>());
+        Assert.True(expected.abs().max().item<float>() > 1e-3f, "the dense output is not trivially zero");
+    }
+
+    [Fact]
+    public void PerLayerRatiosAndRoundingGiveTheWidthsByHand()
+    {
+        // KeepLayers "down = 0.5": the stem and layer1 keep 8, down keeps 16 · 0.5 = 8.
+        using var layered = new FitNetLayered();
+        var state = layered.state_dict();
+        Assert.Equal(8, state["stem.0.weight"].shape[0]);
+        Assert.Equal(8, state["layer1.0.conv1.weight"].shape[0]);
+        Assert.Equal(8, state["down.conv1.weight"].shape[0]);
+        Assert.Equal(FitNetLayered.TotalMacs, Macs(8, 8));
+        Assert.Equal(FitNetLayered.TotalParameters, layered.parameters().Sum(p => p.numel()));
+
+        // KeepChannels 0.7 to multiples of 4: 8 · 0.7 = 5.6 → 6 → 1.5 multiples → 8 (the dense width); 16 · 0.7 = 11.2 → 11 → 2.75 → 12.
+        using var rounded = new FitNetRounded();
+        state = rounded.state_dict();
+        Assert.Equal(8, state["stem.0.weight"].shape[0]);
+        Assert.Equal(12, state["down.conv1.weight"].shape[0]);
+        Assert.Equal(12, state["down.conv2.weight"].shape[0]);
+        Assert.Equal(FitNetRounded.TotalMacs, Macs(8, 12));
+        Assert.Equal(FitNetRounded.TotalParameters, rounded.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void FromDenseOfAPerLayerVariantDropsExactlyTheZeroChannels()
+    {
+        using var dense = new FitNet();
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 5, new (string[], int?)[]
+        {
+            (["down.conv1.", "down.bn1."], 8),
+            (["down.conv2.", "down.bn2.", "down.downsample.0.", "down.downsample.1."], 8),
+        });
+        dense.eval();
+        using var variant = FitNetLayered.FromDense(dense);
         variant.eval();
 
         using var scope = NewDisposeScope();
