@@ -235,6 +235,28 @@ public class SparseVariantTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AMagnitudeVariantExportsToOnnxAsMaskedDenseAndAnNMVariantSaysItDoesNot()
+    {
+        using var dense = new SparseMlp();
+        using var sparse = SparseMlpSparse90.FromDense(dense);
+        var path = Path.Combine(Path.GetTempPath(), "modeldsl-sparse-" + Guid.NewGuid().ToString("N") + ".onnx");
+        try
+        {
+            sparse.ExportOnnx(path);
+            // The float32 initializers (50,826 values) are in the file.
+            Assert.True(new FileInfo(path).Length > SparseMlp.WeightBytes, "the ONNX file is smaller than the weights");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        using var nm = new SparseMlpNm24();
+        var error = Assert.Throws<NotSupportedException>(() => nm.ExportOnnx(path));
+        Assert.Contains("N:M variants are not exported to ONNX yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AskingForTheSemiStructuredKernelOnCpuSaysWhy()
     {
         using var variant = new SparseMlpNm24();
