@@ -56,7 +56,9 @@ internal static class ModelEmitter
             FileHeader.Write(writer, model.Namespace, "the [Variant(\"" + variant.Name + "\")] of " + variant.DenseClass);
             writer.Line("/// <summary>");
             writer.Line("/// <see cref=\"" + Names.Identifier(variant.DenseClass) + "\"/> " + Describe(variant) + ": an ordinary model of its own,");
-            writer.Line(variant.Rewrite.Weights == Spec.Precision.Float32 && variant.Rewrite.Sparse is null
+            writer.Line(variant.Rewrite.Sparse is not null
+                ? "/// loaded like any other (for inference: its sparse layers hold buffers, not parameters), or built from a trained dense model with <see cref=\"FromDense\"/>."
+                : variant.Rewrite.Weights == Spec.Precision.Float32
                 ? "/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>."
                 : "/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref=\"FromDense\"/>.");
             writer.Line("/// </summary>");
