@@ -82,11 +82,9 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
-        // Quantised variants hold int8/int4 buffers the float graph cannot read: their QDQ export is a later step.
-        var notExported = variant is { Rewrite.Weights: not Spec.Precision.Float32 } ? "its Linears are " + variant.Rewrite.Weights + ": quantised variants are not exported to ONNX yet (QDQ export is a later step)"
-            : variant is { Rewrite.Sparse.Kind: SparseKind.NM } ? "its layers store compressed N:M weights: N:M variants are not exported to ONNX yet"
-            : null;
-        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, notExported);
+        // N:M variants hold compressed values and positions the float graph cannot read: their export is a later step.
+        var notExported = variant is { Rewrite.Sparse.Kind: SparseKind.NM } ? "its layers store compressed N:M weights: N:M variants are not exported to ONNX yet" : null;
+        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, variant?.Rewrite.Weights ?? Spec.Precision.Float32, notExported);
         WriteCost(writer, model, shapes, cost, summary, variant);
         if (variant is not null)
         {
