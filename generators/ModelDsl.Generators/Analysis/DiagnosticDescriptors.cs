@@ -349,7 +349,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor VariantChangesNothing = new(
         "MDSL3006",
         "Variant changes nothing",
-        "Variant '{0}' changes nothing: set KeepChannels below 1, Sparsity, Weights = Int8/Int4 or Rank",
+        "Variant '{0}' changes nothing: set KeepChannels below 1, Sparsity, Prune, Weights = Int8/Int4 or Rank",
         Categories.Compression,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -395,6 +395,46 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3010");
 
+    /// <summary>MDSL3011: an unstructured pruning fraction outside (0, 1).</summary>
+    public static readonly DiagnosticDescriptor PruneOutOfRange = new(
+        "MDSL3011",
+        "Prune fraction outside (0, 1)",
+        "Prune = {0} of variant '{1}' is outside (0, 1): it is the fraction of each layer's weights set to zero",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3011");
+
+    /// <summary>MDSL3012: a minimum kept fraction outside [0, 1).</summary>
+    public static readonly DiagnosticDescriptor MinKeepOutOfRange = new(
+        "MDSL3012",
+        "MinKeep outside [0, 1)",
+        "MinKeep = {0} of variant '{1}' is outside [0, 1): it is the fraction of every layer's weights a global ranking keeps at least",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3012");
+
+    /// <summary>MDSL3013: GlobalRanking or MinKeep where they do nothing.</summary>
+    public static readonly DiagnosticDescriptor PruneOptionIgnored = new(
+        "MDSL3013",
+        "Pruning option has no effect",
+        "{0} of variant '{1}' has no effect: {2}",
+        Categories.Compression,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3013");
+
+    /// <summary>MDSL3014: a global ranking whose minimum kept per layer leaves too few weights to reach the pruned fraction.</summary>
+    public static readonly DiagnosticDescriptor MinKeepBlocksPrune = new(
+        "MDSL3014",
+        "MinKeep leaves too few weights to prune",
+        "Variant '{0}' must prune {1} weights (Prune = {2}), but keeping MinKeep = {3} of every layer allows at most {4}",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3014");
+
     /// <summary>MDSL3019: per-layer keep ratios that are malformed or name no prunable layer.</summary>
     public static readonly DiagnosticDescriptor InvalidLayerWidths = new(
         "MDSL3019",
@@ -424,6 +464,7 @@ public static class DiagnosticDescriptors
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
         VariantNotGenerated, NothingToFit, VariantOverBudget, InvalidLayerWidths, LayerWidthsChangeTheNetwork,
+        PruneOutOfRange, MinKeepOutOfRange, PruneOptionIgnored, MinKeepBlocksPrune,
     };
 
     /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>

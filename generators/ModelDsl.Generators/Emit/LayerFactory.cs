@@ -21,11 +21,20 @@ internal static class LayerFactory
     /// The weight precision of the class being built: an int8 or int4 variant's Linears (and an int8 variant's Conv2d) are the runtime's quantised
     /// layers (Quantization.Quantizes, the same rule its weight-byte constants use).
     /// </param>
-    public static string? New(LayerShape layer, bool inPlace = false, Spec.Precision weights = Spec.Precision.Float32)
+    /// <param name="sparse">
+    /// The sparse format of an N:M or Prune variant: the layers it replaces are the runtime's NMLinear / NMConv2d
+    /// (compressed N:M storage) or SparseLinear (masked dense, CSR where faster).
+    /// </param>
+    public static string? New(LayerShape layer, bool inPlace = false, Spec.Precision weights = Spec.Precision.Float32, SparseFormat? sparse = null)
     {
         var input = layer.Input;
         return layer.Kind switch
         {
+            LayerKind.Linear when sparse is { Kind: SparseKind.NM } nm && nm.Replaces(layer) =>
+                Call("NMLinear", N(layer.Int("in")), N(layer.Int("out")), N(nm.N), N(nm.M), "hasBias: " + B(layer.Bool("bias"))),
+            LayerKind.Linear when sparse is not null && sparse.Replaces(layer) =>
+                Call("SparseLinear", N(layer.Int("in")), N(layer.Int("out")), "hasBias: " + B(layer.Bool("bias"))),
+            LayerKind.Conv2d when sparse is { Kind: SparseKind.NM } nm && nm.Replaces(layer) => Call("NMConv2d", ConvArguments(layer, N(nm.N), N(nm.M))),
             LayerKind.Linear when Quantization.Quantizes(layer, weights) =>
                 Call(weights == Spec.Precision.Int8 ? "Int8Linear" : "Int4Linear", N(layer.Int("in")), N(layer.Int("out")), "hasBias: " + B(layer.Bool("bias"))),
             LayerKind.ReLU or LayerKind.ReLU6 when inPlace => Torch + layer.Kind + "(inplace: true)",
@@ -120,19 +129,22 @@ internal static class LayerFactory
     }
 
     // A convolution's sizes and options, as nn.Conv1d/Conv2d and ModelDsl's Int8Conv2d both take them.
-    private static string ConvArguments(LayerShape layer) => string.Join(
+    // NMConv2d takes its pattern (N, M) after the kernel.
+    private static string ConvArguments(LayerShape layer, params string[] pattern) => string.Join(
         ", ",
         new[]
         {
             N(layer.Int("in")),
             N(layer.Int("out")),
             N(layer.Int("kernel")),
+        }.Concat(pattern).Concat(new[]
+        {
             Option("stride", layer.Int("stride"), 1),
             Option("padding", layer.Int("padding"), 0),
             Option("dilation", layer.Int("dilation"), 1),
             Option("groups", layer.Int("groups"), 1),
             "bias: " + B(layer.Bool("bias")),
-        }.Where(a => a is not null));
+        }).Where(a => a is not null));
 
     // A named argument where it differs from TorchSharp's default, as hand-written code has it (and a literal 0 padding
     // would be ambiguous with the Padding enum overload).

@@ -16,8 +16,21 @@ internal static class OnnxEmitter
     // float32's machine epsilon: the RMSNorm eps the runtime uses when none is given (as PyTorch).
     private const string Float32Epsilon = "1.1920928955078125E-07";
 
-    public static void Write(SourceWriter writer, string className, InputSpec input, ShapeResult shapes, Spec.Precision weights)
+    public static void Write(SourceWriter writer, string className, InputSpec input, ShapeResult shapes, Spec.Precision weights, string? notExported = null)
     {
+        if (notExported is not null)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Not available for this model: " + Xml(notExported) + ".</summary>");
+            writer.Line("/// <param name=\"path\">The .onnx file that would be written.</param>");
+            writer.Line("/// <exception cref=\"global::System.NotSupportedException\">Always: " + Xml(notExported) + ".</exception>");
+            writer.Open("public void ExportOnnx(string path)");
+            writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(path);");
+            writer.Line("throw new global::System.NotSupportedException(" + Quote("ONNX export of " + className + ": " + notExported) + ");");
+            writer.Close();
+            return;
+        }
+
         var int8 = weights == Spec.Precision.Int8;
         var tokens = input.Kind == Spec.InputKind.Tokens ? ", tokens: true" : string.Empty;
         writer.Line();

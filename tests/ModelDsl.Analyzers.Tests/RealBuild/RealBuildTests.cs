@@ -194,6 +194,19 @@ public sealed class RealBuildTests : IDisposable
                 [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
             }
             """),
+        ("Prune.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Sparse", Prune = 1.5)]
+            [Variant("TwoFour", Sparsity = "2:4")]
+            [Variant("Global", Prune = 0.9, GlobalRanking = true)]
+            public partial class Pruned
+            {
+                [Linear(64), ReLU, Linear(16)] public partial Layer Body { get; }
+            }
+            """),
         ("Overflow.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -269,6 +282,9 @@ public sealed class RealBuildTests : IDisposable
         // Half of 64 → 32 → 10 is 64·16 + 16·10 = 1,184 MACs, 18.4% over the variant's own 1,000.
         Expect(output, "VariantBudget.cs", "MaxMMacs = 0.001", "warning MDSL2008", "Variant 'Half' (VariantBudgetHalf) needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs) by 18.4%");
         Expect(output, "LayerWidths.cs", "KeepLayers = \"body.9 = 0.5\"", "error MDSL3019", "KeepLayers of variant 'Tail': 'body.9' is not a prunable layer of the model; the prunable ones are body.0");
+        Expect(output, "Prune.cs", "Prune = 1.5", "error MDSL3011", "Prune = 1.5 of variant 'Sparse' is outside (0, 1): it is the fraction of each layer's weights set to zero");
+        // The valid sparse variants of the same model are generated classes now: no "not generated" warning for them.
+        Assert.DoesNotContain("MDSL3009", output, StringComparison.Ordinal);
         Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 
