@@ -245,8 +245,8 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
             }
         }
 
-        // nn.MultiheadAttention: the model width in and out is the residual stream's, kept whole; the heads are their own
-        // group. in_proj_weight and in_proj_bias stack q, k, v ([3 · heads · head_dim, …]): each block loses the same
+        // Multi-head attention (layout "torch"): the model width in and out is the residual stream's, kept whole; the heads are
+        // their own group. in_proj_weight and in_proj_bias (or the qkv Linear) stack q, k, v ([3 · heads · head_dim, …]): each block loses the same
         // whole heads; out_proj's weight loses their columns; out_proj's bias is the model width.
         private (int Space, int Repeat) Attention(LayerShape dense, LayerShape pruned, (int Space, int Repeat) x)
         {
@@ -255,19 +255,22 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
             var space = NewSpace((int)dense.Int("heads"), (int)pruned.Int("heads"));
             var columns = new List<string>();
             heads[space] = (headDim, columns);
-            foreach (var tensor in dense.Tensors)
+            // The shape rule registers the packed q, k, v projection first (weight, then bias), then the output
+            // projection's weight and bias, whatever they are named (in_proj_weight, qkv.weight, out_proj, proj …).
+            var rows = dense.Bool("bias") ? 2 : 1;
+            for (var i = 0; i < dense.Tensors.Count; i++)
             {
+                var tensor = dense.Tensors[i];
                 var slices = new List<(int, int, int, int)>();
-                switch (tensor.Name.Substring(dense.Path.Length + 1))
+                if (i < rows)
                 {
-                    case "in_proj_weight" or "in_proj_bias":
-                        slices.Add((0, space, headDim, 3));
-                        producers[space].Add(tensor.Name);
-                        break;
-                    case "out_proj.weight":
-                        slices.Add((1, space, headDim, 1));
-                        columns.Add(tensor.Name);
-                        break;
+                    slices.Add((0, space, headDim, 3));
+                    producers[space].Add(tensor.Name);
+                }
+                else if (i == rows)
+                {
+                    slices.Add((1, space, headDim, 1));
+                    columns.Add(tensor.Name);
                 }
 
                 tensors.Add((tensor.Name, slices));

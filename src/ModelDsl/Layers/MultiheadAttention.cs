@@ -8,20 +8,25 @@ namespace ModelDsl;
 /// [3E, E], <c>in_proj_bias</c> [3E], <c>out_proj.weight</c>, <c>out_proj.bias</c>), so PyTorch state dicts load as
 /// they are. TorchSharp's own MultiheadAttention is sequence-first only and, without attention weights, returns a
 /// tensor with an empty handle. Inputs [N, L, E] (PyTorch's <c>batch_first=True</c>) or unbatched [L, E].
-/// A head-pruned variant keeps fewer heads of the same width: its inner width H·d is then below E
-/// (<c>in_proj_weight</c> [3·H·d, E], <c>out_proj</c> H·d → E), which <c>nn.MultiheadAttention</c> cannot hold; the
-/// names stay the same.
+/// With a <c>qkvName</c> the packed projection is a Linear of that name instead (<c>qkv.weight</c>, <c>qkv.bias</c>, as
+/// timm's attention holds it), and <c>projName</c> renames <c>out_proj</c>; the computation is the same.
 /// </summary>
 public sealed class MultiheadAttention : LayerBase
 {
     /// <summary>Creates the layer with PyTorch's initialisation, in its random draw order.</summary>
-    /// <param name="embedDim">Model width E, read and written.</param>
-    /// <param name="numHeads">Number of heads H.</param>
+    /// <param name="embedDim">Model width E.</param>
+    /// <param name="numHeads">Heads, dividing E.</param>
     /// <param name="bias">Whether the projections have biases.</param>
     /// <param name="dropout">Dropout on the attention weights while training.</param>
     /// <param name="causal">Whether <see cref="forward(Tensor)"/> masks future positions.</param>
-    /// <param name="headDim">Width of one head d; 0 for E / H (PyTorch's layout). A head-pruned variant passes its dense head width.</param>
-    public MultiheadAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0, bool causal = false, long headDim = 0)
+    /// <param name="qkvName">Null for the bare <c>in_proj_weight</c>/<c>in_proj_bias</c>; else the packed projection's Linear name.</param>
+    /// <param name="projName">The output projection's name.</param>
+    /// <param name="headDim">
+    /// Width of one head d; 0 for E / H. A head-pruned variant keeps fewer heads of the dense width, so its inner width
+    /// H·d is below E (<c>in_proj_weight</c> [3·H·d, E], the output projection H·d → E), which <c>nn.MultiheadAttention</c>
+    /// cannot hold; the names stay the same.
+    /// </param>
+    public MultiheadAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0, bool causal = false, string? qkvName = null, string projName = "out_proj", long headDim = 0)
         : base(nameof(MultiheadAttention))
     {
         if (numHeads <= 0 || headDim < 0 || (headDim == 0 && embedDim % numHeads != 0))
@@ -33,10 +38,18 @@ public sealed class MultiheadAttention : LayerBase
         (EmbedDim, NumHeads, DropoutP, Causal) = (embedDim, numHeads, dropout, causal);
         HeadDim = headDim == 0 ? embedDim / numHeads : headDim;
         var inner = InnerDim;
+        if (qkvName is not null)
+        {
+            // timm's layout: two Linears with PyTorch's default initialisation.
+            qkv = Register(qkvName, nn.Linear(embedDim, 3 * inner, bias));
+            OutProj = Register(projName, nn.Linear(inner, embedDim, bias));
+            return;
+        }
+
         var inProjWeight = RegisterParameter("in_proj_weight", empty(3 * inner, embedDim));
         var inProjBias = bias ? RegisterParameter("in_proj_bias", empty(3 * inner)) : null;
         // PyTorch builds out_proj (drawing its default init) before it re-initialises the input projection.
-        OutProj = Register("out_proj", nn.Linear(inner, embedDim, bias));
+        OutProj = Register(projName, nn.Linear(inner, embedDim, bias));
         using var noGrad = no_grad();
         nn.init.xavier_uniform_(inProjWeight);
         if (inProjBias is not null)
@@ -45,6 +58,9 @@ public sealed class MultiheadAttention : LayerBase
             nn.init.constant_(OutProj.bias!, 0);
         }
     }
+
+    // The packed projection as a Linear, where it was given a name.
+    private readonly Linear? qkv;
 
     /// <summary>Model width E.</summary>
     public long EmbedDim { get; }
@@ -64,13 +80,13 @@ public sealed class MultiheadAttention : LayerBase
     /// <summary>Whether <see cref="forward(Tensor)"/> masks future positions.</summary>
     public bool Causal { get; }
 
-    /// <summary>Query, key and value projections stacked: [3·H·d, E].</summary>
-    public Parameter InProjWeight => ParameterNamed("in_proj_weight");
+    /// <summary>Query, key and value projections stacked: [3E, E] (<c>in_proj_weight</c>, or the named Linear's weight).</summary>
+    public Parameter InProjWeight => qkv is null ? ParameterNamed("in_proj_weight") : qkv.weight!;
 
-    /// <summary>[3·H·d], or null without bias.</summary>
-    public Parameter? InProjBias => OptionalParameterNamed("in_proj_bias");
+    /// <summary>[3E], or null without bias.</summary>
+    public Parameter? InProjBias => qkv is null ? OptionalParameterNamed("in_proj_bias") : qkv.bias;
 
-    /// <summary>The output projection H·d → E.</summary>
+    /// <summary>The output projection E → E.</summary>
     public Linear OutProj { get; }
 
     /// <summary>Self-attention of <paramref name="input"/> [N, L, E], causal when the layer was created so.</summary>
