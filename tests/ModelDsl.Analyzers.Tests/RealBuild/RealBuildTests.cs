@@ -439,7 +439,7 @@ public sealed class RealBuildTests : IDisposable
         Expect(output, "Expressions.cs", "Block(typeof(ByZero), \"planes = 4\")", "error MDSL1004", "Layer 'a.conv' (out): expected an integer, got \"planes / 0\": division by zero");
         // 4 · 99,999,999,999 = 399,999,999,996 channels.
         Expect(output, "Expressions.cs", "Block(typeof(TooWide), \"planes = 4\")", "error MDSL1004", "Layer 'b.conv' (out): expected a value that fits in 32 bits, got 399999999996");
-        Expect(output, "Expressions.cs", "\"((((\"", "error MDSL0005", "Argument '((((' of [expression] is malformed: expression \"((((\" ends where a value was expected");
+        Expect(output, "Expressions.cs", "\"((((\"", "error MDSL0005", "Argument 'outChannels' of [Conv2d] is malformed: expression \"((((\" ends where a value was expected");
         Expect(output, "Names.cs", "Foo_Bar", "error MDSL0002", "Layer member 'Foo_Bar' has the state-dict name 'foo_bar', as member 'FooBar' has");
         Expect(output, "Names.cs", "Name = \"a.b\"", "error MDSL0005", "Argument 'Name' of [Linear] is malformed: expected a state-dict name (letters, digits, '_'), got \"a.b\"");
 
