@@ -95,9 +95,10 @@ public partial class CustomCoverage
     [Custom(typeof(Scale2))] public partial Layer Scale { get; }
 }
 
-/// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)).</summary>
+/// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)), and its int4 variant.</summary>
 [Model(InputShape = [64])]
 [Variant("Lr", Rank = 8)]
+[Variant("Int4", Weights = Precision.Int4)]
 public partial class WideMlp
 {
     /// <summary>Hidden layer.</summary>
@@ -105,4 +106,22 @@ public partial class WideMlp
 
     /// <summary>Classifier.</summary>
     [Linear(10)] public partial Layer Output { get; }
+}
+
+/// <summary>A per-token MLP on a sequence [T, D] and its int8 variant: its Linears export as MatMul with the int8 weight transposed.</summary>
+[Model(InputShape = [12, 32], Kind = InputKind.Sequence)]
+[Variant("Int8", Weights = Precision.Int8)]
+public partial class TokenMlp
+{
+    /// <summary>Expansion, ReLU, projection.</summary>
+    [Linear(64), ReLU, Linear(32)] public partial Layer Mlp { get; }
+}
+
+/// <summary>One int8 convolution group without a ReLU (its BatchNorm folded into the QDQ convolution), for the sign-folding test.</summary>
+[Model(InputShape = [3, 8, 8])]
+[Variant("Int8", Weights = Precision.Int8)]
+public partial class ConvNorm
+{
+    /// <summary>Conv2d and the BatchNorm2d the export folds into it.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1), BatchNorm2d] public partial Layer Features { get; }
 }

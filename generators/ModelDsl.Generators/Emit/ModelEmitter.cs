@@ -80,9 +80,7 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
-        // Quantised variants hold int8/int4 buffers the float graph cannot read: their QDQ export is a later step.
-        var notExported = variant is { Rewrite.Weights: not Spec.Precision.Float32 } ? "its Linears are " + variant.Rewrite.Weights + ": quantised variants are not exported to ONNX yet (QDQ export is a later step)" : null;
-        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, notExported);
+        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, variant?.Rewrite.Weights ?? Spec.Precision.Float32);
         WriteCost(writer, model, shapes, cost, summary, variant);
         if (variant is not null)
         {
@@ -134,7 +132,7 @@ internal static class ModelEmitter
         var parts = new List<string>();
         if (variant.Rewrite.Fitted.Count > 0)
         {
-            parts.Add("with widths fitted to its budget (FitBudget): " + string.Join(", ", variant.Rewrite.Fitted.Select(f =>
+            parts.Add((variant.Rewrite.Variant.FitBudget ? "with widths fitted to its budget (FitBudget): " : "with per-layer widths (KeepLayers, RoundTo): ") + string.Join(", ", variant.Rewrite.Fitted.Select(f =>
                 f.Layer + " " + f.Fitted.ToString(System.Globalization.CultureInfo.InvariantCulture) + " of " + f.Dense.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
         else if (variant.Rewrite.Prunes)
