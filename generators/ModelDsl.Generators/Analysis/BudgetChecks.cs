@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generators;
 using ModelDsl.Spec;
@@ -42,6 +43,22 @@ internal static class BudgetChecks
     /// <summary>True when <paramref name="variant"/> becomes a class (VariantRewrite: pruned, quantised or factored) whose cost meets every limit.</summary>
     public static bool MeetsBudget(ModelSpec spec, VariantSpec variant, BudgetSpec budget) =>
         VariantRewrite.Of(spec, variant) is { Cost: { Succeeded: true } cost } && Budgets.Check(budget, cost.Total).Count == 0;
+
+    /// <summary>
+    /// "needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs)": a variant's exact figure against one of its own limits,
+    /// in whole units, since a small variant's millions round to the limit itself.
+    /// </summary>
+    public static string Describe(BudgetViolation violation)
+    {
+        var declared = violation.Budget + " = " + violation.Limit.ToString("R", CultureInfo.InvariantCulture);
+        return violation.Budget switch
+        {
+            nameof(BudgetSpec.MaxMFlops) => "needs " + Format.Number(Math.Round(violation.Actual * 1e6)) + " FLOPs, over its " + declared + " (" + Format.Number(Math.Round(violation.Limit * 1e6)) + " FLOPs)",
+            nameof(BudgetSpec.MaxMMacs) => "needs " + Format.Number(Math.Round(violation.Actual * 1e6)) + " MACs, over its " + declared + " (" + Format.Number(Math.Round(violation.Limit * 1e6)) + " MACs)",
+            nameof(BudgetSpec.MaxParams) => "has " + Format.Number(violation.Actual) + " parameters, over its " + declared,
+            _ => "stores " + Format.Number(violation.Actual) + " weight bytes, over its " + declared,
+        };
+    }
 
     private static IEnumerable<(string Path, long Value)> Top(CostReport cost, Func<LayerCost, long> measure) =>
         cost.Layers.OrderByDescending(measure).ThenBy(l => l.Path, StringComparer.Ordinal).Take(3).Select(l => (l.Path, measure(l)));

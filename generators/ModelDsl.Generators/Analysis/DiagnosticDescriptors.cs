@@ -245,6 +245,16 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1006");
 
+    /// <summary>MDSL2008: a variant over its own budget.</summary>
+    public static readonly DiagnosticDescriptor VariantOverBudget = new(
+        "MDSL2008",
+        "Variant over its own budget",
+        "Variant '{0}' ({1}) {2} by {3}%",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2008");
+
     /// <summary>MDSL3001: an N:M pattern that is not one.</summary>
     public static readonly DiagnosticDescriptor InvalidSparsity = new(
         "MDSL3001",
@@ -352,7 +362,7 @@ public static class DiagnosticDescriptors
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
-        VariantNotGenerated, NothingToFit,
+        VariantNotGenerated, NothingToFit, VariantOverBudget,
     };
 
     /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>

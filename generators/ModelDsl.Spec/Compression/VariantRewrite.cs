@@ -97,11 +97,11 @@ public sealed record VariantRewrite(
         return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty);
     }
 
-    // FitBudget: the budget solver's per-layer widths; no class where the model has no budget, meets it already, no
-    // widths fit, or the variant also asks for another compression.
+    // FitBudget: the budget solver's per-layer widths under the variant's own budget (or the model's); no class where
+    // there is no budget, the model meets it already, no widths fit, or the variant also asks for another compression.
     private static VariantRewrite? Fit(ModelSpec dense, VariantSpec variant)
     {
-        if (dense.Budget is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
+        if (variant.FittedBudget(dense.Budget) is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
             BudgetSolver.Widths(dense, budget) is not { } widths)
         {
             return null;

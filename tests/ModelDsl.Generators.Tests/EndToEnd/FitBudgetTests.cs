@@ -6,6 +6,7 @@ namespace ModelDsl.Generators.Tests.EndToEnd;
 [Model(InputShape = [3, 16, 16])]
 [FlopBudget(MaxMMacs = 0.3)]
 [Variant("Fit", FitBudget = true)]
+[Variant("Quarter", FitBudget = true, MaxMMacs = 0.15)]
 public partial class FitNet
 {
     /// <summary>Stem.</summary>
@@ -51,6 +52,20 @@ public class FitBudgetTests
         Assert.True(FitNetFit.TotalMacs <= budget, FitNetFit.TotalMacs + " MACs");
         Assert.True(Macs(a + 1, b) > budget && Macs(a, b + 1) > budget, $"a = {a}, b = {b} could keep another channel");
         Assert.Equal(FitNetFit.TotalParameters, fitted.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void AVariantWithItsOwnBudgetFitsThatOneInstead()
+    {
+        const long budget = 150_000;
+        using var fitted = new FitNetQuarter();
+        var state = fitted.state_dict();
+        var a = state["stem.0.weight"].shape[0];
+        var b = state["down.conv1.weight"].shape[0];
+        Assert.Equal(FitNetQuarter.TotalMacs, Macs(a, b));
+        Assert.True(FitNetQuarter.TotalMacs <= budget, FitNetQuarter.TotalMacs + " MACs");
+        Assert.True(Macs(a + 1, b) > budget && Macs(a, b + 1) > budget, $"a = {a}, b = {b} could keep another channel");
+        Assert.True(FitNetQuarter.TotalMacs < FitNetFit.TotalMacs);
     }
 
     [Fact]
