@@ -4,8 +4,9 @@ namespace ModelDsl.Spec;
 /// What a declared variant becomes at compile time: the one rewrite both the generator (the class, its constants and
 /// FromDense) and the analyzers (budgets met by a variant) use. Structured pruning scales the widths
 /// (<see cref="WidthScaling"/>), then int8/int4 change the Linears' storage (<see cref="Quantization"/>); a rank
-/// factors the Linears where it pays (<see cref="LowRank"/>). Generated: pruning, int8, int4, pruning with int8 or
-/// int4, and a rank alone; N:M sparsity and a rank combined with anything are not (yet) a class.
+/// factors the Linears where it pays (<see cref="LowRank"/>). Generated: pruning (a keep ratio or widths fitted to the
+/// budget), int8, int4, either pruning with int8 or int4, and a rank alone; N:M sparsity and a rank combined with anything
+/// are not (yet) a class.
 /// </summary>
 /// <param name="Variant">The declared variant.</param>
 /// <param name="Spec">The rewritten spec (widths scaled, Linears factored).</param>
@@ -28,13 +29,13 @@ public sealed record VariantRewrite(
     EquatableArray<(string Layer, long Dense, long Fitted)> Fitted = default)
 {
     /// <summary>
-    /// Why a variant that is otherwise valid does not become a class, or null: a rank combined with pruning or
-    /// quantisation (MDSL3009 reports it).
+    /// Why a variant that is otherwise valid does not become a class, or null: FitBudget combined with a keep ratio, a
+    /// rank or N:M sparsity, or a rank combined with pruning or quantisation (MDSL3009 reports it).
     /// </summary>
     /// <param name="variant">A declared variant.</param>
     public static string? NotGenerated(VariantSpec variant) =>
-        variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null || variant.Sparsity is not null)
-            ? "FitBudget chooses the widths itself and combines with nothing else yet (declare the other compression as a variant of its own)"
+        variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || variant.Rank is not null || variant.Sparsity is not null)
+            ? "FitBudget chooses the widths itself and combines only with Weights yet (declare the other compression as a variant of its own)"
             : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
             ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
             : null;
@@ -98,7 +99,9 @@ public sealed record VariantRewrite(
     }
 
     // FitBudget: the budget solver's per-layer widths; no class where the model has no budget, meets it already, no
-    // widths fit, or the variant also asks for another compression.
+    // widths fit, or the variant also asks for a compression other than Weights. With Weights, the widths are fitted
+    // in float32 and the weights then stored quantised: quantisation changes no MAC or FLOP and only lowers weight
+    // bytes, so the fitted widths still meet every limit, and the pruned layers are the same as the float fit's.
     private static VariantRewrite? Fit(ModelSpec dense, VariantSpec variant)
     {
         if (dense.Budget is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
@@ -110,7 +113,9 @@ public sealed record VariantRewrite(
         var sites = WidthScaling.Sites(dense);
         var spec = WidthScaling.Apply(dense, widths);
         var inferred = ModelDsl.Spec.Shapes.Infer(spec);
+        var weights = variant.Weights ?? Precision.Float32;
+        var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
         var fitted = sites.Select((site, i) => (site.Layer, site.Width, widths[i])).ToEquatableArray();
-        return new VariantRewrite(variant, spec, inferred, ModelDsl.Spec.Cost.Of(inferred), 1, Precision.Float32, null, EquatableArray<string>.Empty, fitted);
+        return new VariantRewrite(variant, spec, inferred, cost, 1, weights, null, EquatableArray<string>.Empty, fitted);
     }
 }

@@ -144,8 +144,71 @@ public sealed class RealBuildTests : IDisposable
             """),
     ];
 
+    // An over-budget model with variants that meet the budget, as the Fashion-MNIST demo declares its FashionNet.
+    private static readonly (string File, string Source)[] OverBudgetFiles =
+    [
+        ("Mlp.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [784])]
+            [FlopBudget(MaxMFlops = 0.1)]
+            [Variant("Fit", FitBudget = true)]
+            [Variant("FitInt8", FitBudget = true, Weights = Precision.Int8)]
+            public partial class Mlp
+            {
+                [Linear(128), ReLU] public partial Layer Hidden { get; }
+                [Linear(10)] public partial Layer Output { get; }
+            }
+            """),
+        ("Program.cs", """
+            System.Console.WriteLine(Consumer.MlpFitInt8.TotalMacs);
+            """),
+    ];
+
     [Fact]
     public void DotnetBuildPrintsEachMistakeOnTheAttributeThatIsWrong()
+    {
+        WriteProject(Files, "Library");
+        var (exitCode, output) = Build();
+
+        Assert.NotEqual(0, exitCode);
+        Assert.DoesNotContain("CS9248", output, StringComparison.Ordinal);
+        Expect(Files, output, "Declaration.cs", "\"width\"", "error MDSL0006", "'width' in \"width\" is not a parameter of a model");
+        Expect(Files, output, "Shape.cs", "Conv2d(8, Kernel = 7)", "error MDSL1003", "Layer 'stem': kernel larger than its padded input");
+
+        // The layer after a named multi-block stage: the stage takes one position of the nn.Sequential, not one per block.
+        Expect(Files, output, "NamedStage.cs", "Conv2d(8, Kernel = 9)", "error MDSL1003", "Layer 'features.2': kernel larger than its padded input");
+        // 784·128 MACs → 200,704 FLOPs + 128 bias adds; 128 ReLUs; 128·10 MACs → 2,560 + 10 bias adds: 203,530 FLOPs.
+        Expect(Files, output, "Budget.cs", "MaxMFlops = 0.001", "warning MDSL2001", "Model 'Budget' needs 0.204 MFLOPs, over its budget of 0.001 MFLOPs");
+        Expect(Files, output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
+        // A gate whose branch ends at 8 channels cannot scale a 16-channel input: reported on the block's use.
+        Expect(Files, output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
+        // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
+        Expect(Files, output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
+        Expect(Files, output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
+        Expect(Files, output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it");
+        Expect(Files, output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
+    }
+
+    [Fact]
+    public void DotnetBuildOfAnOverBudgetModelWithFittedVariantsSucceedsAndPrintsWhichVariantsMeetTheBudget()
+    {
+        WriteProject(OverBudgetFiles, "Exe");
+        var (exitCode, output) = Build();
+
+        // A hidden width h costs 1,590h + 10 FLOPs (2 · 794h MACs, h bias adds, h ReLUs, 10 bias adds) and 794h MACs. Dense,
+        // h = 128: 203,530 FLOPs, 103.5 % over 0.1 MFLOPs. Fitted: the largest h with 1,590h + 10 ≤ 100,000 is 62 (98,590
+        // FLOPs, 98.6 % of the budget; 49,228 MACs); int8 weights change no FLOP, so FitInt8 has the same figures.
+        Assert.True(exitCode == 0, output);
+        Expect(OverBudgetFiles, output, "Mlp.cs", "MaxMFlops = 0.1", "warning MDSL2008",
+            "Model 'Mlp' needs 0.204 MFLOPs, over its budget of 0.1 MFLOPs by 103.5%; within the budget: MlpFit (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs), " +
+            "MlpFitInt8 (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs)");
+        Assert.DoesNotContain("MDSL2001", output, StringComparison.Ordinal);
+    }
+
+    // A fresh project referencing fresh copies of the runtime and the generator, as a package consumer does, with `files`.
+    private void WriteProject((string File, string Source)[] files, string outputType)
     {
         var bin = AppContext.BaseDirectory;
         var tools = Path.Combine(directory, "tools");
@@ -162,6 +225,7 @@ public sealed class RealBuildTests : IDisposable
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
+                <OutputType>OUTPUT_TYPE</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
@@ -174,37 +238,17 @@ public sealed class RealBuildTests : IDisposable
               <!-- What the package's buildTransitive/ gives a consumer: the Layer alias (and the loader step). -->
               <Import Project="tools/ModelDsl.targets" />
             </Project>
-            """);
-        foreach (var (file, source) in Files)
+            """.Replace("OUTPUT_TYPE", outputType, StringComparison.Ordinal));
+        foreach (var (file, source) in files)
         {
             File.WriteAllText(Path.Combine(directory, file), source);
         }
-
-        var (exitCode, output) = Build();
-
-        Assert.NotEqual(0, exitCode);
-        Assert.DoesNotContain("CS9248", output, StringComparison.Ordinal);
-        Expect(output, "Declaration.cs", "\"width\"", "error MDSL0006", "'width' in \"width\" is not a parameter of a model");
-        Expect(output, "Shape.cs", "Conv2d(8, Kernel = 7)", "error MDSL1003", "Layer 'stem': kernel larger than its padded input");
-
-        // The layer after a named multi-block stage: the stage takes one position of the nn.Sequential, not one per block.
-        Expect(output, "NamedStage.cs", "Conv2d(8, Kernel = 9)", "error MDSL1003", "Layer 'features.2': kernel larger than its padded input");
-        // 784·128 MACs → 200,704 FLOPs + 128 bias adds; 128 ReLUs; 128·10 MACs → 2,560 + 10 bias adds: 203,530 FLOPs.
-        Expect(output, "Budget.cs", "MaxMFlops = 0.001", "warning MDSL2001", "Model 'Budget' needs 0.204 MFLOPs, over its budget of 0.001 MFLOPs");
-        Expect(output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
-        // A gate whose branch ends at 8 channels cannot scale a 16-channel input: reported on the block's use.
-        Expect(output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
-        // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
-        Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
-        Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
-        Expect(output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it");
-        Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 
     // The line of the build output for `file` at the (1-based) line and column where `at` starts, with id and message.
-    private void Expect(string output, string file, string at, string id, string message)
+    private void Expect((string File, string Source)[] files, string output, string file, string at, string id, string message)
     {
-        var source = Files.Single(f => f.File == file).Source.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var source = files.Single(f => f.File == file).Source.Replace("\r\n", "\n", StringComparison.Ordinal);
         var offset = source.IndexOf(at, StringComparison.Ordinal);
         Assert.True(offset >= 0, at + " is not in " + file);
         var line = source[..offset].Count(c => c == '\n') + 1;
