@@ -12,7 +12,7 @@ internal static class Onnx
         Action<string>? export = model switch
         {
             FashionNet m => m.ExportOnnx,
-            FashionNetSlim m => m.ExportOnnx,
+            FashionNetFit m => m.ExportOnnx,
             FashionNetLr m => m.ExportOnnx,
             _ => null,
         };

@@ -39,6 +39,8 @@ public sealed class DemoRunTests
             var dense = Path.Combine(output, "onnx", "dense.onnx");
             Assert.True(File.Exists(dense) && new FileInfo(dense).Length > 200_000, dense + " missing or smaller than the dense weights\n" + description);
             Assert.DoesNotContain(Path.Combine(output, "onnx", "int8.onnx"), Directory.GetFiles(Path.Combine(output, "onnx")));
+            Assert.DoesNotContain(Path.Combine(output, "onnx", "fit-int8.onnx"), Directory.GetFiles(Path.Combine(output, "onnx")));
+            Assert.True(File.Exists(Path.Combine(output, "onnx", "fit.onnx")), "the fitted variant's ONNX file is missing\n" + description);
             foreach (var title in new[] { "Dense" }.Concat(VariantCatalog.All.Select(v => v.Title)))
             {
                 Assert.Contains(title, run.Stdout);
@@ -79,7 +81,7 @@ public sealed class DemoRunTests
     [Fact]
     public void An_unknown_variant_is_rejected_naming_the_known_ones()
     {
-        var run = ChildProcess.Run("dotnet", [DemoDll, "--variants", "slim,int3"], Timeout);
+        var run = ChildProcess.Run("dotnet", [DemoDll, "--variants", "fit,int3"], Timeout);
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("int3", run.Stderr);
         Assert.Contains("sparse80", run.Stderr);
