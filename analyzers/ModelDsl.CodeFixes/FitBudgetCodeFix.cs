@@ -68,50 +68,12 @@ public sealed class FitBudgetCodeFix : CodeFixProvider
             return;
         }
 
-        var name = VariantName(spec);
+        var name = VariantInsertion.UniqueName(spec, "Slim");
         context.RegisterCodeFix(
             CodeAction.Create(
                 "Add variant '" + name + "' keeping " + percent + "% of channels to meet the budget",
-                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, AddVariant(declaration, name, keepText)))),
+                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, VariantInsertion.Add(declaration, "\"" + name + "\", KeepChannels = " + keepText)))),
                 EquivalenceKey),
             context.Diagnostics);
-    }
-
-    private static string VariantName(ModelSpec spec)
-    {
-        var taken = new HashSet<string>(spec.Variants.Select(v => v.Name), StringComparer.Ordinal);
-        if (!taken.Contains("Slim"))
-        {
-            return "Slim";
-        }
-
-        var i = 2;
-        while (taken.Contains("Slim" + i.ToString(CultureInfo.InvariantCulture)))
-        {
-            i++;
-        }
-
-        return "Slim" + i.ToString(CultureInfo.InvariantCulture);
-    }
-
-    // The new attribute goes on its own line after the class's last attribute, indented as that one is.
-    private static ClassDeclarationSyntax AddVariant(ClassDeclarationSyntax declaration, string name, string keep)
-    {
-        var attribute = SyntaxFactory.Attribute(
-            SyntaxFactory.IdentifierName("Variant"),
-            SyntaxFactory.ParseAttributeArgumentList("(\"" + name + "\", KeepChannels = " + keep + ")"));
-        var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(attribute));
-        if (declaration.AttributeLists.Count == 0)
-        {
-            return declaration.AddAttributeLists(list.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
-        }
-
-        var last = declaration.AttributeLists[declaration.AttributeLists.Count - 1];
-        var indentation = last.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
-        var newLine = last.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        list = list
-            .WithLeadingTrivia(indentation)
-            .WithTrailingTrivia(newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine : SyntaxFactory.EndOfLine("\n"));
-        return declaration.WithAttributeLists(declaration.AttributeLists.Add(list));
     }
 }

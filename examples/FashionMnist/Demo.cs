@@ -49,7 +49,7 @@ internal static class Demo
             $"{FashionNet.TotalParameters:N0} parameters — over its [[FlopBudget(MaxMFlops = 2)]] by {(FashionNet.TotalFlops / 2e6 - 1) * 100:F0} %.");
         console.MarkupLine($"[bold]FashionNetFit[/] (generated from [[Variant(\"Fit\", FitBudget = true)]], widths {Widths(FashionNetFit.CostTable)} of {Widths(FashionNet.CostTable)}): " +
             $"{FashionNetFit.TotalFlops / 1e6:F2} MFLOPs ({FashionNetFit.TotalMacs:N0} MACs, {(double)FashionNet.TotalMacs / FashionNetFit.TotalMacs:F2}× fewer), {FashionNetFit.TotalParameters:N0} parameters — " +
-            "meets the budget; the build's warning MDSL2008 names it with this cost. [bold]FashionNetFitInt8[/]: the same widths, int8 weights " +
+            "meets the budget; the build's warning MDSL2009 names it with this cost. [bold]FashionNetFitInt8[/]: the same widths, int8 weights " +
             $"({FashionNetFitInt8.WeightBytes:N0} weight bytes instead of {FashionNetFit.WeightBytes:N0}).");
         console.WriteLine();
 

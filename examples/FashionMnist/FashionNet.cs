@@ -6,7 +6,7 @@ namespace FashionMnist;
 /// The demo's CNN for 28×28 Fashion-MNIST images, declared with the DSL. The dense model needs 3.98 MFLOPs per image, over
 /// its 2 MFLOP budget. FitBudget makes the budget solver choose every convolution's width at compile time: FashionNetFit
 /// (1.98 MFLOPs, half the dense MACs) meets the budget, and FromDense fills it from the trained dense weights. The build
-/// warns MDSL2008 — the dense model over its budget, and each variant class that meets it with its cost (without those
+/// warns MDSL2009 — the dense model over its budget, and each variant class that meets it with its cost (without those
 /// variants, MDSL2001 with the three most expensive layers). FashionNetFitInt8 composes the fit with int8 weights;
 /// FashionNetInt8 stores every weight int8 (the classifier computes in int8, the convolutions are dequantised at load);
 /// FashionNetLr factors the classifier at rank 8 (8 · (3136 + 10) weights instead of 3136 · 10).

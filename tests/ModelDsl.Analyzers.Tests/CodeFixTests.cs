@@ -141,3 +141,80 @@ public class CodeFixTests
         Assert.DoesNotContain(AnalyzerHarness.Analyze(text!).AnalyzerDiagnostics, d => d.Id == "MDSL2001" || d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
     }
 }
+
+/// <summary>MDSL2004's other remedy: fewer bits per weight instead of fewer channels.</summary>
+public class CompressWeightsCodeFixTests
+{
+    // 784 → 128 → 10: 101,770 float32 parameters, 407,080 bytes.
+    private const string Model = """
+        using ModelDsl;
+
+        [Model(InputShape = [784])]
+        [ParameterBudget(MaxWeightBytes = LIMIT)]
+        public partial class Mlp
+        {
+            [Linear(128), ReLU] public partial Layer Hidden { get; }
+            [Linear(10)] public partial Layer Output { get; }
+        }
+        """;
+
+    // The cost convention by hand (docs/cost-convention.md): int8 stores one byte per weight, one float32 scale per
+    // output row and the float32 bias; int4 half a byte per weight (a row of 784 is 392 bytes), one float32 scale per
+    // group of 128 along the row (7 for 784, 1 for 128) and the float32 bias.
+    private const long Int8Bytes = (128 * 784 + 128 * 4 + 128 * 4) + (10 * 128 + 10 * 4 + 10 * 4);    // 102,736
+    private const long Int4Bytes = (128 * 392 + 128 * 7 * 4 + 128 * 4) + (10 * 64 + 10 * 1 * 4 + 10 * 4); // 54,992
+
+    private static string With(long limit) => Model.Replace("LIMIT", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task OffersInt8ThenInt4_WithTheirExactBytes()
+    {
+        var source = With(200_000);
+        var titles = await CodeFixHarness.TitlesAsync(source, "MDSL2004", new CompressWeightsCodeFix());
+        Assert.Equal(
+            [
+                $"Add variant 'Int8' with int8 weights ({Int8Bytes:#,0} weight bytes, {Int8Bytes * 100.0 / 200_000:0}% of the budget)",
+                $"Add variant 'Int4' with int4 weights ({Int4Bytes:#,0} weight bytes, {Int4Bytes * 100.0 / 200_000:0}% of the budget)",
+            ],
+            titles.Take(2));
+    }
+
+    [Fact]
+    public async Task TheInt8Fix_BuildsWithoutTheWarning()
+    {
+        var (text, _) = await CodeFixHarness.ApplyAsync(With(200_000), "MDSL2004", new CompressWeightsCodeFix());
+        Assert.Equal(With(200_000).Replace("[ParameterBudget(MaxWeightBytes = 200000)]\n", "[ParameterBudget(MaxWeightBytes = 200000)]\n[Variant(\"Int8\", Weights = Precision.Int8)]\n"), text);
+        var after = AnalyzerHarness.Analyze(text!);
+        Assert.DoesNotContain(after.AnalyzerDiagnostics, d => d.Id == "MDSL2004");
+        Assert.Empty(after.CompilerDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public async Task OffersOnlyWhatFits()
+    {
+        // Between the int4 and the int8 cost: int4 only; one byte under int4's cost: nothing from this fix.
+        var titles = await CodeFixHarness.TitlesAsync(With(Int4Bytes + 1000), "MDSL2004", new CompressWeightsCodeFix());
+        Assert.Single(titles, t => t.StartsWith("Add variant 'Int4'", StringComparison.Ordinal));
+        Assert.DoesNotContain(titles, t => t.StartsWith("Add variant 'Int8'", StringComparison.Ordinal));
+
+        var exact = await CodeFixHarness.TitlesAsync(With(Int4Bytes), "MDSL2004", new CompressWeightsCodeFix());
+        Assert.Contains(exact, t => t.StartsWith("Add variant 'Int4'", StringComparison.Ordinal));
+        Assert.DoesNotContain(await CodeFixHarness.TitlesAsync(With(Int4Bytes - 1), "MDSL2004", new CompressWeightsCodeFix()), t => t.Contains("int", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OffersNothingWhenAnotherLimitStaysOver()
+    {
+        // Quantising leaves the MACs as they are, so a FLOP limit the model is over rules every weight format out.
+        var source = With(200_000).Replace("[ParameterBudget", "[FlopBudget(MaxMFlops = 0.1)]\n[ParameterBudget");
+        Assert.Empty(await CodeFixHarness.TitlesAsync(source, "MDSL2004", new CompressWeightsCodeFix()));
+    }
+
+    [Fact]
+    public async Task NamesTheVariantApartFromExistingOnes()
+    {
+        var source = With(200_000).Replace("public partial class", "[Variant(\"Int8\", KeepChannels = 0.99)]\npublic partial class");
+        var titles = await CodeFixHarness.TitlesAsync(source, "MDSL2004", new CompressWeightsCodeFix());
+        Assert.StartsWith("Add variant 'Int82' with int8 weights", titles[0], StringComparison.Ordinal);
+    }
+}

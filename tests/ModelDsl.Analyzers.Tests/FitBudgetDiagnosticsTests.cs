@@ -23,8 +23,8 @@ public class FitBudgetDiagnosticsTests
     {
         // 50,000 MACs: the hidden width h has 784h + 10h = 794h MACs, so h = 62 (49,228), and 63 would be 50,022;
         // then 784·62 + 62 + 62·10 + 10 = 49,300 parameters. The dense model (101,632 MACs) is 103.3 % over the budget:
-        // MDSL2008, not MDSL2002, names the class that meets it (98.5 % of it).
-        var source = Mlp("[FlopBudget({|MDSL2008:MaxMMacs = 0.05|})]", "[{|MDSL2005:Variant(\"Fit\", FitBudget = true)|}]").Replace("partial class Mlp", "partial class {|MDSL2005:Mlp|}");
+        // MDSL2009, not MDSL2002, names the class that meets it (98.5 % of it).
+        var source = Mlp("[FlopBudget({|MDSL2009:MaxMMacs = 0.05|})]", "[{|MDSL2005:Variant(\"Fit\", FitBudget = true)|}]").Replace("partial class Mlp", "partial class {|MDSL2005:Mlp|}");
         var messages = Verify.Diagnostics(source, ignore: []).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToList();
         Assert.Contains(messages, m => m.StartsWith("Model 'MlpFit':", StringComparison.Ordinal) && m.Contains("0.049 MMACs, 49,300 parameters", StringComparison.Ordinal));
         Assert.Contains("Model 'Mlp' needs 0.102 MMACs, over its budget of 0.05 MMACs by 103.3%; within the budget: MlpFit (0.049 MMACs, 98.5% of the budget; 49,228 MACs)", messages);
@@ -35,7 +35,7 @@ public class FitBudgetDiagnosticsTests
     {
         // The widths of the float fit (h = 62, 49,228 MACs, 49,300 parameters), stored int8: hidden 784·62 int8 values +
         // 62 float32 scales + 62 float32 biases = 49,104 bytes; output 62·10 + 10·4 + 10·4 = 700; 49,804 in all.
-        var source = Mlp("[FlopBudget({|MDSL2008:MaxMMacs = 0.05|})]", "[{|MDSL2005:Variant(\"FitInt8\", FitBudget = true, Weights = Precision.Int8)|}]").Replace("partial class Mlp", "partial class {|MDSL2005:Mlp|}");
+        var source = Mlp("[FlopBudget({|MDSL2009:MaxMMacs = 0.05|})]", "[{|MDSL2005:Variant(\"FitInt8\", FitBudget = true, Weights = Precision.Int8)|}]").Replace("partial class Mlp", "partial class {|MDSL2005:Mlp|}");
         var messages = Verify.Diagnostics(source, ignore: []).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToList();
         Assert.Contains(messages, m => m.StartsWith("Model 'MlpFitInt8':", StringComparison.Ordinal) && m.Contains("0.049 MMACs, 49,300 parameters, 49,804 weight bytes", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.EndsWith("within the budget: MlpFitInt8 (0.049 MMACs, 98.5% of the budget; 49,228 MACs)", StringComparison.Ordinal));
@@ -45,7 +45,7 @@ public class FitBudgetDiagnosticsTests
     public void WithoutABudgetThereIsNothingToFit()
     {
         var diagnostic = Verify.Diagnostics(Mlp(string.Empty, "[Variant(\"Fit\", {|MDSL3010:FitBudget = true|})]")).Single();
-        Assert.Equal("Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal("Variant 'Fit' has FitBudget, but neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit; no class is generated for it", diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -64,4 +64,76 @@ public class FitBudgetDiagnosticsTests
             "Variant 'Fit' is checked, but no class is generated for it: FitBudget chooses the widths itself and combines only with Weights yet (declare the other compression as a variant of its own)",
             diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
     }
+
+    [Fact]
+    public void AVariantFitsItsOwnBudget()
+    {
+        // The same 50,000 MACs as above, declared on the variant: h = 62, 49,300 parameters. The model has no budget.
+        var source = Mlp(string.Empty, "[{|MDSL2005:Variant(\"Tiny\", FitBudget = true, MaxMMacs = 0.05)|}]").Replace("partial class Mlp", "partial class {|MDSL2005:Mlp|}");
+        var messages = Verify.Diagnostics(source, ignore: []).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains(messages, m => m.StartsWith("Model 'MlpTiny':", StringComparison.Ordinal) && m.Contains("0.049 MMACs, 49,300 parameters", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TwoVariantsFitTwoBudgetsAndTheirOwnWinsOverTheModels()
+    {
+        // Model budget 50,000 MACs (h = 62); the second variant's own 25,000 MACs: 794h ≤ 25,000 gives h = 31 (24,614),
+        // 784·31 + 31 + 31·10 + 10 = 24,655 parameters.
+        var source = Mlp("[FlopBudget({|MDSL2009:MaxMMacs = 0.05|})]", "[{|MDSL2005:Variant(\"Fit\", FitBudget = true)|}]\n[{|MDSL2005:Variant(\"Quarter\", FitBudget = true, MaxMMacs = 0.025)|}]")
+            .Replace("partial class Mlp", "partial class {|MDSL2005:Mlp|}");
+        var messages = Verify.Diagnostics(source, ignore: []).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains(messages, m => m.StartsWith("Model 'MlpFit':", StringComparison.Ordinal) && m.Contains("49,300 parameters", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("Model 'MlpQuarter':", StringComparison.Ordinal) && m.Contains("24,655 parameters", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnOwnBudgetTheDenseModelMeetsHasNothingToFit()
+    {
+        var diagnostic = Verify.Diagnostics(Mlp(string.Empty, "[Variant(\"Fit\", {|MDSL3010:FitBudget = true|}, MaxMMacs = 1)]")).Single();
+        Assert.Contains("the dense model already meets the variant's budget", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A variant's own limits (MaxMFlops, MaxMMacs, MaxParams, MaxWeightBytes on [Variant]): MDSL2009 on the limit it exceeds.</summary>
+public class VariantBudgetTests
+{
+    private static string Mlp(string variant) => $$"""
+        using ModelDsl;
+        [Model(InputShape = [784])]
+        {{variant}}
+        public partial class Mlp
+        {
+            [Linear(128), ReLU] public partial Layer Hidden { get; }
+            [Linear(10)] public partial Layer Output { get; }
+        }
+        """;
+
+    [Fact]
+    public void APrunedVariantOverItsMacBudget()
+    {
+        // Half the hidden width, h = 64: 784·64 + 64·10 = 50,816 MACs, 408.2% over 0.01 MMACs (10,000).
+        var diagnostic = Verify.Diagnostics(Mlp("[Variant(\"Slim\", KeepChannels = 0.5, {|MDSL2008:MaxMMacs = 0.01|})]")).Single();
+        Assert.Equal("Variant 'Slim' (MlpSlim) needs 50,816 MACs, over its MaxMMacs = 0.01 (10,000 MACs) by 408.2%", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void AnInt8VariantOverItsWeightByteBudget()
+    {
+        // int8 by hand: one byte per weight, a float32 scale per output row and the float32 bias:
+        // (128·784 + 128·4 + 128·4) + (10·128 + 10·4 + 10·4) = 102,736 bytes, 2.7% over 100,000.
+        var diagnostic = Verify.Diagnostics(Mlp("[Variant(\"Int8\", Weights = Precision.Int8, {|MDSL2008:MaxWeightBytes = 100000|})]")).Single();
+        Assert.Equal("Variant 'Int8' (MlpInt8) stores 102,736 weight bytes, over its MaxWeightBytes = 100000 by 2.7%", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void EveryLimitItExceedsOnItsOwnArgument() =>
+        Verify.Diagnostics(Mlp("[Variant(\"Slim\", KeepChannels = 0.5, {|MDSL2008:MaxMFlops = 0.05|}, {|MDSL2008:MaxParams = 1000|}, MaxWeightBytes = 1000000)]"));
+
+    [Fact]
+    public void AVariantWithinItsBudgetIsSilent() =>
+        Verify.Diagnostics(Mlp("[Variant(\"Int8\", Weights = Precision.Int8, MaxWeightBytes = 102736)]"));
+
+    [Fact]
+    public void ALimitThatIsNotPositiveIsMalformed() =>
+        Verify.Diagnostics(Mlp("[Variant(\"Slim\", KeepChannels = 0.5, {|MDSL0005:MaxMMacs = 0|}, {|MDSL0005:MaxParams = -3|})]"));
 }

@@ -7,7 +7,7 @@ namespace ModelDsl.Analyzers;
 
 // The 2xxx family. Each exceeded limit is reported on its argument with the total and the overshoot: with the top
 // three layers (MDSL2001–2004) when no variant class meets the budget, or with the variant classes that do and their
-// cost (MDSL2008) — the dense model is still over it, and the build says which class ships within it.
+// cost (MDSL2009) — the dense model is still over it, and the build says which class ships within it.
 internal static class BudgetChecks
 {
     public static void Run(INamedTypeSymbol type, ModelSpec spec, CostReport cost, BudgetSpec budget, Reporter report)
@@ -64,6 +64,22 @@ internal static class BudgetChecks
                 Format.Percent(violation.Actual, violation.Limit),
                 string.Join(", ", top.Select(l => l.Path + " (" + Figure(measure.Layer(l)) + ")")));
         }
+    }
+
+    /// <summary>
+    /// "needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs)": a variant's exact figure against one of its own limits,
+    /// in whole units, since a small variant's millions round to the limit itself.
+    /// </summary>
+    public static string Describe(BudgetViolation violation)
+    {
+        var declared = violation.Budget + " = " + violation.Limit.ToString("R", CultureInfo.InvariantCulture);
+        return violation.Budget switch
+        {
+            nameof(BudgetSpec.MaxMFlops) => "needs " + Format.Number(Math.Round(violation.Actual * 1e6)) + " FLOPs, over its " + declared + " (" + Format.Number(Math.Round(violation.Limit * 1e6)) + " FLOPs)",
+            nameof(BudgetSpec.MaxMMacs) => "needs " + Format.Number(Math.Round(violation.Actual * 1e6)) + " MACs, over its " + declared + " (" + Format.Number(Math.Round(violation.Limit * 1e6)) + " MACs)",
+            nameof(BudgetSpec.MaxParams) => "has " + Format.Number(violation.Actual) + " parameters, over its " + declared,
+            _ => "stores " + Format.Number(violation.Actual) + " weight bytes, over its " + declared,
+        };
     }
 
     // What a budget limits, read from a layer's row and from a model's totals.

@@ -235,20 +235,6 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2007");
 
-    /// <summary>
-    /// MDSL2008: the model is over a budget that a declared variant meets. A warning, so `dotnet build` shows which
-    /// class ships within the budget and at what cost; its own id, so a build that makes MDSL2001–2004 errors still
-    /// passes once a variant meets the budget.
-    /// </summary>
-    public static readonly DiagnosticDescriptor OverBudgetMetByVariant = new(
-        "MDSL2008",
-        "Model over its budget, met by a variant",
-        "Model '{0}' needs {1}, over its budget of {2} by {3}%; within the budget: {4}",
-        Categories.Budget,
-        DiagnosticSeverity.Warning,
-        isEnabledByDefault: true,
-        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2008");
-
     /// <summary>MDSL1006: a layer with options the runtime has no module for.</summary>
     public static readonly DiagnosticDescriptor UnsupportedLayer = new(
         "MDSL1006",
@@ -258,6 +244,30 @@ public static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1006");
+
+    /// <summary>MDSL2008: a variant over its own budget.</summary>
+    public static readonly DiagnosticDescriptor VariantOverBudget = new(
+        "MDSL2008",
+        "Variant over its own budget",
+        "Variant '{0}' ({1}) {2} by {3}%",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2008");
+
+    /// <summary>
+    /// MDSL2009: the model is over a budget that a declared variant meets. A warning, so `dotnet build` shows which
+    /// class ships within the budget and at what cost; its own id, so a build that makes MDSL2001–2004 errors still
+    /// passes once a variant meets the budget.
+    /// </summary>
+    public static readonly DiagnosticDescriptor OverBudgetMetByVariant = new(
+        "MDSL2009",
+        "Model over its budget, met by a variant",
+        "Model '{0}' needs {1}, over its budget of {2} by {3}%; within the budget: {4}",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2009");
 
     /// <summary>MDSL3001: an N:M pattern that is not one.</summary>
     public static readonly DiagnosticDescriptor InvalidSparsity = new(
@@ -364,9 +374,9 @@ public static class DiagnosticDescriptors
     {
         ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock, CustomLayerType,
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
-        OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate, OverBudgetMetByVariant,
+        OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
-        VariantNotGenerated, NothingToFit,
+        VariantNotGenerated, NothingToFit, VariantOverBudget, OverBudgetMetByVariant,
     };
 
     /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>

@@ -38,8 +38,9 @@ internal static class VariantChecks
             if (variant.FitBudget && VariantRewrite.NotGenerated(variant) is null)
             {
                 var location = Syntax.Named(attribute, "FitBudget", cancellationToken);
-                var nothing = spec.Budget is not { } budget ? "the model declares no [FlopBudget] or [ParameterBudget] to fit"
-                    : BudgetSolver.Fits(spec, budget) ? "the model already meets its budget"
+                var own = variant.Budget is not null;
+                var nothing = variant.FittedBudget(spec.Budget) is not { } budget ? "neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit"
+                    : BudgetSolver.Fits(spec, budget) ? (own ? "the dense model already meets the variant's budget" : "the model already meets its budget")
                     : BudgetSolver.KeepRatio(spec, budget) is null ? "no widths meet the budget: what pruning cannot shrink (the input and output layers, the norms' and heads' fixed parts) is over it already"
                     : null;
                 if (nothing is not null)
@@ -86,6 +87,20 @@ internal static class VariantChecks
             if (VariantRewrite.NotGenerated(variant) is { } notGenerated)
             {
                 report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, variant.FitBudget ? "FitBudget" : "Rank", cancellationToken), variant.Name, notGenerated);
+            }
+
+            if (variant.Budget is { } limits && VariantRewrite.Of(spec, variant) is { Cost: { Succeeded: true } cost })
+            {
+                foreach (var violation in Budgets.Check(limits, cost.Total))
+                {
+                    report.Report(
+                        DiagnosticDescriptors.VariantOverBudget,
+                        Syntax.Named(attribute, violation.Budget, cancellationToken),
+                        variant.Name,
+                        type.Name + variant.Name,
+                        BudgetChecks.Describe(violation),
+                        Format.Percent(violation.Actual, violation.Limit));
+                }
             }
 
             if (variant.Rank is { } rank and > 0 && LowRank.FirstCostlier(shapes, rank) is { } costlier)

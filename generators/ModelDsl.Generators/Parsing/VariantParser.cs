@@ -78,6 +78,10 @@ internal static class VariantParser
                     case "FitBudget" when named.Value.Value is bool fit:
                         variant = variant with { FitBudget = fit };
                         break;
+                    case var limit when BudgetParser.IsLimit(limit):
+                        var own = BudgetParser.With(variant.Budget ?? BudgetSpec.None, attribute, named, "Variant", report);
+                        variant = variant with { Budget = own == BudgetSpec.None ? variant.Budget : own };
+                        break;
                     default:
                         report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Variant", "unexpected value " + named.Value.ToCSharpString());
                         break;

@@ -98,13 +98,13 @@ public sealed record VariantRewrite(
         return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty);
     }
 
-    // FitBudget: the budget solver's per-layer widths; no class where the model has no budget, meets it already, no
-    // widths fit, or the variant also asks for a compression other than Weights. With Weights, the widths are fitted
-    // in float32 and the weights then stored quantised: quantisation changes no MAC or FLOP and only lowers weight
-    // bytes, so the fitted widths still meet every limit, and the pruned layers are the same as the float fit's.
+    // FitBudget: the budget solver's per-layer widths under the variant's own budget (or the model's); no class where
+    // there is no budget, the model meets it already, no widths fit, or the variant also asks for a compression other
+    // than Weights. With Weights, the widths are fitted in float32 and the weights then stored quantised: quantisation
+    // changes no MAC or FLOP and only lowers weight bytes, so the fitted widths still meet every limit.
     private static VariantRewrite? Fit(ModelSpec dense, VariantSpec variant)
     {
-        if (dense.Budget is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
+        if (variant.FittedBudget(dense.Budget) is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
             BudgetSolver.Widths(dense, budget) is not { } widths)
         {
             return null;

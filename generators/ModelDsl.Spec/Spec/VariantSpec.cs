@@ -6,5 +6,11 @@ namespace ModelDsl.Spec;
 /// <param name="Sparsity">N:M sparsity pattern as written, e.g. <c>"2:4"</c>.</param>
 /// <param name="Weights">Weight precision.</param>
 /// <param name="Rank">Low-rank factorisation rank.</param>
-/// <param name="FitBudget">Structured pruning with per-layer widths fitted to the model's budget (<see cref="BudgetSolver.Widths"/>).</param>
-public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false);
+/// <param name="FitBudget">Structured pruning with per-layer widths fitted to the variant's budget, or the model's (<see cref="BudgetSolver.Widths"/>).</param>
+/// <param name="Budget">The variant's own limits, or null: its exact cost is checked against them, and FitBudget fits them.</param>
+public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false, BudgetSpec? Budget = null)
+{
+    /// <summary>The budget a FitBudget variant fits: its own when it declares one, else <paramref name="model"/>'s.</summary>
+    /// <param name="model">The dense model's budget, or null.</param>
+    public BudgetSpec? FittedBudget(BudgetSpec? model) => Budget ?? model;
+}

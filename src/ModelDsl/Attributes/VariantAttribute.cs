@@ -24,9 +24,28 @@ public sealed class VariantAttribute(string name) : Attribute
     public int Rank { get; set; }
 
     /// <summary>
-    /// Structured pruning fitted to the model's own budget (<c>[FlopBudget]</c>, <c>[ParameterBudget]</c>): per-layer widths
+    /// Structured pruning fitted to the variant's own budget (<see cref="MaxMFlops"/> and the other limits on this attribute) or, when it
+    /// declares none, the model's budget (<c>[FlopBudget]</c>, <c>[ParameterBudget]</c>): per-layer widths
     /// chosen at compile time — the largest uniform keep ratio that fits, then a channel back to the width that kept the
     /// smallest share wherever it still fits — so the variant is never over the budget and within one channel of it.
     /// </summary>
     public bool FitBudget { get; set; }
+
+    /// <summary>
+    /// The variant's own FLOP budget, in millions (as <see cref="FlopBudgetAttribute.MaxMFlops"/>): the analyzers check the
+    /// variant's exact cost against it (MDSL2008), and a <see cref="FitBudget"/> variant fits its own budget instead of the model's.
+    /// </summary>
+    public double MaxMFlops { get; set; }
+
+    /// <summary>The variant's own MAC budget, in millions (as <see cref="FlopBudgetAttribute.MaxMMacs"/>; see <see cref="MaxMFlops"/>).</summary>
+    public double MaxMMacs { get; set; }
+
+    /// <summary>The variant's own parameter budget (as <see cref="ParameterBudgetAttribute.MaxParams"/>; see <see cref="MaxMFlops"/>).</summary>
+    public long MaxParams { get; set; }
+
+    /// <summary>
+    /// The variant's own weight-byte budget, in its storage format (as <see cref="ParameterBudgetAttribute.MaxWeightBytes"/>;
+    /// see <see cref="MaxMFlops"/>).
+    /// </summary>
+    public long MaxWeightBytes { get; set; }
 }

@@ -94,4 +94,71 @@ public static class Compression
             Pruning.Copy(target, new Dictionary<string, Tensor> { [factoredLayer + ".1.bias"] = Dense(dense, denseLayer + ".bias") }, factoredLayer + ".1.bias");
         }
     }
+
+    /// <summary>
+    /// The share of <paramref name="weight"/>'s spectral energy (Σ σᵢ², the squared Frobenius norm) that its best
+    /// rank-<paramref name="rank"/> factors keep: σ₁² + … + σᵣ² over the sum of all σᵢ², in [0, 1]. A low-rank variant's
+    /// rank is a compile-time constant (it sets the class's shapes and cost), so this is how to choose it from trained
+    /// weights: call it, or <see cref="RankFor"/>, on the dense weight before declaring <c>Rank</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The weight is not 2-d, holds NaN or infinity, or the rank is not in [1, min(out, in)].</exception>
+    public static double RetainedEnergy(Tensor weight, long rank)
+    {
+        var energies = CumulativeEnergy(weight);
+        if (rank < 1 || rank > energies.Length)
+        {
+            throw new ArgumentException($"rank {rank} is not in [1, {energies.Length}] for a weight {LayerBase.FormatShape(weight.shape)}", nameof(rank));
+        }
+        return energies[rank - 1];
+    }
+
+    /// <summary>
+    /// The smallest rank whose factors keep at least <paramref name="energy"/> of <paramref name="weight"/>'s spectral energy
+    /// (<see cref="RetainedEnergy"/>); min(out, in) keeps all of it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The weight is not 2-d or not finite, or the energy is not in (0, 1].</exception>
+    public static long RankFor(Tensor weight, double energy)
+    {
+        if (!(energy > 0 && energy <= 1))
+        {
+            throw new ArgumentException($"a retained energy is a fraction in (0, 1], got {energy}", nameof(energy));
+        }
+        var energies = CumulativeEnergy(weight);
+        for (var r = 0; r < energies.Length; r++)
+        {
+            // Rounding in the float64 sums must not make "all of it" unreachable.
+            if (energies[r] >= energy - 1e-12)
+            {
+                return r + 1;
+            }
+        }
+        return energies.Length;
+    }
+
+    // σ₁² + … + σᵣ² over Σ σᵢ² for r = 1 … min(out, in), from the singular values in float64.
+    private static double[] CumulativeEnergy(Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.dim() != 2)
+        {
+            throw new ArgumentException($"spectral energy needs a 2-d weight [out, in], got {LayerBase.FormatShape(weight.shape)}", nameof(weight));
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var w = weight.detach().to(ScalarType.Float64);
+        if (!w.isfinite().all().item<bool>())
+        {
+            throw new ArgumentException($"the weight {LayerBase.FormatShape(weight.shape)} holds NaN or infinity", nameof(weight));
+        }
+        var squares = linalg.svdvals(w).square().data<double>().ToArray();
+        var total = squares.Sum();
+        var cumulative = new double[squares.Length];
+        var sum = 0.0;
+        for (var i = 0; i < squares.Length; i++)
+        {
+            sum += squares[i];
+            cumulative[i] = total == 0 ? 1 : sum / total;
+        }
+        return cumulative;
+    }
 }

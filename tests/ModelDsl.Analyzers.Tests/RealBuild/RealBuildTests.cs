@@ -132,6 +132,17 @@ public sealed class RealBuildTests : IDisposable
                 [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
             }
             """),
+        ("VariantBudget.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Half", KeepChannels = 0.5, MaxMMacs = 0.001)]
+            public partial class VariantBudget
+            {
+                [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
         ("Overflow.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -187,7 +198,9 @@ public sealed class RealBuildTests : IDisposable
         // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
         Expect(Files, output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
         Expect(Files, output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
-        Expect(Files, output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but the model declares no [FlopBudget] or [ParameterBudget] to fit; no class is generated for it");
+        Expect(Files, output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit; no class is generated for it");
+        // Half of 64 → 32 → 10 is 64·16 + 16·10 = 1,184 MACs, 18.4% over the variant's own 1,000.
+        Expect(Files, output, "VariantBudget.cs", "MaxMMacs = 0.001", "warning MDSL2008", "Variant 'Half' (VariantBudgetHalf) needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs) by 18.4%");
         Expect(Files, output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 
@@ -201,7 +214,7 @@ public sealed class RealBuildTests : IDisposable
         // h = 128: 203,530 FLOPs, 103.5 % over 0.1 MFLOPs. Fitted: the largest h with 1,590h + 10 ≤ 100,000 is 62 (98,590
         // FLOPs, 98.6 % of the budget; 49,228 MACs); int8 weights change no FLOP, so FitInt8 has the same figures.
         Assert.True(exitCode == 0, output);
-        Expect(OverBudgetFiles, output, "Mlp.cs", "MaxMFlops = 0.1", "warning MDSL2008",
+        Expect(OverBudgetFiles, output, "Mlp.cs", "MaxMFlops = 0.1", "warning MDSL2009",
             "Model 'Mlp' needs 0.204 MFLOPs, over its budget of 0.1 MFLOPs by 103.5%; within the budget: MlpFit (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs), " +
             "MlpFitInt8 (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs)");
         Assert.DoesNotContain("MDSL2001", output, StringComparison.Ordinal);

@@ -4,12 +4,13 @@ namespace ModelDsl.Generators.Tests.EndToEnd;
 
 /// <summary>TinyResNet's layers under a MAC budget it exceeds, with a variant fitted to it, and the same fit with int8 weights.</summary>
 [Model(InputShape = [3, 16, 16])]
-// Over its budget on purpose, with variants that meet it: the build's MDSL2008 says so, which this test needs no reminder of.
-#pragma warning disable MDSL2008
+// Over its budget on purpose, with variants that meet it: the build's MDSL2009 says so, which this test needs no reminder of.
+#pragma warning disable MDSL2009
 [FlopBudget(MaxMMacs = 0.3)]
-#pragma warning restore MDSL2008
+#pragma warning restore MDSL2009
 [Variant("Fit", FitBudget = true)]
 [Variant("FitInt8", FitBudget = true, Weights = ModelDsl.Precision.Int8)]
+[Variant("Quarter", FitBudget = true, MaxMMacs = 0.15)]
 public partial class FitNet
 {
     /// <summary>Stem.</summary>
@@ -55,6 +56,20 @@ public class FitBudgetTests
         Assert.True(FitNetFit.TotalMacs <= budget, FitNetFit.TotalMacs + " MACs");
         Assert.True(Macs(a + 1, b) > budget && Macs(a, b + 1) > budget, $"a = {a}, b = {b} could keep another channel");
         Assert.Equal(FitNetFit.TotalParameters, fitted.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void AVariantWithItsOwnBudgetFitsThatOneInstead()
+    {
+        const long budget = 150_000;
+        using var fitted = new FitNetQuarter();
+        var state = fitted.state_dict();
+        var a = state["stem.0.weight"].shape[0];
+        var b = state["down.conv1.weight"].shape[0];
+        Assert.Equal(FitNetQuarter.TotalMacs, Macs(a, b));
+        Assert.True(FitNetQuarter.TotalMacs <= budget, FitNetQuarter.TotalMacs + " MACs");
+        Assert.True(Macs(a + 1, b) > budget && Macs(a, b + 1) > budget, $"a = {a}, b = {b} could keep another channel");
+        Assert.True(FitNetQuarter.TotalMacs < FitNetFit.TotalMacs);
     }
 
     [Fact]
