@@ -4,9 +4,7 @@ using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelDsl.Analyzers;
-using ModelDsl.Generators;
 using ModelDsl.Spec;
 
 namespace ModelDsl.CodeFixes;
@@ -41,14 +39,8 @@ public sealed class CompressWeightsCodeFix : CodeFixProvider
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var cancellationToken = context.CancellationToken;
-        var root = await context.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var declaration = root?.FindToken(context.Span.Start).Parent?.AncestorsAndSelf().OfType<ClassDeclarationSyntax>().FirstOrDefault();
-        if (root is null || model is null || declaration is null ||
-            model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type ||
-            Symbols.Find(type, "ModelAttribute") is not { } modelAttribute ||
-            ModelParser.Parse(type, modelAttribute, cancellationToken).Target?.Spec is not { Budget: { MaxWeightBytes: { } limit } budget } spec)
+        if (await VariantInsertion.ModelAt(context).ConfigureAwait(false) is not var (root, declaration, _, spec) ||
+            spec.Budget is not { MaxWeightBytes: { } limit } budget)
         {
             return;
         }

@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelDsl.Analyzers;
-using ModelDsl.Generators;
 using ModelDsl.Spec;
 
 namespace ModelDsl.CodeFixes;
@@ -38,14 +37,8 @@ public sealed class FitBudgetCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var cancellationToken = context.CancellationToken;
-        var root = await context.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var declaration = root?.FindToken(context.Span.Start).Parent?.AncestorsAndSelf().OfType<ClassDeclarationSyntax>().FirstOrDefault();
-        if (root is null || model is null || declaration is null ||
-            model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type ||
-            Symbols.Find(type, "ModelAttribute") is not { } modelAttribute ||
-            ModelParser.Parse(type, modelAttribute, cancellationToken).Target?.Spec is not { Budget: { } budget } spec ||
-            BudgetSolver.KeepRatio(spec, budget) is not { } keep || keep >= 1)
+        if (await VariantInsertion.ModelAt(context).ConfigureAwait(false) is not var (root, declaration, type, spec) ||
+            spec.Budget is not { } budget || BudgetSolver.KeepRatio(spec, budget) is not { } keep || keep >= 1)
         {
             return;
         }

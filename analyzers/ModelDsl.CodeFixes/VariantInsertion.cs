@@ -1,14 +1,36 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Analyzers;
+using ModelDsl.Generators;
 using ModelDsl.Spec;
 
 namespace ModelDsl.CodeFixes;
 
-// What the budget fixes share: a variant name no other variant of the model has, and the new [Variant(…)] line.
+// What the budget fixes share: the model the diagnostic is on, a variant name no other variant of the model has, and
+// the new [Variant(…)] line.
 internal static class VariantInsertion
 {
+    // The class declaration at the diagnostic, its symbol and its parsed spec; null when any of them cannot be read.
+    public static async Task<(SyntaxNode Root, ClassDeclarationSyntax Declaration, INamedTypeSymbol Type, ModelSpec Spec)?> ModelAt(CodeFixContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var root = await context.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var declaration = root?.FindToken(context.Span.Start).Parent?.AncestorsAndSelf().OfType<ClassDeclarationSyntax>().FirstOrDefault();
+        if (root is null || model is null || declaration is null ||
+            model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type ||
+            Symbols.Find(type, "ModelAttribute") is not { } modelAttribute ||
+            ModelParser.Parse(type, modelAttribute, cancellationToken).Target?.Spec is not { } spec)
+        {
+            return null;
+        }
+
+        return (root, declaration, type, spec);
+    }
+
     // "Slim", then "Slim2", "Slim3", … until one is free.
     public static string UniqueName(ModelSpec spec, string stem)
     {

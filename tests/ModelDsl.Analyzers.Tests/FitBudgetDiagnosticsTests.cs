@@ -137,3 +137,68 @@ public class VariantBudgetTests
     public void ALimitThatIsNotPositiveIsMalformed() =>
         Verify.Diagnostics(Mlp("[Variant(\"Slim\", KeepChannels = 0.5, {|MDSL0005:MaxMMacs = 0|}, {|MDSL0005:MaxParams = -3|})]"));
 }
+
+/// <summary>Per-layer keep ratios (KeepLayers) and rounded widths (RoundTo): MDSL3019 and MDSL3020 on the argument.</summary>
+public class LayerWidthsDiagnosticsTests
+{
+    private static string Net(string variant) => $$"""
+        using ModelDsl;
+        [Block("planes", "stride = 1")]
+        [Residual(Shortcut.Projection, Through = nameof(Bn2))]
+        public partial class BasicBlock
+        {
+            [Conv2d("planes", Kernel = 3, Stride = "stride", Padding = 1, Bias = false)] public partial Layer Conv1 { get; }
+            [BatchNorm2d] public partial Layer Bn1 { get; }
+            [ReLU] public partial Layer Relu { get; }
+            [Conv2d("planes", Kernel = 3, Padding = 1, Bias = false)] public partial Layer Conv2 { get; }
+            [BatchNorm2d] public partial Layer Bn2 { get; }
+            [ReLU] public partial Layer Out { get; }
+        }
+
+        [Model(InputShape = [3, 32, 32])]
+        {{variant}}
+        public partial class SmallResNet
+        {
+            [Conv2d(16, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+            [Stage(typeof(BasicBlock), "planes = 16", Blocks = 2)] public partial Layer Layer1 { get; }
+            [Stage(typeof(BasicBlock), "planes = 32", "stride = 2", Blocks = 2)] public partial Layer Layer2 { get; }
+            [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Head { get; }
+        }
+        """;
+
+    [Fact]
+    public void ValidRatiosAndRoundingAreSilent() =>
+        Verify.Diagnostics(Net("[Variant(\"Tail\", KeepLayers = \"layer2 = 0.5\", RoundTo = 8)]"));
+
+    [Fact]
+    public void AMalformedListIsReportedOnIt()
+    {
+        var diagnostic = Verify.Diagnostics(Net("[Variant(\"Tail\", {|MDSL3019:KeepLayers = \"layer2: 0.5\"|})]")).Single();
+        Assert.Equal("KeepLayers of variant 'Tail': write it as \"layer = ratio, …\", e.g. \"layer3 = 0.5, layer4 = 0.25\"; 'layer2: 0.5' is not", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void AnUnknownLayerListsThePrunableOnes()
+    {
+        var diagnostic = Verify.Diagnostics(Net("[Variant(\"Tail\", {|MDSL3019:KeepLayers = \"layer3 = 0.5\"|})]")).Single();
+        Assert.Equal("KeepLayers of variant 'Tail': 'layer3' is not a prunable layer of the model; the prunable ones are stem.0, layer1, layer2", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void NarrowingALayerAnIdentityAddTiesChangesTheNetwork()
+    {
+        // layer1's blocks add their 16-channel input to their output: 8 channels would need a projection.
+        var diagnostic = Verify.Diagnostics(Net("[Variant(\"Bad\", {|MDSL3020:KeepLayers = \"layer1 = 0.5\"|})]")).Single();
+        Assert.Equal(
+            "The widths of variant 'Bad' (stem.0 16 of 16, layer1 8 of 16, layer2 32 of 32) do not prune the dense network: a residual would need a projection the dense model has not: layers an identity add ties must keep equal widths; no class is generated for it",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void TiedLayersNarrowedTogetherAreFine() =>
+        Verify.Diagnostics(Net("[Variant(\"Both\", KeepLayers = \"stem.0 = 0.5, layer1 = 0.5\")]"));
+
+    [Fact]
+    public void ANegativeMultipleIsMalformed() =>
+        Verify.Diagnostics(Net("[Variant(\"R\", KeepChannels = 0.5, {|MDSL0005:RoundTo = -8|})]"));
+}

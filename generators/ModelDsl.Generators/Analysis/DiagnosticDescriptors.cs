@@ -369,6 +369,26 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3010");
 
+    /// <summary>MDSL3019: per-layer keep ratios that are malformed or name no prunable layer.</summary>
+    public static readonly DiagnosticDescriptor InvalidLayerWidths = new(
+        "MDSL3019",
+        "Invalid per-layer keep ratios",
+        "KeepLayers of variant '{0}': {1}",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3019");
+
+    /// <summary>MDSL3020: per-layer widths that do not make the dense network with narrower layers.</summary>
+    public static readonly DiagnosticDescriptor LayerWidthsChangeTheNetwork = new(
+        "MDSL3020",
+        "Per-layer widths change the network",
+        "The widths of variant '{0}' ({1}) do not prune the dense network: {2}; no class is generated for it",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3020");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
@@ -376,7 +396,7 @@ public static class DiagnosticDescriptors
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
-        VariantNotGenerated, NothingToFit, VariantOverBudget, OverBudgetMetByVariant,
+        VariantNotGenerated, NothingToFit, VariantOverBudget, OverBudgetMetByVariant, InvalidLayerWidths, LayerWidthsChangeTheNetwork,
     };
 
     /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>

@@ -22,17 +22,36 @@ internal static class VariantChecks
             var variant = spec.Variants[i];
             var attribute = attributes[i];
             var cancellationToken = report.CancellationToken;
-            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget)
+            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget && variant.KeepLayers is null)
             {
                 report.Report(DiagnosticDescriptors.VariantChangesNothing, Syntax.Location(attribute, cancellationToken), variant.Name);
                 continue;
             }
 
-            if (WidthScaling.Prunes(spec, variant, out var ratio) &&
+            if (!LayerWidths.Applies(variant) && WidthScaling.Prunes(spec, variant, out var ratio) &&
                 ChannelPlan.Of(shapes, Shapes.Infer(WidthScaling.Apply(spec, ratio))).Unsupported is { } why)
             {
                 // The same plan the generator writes FromDense from: where it cannot cut the weights, say so in the build.
                 report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, Syntax.Named(attribute, "KeepChannels", cancellationToken), variant.Name, why);
+            }
+
+            if (LayerWidths.UnknownLayers(spec, variant) is { } unknown)
+            {
+                report.Report(DiagnosticDescriptors.InvalidLayerWidths, Syntax.Named(attribute, "KeepLayers", cancellationToken), variant.Name, unknown);
+            }
+            else if (VariantRewrite.NotGenerated(variant) is null && LayerWidths.Of(spec, variant) is { } widths)
+            {
+                var location = Syntax.Named(attribute, variant.KeepLayers is not null ? "KeepLayers" : "RoundTo", cancellationToken);
+                var sites = WidthScaling.Sites(spec);
+                var chosen = string.Join(", ", sites.Select((site, i) => site.Layer + " " + widths[i].ToString(CultureInfo.InvariantCulture) + " of " + site.Width.ToString(CultureInfo.InvariantCulture)));
+                if (LayerWidths.NotTheSameNetwork(spec, widths) is { } different)
+                {
+                    report.Report(DiagnosticDescriptors.LayerWidthsChangeTheNetwork, location, variant.Name, chosen, different);
+                }
+                else if (VariantRewrite.Of(spec, variant) is { Prunes: true } perLayer && ChannelPlan.Of(shapes, perLayer.Shapes).Unsupported is { } cannot)
+                {
+                    report.Report(DiagnosticDescriptors.VariantNotBuildableFromDense, location, variant.Name, cannot);
+                }
             }
 
             if (variant.FitBudget && VariantRewrite.NotGenerated(variant) is null)
@@ -53,7 +72,7 @@ internal static class VariantChecks
                 }
             }
 
-            if (variant.KeepRatio is { } keep && keep < 1 && WidthScaling.FirstEmptied(spec, keep) is { } emptied)
+            if (variant.KeepRatio is { } keep && keep < 1 && !LayerWidths.Applies(variant) && WidthScaling.FirstEmptied(spec, keep) is { } emptied)
             {
                 report.Report(
                     DiagnosticDescriptors.PruningEmptiesLayer,

@@ -134,7 +134,7 @@ internal static class ModelEmitter
         var parts = new List<string>();
         if (variant.Rewrite.Fitted.Count > 0)
         {
-            parts.Add("with widths fitted to its budget (FitBudget): " + string.Join(", ", variant.Rewrite.Fitted.Select(f =>
+            parts.Add((variant.Rewrite.Variant.FitBudget ? "with widths fitted to its budget (FitBudget): " : "with per-layer widths (KeepLayers, RoundTo): ") + string.Join(", ", variant.Rewrite.Fitted.Select(f =>
                 f.Layer + " " + f.Fitted.ToString(System.Globalization.CultureInfo.InvariantCulture) + " of " + f.Dense.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
         else if (variant.Rewrite.Prunes)

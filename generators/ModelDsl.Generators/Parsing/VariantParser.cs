@@ -78,6 +78,22 @@ internal static class VariantParser
                     case "FitBudget" when named.Value.Value is bool fit:
                         variant = variant with { FitBudget = fit };
                         break;
+                    case "KeepLayers" when named.Value.Value is string layers:
+                        if (LayerWidths.Parse(layers, out _) is { } malformed)
+                        {
+                            report.Report(DiagnosticDescriptors.InvalidLayerWidths, location, variant.Name, malformed);
+                        }
+
+                        variant = variant with { KeepLayers = layers };
+                        break;
+                    case "RoundTo" when named.Value.Value is int multiple:
+                        if (multiple < 0)
+                        {
+                            report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Variant", "widths round to a positive multiple (0 or 1: to the nearest channel), got " + multiple.ToString(CultureInfo.InvariantCulture));
+                        }
+
+                        variant = variant with { RoundTo = multiple };
+                        break;
                     case var limit when BudgetParser.IsLimit(limit):
                         var own = BudgetParser.With(variant.Budget ?? BudgetSpec.None, attribute, named, "Variant", report);
                         variant = variant with { Budget = own == BudgetSpec.None ? variant.Budget : own };

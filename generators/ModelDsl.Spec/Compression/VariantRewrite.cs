@@ -16,7 +16,7 @@ namespace ModelDsl.Spec;
 /// <param name="Weights">The weight precision (Float32 when the variant does not quantise).</param>
 /// <param name="Rank">The rank, for a rank variant.</param>
 /// <param name="Factored">The dense paths of the Linears a rank variant factors.</param>
-/// <param name="Fitted">For a FitBudget variant: each width site's dense and fitted width (<see cref="WidthScaling.Sites"/>).</param>
+/// <param name="Fitted">For a FitBudget or per-layer (KeepLayers, RoundTo) variant: each width site's dense and chosen width (<see cref="WidthScaling.Sites"/>).</param>
 public sealed record VariantRewrite(
     VariantSpec Variant,
     ModelSpec Spec,
@@ -34,9 +34,9 @@ public sealed record VariantRewrite(
     /// </summary>
     /// <param name="variant">A declared variant.</param>
     public static string? NotGenerated(VariantSpec variant) =>
-        variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || variant.Rank is not null || variant.Sparsity is not null)
+        variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || LayerWidths.Applies(variant) || variant.Rank is not null || variant.Sparsity is not null)
             ? "FitBudget chooses the widths itself and combines only with Weights yet (declare the other compression as a variant of its own)"
-            : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || variant.Weights is Precision.Int8 or Precision.Int4)
+            : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4)
             ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
             : null;
 
@@ -63,6 +63,11 @@ public sealed record VariantRewrite(
         }
 
         var weights = variant.Weights ?? Precision.Float32;
+        if (LayerWidths.Applies(variant))
+        {
+            return PerLayer(dense, variant, weights);
+        }
+
         var prunes = WidthScaling.Prunes(dense, variant, out var keep);
         if (variant.KeepRatio is { } ratio && ratio != 1 && !prunes)
         {
@@ -96,6 +101,29 @@ public sealed record VariantRewrite(
         var inferred = ModelDsl.Spec.Shapes.Infer(spec);
         var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
         return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty);
+    }
+
+    // KeepLayers / RoundTo: a width per site; no class where a ratio or name is invalid, nothing changes, or the widths
+    // do not make the dense network with narrower layers (the analyzers say which).
+    private static VariantRewrite? PerLayer(ModelSpec dense, VariantSpec variant, Precision weights)
+    {
+        if (variant.Rank is not null || LayerWidths.Of(dense, variant) is not { } widths || LayerWidths.NotTheSameNetwork(dense, widths) is not null)
+        {
+            return null;
+        }
+
+        var sites = WidthScaling.Sites(dense);
+        var prunes = sites.Select((site, i) => widths[i] != site.Width).Any(changed => changed);
+        if (!prunes && weights == Precision.Float32)
+        {
+            return null;
+        }
+
+        var spec = prunes ? WidthScaling.Apply(dense, widths) : dense;
+        var inferred = ModelDsl.Spec.Shapes.Infer(spec);
+        var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
+        var perSite = prunes ? sites.Select((site, i) => (site.Layer, site.Width, widths[i])).ToEquatableArray() : default;
+        return new VariantRewrite(variant, spec, inferred, cost, 1, weights, null, EquatableArray<string>.Empty, perSite);
     }
 
     // FitBudget: the budget solver's per-layer widths under the variant's own budget (or the model's); no class where

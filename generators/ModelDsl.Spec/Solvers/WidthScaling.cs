@@ -19,7 +19,8 @@ public static class WidthScaling
 
     /// <summary>
     /// The widths a structured-pruning variant may change, in a fixed order: every width the model or one of its blocks
-    /// declares as a number (the output layer's excepted), each with its layer's name (or kind) and dense width.
+    /// declares as a number (the output layer's excepted), each with its layer's state-dict path (<c>stem.0</c>, <c>layer1</c>;
+    /// <c>Block.conv1</c> for a width inside a block's declaration) and dense width.
     /// </summary>
     /// <param name="spec">The dense model.</param>
     public static IReadOnlyList<(string Layer, long Width)> Sites(ModelSpec spec)
@@ -45,7 +46,7 @@ public static class WidthScaling
     }
 
     /// <summary>
-    /// The first layer whose width <paramref name="keep"/> rounds to zero, as its name (or its kind when unnamed) and
+    /// The first layer whose width <paramref name="keep"/> rounds to zero, as its state-dict path (see <see cref="Sites"/>) and
     /// dense width; null when every layer keeps a channel.
     /// </summary>
     /// <param name="spec">The dense model.</param>
@@ -98,8 +99,8 @@ public static class WidthScaling
         public (ModelSpec Spec, (string Layer, long Width)? Emptied) Run()
         {
             var output = OutputLayer(spec.Layers);
-            var layers = spec.Layers.Select(l => ScaleLayer(l, output)).ToEquatableArray();
-            var scaledBlocks = spec.Blocks.Select(b => b with { Layers = b.Layers.Select(l => ScaleLayer(l, null)).ToEquatableArray() }).ToEquatableArray();
+            var layers = spec.Layers.Select((l, i) => ScaleLayer(l, output, Segment(l, i))).ToEquatableArray();
+            var scaledBlocks = spec.Blocks.Select(b => b with { Layers = b.Layers.Select((l, i) => ScaleLayer(l, null, b.Name + "." + Segment(l, i))).ToEquatableArray() }).ToEquatableArray();
             return (spec with { Layers = layers, Blocks = scaledBlocks }, emptied);
         }
 
@@ -134,14 +135,18 @@ public static class WidthScaling
             }
         }
 
-        private LayerSpec ScaleLayer(LayerSpec layer, LayerSpec? output)
+        // A node's state-dict segment: its name, or its position in its parent as nn.Sequential numbers it.
+        private static string Segment(LayerSpec layer, int index) => layer.Name ?? index.ToString(CultureInfo.InvariantCulture);
+
+        // path: the node's state-dict path in the model ("stem.0", "layer1"), or "Block.conv1" inside a block's declaration.
+        private LayerSpec ScaleLayer(LayerSpec layer, LayerSpec? output, string path)
         {
             if (ReferenceEquals(layer, output))
             {
                 return layer;
             }
 
-            var children = layer.Children.Select(c => ScaleLayer(c, output)).ToEquatableArray();
+            var children = layer.Children.Select((c, i) => ScaleLayer(c, output, path + "." + Segment(c, i))).ToEquatableArray();
             var widths = layer.Kind switch
             {
                 LayerKind.Linear or LayerKind.Conv1d or LayerKind.Conv2d when layer.GetArg("depthwise") != "true" => WidthArguments,
@@ -153,11 +158,11 @@ public static class WidthScaling
                 return children.Count == 0 ? layer : layer with { Children = children };
             }
 
-            var args = layer.Args.Select(a => widths.Contains(a.Name) ? ScaleArg(layer, a) : a).ToEquatableArray();
+            var args = layer.Args.Select(a => widths.Contains(a.Name) ? ScaleArg(path, a) : a).ToEquatableArray();
             return layer with { Args = args, Children = children };
         }
 
-        private Arg ScaleArg(LayerSpec layer, Arg arg)
+        private Arg ScaleArg(string path, Arg arg)
         {
             // Only numbers scale; an expression follows the parameters it names, and 0 means "inferred".
             if (!Expression.TryParseLiteral(arg.Value, out var width) || width <= 0)
@@ -165,11 +170,11 @@ public static class WidthScaling
                 return arg;
             }
 
-            visit?.Invoke(layer.Name ?? layer.Kind.ToString(), width);
+            visit?.Invoke(path, width);
             var scaled = scale(site++, width);
             if (scaled <= 0 && emptied is null)
             {
-                emptied = (layer.Name ?? layer.Kind.ToString(), width);
+                emptied = (path, width);
             }
 
             return new Arg(arg.Name, scaled.ToString(CultureInfo.InvariantCulture));

@@ -8,7 +8,9 @@ namespace ModelDsl.Spec;
 /// <param name="Rank">Low-rank factorisation rank.</param>
 /// <param name="FitBudget">Structured pruning with per-layer widths fitted to the variant's budget, or the model's (<see cref="BudgetSolver.Widths"/>).</param>
 /// <param name="Budget">The variant's own limits, or null: its exact cost is checked against them, and FitBudget fits them.</param>
-public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false, BudgetSpec? Budget = null)
+/// <param name="KeepLayers">Per-layer keep ratios as written, e.g. <c>"layer3 = 0.5"</c> (<see cref="LayerWidths"/>).</param>
+/// <param name="RoundTo">Pruned widths rounded to a multiple of this, when above 1.</param>
+public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false, BudgetSpec? Budget = null, string? KeepLayers = null, int? RoundTo = null)
 {
     /// <summary>The budget a FitBudget variant fits: its own when it declares one, else <paramref name="model"/>'s.</summary>
     /// <param name="model">The dense model's budget, or null.</param>

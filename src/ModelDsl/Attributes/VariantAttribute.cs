@@ -14,6 +14,19 @@ public sealed class VariantAttribute(string name) : Attribute
     /// <summary>Structured pruning: the fraction of channels kept, in (0, 1].</summary>
     public double KeepChannels { get; set; }
 
+    /// <summary>
+    /// Structured pruning, per layer: keep ratios for named layers (their state-dict names, as in the model's
+    /// <c>Summary()</c>), e.g. <c>"layer3 = 0.5, layer4 = 0.25"</c>; the other layers keep <see cref="KeepChannels"/> (1 when
+    /// it is not set). A stage's ratio applies to the widths its arguments give every block in it.
+    /// </summary>
+    public string? KeepLayers { get; set; }
+
+    /// <summary>
+    /// Structured pruning: round every pruned width to a multiple of this (at least one multiple, never above the dense
+    /// width), e.g. 8 for vector-friendly channel counts; 0 or 1 rounds to the nearest channel.
+    /// </summary>
+    public int RoundTo { get; set; }
+
     /// <summary>N:M sparsity pattern, e.g. <c>"2:4"</c>.</summary>
     public string? Sparsity { get; set; }
 

@@ -143,6 +143,17 @@ public sealed class RealBuildTests : IDisposable
                 [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
             }
             """),
+        ("LayerWidths.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Tail", KeepLayers = "body.9 = 0.5")]
+            public partial class LayerWidths
+            {
+                [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
         ("Overflow.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -201,6 +212,7 @@ public sealed class RealBuildTests : IDisposable
         Expect(Files, output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit; no class is generated for it");
         // Half of 64 → 32 → 10 is 64·16 + 16·10 = 1,184 MACs, 18.4% over the variant's own 1,000.
         Expect(Files, output, "VariantBudget.cs", "MaxMMacs = 0.001", "warning MDSL2008", "Variant 'Half' (VariantBudgetHalf) needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs) by 18.4%");
+        Expect(Files, output, "LayerWidths.cs", "KeepLayers = \"body.9 = 0.5\"", "error MDSL3019", "KeepLayers of variant 'Tail': 'body.9' is not a prunable layer of the model; the prunable ones are body.0");
         Expect(Files, output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 

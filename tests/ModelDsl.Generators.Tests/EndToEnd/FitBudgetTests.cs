@@ -11,6 +11,8 @@ namespace ModelDsl.Generators.Tests.EndToEnd;
 [Variant("Fit", FitBudget = true)]
 [Variant("FitInt8", FitBudget = true, Weights = ModelDsl.Precision.Int8)]
 [Variant("Quarter", FitBudget = true, MaxMMacs = 0.15)]
+[Variant("Layered", KeepLayers = "down = 0.5")]
+[Variant("Rounded", KeepChannels = 0.7, RoundTo = 4)]
 public partial class FitNet
 {
     /// <summary>Stem.</summary>
@@ -135,5 +137,49 @@ public class FitBudgetTests
         var error = (expected - actual).abs().max().item<float>();
         Assert.True(error < 0.05f * expected.abs().max().item<float>(), $"int8 error {error} against the float fit's largest output {expected.abs().max().item<float>()}");
         Assert.True(error > 0, "the int8 fit computes exactly the float fit: nothing was quantised");
+    }
+
+    [Fact]
+    public void PerLayerRatiosAndRoundingGiveTheWidthsByHand()
+    {
+        // KeepLayers "down = 0.5": the stem and layer1 keep 8, down keeps 16 · 0.5 = 8.
+        using var layered = new FitNetLayered();
+        var state = layered.state_dict();
+        Assert.Equal(8, state["stem.0.weight"].shape[0]);
+        Assert.Equal(8, state["layer1.0.conv1.weight"].shape[0]);
+        Assert.Equal(8, state["down.conv1.weight"].shape[0]);
+        Assert.Equal(FitNetLayered.TotalMacs, Macs(8, 8));
+        Assert.Equal(FitNetLayered.TotalParameters, layered.parameters().Sum(p => p.numel()));
+
+        // KeepChannels 0.7 to multiples of 4: 8 · 0.7 = 5.6 → 6 → 1.5 multiples → 8 (the dense width); 16 · 0.7 = 11.2 → 11 → 2.75 → 12.
+        using var rounded = new FitNetRounded();
+        state = rounded.state_dict();
+        Assert.Equal(8, state["stem.0.weight"].shape[0]);
+        Assert.Equal(12, state["down.conv1.weight"].shape[0]);
+        Assert.Equal(12, state["down.conv2.weight"].shape[0]);
+        Assert.Equal(FitNetRounded.TotalMacs, Macs(8, 12));
+        Assert.Equal(FitNetRounded.TotalParameters, rounded.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void FromDenseOfAPerLayerVariantDropsExactlyTheZeroChannels()
+    {
+        using var dense = new FitNet();
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 5, new (string[], int?)[]
+        {
+            (["down.conv1.", "down.bn1."], 8),
+            (["down.conv2.", "down.bn2.", "down.downsample.0.", "down.downsample.1."], 8),
+        });
+        dense.eval();
+        using var variant = FitNetLayered.FromDense(dense);
+        variant.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(4, 3, 16, 16);
+        var expected = dense.call(x);
+        var actual = variant.call(x);
+        Assert.True((expected - actual).abs().max().item<float>() < 1e-5f, "largest difference " + (expected - actual).abs().max().item<float>());
+        Assert.True(expected.abs().max().item<float>() > 1e-3f, "the dense output is not trivially zero");
     }
 }
