@@ -22,7 +22,8 @@ public sealed class CompressWeightsCodeFix : CodeFixProvider
     /// <summary>The equivalence key of the fixes, followed by the variant's stem ("Int8", "Int4", "Sparse24").</summary>
     public const string EquivalenceKeyPrefix = "ModelDsl.CompressWeights.";
 
-    // Least lossy first: int8 keeps about 1e-2 relative error, int4 more, 2:4 removes half of the weights.
+    // Least lossy first: int8 keeps about 1e-2 relative error, int4 more, 2:4 removes half of the weights (of every layer
+    // but the first, whose dense bytes it keeps).
     private static readonly (string Stem, string Arguments, string What, VariantSpec Variant)[] Candidates =
     [
         ("Int8", "Weights = Precision.Int8", "int8 weights", new VariantSpec("Int8", Weights: Spec.Precision.Int8)),

@@ -4,6 +4,10 @@
 // otherwise compete for the cores inside one process). Each side runs `reps` timed forwards per round after a warm-up;
 // prints one JSON line per side with the median over rounds of the per-round median milliseconds.
 // "optimized <dir>": writes both files as ONNX Runtime optimises them (all levels) to <dir>, to compare their graphs.
+// Usage: ModelDsl.OnnxSpeed int8 <resnet18|mlp_block> <batch> <rounds> <reps> <threads> [<dir>]: the int8 variant's QDQ export vs
+// the dense model's float32 export, both in ONNX Runtime (Int8Speed.cs); <dir> receives the optimised int8 graph.
+// Usage: ModelDsl.OnnxSpeed fashion <dataset dir> <steps>: top-1 agreement of FashionNetInt8's QDQ export with FashionNet's
+// float32 export on the Fashion-MNIST test set, after a short seeded training (FashionAgreement.cs).
 using System.Diagnostics;
 using System.Globalization;
 using ModelDsl.Onnx;
@@ -12,6 +16,18 @@ using ModelDsl.Zoo.ResNets;
 using ModelDsl.Zoo.Transformers;
 using TorchSharp;
 using static TorchSharp.torch;
+
+if (args[0] == "int8")
+{
+    ModelDsl.OnnxSpeed.Int8Speed.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), args.Length > 6 ? args[6] : null);
+    return;
+}
+
+if (args[0] == "fashion")
+{
+    ModelDsl.OnnxSpeed.FashionAgreement.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
 
 var (name, pytorchFile) = (args[0], args[1]);
 var (batch, rounds, reps, threads) = (int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture));

@@ -180,6 +180,22 @@ public class CompressWeightsCodeFixTests
     }
 
     [Fact]
+    public async Task Offers2To4WhenItsCompressedBytesFit()
+    {
+        // 2:4 keeps the first Linear dense (401,408 + 512 bytes) and stores the classifier as K = 128 · 2/4 = 64 float32
+        // values and 64 two-bit positions (16 bytes) per output, with its float32 bias: 2,560 + 160 + 40 = 2,760 bytes.
+        const long sparseBytes = (128 * 784 * 4 + 128 * 4) + (10 * 64 * 4 + 10 * 16 + 10 * 4); // 404,680
+        var titles = await CodeFixHarness.TitlesAsync(With(405_000), "MDSL2004", new CompressWeightsCodeFix());
+        Assert.Equal($"Add variant 'Sparse24' with 2:4 sparse weights ({sparseBytes:#,0} weight bytes, 100% of the budget)", titles[2]);
+        Assert.DoesNotContain(await CodeFixHarness.TitlesAsync(With(sparseBytes - 1), "MDSL2004", new CompressWeightsCodeFix()), t => t.Contains("2:4", StringComparison.Ordinal));
+
+        var (text, _) = await CodeFixHarness.ApplyAsync(With(405_000), "MDSL2004", new CompressWeightsCodeFix(), 2);
+        Assert.Contains("[Variant(\"Sparse24\", Sparsity = \"2:4\")]\n", text, StringComparison.Ordinal);
+        var after = AnalyzerHarness.Analyze(text!);
+        Assert.DoesNotContain(after.AnalyzerDiagnostics, d => d.Id == "MDSL2004" || d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
+
+    [Fact]
     public async Task TheInt8Fix_BuildsWithoutTheWarning()
     {
         var (text, _) = await CodeFixHarness.ApplyAsync(With(200_000), "MDSL2004", new CompressWeightsCodeFix());

@@ -34,6 +34,54 @@ public class CompressionTests
 
     [Theory]
     [InlineData("1.5")]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("-0.2")]
+    public void PruneOutOfRange_Fires(string prune) =>
+        Verify.Diagnostics(Net("[Variant(\"Sparse\", {|MDSL3011:Prune = " + prune + "|})]"));
+
+    [Theory]
+    [InlineData("[Variant(\"Sparse\", Prune = 0.9)]")]
+    [InlineData("[Variant(\"Sparse\", Prune = 0.9, GlobalRanking = true)]")]
+    [InlineData("[Variant(\"Sparse\", Prune = 0.9, GlobalRanking = true, MinKeep = 0.05)]")]
+    [InlineData("[Variant(\"Sparse\", Sparsity = \"1:4\")]")]
+    public void SparseVariants_AreGeneratedSilently(string variant) => Verify.Silent(Net(variant));
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("-0.1")]
+    public void MinKeepOutOfRange_Fires(string minKeep) =>
+        Verify.Diagnostics(Net("[Variant(\"Sparse\", Prune = 0.5, GlobalRanking = true, {|MDSL3012:MinKeep = " + minKeep + "|})]"));
+
+    [Fact]
+    public void PruneOptionIgnored_FiresOnGlobalRankingWithoutPrune() =>
+        Verify.Diagnostics(Net("[Variant(\"Slim\", KeepChannels = 0.5, {|MDSL3013:GlobalRanking = true|})]"));
+
+    [Fact]
+    public void PruneOptionIgnored_FiresOnMinKeepOfALayerWiseRanking() =>
+        Verify.Diagnostics(Net("[Variant(\"Sparse\", Prune = 0.5, {|MDSL3013:MinKeep = 0.1|})]"));
+
+    [Fact]
+    public void MinKeepBlocksPrune_FiresWhenTheMinimumLeavesTooFewWeights()
+    {
+        // 784·32 + 32·10 = 25,408 weights; Prune 0.9 must remove round(22,867.2) = 22,867, keeping half allows 12,704.
+        var diagnostic = Verify.Diagnostics(Net("[Variant(\"Sparse\", Prune = 0.9, GlobalRanking = true, {|MDSL3014:MinKeep = 0.5|})]"));
+        Assert.Equal("Variant 'Sparse' must prune 22,867 weights (Prune = 0.9), but keeping MinKeep = 0.5 of every layer allows at most 12,704", diagnostic.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void MinKeepBlocksPrune_SilentWhenTheMinimumLeavesEnough() =>
+        Verify.Silent(Net("[Variant(\"Sparse\", Prune = 0.9, GlobalRanking = true, MinKeep = 0.1)]"));
+
+    [Theory]
+    [InlineData("{|MDSL3009:Sparsity = \"2:4\"|}, Weights = Precision.Int8")]
+    [InlineData("KeepChannels = 0.5, {|MDSL3009:Prune = 0.5|}")]
+    [InlineData("{|MDSL3009:Sparsity = \"2:4\"|}, Prune = 0.5")]
+    public void SparseCombinedWithAnotherCompression_IsNotGenerated(string arguments) =>
+        Verify.Diagnostics(Net("[Variant(\"Both\", " + arguments + ")]"));
+
+    [Theory]
+    [InlineData("1.5")]
     [InlineData("0")]
     [InlineData("-0.5")]
     public void KeepRatioOutOfRange_Fires(string keep) =>

@@ -162,6 +162,26 @@ public class DslFeatureTests
         """, new[] { Plain });
 
     [Fact]
+    public void StageItem_FiresOnADottedPattern() => Verify.Diagnostics("""
+        using ModelDsl;
+        [Model(InputShape = [3, 8, 8])]
+        public partial class Net
+        {
+            [Stage(typeof(Demo.Plain), "planes = 3", Blocks = 2, {|MDSL0005:Item = "dense.layer{i+1}"|})] public partial Layer Layers { get; }
+        }
+        """, new[] { Plain });
+
+    [Fact]
+    public void StageItem_CountingFromOneIsSilent() => Verify.Silent("""
+        using ModelDsl;
+        [Model(InputShape = [3, 8, 8])]
+        public partial class Net
+        {
+            [Stage(typeof(Demo.Plain), "planes = 3", Blocks = 2, Item = "denselayer{i+1}")] public partial Layer Layers { get; }
+        }
+        """, Plain);
+
+    [Fact]
     public void StageName_Silent() => Verify.Silent("""
         using ModelDsl;
         [Model(InputShape = [3, 8, 8])]

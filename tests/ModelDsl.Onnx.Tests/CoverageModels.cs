@@ -64,6 +64,14 @@ public partial class SequenceCoverage
     [RMSNorm, MultiheadAttention(4, Causal = true), LayerNorm(Bias = false), Linear(64), GELU, Linear(32)] public partial Layer Mixer { get; }
 }
 
+/// <summary>Attention with renamed parts (timm's qkv/proj as Linears; a causal one with its own names): the export reads them.</summary>
+[Model(InputShape = [12, 32], Kind = InputKind.Sequence)]
+public partial class RenamedAttentionCoverage
+{
+    [LayerNorm, MultiheadAttention(4, QkvName = "qkv", ProjName = "proj"), CausalSelfAttention(4, QkvName = "to_qkv", ProjName = "out")]
+    public partial Layer Mixer { get; }
+}
+
 /// <summary>Mamba has no ONNX mapping (its selective scan is a loop over time): its export fails naming the layer.</summary>
 [Model(InputShape = [8, 16], Kind = InputKind.Sequence)]
 public partial class MambaCoverage
@@ -95,9 +103,10 @@ public partial class CustomCoverage
     [Custom(typeof(Scale2))] public partial Layer Scale { get; }
 }
 
-/// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)).</summary>
+/// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)), and its int4 variant.</summary>
 [Model(InputShape = [64])]
 [Variant("Lr", Rank = 8)]
+[Variant("Int4", Weights = Precision.Int4)]
 public partial class WideMlp
 {
     /// <summary>Hidden layer.</summary>
@@ -105,4 +114,22 @@ public partial class WideMlp
 
     /// <summary>Classifier.</summary>
     [Linear(10)] public partial Layer Output { get; }
+}
+
+/// <summary>A per-token MLP on a sequence [T, D] and its int8 variant: its Linears export as MatMul with the int8 weight transposed.</summary>
+[Model(InputShape = [12, 32], Kind = InputKind.Sequence)]
+[Variant("Int8", Weights = Precision.Int8)]
+public partial class TokenMlp
+{
+    /// <summary>Expansion, ReLU, projection.</summary>
+    [Linear(64), ReLU, Linear(32)] public partial Layer Mlp { get; }
+}
+
+/// <summary>One int8 convolution group without a ReLU (its BatchNorm folded into the QDQ convolution), for the sign-folding test.</summary>
+[Model(InputShape = [3, 8, 8])]
+[Variant("Int8", Weights = Precision.Int8)]
+public partial class ConvNorm
+{
+    /// <summary>Conv2d and the BatchNorm2d the export folds into it.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1), BatchNorm2d] public partial Layer Features { get; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelDsl.Zoo.ResNets;
+using static TorchSharp.torch;
 
 namespace ModelDsl.Onnx.Tests;
 
@@ -53,5 +54,92 @@ public class FileFormatTests
             var file = Harness.Inspect(path);
             Assert.Equal(JsonValueKind.String, file.GetProperty("input")[0].ValueKind);
         }
+    }
+
+    [Fact]
+    public void ResNet18Int8PassesTheCheckerWithItsStoredInt8WeightsAndQdqAroundEveryConvolution()
+    {
+        manual_seed(2);
+        using var dense = new ResNet18();
+        using var int8 = ResNet18Int8.FromDense(dense);
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("resnet18_int8.onnx");
+        using var calibration = randn(2, 3, 224, 224);
+        int8.ExportOnnx(path, calibration);
+        var file = Harness.Inspect(path);
+
+        // Every quantised layer's weight is the variant's own int8 tensor, under its state-dict name and shape (the
+        // random BatchNorms here have positive scales, so no channel's sign is folded).
+        var types = file.GetProperty("initializer_types");
+        var shapes = file.GetProperty("initializers");
+        foreach (var (name, tensor) in int8.state_dict().Where(e => e.Value.dtype == ScalarType.Int8))
+        {
+            Assert.Equal("INT8", types.GetProperty(name).GetString());
+            Assert.Equal(tensor.shape, shapes.GetProperty(name).EnumerateArray().Select(d => d.GetInt64()).ToArray());
+        }
+
+        Assert.Equal(21, int8.state_dict().Count(e => e.Value.dtype == ScalarType.Int8));
+        Assert.Equal(
+            ["Add", "Conv", "DequantizeLinear", "Flatten", "Gemm", "GlobalAveragePool", "Identity", "MaxPool", "QuantizeLinear", "Relu"],
+            file.GetProperty("ops").EnumerateArray().Select(o => o.GetString()!));
+        var nodes = file.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()).ToHashSet();
+        Assert.Contains("layer1.0.conv1", nodes);
+        Assert.Contains("layer1.0.conv1/QuantizeLinear", nodes);
+        Assert.Contains("layer2.0.downsample.0/DequantizeLinear_weight", nodes);
+    }
+
+    [Fact]
+    public void OnnxRuntimeRunsResNet18Int8WithItsInt8KernelsThroughout()
+    {
+        manual_seed(2);
+        using var dense = new ResNet18();
+        using var int8 = ResNet18Int8.FromDense(dense);
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("resnet18_int8.onnx");
+        using var calibration = randn(2, 3, 224, 224);
+        int8.ExportOnnx(path, calibration);
+        var optimised = directory.File("resnet18_int8.optimized.onnx");
+        using (var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = optimised })
+        using (new Microsoft.ML.OnnxRuntime.InferenceSession(path, options))
+        {
+        }
+
+        // Every convolution fused into QLinearConv, the classifier into QGemm, seven of the eight residual adds into
+        // QLinearAdd (the last one feeds the float average pool); no float convolution is left, and the activations
+        // are quantised and dequantised once each at the ends.
+        var ops = Harness.Inspect(optimised, check: false).GetProperty("op_counts");
+        Assert.Equal(20, ops.GetProperty("QLinearConv").GetInt32());
+        Assert.Equal(7, ops.GetProperty("QLinearAdd").GetInt32());
+        Assert.Equal(1, ops.GetProperty("QGemm").GetInt32());
+        Assert.False(ops.TryGetProperty("Conv", out _));
+        Assert.Equal(2, ops.GetProperty("QuantizeLinear").GetInt32());
+        Assert.Equal(2, ops.GetProperty("DequantizeLinear").GetInt32());
+    }
+
+    [Fact]
+    public void LowRankAndInt4VariantsPassTheChecker()
+    {
+        using var directory = new TemporaryDirectory();
+        using var lowRank = new WideMlpLr();
+        var lowRankPath = directory.File("lr.onnx");
+        lowRank.ExportOnnx(lowRankPath);
+        var file = Harness.Inspect(lowRankPath);
+        // The factored hidden layer is two products (in → 8, 8 → out), under the factors' state-dict names.
+        Assert.Equal([8L, 64], file.GetProperty("initializers").GetProperty("hidden.0.0.weight").EnumerateArray().Select(d => d.GetInt64()));
+        Assert.Equal([256L, 8], file.GetProperty("initializers").GetProperty("hidden.0.1.weight").EnumerateArray().Select(d => d.GetInt64()));
+        // Both Linears pay at rank 8 (8·(256 + 10) < 256·10 too): four products, no other weights.
+        Assert.Equal(
+            ["hidden.0.0.weight", "hidden.0.1.bias", "hidden.0.1.weight", "output.0.weight", "output.1.bias", "output.1.weight"],
+            file.GetProperty("initializers").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["Gemm", "Identity", "Relu"], file.GetProperty("ops").EnumerateArray().Select(o => o.GetString()!));
+        var nodes = file.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "hidden.0.0", "hidden.0.1", "output.0", "output.1" }, nodes);
+
+        using var dense = new WideMlp();
+        using var int4 = WideMlpInt4.FromDense(dense);
+        var int4Path = directory.File("int4.onnx");
+        int4.ExportOnnx(int4Path);
+        var types = Harness.Inspect(int4Path).GetProperty("initializer_types");
+        Assert.Equal("FLOAT", types.GetProperty("hidden.0.weight").GetString());
     }
 }

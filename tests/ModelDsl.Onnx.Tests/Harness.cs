@@ -70,13 +70,18 @@ internal static class Harness
         return layer is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.LayerNorm or TorchSharp.Modules.GroupNorm or RMSNorm;
     }
 
-    /// <summary>What Python's onnx package reads from the file, after its full checker (shape inference included) passed.</summary>
-    public static JsonElement Inspect(string path)
+    /// <summary>What Python's onnx package reads from the file, after its full checker (shape inference included) passed (unless <paramref name="check"/> is false).</summary>
+    public static JsonElement Inspect(string path, bool check = true)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "Python");
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(directory, "inspect_onnx.py"));
         start.ArgumentList.Add(path);
+        if (!check)
+        {
+            start.ArgumentList.Add("--no-check");
+        }
+
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         start.Environment["PYTHONNOUSERSITE"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");

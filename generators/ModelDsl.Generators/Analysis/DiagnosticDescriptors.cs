@@ -115,6 +115,46 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0009");
 
+    /// <summary>MDSL0010: a composite layer's part (<c>QkvName = ""</c>) is given an empty name.</summary>
+    public static readonly DiagnosticDescriptor EmptyPartName = new(
+        "MDSL0010",
+        "Empty name for a part of a layer",
+        "{0} of {1} is empty: give the part a state-dict name, or leave {0} out for '{2}'",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0010");
+
+    /// <summary>MDSL0011: a part's name is not one state-dict segment (a '.', a space …).</summary>
+    public static readonly DiagnosticDescriptor PartNameNotSegment = new(
+        "MDSL0011",
+        "Name of a part of a layer is not one state-dict name",
+        "{0} = \"{1}\" on {2} is not one state-dict name: use letters, digits and '_' only{3}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0011");
+
+    /// <summary>MDSL0012: two parts of one layer are given the same name.</summary>
+    public static readonly DiagnosticDescriptor DuplicatePartName = new(
+        "MDSL0012",
+        "Two parts of a layer share a name",
+        "{0} and {1} of {2} both name a part '{3}': the layer cannot register two modules under one name",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0012");
+
+    /// <summary>MDSL0013: a part's name is one the layer registers already (another part's default, a bare parameter, a buffer).</summary>
+    public static readonly DiagnosticDescriptor PartNameCollides = new(
+        "MDSL0013",
+        "Name of a part of a layer collides with a sibling",
+        "{0} = \"{1}\" on {2} collides with {3}: choose a name the layer does not register already",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0013");
+
     /// <summary>MDSL1001: the first layer whose input does not fit.</summary>
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
         "MDSL1001",
@@ -323,7 +363,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor VariantChangesNothing = new(
         "MDSL3006",
         "Variant changes nothing",
-        "Variant '{0}' changes nothing: set KeepChannels below 1, Sparsity, Weights = Int8/Int4 or Rank",
+        "Variant '{0}' changes nothing: set KeepChannels below 1, Sparsity, Prune, Weights = Int8/Int4 or Rank",
         Categories.Compression,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -369,6 +409,46 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3010");
 
+    /// <summary>MDSL3011: an unstructured pruning fraction outside (0, 1).</summary>
+    public static readonly DiagnosticDescriptor PruneOutOfRange = new(
+        "MDSL3011",
+        "Prune fraction outside (0, 1)",
+        "Prune = {0} of variant '{1}' is outside (0, 1): it is the fraction of each layer's weights set to zero",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3011");
+
+    /// <summary>MDSL3012: a minimum kept fraction outside [0, 1).</summary>
+    public static readonly DiagnosticDescriptor MinKeepOutOfRange = new(
+        "MDSL3012",
+        "MinKeep outside [0, 1)",
+        "MinKeep = {0} of variant '{1}' is outside [0, 1): it is the fraction of every layer's weights a global ranking keeps at least",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3012");
+
+    /// <summary>MDSL3013: GlobalRanking or MinKeep where they do nothing.</summary>
+    public static readonly DiagnosticDescriptor PruneOptionIgnored = new(
+        "MDSL3013",
+        "Pruning option has no effect",
+        "{0} of variant '{1}' has no effect: {2}",
+        Categories.Compression,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3013");
+
+    /// <summary>MDSL3014: a global ranking whose minimum kept per layer leaves too few weights to reach the pruned fraction.</summary>
+    public static readonly DiagnosticDescriptor MinKeepBlocksPrune = new(
+        "MDSL3014",
+        "MinKeep leaves too few weights to prune",
+        "Variant '{0}' must prune {1} weights (Prune = {2}), but keeping MinKeep = {3} of every layer allows at most {4}",
+        Categories.Compression,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl3014");
+
     /// <summary>MDSL3019: per-layer keep ratios that are malformed or name no prunable layer.</summary>
     public static readonly DiagnosticDescriptor InvalidLayerWidths = new(
         "MDSL3019",
@@ -393,10 +473,12 @@ public static class DiagnosticDescriptors
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
         ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock, CustomLayerType,
+        EmptyPartName, PartNameNotSegment, DuplicatePartName, PartNameCollides,
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
         VariantNotGenerated, NothingToFit, VariantOverBudget, OverBudgetMetByVariant, InvalidLayerWidths, LayerWidthsChangeTheNetwork,
+        PruneOutOfRange, MinKeepOutOfRange, PruneOptionIgnored, MinKeepBlocksPrune,
     };
 
     /// <summary>The descriptor of <paramref name="id"/>, for diagnostics the parser found.</summary>

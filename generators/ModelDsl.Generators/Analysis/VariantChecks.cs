@@ -22,7 +22,7 @@ internal static class VariantChecks
             var variant = spec.Variants[i];
             var attribute = attributes[i];
             var cancellationToken = report.CancellationToken;
-            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget && variant.KeepLayers is null)
+            if (variant.KeepRatio is null or 1 && variant.Sparsity is null && variant.Weights is null or Spec.Precision.Float32 && variant.Rank is null && !variant.FitBudget && variant.KeepLayers is null && variant.Prune is null)
             {
                 report.Report(DiagnosticDescriptors.VariantChangesNothing, Syntax.Location(attribute, cancellationToken), variant.Name);
                 continue;
@@ -105,8 +105,15 @@ internal static class VariantChecks
 
             if (VariantRewrite.NotGenerated(variant) is { } notGenerated)
             {
-                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, variant.FitBudget ? "FitBudget" : "Rank", cancellationToken), variant.Name, notGenerated);
+                var at = variant.FitBudget ? "FitBudget" : variant.Rank is not null ? "Rank" : variant.Sparsity is not null ? "Sparsity" : "Prune";
+                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, at, cancellationToken), variant.Name, notGenerated);
             }
+            else if (SparseFormat.NotGenerated(shapes, variant) is { } sparseNotGenerated)
+            {
+                report.Report(DiagnosticDescriptors.VariantNotGenerated, Syntax.Named(attribute, variant.Sparsity is not null ? "Sparsity" : "Prune", cancellationToken), variant.Name, sparseNotGenerated);
+            }
+
+            PruneOptions(attribute, shapes, variant, report);
 
             if (variant.Budget is { } limits && VariantRewrite.Of(spec, variant) is { Cost: { Succeeded: true } cost })
             {
@@ -132,6 +139,48 @@ internal static class VariantChecks
                     costlier.Layer.Path,
                     costlier.Factored.ToString("N0", CultureInfo.InvariantCulture),
                     costlier.Dense.ToString("N0", CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    // GlobalRanking and MinKeep: where they do nothing (MDSL3013), and a MinKeep that leaves the global ranking too few
+    // weights to prune (MDSL3014, counted as MagnitudePruning.Global counts at run time).
+    private static void PruneOptions(AttributeData attribute, ShapeResult shapes, VariantSpec variant, Reporter report)
+    {
+        var cancellationToken = report.CancellationToken;
+        if (variant.Prune is null)
+        {
+            foreach (var option in new[] { "GlobalRanking", "MinKeep" })
+            {
+                if (attribute.NamedArguments.Any(a => a.Key == option))
+                {
+                    report.Report(DiagnosticDescriptors.PruneOptionIgnored, Syntax.Named(attribute, option, cancellationToken), option, variant.Name, "it applies to unstructured pruning; set Prune");
+                }
+            }
+
+            return;
+        }
+
+        if (variant.MinKeep is { } minKeep && !variant.GlobalRanking)
+        {
+            report.Report(DiagnosticDescriptors.PruneOptionIgnored, Syntax.Named(attribute, "MinKeep", cancellationToken), "MinKeep", variant.Name, "layer-by-layer pruning keeps 1 - Prune of every layer; MinKeep applies with GlobalRanking = true");
+            return;
+        }
+
+        if (variant.GlobalRanking && variant.Prune is { } prune && prune > 0 && prune < 1 && (variant.MinKeep ?? SparseFormat.DefaultMinKeep) is var keep && keep >= 0 && keep < 1)
+        {
+            var (target, allowed) = SparseFormat.GlobalLimit(shapes, prune, keep);
+            if (target > allowed)
+            {
+                var location = variant.MinKeep is null ? Syntax.Named(attribute, "Prune", cancellationToken) : Syntax.Named(attribute, "MinKeep", cancellationToken);
+                report.Report(
+                    DiagnosticDescriptors.MinKeepBlocksPrune,
+                    location,
+                    variant.Name,
+                    target.ToString("N0", CultureInfo.InvariantCulture),
+                    prune.ToString("R", CultureInfo.InvariantCulture),
+                    keep.ToString("R", CultureInfo.InvariantCulture),
+                    allowed.ToString("N0", CultureInfo.InvariantCulture));
             }
         }
     }

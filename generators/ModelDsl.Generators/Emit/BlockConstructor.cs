@@ -57,6 +57,9 @@ internal sealed class BlockConstructor
         string? channels = "in_channels";
         var starts = new Dictionary<int, string?>();
 
+        var layout = new Layout();
+        var lastAt = new Dictionary<int, bool>();
+
         // What a concatenating residual joins beside its branch: half the input (a split) or a declared path's output.
         var kept = new Dictionary<ResidualTarget, string?>();
         for (var i = 0; i < block.Members.Count; i++)
@@ -64,6 +67,13 @@ internal sealed class BlockConstructor
             foreach (var residual in block.Residuals.Where(r => r.Start == i))
             {
                 starts[residual.Start] = channels;
+                lastAt[residual.Start] = layout.ChannelsLast;
+                if (layout.ChannelsLast && (residual.Shortcut == "split" || residual.Combine == "concat" || residual.ParameterName is not null))
+                {
+                    // A split, a join or a shortcut decision along the channels of a channels-last map: not written here.
+                    return null;
+                }
+
                 if (residual.Shortcut == "split")
                 {
                     // ShuffleNetV2: the branch reads the second half of the channels, the first half is kept.
@@ -74,7 +84,12 @@ internal sealed class BlockConstructor
 
             foreach (var residual in block.Residuals.Where(r => r.HasShortcutPath && r.BranchStart == i))
             {
-                // The declared path has run; the branch reads the residual's input again.
+                // The declared path has run; the branch reads the residual's input again (in its layout).
+                if (layout.ChannelsLast != lastAt[residual.Start])
+                {
+                    return null;
+                }
+
                 kept[residual] = channels;
                 channels = starts[residual.Start];
             }
@@ -82,7 +97,9 @@ internal sealed class BlockConstructor
             // As Construction decides it: a member that reads a kept tensor or half of one never works in place.
             var fresh = i > 0 && !block.Residuals.Any(r => r.Start == i || r.BranchStart == i);
             var previous = i > 0 ? members[i - 1].Kind : (LayerKind?)null;
-            if (block.Members[i].IsParameter || Template(block.Members[i].Layer, channels, names, fresh, previous, context) is not { } member || Symbolic(member) is null)
+            // A bare parameter layer is built as its module (ParameterLayer attaches it); only layer scale is sized by channels.
+            if (block.Members[i].IsParameter && block.Members[i].Layer.Kind != LayerKind.LayerScale || Template(block.Members[i].Layer, channels, names, fresh, previous, context, layout) is not { } member ||
+                Symbolic(member) is null)
             {
                 return null;
             }
@@ -91,6 +108,12 @@ internal sealed class BlockConstructor
             channels = member.Output;
             foreach (var residual in block.Residuals.Where(r => r.End == i + 1))
             {
+                if (layout.ChannelsLast != lastAt[residual.Start])
+                {
+                    // A branch that changes the layout joins nothing the sizes here describe.
+                    return null;
+                }
+
                 if (residual.Combine == "concat")
                 {
                     // The join's channels: what is kept (the input, half of it, or the declared path's output) plus the branch's.
@@ -117,7 +140,7 @@ internal sealed class BlockConstructor
                 {
                     // torchvision's downsample: a 1×1 convolution with the branch's stride, then a BatchNorm2d.
                     var conv = new LayerSpec("0", LayerKind.Conv2d, Arg.Of("out", channels), Arg.Of("kernel", 1), Arg.Of("stride", stride), Arg.Of("bias", false));
-                    projection = Template(LayerSpec.Sequential(residual.ProjectionName, conv, new LayerSpec("1", LayerKind.BatchNorm2d)), input, names, false, null, context);
+                    projection = Template(LayerSpec.Sequential(residual.ProjectionName, conv, new LayerSpec("1", LayerKind.BatchNorm2d)), input, names, false, null, context, new Layout());
                     if (projection is null || Symbolic(projection) is null)
                     {
                         return null;
@@ -129,7 +152,9 @@ internal sealed class BlockConstructor
         }
 
         visiting.Remove(block.Spec.Name);
-        return new BlockConstructor(block, parameters, members, shortcuts, channels);
+
+        // A block that ends channels-last has no channel count for what follows it (a block using it falls back).
+        return new BlockConstructor(block, parameters, members, shortcuts, layout.ChannelsLast ? null : channels);
     }
 
     /// <summary>Writes the constructor: the block's parameters in, the layer constructor called with what they build.</summary>
@@ -317,11 +342,14 @@ internal sealed class BlockConstructor
 
     // One member (or a Sequential of several) as a template: the spec's arguments resolved as the spec does, each
     // integer a literal or an expression over the names, and the sizes shape rules decide written from the channels in.
-    private static Node? Template(LayerSpec layer, string? channels, HashSet<string> names, bool fresh, LayerKind? previous, Context context)
+    private static Node? Template(LayerSpec layer, string? channels, HashSet<string> names, bool fresh, LayerKind? previous, Context context, Layout layout)
     {
         if (layer.Kind == LayerKind.Block)
         {
-            return Nested(layer, channels, names, context);
+            // What the inner block makes is not followed: its output's rank is not known here.
+            var inner = layout.ChannelsLast ? null : Nested(layer, channels, names, context);
+            layout.Image = false;
+            return inner;
         }
 
         if (layer.Kind == LayerKind.Sequential)
@@ -333,7 +361,7 @@ internal sealed class BlockConstructor
             {
                 var name = child.Name ?? index.ToString(CultureInfo.InvariantCulture);
                 index++;
-                if (Template(child, channels, names, children.Count > 0, before, context) is not { } node)
+                if (Template(child, channels, names, children.Count > 0, before, context, layout) is not { } node)
                 {
                     return null;
                 }
@@ -361,8 +389,57 @@ internal sealed class BlockConstructor
         TemplateArg Get(string name) => args.First(a => a.Name == name);
         void Set(string name, TemplateArg value) => args[args.FindIndex(a => a.Name == name)] = value with { Name = name };
         string? output;
+        var readsFirst = layer.Kind is LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
+            LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.GroupNorm or LayerKind.LayerNorm2d or LayerKind.ChannelShuffle or LayerKind.Flatten;
+        if (layout.ChannelsLast && readsFirst)
+        {
+            return null;
+        }
+
+        // What an image-only layer before this one proves: the tensor is [C, H, W] from here (until it is flattened).
+        var image = layout.Image;
+        layout.Image = layer.Kind switch
+        {
+            LayerKind.Conv2d or LayerKind.BatchNorm2d or LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d or
+                LayerKind.LayerNorm2d or LayerKind.ChannelShuffle or LayerKind.Permute => true,
+            LayerKind.Flatten or LayerKind.Conv1d or LayerKind.BatchNorm1d => false,
+            _ => layout.Image,
+        };
+
         switch (layer.Kind)
         {
+            case LayerKind.Permute when Get("dim2").Value != -1 && args.Take(3).All(a => a.Expression is null):
+            {
+                // Only the two moves of an image's channels: (1, 2, 0) to channels-last, (2, 0, 1) back.
+                var order = (Get("dim0").Value, Get("dim1").Value, Get("dim2").Value);
+                if (order == (1, 2, 0) && !layout.ChannelsLast && image)
+                {
+                    layout.ChannelsLast = true;
+                }
+                else if (order == (2, 0, 1) && layout.ChannelsLast)
+                {
+                    layout.ChannelsLast = false;
+                }
+                else
+                {
+                    return null;
+                }
+
+                output = channels;
+                break;
+            }
+
+            case LayerKind.PatchMerging when layout.ChannelsLast && channels is not null:
+                output = "2 * (" + channels + ")";
+                break;
+            case LayerKind.ShiftedWindowAttentionV2 when layout.ChannelsLast && channels is not null:
+            case LayerKind.ChannelShuffle or LayerKind.LayerNorm2d when channels is not null:
+                output = channels;
+                break;
+            case LayerKind.LayerScale when channels is not null && image && !layout.ChannelsLast:
+                // ConvNeXt's layer_scale on an image: [C, 1, 1].
+                output = channels;
+                return new Node(layer.Kind, args, channels, output, false, new List<(string, Node)>(), null, Image: true);
             case LayerKind.Conv1d or LayerKind.Conv2d when channels is not null:
             {
                 var depthwise = Get("depthwise").Value != 0;
@@ -585,7 +662,8 @@ internal sealed class BlockConstructor
 
         var channels = node.Input is { } c ? (int)Math.Min(value(c), int.MaxValue) : 1;
         var args = node.Args.Select(a => new ResolvedArg(a.Name, a.Expression is { } e ? value(e) : a.Value, a.Text)).ToEquatableArray();
-        var row = new LayerShape(string.Empty, node.Kind, Shape.Of(channels), Shape.Of(channels), args, EquatableArray<TensorSpec>.Empty);
+        var shape = node.Image ? Shape.Of(channels, 1, 1) : Shape.Of(channels);
+        var row = new LayerShape(string.Empty, node.Kind, shape, shape, args, EquatableArray<TensorSpec>.Empty);
         return LayerFactory.New(row, node.InPlace) is { } text ? Code.Leaf(finish(text)) : null;
     }
 
@@ -710,7 +788,19 @@ internal sealed class BlockConstructor
     // A residual whose shortcut depends on the sizes: the branch's stride, its input and output channels, the projection.
     private sealed record Shortcut(string Stride, string Input, string Output, Node? Projection);
 
-    private sealed record Node(LayerKind Kind, List<TemplateArg> Args, string? Input, string? Output, bool InPlace, List<(string Name, Node Node)> Children, string? Block);
+    // Image: the layer sees [C, H, W] (layer scale's shape depends on it); else its input is written as [C].
+    private sealed record Node(LayerKind Kind, List<TemplateArg> Args, string? Input, string? Output, bool InPlace, List<(string Name, Node Node)> Children, string? Block, bool Image = false);
+
+    // What the members so far make of the block's input, as far as the templates can tell: whether it is an image (a
+    // member that takes only images ran), and whether its channels have moved last (Permute(1, 2, 0): Swin's and
+    // ConvNeXt's [H, W, C]), where only the layers that read the last dimension (Linear, LayerNorm, patch merging,
+    // window attention) can be written over them.
+    private sealed class Layout
+    {
+        public bool Image { get; set; }
+
+        public bool ChannelsLast { get; set; }
+    }
 
     // What a template needs besides the block: the blocks it may use, and which are being planned (a cycle plans nothing).
     private sealed record Context(Func<string, BlockTarget?> Blocks, HashSet<string> Visiting);

@@ -12,12 +12,15 @@ internal sealed class Construction
     private readonly Dictionary<string, BlockTarget> blocks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BlockConstructor?> constructors = new(StringComparer.Ordinal);
     private readonly Spec.Precision weights;
+    private readonly SparseFormat? sparse;
 
     /// <param name="blockTargets">The blocks the model uses.</param>
     /// <param name="weights">The weight precision of the class (an int8 or int4 variant's Linears are quantised layers).</param>
-    public Construction(IEnumerable<BlockTarget> blockTargets, Spec.Precision weights = Spec.Precision.Float32)
+    /// <param name="sparse">The sparse format of an N:M or Prune variant (its layers are the runtime's sparse layers).</param>
+    public Construction(IEnumerable<BlockTarget> blockTargets, Spec.Precision weights = Spec.Precision.Float32, SparseFormat? sparse = null)
     {
         this.weights = weights;
+        this.sparse = sparse;
         foreach (var block in blockTargets)
         {
             blocks[block.Spec.Name] = block;
@@ -57,7 +60,7 @@ internal sealed class Construction
             case LayerKind.Residual or LayerKind.ResidualAdd or LayerKind.ResidualMultiply or LayerKind.ResidualConcat:
                 return null;
             default:
-                return node.Layer is { } row && LayerFactory.New(row, InPlace(freshInput, previous), weights) is { } text ? Code.Leaf(text) : null;
+                return node.Layer is { } row && LayerFactory.New(row, InPlace(freshInput, previous), weights, sparse) is { } text ? Code.Leaf(text) : null;
         }
     }
 

@@ -34,6 +34,18 @@ internal static class FromDenseEmitter
                 : "/// Each Linear's weight is quantised to symmetric int4 with one scale per 128 inputs; every other tensor is copied.");
         }
 
+        if (rewrite.Sparse is { Kind: SparseKind.NM } nm)
+        {
+            writer.Line("/// In every group of " + N(nm.M) + " consecutive weights along each sparsified layer's reduction dimension the " + N(nm.N) + " of largest |w| are kept");
+            writer.Line("/// (as <see cref=\"global::ModelDsl.NMSparsity.Mask\"/> chooses them) and stored compressed; every other tensor is copied.");
+        }
+        else if (rewrite.Sparse is { } pruned)
+        {
+            writer.Line(pruned.Global
+                ? "/// The smallest |w| of all Linear and convolution weights ranked together are set to zero (<see cref=\"global::ModelDsl.MagnitudePruning.Global\"/>), every layer keeping at least its minimum; every other tensor is copied."
+                : "/// The smallest |w| of every Linear and convolution weight are set to zero, layer by layer (<see cref=\"global::ModelDsl.MagnitudePruning.LayerWise\"/>); every other tensor is copied.");
+        }
+
         if (rewrite.Rank is { } described)
         {
             writer.Line("/// Each factored Linear gets the best rank-" + N(described) + " approximation of its weight (truncated SVD: U·√S and √S·Vᵀ); every other tensor is copied.");
@@ -76,11 +88,25 @@ internal static class FromDenseEmitter
         }
 
         writer.Line("var variant = new " + self + "();");
+        if (rewrite.Sparse is { Kind: SparseKind.Magnitude } magnitude)
+        {
+            var names = "[" + string.Join(", ", magnitude.Layers.Select(l => Quote(l.Path + ".weight"))) + "]";
+            writer.Line(magnitude.Global
+                ? "using var mask = global::ModelDsl.MagnitudePruning.Global(dense, " + Real(magnitude.Prune) + ", " + Real(magnitude.MinKeep) + ", " + names + ");"
+                : "using var mask = global::ModelDsl.MagnitudePruning.LayerWise(dense, " + Real(magnitude.Prune) + ", " + names + ");");
+        }
+
         var factored = new HashSet<string>(rewrite.Factored, StringComparer.Ordinal);
         var quantisedTensors = new HashSet<string>(StringComparer.Ordinal);
         foreach (var layer in rewrite.Shapes.Layers)
         {
-            if (Quantization.Quantizes(layer, rewrite.Weights))
+            if (rewrite.Sparse is { Kind: SparseKind.Magnitude } sparse && sparse.Find(layer.Path) is not null)
+            {
+                writer.Line("global::ModelDsl.SparseVariants.Prune(variant, " + Quote(layer.Path) + ", weights, mask);");
+                continue;
+            }
+
+            if (Quantization.Quantizes(layer, rewrite.Weights) || rewrite.Sparse is { Kind: SparseKind.NM } && rewrite.Sparse.Replaces(layer))
             {
                 var weight = Dense(layer.Path + ".weight", slices);
                 var bias = layer.Bool("bias") ? Dense(layer.Path + ".bias", slices) : "null";
@@ -136,4 +162,11 @@ internal static class FromDenseEmitter
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // A double as a C# literal ("R" round-trips; a decimal point keeps it a double).
+    private static string Real(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
+    }
 }

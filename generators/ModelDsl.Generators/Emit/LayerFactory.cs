@@ -21,11 +21,20 @@ internal static class LayerFactory
     /// The weight precision of the class being built: an int8 or int4 variant's Linears (and an int8 variant's Conv2d) are the runtime's quantised
     /// layers (Quantization.Quantizes, the same rule its weight-byte constants use).
     /// </param>
-    public static string? New(LayerShape layer, bool inPlace = false, Spec.Precision weights = Spec.Precision.Float32)
+    /// <param name="sparse">
+    /// The sparse format of an N:M or Prune variant: the layers it replaces are the runtime's NMLinear / NMConv2d
+    /// (compressed N:M storage) or SparseLinear (masked dense, CSR where faster).
+    /// </param>
+    public static string? New(LayerShape layer, bool inPlace = false, Spec.Precision weights = Spec.Precision.Float32, SparseFormat? sparse = null)
     {
         var input = layer.Input;
         return layer.Kind switch
         {
+            LayerKind.Linear when sparse is { Kind: SparseKind.NM } nm && nm.Replaces(layer) =>
+                Call("NMLinear", N(layer.Int("in")), N(layer.Int("out")), N(nm.N), N(nm.M), "hasBias: " + B(layer.Bool("bias"))),
+            LayerKind.Linear when sparse is not null && sparse.Replaces(layer) =>
+                Call("SparseLinear", N(layer.Int("in")), N(layer.Int("out")), "hasBias: " + B(layer.Bool("bias"))),
+            LayerKind.Conv2d when sparse is { Kind: SparseKind.NM } nm && nm.Replaces(layer) => Call("NMConv2d", ConvArguments(layer, N(nm.N), N(nm.M))),
             LayerKind.Linear when Quantization.Quantizes(layer, weights) =>
                 Call(weights == Spec.Precision.Int8 ? "Int8Linear" : "Int4Linear", N(layer.Int("in")), N(layer.Int("out")), "hasBias: " + B(layer.Bool("bias"))),
             LayerKind.ReLU or LayerKind.ReLU6 when inPlace => Torch + layer.Kind + "(inplace: true)",
@@ -48,8 +57,9 @@ internal static class LayerFactory
             LayerKind.AdaptiveAvgPool2d => Torch + "AdaptiveAvgPool2d(" + N(layer.Int("size")) + ")",
             LayerKind.Permute when layer.Int("dim2") == -1 => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1"))),
             LayerKind.Permute => Call("Permute", N(layer.Int("dim0")), N(layer.Int("dim1")), N(layer.Int("dim2"))),
-            LayerKind.PatchMerging => Call("PatchMerging", N(input.Last), "normFirst: " + B(layer.Bool("norm_first"))),
-            LayerKind.ShiftedWindowAttentionV2 => Call("ShiftedWindowAttentionV2", N(input.Last), N(layer.Int("heads")), N(layer.Int("window")), N(layer.Int("shift"))),
+            LayerKind.PatchMerging => Call("PatchMerging", Parts(layer, N(input.Last), "normFirst: " + B(layer.Bool("norm_first")))),
+            LayerKind.ShiftedWindowAttentionV2 =>
+                Call("ShiftedWindowAttentionV2", Parts(layer, N(input.Last), N(layer.Int("heads")), N(layer.Int("window")), N(layer.Int("shift")))),
             LayerKind.ChannelShuffle => Torch + "ChannelShuffle(" + N(layer.Int("groups")) + ")",
             LayerKind.Flatten or LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.GELU or LayerKind.SiLU or LayerKind.Sigmoid or LayerKind.Tanh or
                 LayerKind.Hardswish or LayerKind.Hardsigmoid =>
@@ -57,15 +67,10 @@ internal static class LayerFactory
             LayerKind.Softmax or LayerKind.LogSoftmax => Torch + layer.Kind + "(" + N(BatchDim(layer.Int("dim"))) + ")",
             LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Call(
                 "MultiheadAttention",
-                N(input.Last),
-                N(layer.Int("heads")),
-                "bias: " + B(layer.Bool("bias")),
-                "causal: " + B(layer.Bool("causal"))),
+                Parts(layer, N(input.Last), N(layer.Int("heads")), "bias: " + B(layer.Bool("bias")), "causal: " + B(layer.Bool("causal")))),
             LayerKind.MultiheadAttention when layer.Text("layout") == "gpt2" && layer.Bool("causal") => Call(
                 "CausalSelfAttention",
-                N(input.Last),
-                N(layer.Int("heads")),
-                "bias: " + B(layer.Bool("bias"))),
+                Parts(layer, N(input.Last), N(layer.Int("heads")), "bias: " + B(layer.Bool("bias")))),
             LayerKind.RMSNorm => Call("RMSNorm", N(input.Last)),
             LayerKind.PatchEmbedding => Call("PatchEmbedding", N(input.Dims[0]), N(layer.Int("dim")), N(layer.Int("patch")), "bias: " + B(layer.Bool("bias"))),
             LayerKind.ClassToken => Call("ClassToken", N(input.Last)),
@@ -84,8 +89,7 @@ internal static class LayerFactory
                 "dConv: " + N(layer.Int("d_conv")),
                 "expand: " + N(layer.Int("expand")),
                 "dtRank: " + N(layer.Int("dt_rank")),
-                "convBias: " + B(layer.Bool("conv_bias")),
-                "bias: " + B(layer.Bool("bias"))),
+                Parts(layer, "convBias: " + B(layer.Bool("conv_bias")), "bias: " + B(layer.Bool("bias")))),
             LayerKind.Custom => Custom(layer),
             _ => null,
         };
@@ -106,20 +110,41 @@ internal static class LayerFactory
             ", parameters: " + N(layer.Int("parameters")) + ", output: [" + string.Join(", ", layer.Output.Dims.Select(d => N(d))) + "])";
     }
 
+    // The arguments, then a composite layer's declared inner names (InnerNames) as its constructor's named parameters
+    // (qkv_name → qkvName: "qkv"); a part left at the reference module's name is not written.
+    private static string Parts(LayerShape layer, params string[] arguments)
+    {
+        var layout = layer.Kind == LayerKind.MultiheadAttention ? layer.Text("layout") : string.Empty;
+        var names = InnerNames.Parts(layer.Kind, layout)
+            .Where(part => layer.Text(part.Argument).Length > 0)
+            .Select(part => CamelCase(part.Argument) + ": " + Quote(layer.Text(part.Argument)));
+        return string.Join(", ", arguments.Concat(names));
+    }
+
+    // snake_case to the camelCase of a C# parameter: cpb_mlp_name → cpbMlpName.
+    private static string CamelCase(string snake)
+    {
+        var words = snake.Split('_');
+        return words[0] + string.Concat(words.Skip(1).Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w.Substring(1)));
+    }
+
     // A convolution's sizes and options, as nn.Conv1d/Conv2d and ModelDsl's Int8Conv2d both take them.
-    private static string ConvArguments(LayerShape layer) => string.Join(
+    // NMConv2d takes its pattern (N, M) after the kernel.
+    private static string ConvArguments(LayerShape layer, params string[] pattern) => string.Join(
         ", ",
         new[]
         {
             N(layer.Int("in")),
             N(layer.Int("out")),
             N(layer.Int("kernel")),
+        }.Concat(pattern).Concat(new[]
+        {
             Option("stride", layer.Int("stride"), 1),
             Option("padding", layer.Int("padding"), 0),
             Option("dilation", layer.Int("dilation"), 1),
             Option("groups", layer.Int("groups"), 1),
             "bias: " + B(layer.Bool("bias")),
-        }.Where(a => a is not null));
+        }).Where(a => a is not null));
 
     // A named argument where it differs from TorchSharp's default, as hand-written code has it (and a literal 0 padding
     // would be ambiguous with the Padding enum overload).

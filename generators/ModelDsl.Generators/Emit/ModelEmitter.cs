@@ -25,7 +25,7 @@ internal static class ModelEmitter
 
         // A variant's cost is its rewrite's (the one the analyzers report): weight bytes in its storage format.
         var cost = variant?.Rewrite.Cost ?? Cost.Of(shapes);
-        var construction = new Construction(model.Blocks, variant?.Rewrite.Weights ?? Spec.Precision.Float32);
+        var construction = new Construction(model.Blocks, variant?.Rewrite.Weights ?? Spec.Precision.Float32, variant?.Rewrite.Sparse);
         var built = shapes.Roots.Select((root, i) => construction.Node(root, i > 0, i > 0 ? shapes.Roots[i - 1] : null)).ToList();
         if (built.Any(code => code is null) || built.Count != model.Members.Count)
         {
@@ -56,7 +56,9 @@ internal static class ModelEmitter
             FileHeader.Write(writer, model.Namespace, "the [Variant(\"" + variant.Name + "\")] of " + variant.DenseClass);
             writer.Line("/// <summary>");
             writer.Line("/// <see cref=\"" + Names.Identifier(variant.DenseClass) + "\"/> " + Describe(variant) + ": an ordinary model of its own,");
-            writer.Line(variant.Rewrite.Weights == Spec.Precision.Float32
+            writer.Line(variant.Rewrite.Sparse is not null
+                ? "/// loaded like any other (for inference: its sparse layers hold buffers, not parameters), or built from a trained dense model with <see cref=\"FromDense\"/>."
+                : variant.Rewrite.Weights == Spec.Precision.Float32
                 ? "/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>."
                 : "/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref=\"FromDense\"/>.");
             writer.Line("/// </summary>");
@@ -80,9 +82,9 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
-        // Quantised variants hold int8/int4 buffers the float graph cannot read: their QDQ export is a later step.
-        var notExported = variant is { Rewrite.Weights: not Spec.Precision.Float32 } ? "its Linears are " + variant.Rewrite.Weights + ": quantised variants are not exported to ONNX yet (QDQ export is a later step)" : null;
-        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, notExported);
+        // N:M variants hold compressed values and positions the float graph cannot read: their export is a later step.
+        var notExported = variant is { Rewrite.Sparse.Kind: SparseKind.NM } ? "its layers store compressed N:M weights: N:M variants are not exported to ONNX yet" : null;
+        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, variant?.Rewrite.Weights ?? Spec.Precision.Float32, notExported);
         WriteCost(writer, model, shapes, cost, summary, variant);
         if (variant is not null)
         {
@@ -151,12 +153,36 @@ internal static class ModelEmitter
                 : "with int4 Linear weights (group 128, dequantised at load)");
         }
 
+        if (variant.Rewrite.Sparse is { } sparse)
+        {
+            parts.Add(sparse.Kind == SparseKind.NM
+                ? "with " + sparse.N.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + sparse.M.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                  " sparse weights (Sparsity), stored compressed"
+                : "with " + (sparse.Prune * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " % of its Linear and convolution weights pruned by magnitude (Prune = " +
+                  sparse.Prune.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (sparse.Global ? ", ranked globally" : ", layer by layer") + ")");
+        }
+
         if (variant.Rewrite.Rank is { } rank)
         {
             parts.Add("with its Linears factored at rank " + rank.ToString(System.Globalization.CultureInfo.InvariantCulture) + " where that is cheaper");
         }
 
         return string.Join(" and ", parts);
+    }
+
+    // EffectiveMacs(): the non-zeros of the built model, each sparsified layer's counted by the MACs one weight takes part
+    // in per sample (its dense MACs over its weights, an integer), plus the MACs of every other layer.
+    private static void WriteEffectiveMacs(SourceWriter writer, ShapeResult shapes, SparseFormat sparse)
+    {
+        var dense = Cost.Of(shapes);
+        var other = dense.Layers.Where(row => sparse.Find(row.Path) is null).Sum(row => row.Macs);
+        var layers = sparse.Layers.Select(layer => "(\"" + layer.Path + "\", " + Numbers.Literal(dense.Find(layer.Path)!.Macs / layer.Weights) + ")");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Multiply-accumulates for one sample counting the weights that are non-zero in this instance now (for a global");
+        writer.Line("/// ranking, the split across layers its weights chose); equals <see cref=\"TotalMacs\"/> where the split is the compile-time one.");
+        writer.Line("/// </summary>");
+        writer.Line("public long EffectiveMacs() => global::ModelDsl.SparseVariants.EffectiveMacs(this, " + Numbers.Literal(other) + ", " + string.Join(", ", layers) + ");");
     }
 
     private static void WriteCost(SourceWriter writer, ModelTarget model, ShapeResult shapes, CostReport cost, string summary, VariantContext? variant)
@@ -169,12 +195,23 @@ internal static class ModelEmitter
             writer.Line("public const long " + name + " = " + Numbers.Literal(value) + ";");
         }
 
-        Constant("TotalMacs", total.Macs, "Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).");
+        var sparse = variant?.Rewrite.Sparse;
+        Constant("TotalMacs", total.Macs, sparse is null
+            ? "Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md)."
+            : "Effective multiply-accumulates for one sample: the sparsified layers count their non-zero weights only (docs/cost-convention.md).");
+        if (sparse is not null)
+        {
+            Constant("DenseMacs", variant!.DenseCost.Macs, "The dense model's multiply-accumulates for one sample, next to the effective <see cref=\"TotalMacs\"/>.");
+            WriteEffectiveMacs(writer, shapes, sparse);
+        }
+
         Constant("TotalFlops", total.Flops, "FLOPs for one sample: 2 × MACs plus every element-wise operation.");
         Constant("ElementwiseFlops", total.ElementwiseFlops, "The element-wise part of <see cref=\"TotalFlops\"/>: bias adds, normalisation, activations, pooling, residual adds.");
         Constant("TotalParameters", total.Parameters, "Trainable parameters, each stored tensor counted once (equals <c>ParameterCount()</c> of a built model).");
         Constant("WeightBytes", total.WeightBytes, variant?.Rewrite.Weights is Spec.Precision.Int8 or Spec.Precision.Int4
             ? "Bytes of the stored tensors (the state dict): quantised Linear weights with their scales, every other tensor float32."
+            : variant?.Rewrite.Sparse is { Kind: SparseKind.NM }
+            ? "Bytes of the stored tensors (the state dict): N:M values (float32) with their packed in-group positions, every other tensor float32."
             : "Weight storage in bytes (float32).");
         Constant("ActivationBytes", total.ActivationBytes, "Sum of every layer's output bytes for one sample (float32); not the peak.");
 

@@ -6,7 +6,9 @@ namespace ModelDsl.Generators;
 // The generated ExportOnnx of a model: the resolved tree that forward runs, walked in the same order, one call per layer
 // into the runtime's ONNX builder (ModelDsl.Onnx.OnnxExport) with every size and option resolved here, at compile time.
 // A residual keeps its input in a variable of its own until its add (or gate); a projection runs on that variable.
-// A model with a layer the builder has no mapping for gets an ExportOnnx that throws, naming that layer.
+// A model with a layer the builder has no mapping for gets an ExportOnnx that throws, naming that layer. An int8 variant's
+// export takes a calibration batch (ExportOnnx(path) then says one is needed) and writes each Conv2d with the BatchNorm2d
+// and ReLU directly after it as one quantised group (OnnxExport.QuantizedConv).
 internal static class OnnxEmitter
 {
     private const string Export = "global::ModelDsl.Onnx.OnnxExport";
@@ -14,17 +16,13 @@ internal static class OnnxEmitter
     // float32's machine epsilon: the RMSNorm eps the runtime uses when none is given (as PyTorch).
     private const string Float32Epsilon = "1.1920928955078125E-07";
 
-    public static void Write(SourceWriter writer, string className, InputSpec input, ShapeResult shapes, string? notExported = null)
+    public static void Write(SourceWriter writer, string className, InputSpec input, ShapeResult shapes, Spec.Precision weights, string? notExported = null)
     {
-        writer.Line();
-        writer.Line("/// <summary>");
-        writer.Line("/// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph");
-        writer.Line("/// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's");
-        writer.Line("/// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.");
-        writer.Line("/// </summary>");
-        writer.Line("/// <param name=\"path\">The .onnx file to write (replaced only once written in full).</param>");
         if (notExported is not null)
         {
+            writer.Line();
+            writer.Line("/// <summary>Not available for this model: " + Xml(notExported) + ".</summary>");
+            writer.Line("/// <param name=\"path\">The .onnx file that would be written.</param>");
             writer.Line("/// <exception cref=\"global::System.NotSupportedException\">Always: " + Xml(notExported) + ".</exception>");
             writer.Open("public void ExportOnnx(string path)");
             writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(path);");
@@ -33,40 +31,85 @@ internal static class OnnxEmitter
             return;
         }
 
-        if (FirstUnmapped(shapes.Roots) is { } unmapped)
+        var int8 = weights == Spec.Precision.Int8;
+        var tokens = input.Kind == Spec.InputKind.Tokens ? ", tokens: true" : string.Empty;
+        writer.Line();
+        writer.Line("/// <summary>");
+        if (int8)
+        {
+            writer.Line("/// Writes the int8 variant as ONNX in QDQ form (opset 17, the batch dimension dynamic), the form ONNX Runtime runs");
+            writer.Line("/// with its int8 kernels: each quantised layer's stored int8 weight and per-channel scales through DequantizeLinear,");
+            writer.Line("/// its input through QuantizeLinear/DequantizeLinear at a static uint8 scale calibrated on <paramref name=\"calibration\"/>;");
+            writer.Line("/// a convolution's BatchNorm is folded into its scales and bias and its output (after a following ReLU) quantised too.");
+            writer.Line("/// Other layers are float, nodes named by their state-dict paths, every layer's output shape annotated.");
+        }
+        else
+        {
+            writer.Line("/// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph");
+            writer.Line("/// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's");
+            writer.Line("/// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.");
+            if (weights == Spec.Precision.Int4)
+            {
+                writer.Line("/// The int4 Linears are written with their dequantised float32 weights (as the module computes on CPU).");
+            }
+        }
+
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"path\">The .onnx file to write (replaced only once written in full).</param>");
+        if (int8)
+        {
+            writer.Line("/// <param name=\"calibration\">Representative inputs " + Dims(new[] { "n" }.Concat(input.Dims.Select(d => d.ToString(CultureInfo.InvariantCulture)))) + " (a few hundred samples of real data): the range each activation takes on them sets its scale.</param>");
+        }
+
+        var unmapped = FirstUnmapped(shapes.Roots, weights);
+        if (unmapped is not null)
         {
             writer.Line("/// <exception cref=\"global::System.NotSupportedException\">Always: " + Xml(unmapped.Path) + " (" + unmapped.Kind + ") has no ONNX mapping.</exception>");
-            writer.Open("public void ExportOnnx(string path)");
+            writer.Open("public void ExportOnnx(string path" + (int8 ? ", global::TorchSharp.torch.Tensor calibration" : string.Empty) + ")");
             writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(path);");
             writer.Line("throw new global::System.NotSupportedException(" + Export + ".Unmapped(" + Quote(className) + ", " + Quote(unmapped.Path) + ", " + Quote(unmapped.Kind.ToString()) + "));");
             writer.Close();
-            return;
         }
-
-        writer.Open("public void ExportOnnx(string path)");
-        writer.Line("var onnx = new " + Export + "(this, " + Quote(className) + ");");
-        writer.Line("var x = onnx.Input(" + Dims(input.Dims) + (input.Kind == Spec.InputKind.Tokens ? ", tokens: true" : string.Empty) + ");");
-        var walk = new Walk(writer);
-        foreach (var root in shapes.Roots)
+        else
         {
-            walk.Node(root, "x");
+            writer.Open("public void ExportOnnx(string path" + (int8 ? ", global::TorchSharp.torch.Tensor calibration" : string.Empty) + ")");
+            writer.Line("var onnx = new " + Export + "(this, " + Quote(className) + ");");
+            if (int8)
+            {
+                writer.Line("onnx.Calibrate(calibration, " + Dims(input.Dims) + tokens + ");");
+            }
+
+            writer.Line("var x = onnx.Input(" + Dims(input.Dims) + tokens + ");");
+            new Walk(writer, weights).Sequence(shapes.Roots, "x");
+            writer.Line("onnx.Save(x, " + Dims(shapes.Output!.Dims) + ", path);");
+            writer.Close();
         }
 
-        writer.Line("onnx.Save(x, " + Dims(shapes.Output!.Dims) + ", path);");
-        writer.Close();
+        if (int8)
+        {
+            // The overload every other model has, so that code exporting any model compiles, and says what is missing.
+            writer.Line();
+            writer.Line("/// <summary>An int8 variant's QDQ export needs a calibration batch: use <c>ExportOnnx(path, calibration)</c>.</summary>");
+            writer.Line("/// <param name=\"path\">The .onnx file (not written).</param>");
+            writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">Always, saying a calibration batch is needed.</exception>");
+            writer.Open("public void ExportOnnx(string path)");
+            writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(path);");
+            writer.Line("throw new global::System.InvalidOperationException(" + Export + ".NeedsCalibration(" + Quote(className) + ", " + Dims(input.Dims) + "));");
+            writer.Close();
+        }
     }
 
     // The first primitive (in forward order) the builder cannot map, or null when the whole model exports.
-    private static LayerShape? FirstUnmapped(IEnumerable<ResolvedNode> nodes)
+    private static LayerShape? FirstUnmapped(IEnumerable<ResolvedNode> nodes, Spec.Precision weights)
     {
         foreach (var node in nodes)
         {
-            if (node.Layer is { } layer && Call(layer, "x") is null)
+            if (node.Layer is { } layer && Call(layer, "x", weights) is null)
             {
                 return layer;
             }
 
-            var inner = FirstUnmapped(node.Children) ?? (node.Projection is { } projection ? FirstUnmapped(new[] { projection }) : null);
+            var inner = FirstUnmapped(node.Children, weights) ?? (node.Projection is { } projection ? FirstUnmapped(new[] { projection }, weights) : null);
             if (inner is not null)
             {
                 return inner;
@@ -76,12 +119,32 @@ internal static class OnnxEmitter
         return null;
     }
 
-    private sealed class Walk(SourceWriter writer)
+    private sealed class Walk(SourceWriter writer, Spec.Precision weights)
     {
         private int shortcuts;
 
+        // Writes the calls of sibling nodes in forward order; in an int8 variant a Conv2d takes the BatchNorm2d and then
+        // the ReLU that directly follow it into its quantised group.
+        public void Sequence(IReadOnlyList<ResolvedNode> nodes, string value)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                if (weights == Spec.Precision.Int8 && Leaf(nodes[i]) is { Kind: LayerKind.Conv2d } conv)
+                {
+                    var norm = i + 1 < nodes.Count && Leaf(nodes[i + 1]) is { Kind: LayerKind.BatchNorm2d } bn ? bn : null;
+                    var next = norm is null ? i + 1 : i + 2;
+                    var relu = next < nodes.Count && Leaf(nodes[next]) is { Kind: LayerKind.ReLU } r ? r : null;
+                    writer.Line(value + " = " + QuantizedConv(conv, value, norm, relu) + ";");
+                    i = relu is null ? next - 1 : next;
+                    continue;
+                }
+
+                Node(nodes[i], value);
+            }
+        }
+
         // Writes the calls of `node`, reading and then reassigning the variable `value`.
-        public void Node(ResolvedNode node, string value)
+        private void Node(ResolvedNode node, string value)
         {
             switch (node.Kind)
             {
@@ -89,14 +152,10 @@ internal static class OnnxEmitter
                     Residual(node, value);
                     break;
                 case LayerKind.Sequential or LayerKind.Stage or LayerKind.Block:
-                    foreach (var child in node.Children)
-                    {
-                        Node(child, value);
-                    }
-
+                    Sequence(node.Children, value);
                     break;
                 default:
-                    writer.Line(value + " = " + Call(node.Layer!, value) + ";");
+                    writer.Line(value + " = " + Call(node.Layer!, value, weights) + ";");
                     break;
             }
         }
@@ -106,21 +165,13 @@ internal static class OnnxEmitter
             // An if-same shortcut skipped where the block changes the shape (MobileNetV2): the branch alone.
             if (node.Add is not { } combine)
             {
-                foreach (var child in node.Children)
-                {
-                    Node(child, value);
-                }
-
+                Sequence(node.Children, value);
                 return;
             }
 
             var shortcut = "shortcut" + shortcuts++.ToString(CultureInfo.InvariantCulture);
             writer.Line("var " + shortcut + " = " + value + ";");
-            foreach (var child in node.Children)
-            {
-                Node(child, value);
-            }
-
+            Sequence(node.Children, value);
             if (node.Projection is { } projection)
             {
                 Node(projection, shortcut);
@@ -129,10 +180,44 @@ internal static class OnnxEmitter
             var output = Dims(combine.Output.Dims);
             writer.Line(value + " = onnx." + (combine.Kind == LayerKind.ResidualMultiply ? "Multiply(" : "Add(") + Quote(combine.Path) + ", " + value + ", " + shortcut + ", " + output + ");");
         }
+
+        private static LayerShape? Leaf(ResolvedNode node) =>
+            node.Kind is LayerKind.Residual or LayerKind.Sequential or LayerKind.Stage or LayerKind.Block ? null : node.Layer;
+    }
+
+    // An int8 convolution with the BatchNorm and ReLU that follow it, if any: one quantised group.
+    private static string QuantizedConv(LayerShape conv, string x, LayerShape? norm, LayerShape? relu)
+    {
+        var args = new List<string>
+        {
+            Quote(conv.Path),
+            x,
+            Dims(conv.Output.Dims),
+            Quote(conv.Path + ".weight"),
+            Quote(conv.Path + ".weight_scale"),
+            Tensor(conv, "bias") is { } bias ? Quote(bias) : "null",
+            "kernel: " + N(conv.Int("kernel")),
+            "stride: " + N(conv.Int("stride")),
+            "padding: " + N(conv.Int("padding")),
+            "dilation: " + N(conv.Int("dilation")),
+            "groups: " + N(conv.Int("groups")),
+        };
+        if (norm is not null)
+        {
+            args.Add("norm: " + Quote(norm.Path));
+            args.Add("eps: " + Real(norm.Text("eps")));
+        }
+
+        if (relu is not null)
+        {
+            args.Add("relu: " + Quote(relu.Path));
+        }
+
+        return "onnx.QuantizedConv(" + string.Join(", ", args) + ")";
     }
 
     // The builder call for one layer reading `x`, or null for a kind (or option) with no ONNX mapping.
-    private static string? Call(LayerShape layer, string x)
+    private static string? Call(LayerShape layer, string x, Spec.Precision weights)
     {
         string Op(string method, params string[] args) =>
             "onnx." + method + "(" + string.Join(", ", new[] { Quote(layer.Path), x, Dims(layer.Output.Dims) }.Concat(args)) + ")";
@@ -149,6 +234,10 @@ internal static class OnnxEmitter
 
         var call = layer.Kind switch
         {
+            LayerKind.Linear when Quantization.Quantizes(layer, weights) && weights == Spec.Precision.Int8 =>
+                Op("QuantizedLinear", Named("weight"), Quote(layer.Path + ".weight_scale"), Optional("bias")),
+            LayerKind.Linear when Quantization.Quantizes(layer, weights) => Op("DequantizedLinear", Optional("bias")),
+            LayerKind.Conv2d when Quantization.Quantizes(layer, weights) => QuantizedConv(layer, x, norm: null, relu: null),
             LayerKind.Linear => Op("Linear", Named("weight"), Optional("bias")),
             LayerKind.TiedLinear when layer.Tensors.Count > 0 && layer.Tensors[0].TiedTo is { } tied => Op("Linear", Quote(tied), Optional("bias")),
             LayerKind.Conv1d or LayerKind.Conv2d => Op(
@@ -186,22 +275,22 @@ internal static class OnnxEmitter
             LayerKind.AvgPool2d => Op("AvgPool", "kernel: " + N(layer.Int("kernel")), "stride: " + N(layer.Int("stride")), "padding: " + N(layer.Int("padding"))),
             LayerKind.AdaptiveAvgPool2d =>
                 "onnx.AdaptiveAvgPool(" + Quote(layer.Path) + ", " + x + ", " + Dims(layer.Input.Dims) + ", " + Dims(layer.Output.Dims) + ")",
-            LayerKind.MultiheadAttention when layer.Text("layout") == "torch" => Op(
+            LayerKind.MultiheadAttention when Projection(layer, "qkv_name") is null => Op(
                 "Attention",
                 "heads: " + N(layer.Int("heads")),
                 "causal: " + B(layer.Bool("causal")),
                 Named("in_proj_weight"),
                 Optional("in_proj_bias"),
-                Named("out_proj.weight"),
-                Optional("out_proj.bias")),
-            LayerKind.MultiheadAttention when layer.Text("layout") == "gpt2" => Op(
+                Named(Projection(layer, "proj_name") + ".weight"),
+                Optional(Projection(layer, "proj_name") + ".bias")),
+            LayerKind.MultiheadAttention => Op(
                 "Attention",
                 "heads: " + N(layer.Int("heads")),
                 "causal: " + B(layer.Bool("causal")),
-                Named("c_attn.weight"),
-                Optional("c_attn.bias"),
-                Named("c_proj.weight"),
-                Optional("c_proj.bias")),
+                Named(Projection(layer, "qkv_name") + ".weight"),
+                Optional(Projection(layer, "qkv_name") + ".bias"),
+                Named(Projection(layer, "proj_name") + ".weight"),
+                Optional(Projection(layer, "proj_name") + ".bias")),
             LayerKind.PatchEmbedding => Op("PatchEmbedding", Named("weight"), Optional("bias"), "patch: " + N(layer.Int("patch"))),
             LayerKind.ClassToken when layer.Tensors.Count == 1 => Op("ClassToken", Quote(layer.Tensors[0].Name)),
             LayerKind.PositionEmbedding when layer.Tensors.Count == 1 => Op(
@@ -215,6 +304,10 @@ internal static class OnnxEmitter
         return missing ? null : call;
     }
 
+    // An attention's projection as the module registers it (InnerNames): null for nn.MultiheadAttention's bare in_proj.
+    private static string? Projection(LayerShape layer, string argument) =>
+        InnerNames.Resolve(layer.Kind, layer.Text("layout"), argument, layer.Text(argument));
+
     // The state-dict name of the layer's tensor `suffix` (weight, bias, running_mean …), as inference registered it.
     private static string? Tensor(LayerShape layer, string suffix)
     {
@@ -222,7 +315,9 @@ internal static class OnnxEmitter
         return layer.Tensors.Any(t => t.Name == name) ? name : null;
     }
 
-    private static string Dims(IEnumerable<int> dims) => "[" + string.Join(", ", dims.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+    private static string Dims(IEnumerable<int> dims) => Dims(dims.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+
+    private static string Dims(IEnumerable<string> dims) => "[" + string.Join(", ", dims) + "]";
 
     // A real as the spec resolves it ("R" format): a valid C# double literal once it has a decimal point or exponent.
     private static string Real(string text) => text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";

@@ -92,12 +92,20 @@ internal static class SummaryTable
         return text.ToString();
     }
 
+    private static string N(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static string[] Line(string name, long dense, long effective) =>
         new[] { name, Numbers.Grouped(dense), Numbers.Grouped(effective), dense == 0 ? "-" : (effective / (double)dense).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + "x" };
 
     // What runs on CPU: said once in the summary, because the weight bytes alone do not say it.
     private static string Storage(VariantRewrite rewrite) => rewrite.Weights switch
     {
+        _ when rewrite.Sparse is { Kind: SparseKind.NM } nm => N(nm.N) + ":" + N(nm.M) + " sparse Linears and convolutions (but the first, and depthwise ones): float32 values + " +
+            N(Sparsity.IndexBits(nm.M)) + "-bit in-group positions, stored compressed, decompressed once to float32 at load on CPU (computes dense);" +
+            " on CUDA a 2:4 Linear uses the semi-structured kernel where libtorch has it. MACs count the kept weights.",
+        _ when rewrite.Sparse is { } magnitude => "Unstructured magnitude pruning (" + (magnitude.Global
+            ? "global ranking, every layer keeps at least " + magnitude.MinKeep.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " of its weights; the split is chosen at load, EffectiveMacs() counts it"
+            : "layer by layer") + "): masked dense float32 weights; a Linear computes with a CSR copy of its weight where measured faster (1M+ weights, density <= 0.2, <= 64 rows), dense otherwise. MACs count the non-zero weights.",
         Spec.Precision.Int8 => "Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM)." +
             (rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " Conv2d: int8 weights per output channel stored, dequantised once to float32 at load (computes as float32)." : string.Empty) +
             " Every other layer float32.",

@@ -4,7 +4,8 @@ namespace ModelDsl.Generators;
 
 // The classes of a model's variants ([Variant("Slim", KeepChannels = 0.5)] → NetSlim, Weights = Precision.Int8,
 // Rank = r): the spec as VariantRewrite rewrites it (the rewrite the analyzers cost), emitted as a model of its own with
-// a FromDense built from the dense model's weights. N:M sparsity is a later step.
+// a FromDense built from the dense model's weights; N:M and Prune variants keep the shapes and swap the sparsified layers
+// for the runtime's sparse ones.
 internal static class VariantEmitter
 {
     public static IEnumerable<GeneratedSource> Emit(ModelTarget model)
@@ -41,8 +42,11 @@ internal static class VariantEmitter
     private static MemberTarget Retyped(MemberTarget member, LayerSpec layer, VariantRewrite rewrite) =>
         Replaced(member.Layer, layer, rewrite) ? member with { TypeName = ModuleTypes.Module, Layer = layer } : member with { Layer = layer };
 
+    // A sparse variant's layers are judged by kind (a member spec has no path): every Linear, and for N:M every Conv2d, may
+    // become a sparse layer.
     private static bool Replaced(LayerSpec dense, LayerSpec variant, VariantRewrite rewrite) =>
-        Quantization.Quantizes(dense.Kind, rewrite.Weights) || (dense.Kind == LayerKind.Linear && variant.Kind != LayerKind.Linear);
+        Quantization.Quantizes(dense.Kind, rewrite.Weights) || (dense.Kind == LayerKind.Linear && variant.Kind != LayerKind.Linear) ||
+        (rewrite.Sparse is { } sparse && (dense.Kind == LayerKind.Linear || (sparse.Kind == SparseKind.NM && dense.Kind == LayerKind.Conv2d)));
 
     // A block class is the user's: its constructor takes each member as the type its property declares. A variant whose
     // block Linears or convolutions become another module needs those properties typed as a layer (Layer), or it is not generated.

@@ -40,6 +40,9 @@ internal static class LayerParser
         }
 
         string? childName = null;
+        var layout = kind == LayerKind.MultiheadAttention ? args.FirstOrDefault(a => a.Name == "layout")?.Value ?? "torch" : string.Empty;
+        var parts = InnerNames.Parts(kind, layout);
+        var partNames = new List<PartNameChecks.Declared>();
         foreach (var named in attribute.NamedArguments)
         {
             var location = Syntax.Named(attribute, named.Key, report.CancellationToken);
@@ -49,8 +52,16 @@ internal static class LayerParser
                 continue;
             }
 
+            var specName = ArgumentNames.ToSpec(named.Key);
+            if (parts.Any(p => p.Argument == specName) && named.Value.Value is string partName)
+            {
+                partNames.Add(new PartNameChecks.Declared(named.Key, specName, partName, location));
+            }
+
             valid &= Value(args, named.Value, named.Key, kind, display, scope, owner, location, report);
         }
+
+        valid &= PartNameChecks.Check(kind, layout, partNames, display, report);
 
         return valid ? new LayerSpec(childName, kind, args.ToArray()) { Location = DiagnosticBag.ToSource(Syntax.Location(attribute, report.CancellationToken)) } : null;
     }
@@ -74,6 +85,15 @@ internal static class LayerParser
         return false;
     }
 
+    // A norm's epsilon divides by √(var + eps), so it must be positive (zero divides by zero on a constant channel); a
+    // running-statistics momentum is a blend weight in [0, 1]. Other reals are checked by shape inference, or free.
+    private static string? RealRange(string specName, double value) => specName switch
+    {
+        "eps" when !(value > 0) || double.IsInfinity(value) => "expected a positive, finite epsilon",
+        "momentum" when !(value >= 0 && value <= 1) => "expected a momentum in [0, 1]",
+        _ => null,
+    };
+
     private static bool Value(List<Arg> args, TypedConstant value, string csharpName, LayerKind kind, string display, HashSet<string> scope, string owner, Location? location, DiagnosticBag report)
     {
         if (value.Kind == TypedConstantKind.Error)
@@ -96,6 +116,8 @@ internal static class LayerParser
         {
             expected ??= "expected a single constant";
         }
+
+        expected ??= definition?.Type == ArgumentType.Real ? RealRange(specName, Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
 
         if (expected is not null)
         {

@@ -78,6 +78,25 @@ internal static class VariantParser
                     case "FitBudget" when named.Value.Value is bool fit:
                         variant = variant with { FitBudget = fit };
                         break;
+                    case "Prune" when ConstantText.Real(named.Value) is { } prune:
+                        if (!(prune > 0 && prune < 1))
+                        {
+                            report.Report(DiagnosticDescriptors.PruneOutOfRange, location, prune.ToString("R", CultureInfo.InvariantCulture), variant.Name);
+                        }
+
+                        variant = variant with { Prune = prune };
+                        break;
+                    case "GlobalRanking" when named.Value.Value is bool global:
+                        variant = variant with { GlobalRanking = global };
+                        break;
+                    case "MinKeep" when ConstantText.Real(named.Value) is { } minKeep:
+                        if (!(minKeep >= 0 && minKeep < 1))
+                        {
+                            report.Report(DiagnosticDescriptors.MinKeepOutOfRange, location, minKeep.ToString("R", CultureInfo.InvariantCulture), variant.Name);
+                        }
+
+                        variant = variant with { MinKeep = minKeep };
+                        break;
                     case "KeepLayers" when named.Value.Value is string layers:
                         if (LayerWidths.Parse(layers, out _) is { } malformed)
                         {

@@ -63,5 +63,35 @@ public static class Sparsity
         _ => ChannelsOf(layer) / Math.Max(1, layer.Int("groups")) * layer.Int("kernel") * layer.Int("kernel"),
     };
 
+    /// <summary>Bits of one kept weight's position in its group of <paramref name="m"/>: ⌈log2 M⌉ (2 for 2:4), at least 1.</summary>
+    public static int IndexBits(int m)
+    {
+        var bits = 1;
+        while ((1 << bits) < m)
+        {
+            bits++;
+        }
+
+        return bits;
+    }
+
+    /// <summary>Positions packed into one byte: 8 / <see cref="IndexBits"/> (4 for 2:4); a position never straddles two bytes.</summary>
+    public static int IndexesPerByte(int m) => 8 / IndexBits(m);
+
+    /// <summary>
+    /// The stored bytes of an N:M layer: float32 values [out, K] with K = R·N/M kept per output (R the reduction), the
+    /// positions [out, ⌈K / per byte⌉] uint8, and the float32 bias. 2:4 on R inputs: 2R + R/8 bytes per output (0.531 of the 4R of float32).
+    /// </summary>
+    /// <exception cref="OverflowException">Beyond 64 bits.</exception>
+    public static long WeightBytes(LayerShape layer, int n, int m)
+    {
+        var weight = layer.Tensors.First(t => t.Name == layer.Path + ".weight");
+        long outputs = weight.Dims[0];
+        var kept = checked(weight.Elements / outputs / m * n);
+        var indexBytes = (kept + IndexesPerByte(m) - 1) / IndexesPerByte(m);
+        var bias = layer.Tensors.Where(t => t.Name == layer.Path + ".bias").Sum(t => t.Elements);
+        return checked((outputs * kept * 4) + (outputs * indexBytes) + (bias * 4));
+    }
+
     private static long ChannelsOf(LayerShape layer) => layer.Input.Dims[0];
 }

@@ -4,8 +4,9 @@ namespace ModelDsl.Spec;
 /// What a declared variant becomes at compile time: the one rewrite both the generator (the class, its constants and
 /// FromDense) and the analyzers (budgets met by a variant) use. Structured pruning scales the widths
 /// (<see cref="WidthScaling"/>), then int8/int4 change the Linears' storage (<see cref="Quantization"/>); a rank
-/// factors the Linears where it pays (<see cref="LowRank"/>). Generated: pruning (a keep ratio or widths fitted to the
-/// budget), int8, int4, either pruning with int8 or int4, and a rank alone; N:M sparsity and a rank combined with anything
+/// factors the Linears where it pays (<see cref="LowRank"/>); N:M sparsity and unstructured magnitude pruning keep the
+/// shapes and change the layers' storage and effective MACs (<see cref="SparseFormat"/>). Generated: pruning (a keep ratio, or widths fitted to the budget), int8, int4,
+/// pruning with int8 or int4, and a rank, an N:M pattern or a Prune fraction alone; those three combined with anything
 /// are not (yet) a class.
 /// </summary>
 /// <param name="Variant">The declared variant.</param>
@@ -17,6 +18,7 @@ namespace ModelDsl.Spec;
 /// <param name="Rank">The rank, for a rank variant.</param>
 /// <param name="Factored">The dense paths of the Linears a rank variant factors.</param>
 /// <param name="Fitted">For a FitBudget or per-layer (KeepLayers, RoundTo) variant: each width site's dense and chosen width (<see cref="WidthScaling.Sites"/>).</param>
+/// <param name="Sparse">For an N:M or Prune variant: the sparsified layers and their storage.</param>
 public sealed record VariantRewrite(
     VariantSpec Variant,
     ModelSpec Spec,
@@ -26,15 +28,21 @@ public sealed record VariantRewrite(
     Precision Weights,
     int? Rank,
     EquatableArray<string> Factored,
-    EquatableArray<(string Layer, long Dense, long Fitted)> Fitted = default)
+    EquatableArray<(string Layer, long Dense, long Fitted)> Fitted = default,
+    SparseFormat? Sparse = null)
 {
     /// <summary>
-    /// Why a variant that is otherwise valid does not become a class, or null: FitBudget combined with a keep ratio, a
-    /// rank or N:M sparsity, or a rank combined with pruning or quantisation (MDSL3009 reports it).
+    /// Why a variant that is otherwise valid does not become a class, or null: a rank, an N:M pattern or a Prune
+    /// fraction combined with another compression, or FitBudget with anything but Weights (MDSL3009 reports it).
     /// </summary>
     /// <param name="variant">A declared variant.</param>
     public static string? NotGenerated(VariantSpec variant) =>
-        variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || LayerWidths.Applies(variant) || variant.Rank is not null || variant.Sparsity is not null)
+        variant.Sparsity is not null && variant.Prune is not null
+            ? "Sparsity (N:M) and Prune (unstructured) are two sparsity patterns; declare each as a variant of its own"
+            : (variant.Sparsity is not null || variant.Prune is not null) && !variant.FitBudget &&
+              (variant.KeepRatio is { } kept && kept != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null)
+            ? (variant.Sparsity is not null ? "an N:M Sparsity" : "a Prune fraction") + " combined with KeepChannels, KeepLayers, RoundTo, Weights or Rank is not generated yet (declare each as a variant of its own)"
+            : variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || LayerWidths.Applies(variant) || variant.Rank is not null || variant.Sparsity is not null || variant.Prune is not null)
             ? "FitBudget chooses the widths itself and combines only with Weights yet (declare the other compression as a variant of its own)"
             : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4)
             ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
@@ -45,16 +53,16 @@ public sealed record VariantRewrite(
 
     /// <summary>
     /// The rewrite of <paramref name="variant"/> of <paramref name="dense"/>, or null when it does not become a class: it
-    /// changes nothing, has an invalid ratio or rank, empties a layer, asks for N:M sparsity or combines a rank with
-    /// another compression (the analyzers report the invalid ones).
+    /// changes nothing, has an invalid ratio, rank or sparsity, empties a layer, or combines a rank, an N:M pattern or
+    /// a Prune fraction with another compression (the analyzers report the invalid ones).
     /// </summary>
     /// <param name="dense">The dense model.</param>
     /// <param name="variant">One of its variants.</param>
     public static VariantRewrite? Of(ModelSpec dense, VariantSpec variant)
     {
-        if (variant.Sparsity is not null)
+        if (variant.Sparsity is not null || variant.Prune is not null)
         {
-            return null;
+            return Sparsify(dense, variant);
         }
 
         if (variant.FitBudget)
@@ -101,6 +109,24 @@ public sealed record VariantRewrite(
         var inferred = ModelDsl.Spec.Shapes.Infer(spec);
         var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
         return new VariantRewrite(variant, spec, inferred, cost, prunes ? keep : 1, weights, null, EquatableArray<string>.Empty);
+    }
+
+    // N:M or Prune alone: the dense shapes, each sparsified layer's storage and effective MACs.
+    private static VariantRewrite? Sparsify(ModelSpec dense, VariantSpec variant)
+    {
+        if (NotGenerated(variant) is not null || variant.FitBudget)
+        {
+            return null;
+        }
+
+        var shapes = ModelDsl.Spec.Shapes.Infer(dense);
+        if (shapes.Error is not null || SparseFormat.Of(shapes, variant) is not { } format)
+        {
+            return null;
+        }
+
+        var cost = format.Apply(shapes, ModelDsl.Spec.Cost.Of(shapes));
+        return new VariantRewrite(variant, dense, shapes, cost, 1, Precision.Float32, null, EquatableArray<string>.Empty, default, format);
     }
 
     // KeepLayers / RoundTo: a width per site; no class where a ratio or name is invalid, nothing changes, or the widths

@@ -86,6 +86,10 @@ internal sealed class LayerContext
 
     public string Name(string tensor) => Path + "." + tensor;
 
+    // The submodule name of a composite layer's part (InnerNames): declared, else the reference module's.
+    public string? Part(string argument) =>
+        InnerNames.Resolve(Kind, Kind == LayerKind.MultiheadAttention ? Text("layout") : string.Empty, argument, Text(argument));
+
     public ShapeException Fail(ShapeErrorKind kind, string? argument, string expected, string actual) =>
         new(new ShapeError(kind, Path, argument, expected, actual));
 

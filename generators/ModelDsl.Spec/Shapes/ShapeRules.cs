@@ -136,10 +136,11 @@ internal static class ShapeRules
     {
         c.RequireRank(3);
         var channels = c.Input.Last;
-        tensors.Add(new TensorSpec(c.Name("reduction.weight"), new[] { checked(2 * channels), checked(4 * channels) }));
+        tensors.Add(new TensorSpec(c.Name(c.Part("reduction_name") + ".weight"), new[] { checked(2 * channels), checked(4 * channels) }));
         var normed = c.Bool("norm_first") ? 4 * channels : 2 * channels;
-        tensors.Add(new TensorSpec(c.Name("norm.weight"), new[] { normed }));
-        tensors.Add(new TensorSpec(c.Name("norm.bias"), new[] { normed }));
+        var norm = c.Part("norm_name");
+        tensors.Add(new TensorSpec(c.Name(norm + ".weight"), new[] { normed }));
+        tensors.Add(new TensorSpec(c.Name(norm + ".bias"), new[] { normed }));
         return Shape.Of((c.Input.Dims[0] + 1) / 2, (c.Input.Dims[1] + 1) / 2, checked(2 * channels));
     }
 
@@ -165,13 +166,12 @@ internal static class ShapeRules
         tensors.Add(new TensorSpec(c.Name("logit_scale"), new[] { heads, 1, 1 }));
         tensors.Add(new TensorSpec(c.Name("relative_coords_table"), new[] { 1, table, table, 2 }, IsBuffer: true));
         tensors.Add(new TensorSpec(c.Name("relative_position_index"), new[] { checked(window * window * window * window) }, IsBuffer: true));
-        tensors.Add(new TensorSpec(c.Name("qkv.weight"), new[] { checked(3 * width), width }));
-        tensors.Add(new TensorSpec(c.Name("qkv.bias"), new[] { checked(3 * width) }));
-        tensors.Add(new TensorSpec(c.Name("proj.weight"), new[] { width, width }));
-        tensors.Add(new TensorSpec(c.Name("proj.bias"), new[] { width }));
-        tensors.Add(new TensorSpec(c.Name("cpb_mlp.0.weight"), new[] { 512, 2 }));
-        tensors.Add(new TensorSpec(c.Name("cpb_mlp.0.bias"), new[] { 512 }));
-        tensors.Add(new TensorSpec(c.Name("cpb_mlp.2.weight"), new[] { heads, 512 }));
+        AddLinear(c, tensors, c.Part("qkv_name")!, width, checked(3 * width), bias: true);
+        AddLinear(c, tensors, c.Part("proj_name")!, width, width, bias: true);
+        var mlp = c.Part("cpb_mlp_name");
+        tensors.Add(new TensorSpec(c.Name(mlp + ".0.weight"), new[] { 512, 2 }));
+        tensors.Add(new TensorSpec(c.Name(mlp + ".0.bias"), new[] { 512 }));
+        tensors.Add(new TensorSpec(c.Name(mlp + ".2.weight"), new[] { heads, 512 }));
         return c.Input;
     }
 
@@ -282,7 +282,7 @@ internal static class ShapeRules
         var bias = c.Bool("bias");
         switch (c.Text("layout"))
         {
-            case "torch":
+            case "torch" when c.Part("qkv_name") is null:
                 // nn.MultiheadAttention: packed q/k/v projection as a bare parameter, out_proj a Linear.
                 tensors.Add(new TensorSpec(c.Name("in_proj_weight"), new[] { 3 * dim, dim }));
                 if (bias)
@@ -290,11 +290,12 @@ internal static class ShapeRules
                     tensors.Add(new TensorSpec(c.Name("in_proj_bias"), new[] { 3 * dim }));
                 }
 
-                AddLinear(c, tensors, "out_proj", dim, dim, bias);
+                AddLinear(c, tensors, c.Part("proj_name")!, dim, dim, bias);
                 break;
-            case "gpt2":
-                AddLinear(c, tensors, "c_attn", dim, 3 * dim, bias);
-                AddLinear(c, tensors, "c_proj", dim, dim, bias);
+            case "torch" or "gpt2":
+                // The packed projection as a Linear (nanoGPT's c_attn, timm's qkv), then the output projection.
+                AddLinear(c, tensors, c.Part("qkv_name")!, dim, 3 * dim, bias);
+                AddLinear(c, tensors, c.Part("proj_name")!, dim, dim, bias);
                 break;
             default:
                 throw c.Fail(ShapeErrorKind.InvalidArgument, "layout", "\"torch\" or \"gpt2\"", "\"" + c.Text("layout") + "\"");
@@ -452,18 +453,19 @@ internal static class ShapeRules
         var rank = c.Int("dt_rank") == 0 ? (dim + 15) / 16 : c.Positive("dt_rank");
         c.Set("dt_rank", rank);
         var bias = c.Bool("bias");
-        AddLinear(c, tensors, "in_proj", dim, 2 * inner, bias);
-        tensors.Add(new TensorSpec(c.Name("conv1d.weight"), new[] { inner, 1, convWidth }));
+        AddLinear(c, tensors, c.Part("in_proj_name")!, dim, 2 * inner, bias);
+        var conv = c.Part("conv1d_name");
+        tensors.Add(new TensorSpec(c.Name(conv + ".weight"), new[] { inner, 1, convWidth }));
         if (c.Bool("conv_bias"))
         {
-            tensors.Add(new TensorSpec(c.Name("conv1d.bias"), new[] { inner }));
+            tensors.Add(new TensorSpec(c.Name(conv + ".bias"), new[] { inner }));
         }
 
-        AddLinear(c, tensors, "x_proj", inner, rank + (2 * state), bias: false);
-        AddLinear(c, tensors, "dt_proj", rank, inner, bias: true);
+        AddLinear(c, tensors, c.Part("x_proj_name")!, inner, rank + (2 * state), bias: false);
+        AddLinear(c, tensors, c.Part("dt_proj_name")!, rank, inner, bias: true);
         tensors.Add(new TensorSpec(c.Name("A_log"), new[] { inner, state }));
         tensors.Add(new TensorSpec(c.Name("D"), new[] { inner }));
-        AddLinear(c, tensors, "out_proj", inner, dim, bias);
+        AddLinear(c, tensors, c.Part("out_proj_name")!, inner, dim, bias);
         return c.Input;
     }
 

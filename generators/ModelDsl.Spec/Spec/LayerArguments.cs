@@ -20,6 +20,7 @@ public static class LayerArguments
         ArgumentDefinition T(string name, string? def = null) => new(name, ArgumentType.Text, def);
         ArgumentDefinition R(string name, string def) => new(name, ArgumentType.Real, def);
 
+        // An inner part's name (InnerNames) defaults to "": the reference module's name for it.
         // "0" as a default means "inferred from the input" (in, out of a depthwise conv, vocab, max_len, dt_rank)
         // or "same as kernel" (pool stride): a real value of 0 is never valid for these.
         var conv = new[] { I("out", "0"), I("kernel"), I("stride", "1"), I("padding", "0"), I("dilation", "1"), I("groups", "1"), B("depthwise", "false"), B("bias", "true"), I("in", "0") };
@@ -47,8 +48,8 @@ public static class LayerArguments
             [LayerKind.Flatten] = none,
             [LayerKind.ChannelShuffle] = new[] { I("groups") },
             [LayerKind.Permute] = new[] { I("dim0"), I("dim1"), I("dim2", "-1") },
-            [LayerKind.PatchMerging] = new[] { B("norm_first", "false") },
-            [LayerKind.ShiftedWindowAttentionV2] = new[] { I("heads"), I("window", "8"), I("shift", "0") },
+            [LayerKind.PatchMerging] = new[] { B("norm_first", "false"), T("reduction_name", ""), T("norm_name", "") },
+            [LayerKind.ShiftedWindowAttentionV2] = new[] { I("heads"), I("window", "8"), I("shift", "0"), T("qkv_name", ""), T("proj_name", ""), T("cpb_mlp_name", "") },
             [LayerKind.ReLU] = none,
             [LayerKind.ReLU6] = none,
             [LayerKind.GELU] = none,
@@ -59,13 +60,14 @@ public static class LayerArguments
             [LayerKind.Tanh] = none,
             [LayerKind.Softmax] = new[] { I("dim", "-1") },
             [LayerKind.LogSoftmax] = new[] { I("dim", "-1") },
-            [LayerKind.MultiheadAttention] = new[] { I("heads"), B("causal", "false"), B("bias", "true"), T("layout", "torch") },
+            [LayerKind.MultiheadAttention] = new[] { I("heads"), B("causal", "false"), B("bias", "true"), T("layout", "torch"), T("qkv_name", ""), T("proj_name", "") },
             [LayerKind.PatchEmbedding] = new[] { I("dim"), I("patch"), B("bias", "true") },
             [LayerKind.ClassToken] = none,
             [LayerKind.PositionEmbedding] = new[] { I("max_len", "0"), T("layout", "parameter") },
             [LayerKind.TakeToken] = new[] { I("index", "0") },
             [LayerKind.TiedLinear] = new[] { T("tied_to"), B("bias", "false") },
-            [LayerKind.Mamba] = new[] { I("d_state", "16"), I("d_conv", "4"), I("expand", "2"), I("dt_rank", "0"), B("conv_bias", "true"), B("bias", "false") },
+            [LayerKind.Mamba] = new[] { I("d_state", "16"), I("d_conv", "4"), I("expand", "2"), I("dt_rank", "0"), B("conv_bias", "true"), B("bias", "false"),
+                T("in_proj_name", ""), T("conv1d_name", ""), T("x_proj_name", ""), T("dt_proj_name", ""), T("out_proj_name", "") },
             [LayerKind.Custom] = new[] { T("type"), T("arguments", ""), T("output", ""), I("parameters", "0"), I("macs", "0"), I("flops", "0") },
             [LayerKind.ResidualAdd] = none,
             [LayerKind.ResidualMultiply] = none,

@@ -10,7 +10,22 @@ namespace ModelDsl.Spec;
 /// <param name="Budget">The variant's own limits, or null: its exact cost is checked against them, and FitBudget fits them.</param>
 /// <param name="KeepLayers">Per-layer keep ratios as written, e.g. <c>"layer3 = 0.5"</c> (<see cref="LayerWidths"/>).</param>
 /// <param name="RoundTo">Pruned widths rounded to a multiple of this, when above 1.</param>
-public sealed record VariantSpec(string Name, double? KeepRatio = null, string? Sparsity = null, Precision? Weights = null, int? Rank = null, bool FitBudget = false, BudgetSpec? Budget = null, string? KeepLayers = null, int? RoundTo = null)
+/// <param name="Prune">Unstructured magnitude pruning: the fraction of weights set to zero.</param>
+/// <param name="GlobalRanking">With <paramref name="Prune"/>: one ranking across layers instead of one per layer.</param>
+/// <param name="MinKeep">With a global ranking: the fraction of every layer kept at least (null: the runtime's default).</param>
+public sealed record VariantSpec(
+    string Name,
+    double? KeepRatio = null,
+    string? Sparsity = null,
+    Precision? Weights = null,
+    int? Rank = null,
+    bool FitBudget = false,
+    BudgetSpec? Budget = null,
+    string? KeepLayers = null,
+    int? RoundTo = null,
+    double? Prune = null,
+    bool GlobalRanking = false,
+    double? MinKeep = null)
 {
     /// <summary>The budget a FitBudget variant fits: its own when it declares one, else <paramref name="model"/>'s.</summary>
     /// <param name="model">The dense model's budget, or null.</param>

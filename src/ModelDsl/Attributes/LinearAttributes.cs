@@ -37,6 +37,15 @@ public sealed class MultiheadAttentionAttribute(object heads) : LayerAttribute
 
     /// <summary>Whether the projections have biases; true by default.</summary>
     public bool Bias { get; set; } = true;
+
+    /// <summary>
+    /// The packed query/key/value projection as a Linear of this name (<c>"qkv"</c>: <c>qkv.weight</c>, <c>qkv.bias</c>,
+    /// timm's layout) instead of <c>nn.MultiheadAttention</c>'s bare <c>in_proj_weight</c>/<c>in_proj_bias</c>.
+    /// </summary>
+    public string? QkvName { get; set; }
+
+    /// <summary>The output projection's name; <c>out_proj</c> by default (timm: <c>"proj"</c>).</summary>
+    public string? ProjName { get; set; }
 }
 
 /// <summary>
@@ -51,4 +60,10 @@ public sealed class CausalSelfAttentionAttribute(object heads) : LayerAttribute
 
     /// <summary>Whether the projections have biases; true by default (nanoGPT's <c>bias=False</c> configuration sets false).</summary>
     public bool Bias { get; set; } = true;
+
+    /// <summary>The packed query/key/value projection's name; <c>c_attn</c> by default.</summary>
+    public string? QkvName { get; set; }
+
+    /// <summary>The output projection's name; <c>c_proj</c> by default.</summary>
+    public string? ProjName { get; set; }
 }

@@ -24,4 +24,19 @@ public sealed class MambaAttribute : LayerAttribute
 
     /// <summary>Whether the in and out projections have biases; false by default.</summary>
     public bool Bias { get; set; }
+
+    /// <summary>The input projection's name; <c>in_proj</c> by default.</summary>
+    public string? InProjName { get; set; }
+
+    /// <summary>The causal convolution's name; <c>conv1d</c> by default.</summary>
+    public string? Conv1dName { get; set; }
+
+    /// <summary>The Δ/B/C projection's name; <c>x_proj</c> by default.</summary>
+    public string? XProjName { get; set; }
+
+    /// <summary>The Δ expansion's name; <c>dt_proj</c> by default.</summary>
+    public string? DtProjName { get; set; }
+
+    /// <summary>The output projection's name; <c>out_proj</c> by default.</summary>
+    public string? OutProjName { get; set; }
 }

@@ -99,6 +99,12 @@ public sealed class PatchMergingAttribute : LayerAttribute
 {
     /// <summary>LayerNorm over 4C before the reduction (Swin V1) instead of over 2C after it (V2, the default).</summary>
     public bool NormFirst { get; set; }
+
+    /// <summary>The Linear's name; <c>reduction</c> by default.</summary>
+    public string? ReductionName { get; set; }
+
+    /// <summary>The LayerNorm's name; <c>norm</c> by default.</summary>
+    public string? NormName { get; set; }
 }
 
 /// <summary>
@@ -118,4 +124,13 @@ public sealed class ShiftedWindowAttentionV2Attribute(object heads) : LayerAttri
 
     /// <summary>The cyclic shift, below the window; 0 by default (torchvision: window / 2 in every second block).</summary>
     public object? Shift { get; set; }
+
+    /// <summary>The query/key/value projection's name; <c>qkv</c> by default.</summary>
+    public string? QkvName { get; set; }
+
+    /// <summary>The output projection's name; <c>proj</c> by default.</summary>
+    public string? ProjName { get; set; }
+
+    /// <summary>The position bias MLP's name (its layers stay <c>0</c> and <c>2</c>); <c>cpb_mlp</c> by default.</summary>
+    public string? CpbMlpName { get; set; }
 }

@@ -27,8 +27,23 @@ public sealed class VariantAttribute(string name) : Attribute
     /// </summary>
     public int RoundTo { get; set; }
 
-    /// <summary>N:M sparsity pattern, e.g. <c>"2:4"</c>.</summary>
+    /// <summary>
+    /// N:M sparsity, e.g. <c>"2:4"</c>: in every group of M consecutive weights along each eligible layer's reduction
+    /// dimension the N of largest |w| are kept; stored compressed (values + packed in-group indices).
+    /// </summary>
     public string? Sparsity { get; set; }
+
+    /// <summary>
+    /// Unstructured magnitude pruning: the fraction of each Linear's and convolution's weights set to zero, in (0, 1)
+    /// (torch.nn.utils.prune's <c>amount</c>); the smallest |w| go first. Layer by layer unless <see cref="GlobalRanking"/>.
+    /// </summary>
+    public double Prune { get; set; }
+
+    /// <summary>With <see cref="Prune"/>: rank the weights of all pruned layers together (Torch-Pruning's <c>global_pruning</c>), so layers lose different fractions.</summary>
+    public bool GlobalRanking { get; set; }
+
+    /// <summary>With <see cref="Prune"/> and <see cref="GlobalRanking"/>: the fraction of every layer's weights kept at least, in [0, 1) (default 0.02).</summary>
+    public double MinKeep { get; set; }
 
     /// <summary>Weight storage precision.</summary>
     public Precision Weights { get; set; }

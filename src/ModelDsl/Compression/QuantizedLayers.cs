@@ -40,6 +40,10 @@ public static class QuantizedLayers
         }
     }
 
+    // A derived form made on another device than its stored tensors (the module was moved) is rebuilt. Device is a
+    // class: compare type and index, not references.
+    internal static bool SameDevice(Tensor a, Tensor b) => a.device_type == b.device_type && a.device_index == b.device_index;
+
     internal static void CheckWeight(string layer, long[] shape, Tensor weight, Tensor? bias, bool hasBias)
     {
         ArgumentNullException.ThrowIfNull(weight);

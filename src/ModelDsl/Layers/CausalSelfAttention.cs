@@ -10,15 +10,22 @@ namespace ModelDsl;
 public sealed class CausalSelfAttention : LayerBase
 {
     /// <summary>Creates the layer; <paramref name="bias"/> false is GPT-2 without biases (nanoGPT's <c>bias=False</c>).</summary>
-    public CausalSelfAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0) : base(nameof(CausalSelfAttention))
+    /// <param name="embedDim">Model width E.</param>
+    /// <param name="numHeads">Heads, dividing E.</param>
+    /// <param name="bias">Whether the projections have biases.</param>
+    /// <param name="dropout">Dropout on the attention weights while training.</param>
+    /// <param name="qkvName">The packed projection's name (another checkpoint's <c>qkv</c>).</param>
+    /// <param name="projName">The output projection's name.</param>
+    public CausalSelfAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0, string qkvName = "c_attn", string projName = "c_proj")
+        : base(nameof(CausalSelfAttention))
     {
         if (numHeads <= 0 || embedDim % numHeads != 0)
         {
             throw new ArgumentException($"CausalSelfAttention: embed_dim {embedDim} must be divisible by num_heads {numHeads}");
         }
         (EmbedDim, NumHeads, DropoutP) = (embedDim, numHeads, dropout);
-        CAttn = Register("c_attn", nn.Linear(embedDim, 3 * embedDim, bias));
-        CProj = Register("c_proj", nn.Linear(embedDim, embedDim, bias));
+        CAttn = Register(qkvName, nn.Linear(embedDim, 3 * embedDim, bias));
+        CProj = Register(projName, nn.Linear(embedDim, embedDim, bias));
     }
 
     /// <summary>Model width E.</summary>

@@ -12,16 +12,30 @@ namespace ModelDsl;
 public sealed class Mamba : LayerBase
 {
     /// <summary>Creates the block with the reference initialisation, in its draw order (S4D-real A, inverse-softplus Δ bias).</summary>
-    public Mamba(long dModel, long dState = 16, long dConv = 4, long expand = 2, long dtRank = 0, bool convBias = true, bool bias = false)
+    /// <param name="dModel">Model width D.</param>
+    /// <param name="dState">State size per channel N.</param>
+    /// <param name="dConv">Width of the causal convolution.</param>
+    /// <param name="expand">Inner width as a multiple of D.</param>
+    /// <param name="dtRank">Rank of the Δ projection; 0 for ceil(D / 16).</param>
+    /// <param name="convBias">Whether the convolution has a bias.</param>
+    /// <param name="bias">Whether the in and out projections have biases.</param>
+    /// <param name="inProjName">The input projection's name.</param>
+    /// <param name="conv1dName">The causal convolution's name.</param>
+    /// <param name="xProjName">The Δ/B/C projection's name.</param>
+    /// <param name="dtProjName">The Δ expansion's name.</param>
+    /// <param name="outProjName">The output projection's name.</param>
+    public Mamba(
+        long dModel, long dState = 16, long dConv = 4, long expand = 2, long dtRank = 0, bool convBias = true, bool bias = false,
+        string inProjName = "in_proj", string conv1dName = "conv1d", string xProjName = "x_proj", string dtProjName = "dt_proj", string outProjName = "out_proj")
         : base(nameof(Mamba))
     {
         (DModel, DState, DConv) = (dModel, dState, dConv);
         DInner = expand * dModel;
         DtRank = dtRank > 0 ? dtRank : (dModel + 15) / 16;   // "auto": ceil(d_model / 16)
-        InProj = Register("in_proj", nn.Linear(dModel, 2 * DInner, bias));
-        Conv = Register("conv1d", nn.Conv1d(DInner, DInner, dConv, padding: dConv - 1, groups: DInner, bias: convBias));
-        XProj = Register("x_proj", nn.Linear(DInner, DtRank + 2 * dState, hasBias: false));
-        DtProj = Register("dt_proj", nn.Linear(DtRank, DInner, hasBias: true));
+        InProj = Register(inProjName, nn.Linear(dModel, 2 * DInner, bias));
+        Conv = Register(conv1dName, nn.Conv1d(DInner, DInner, dConv, padding: dConv - 1, groups: DInner, bias: convBias));
+        XProj = Register(xProjName, nn.Linear(DInner, DtRank + 2 * dState, hasBias: false));
+        DtProj = Register(dtProjName, nn.Linear(DtRank, DInner, hasBias: true));
         using (no_grad())
         using (NewDisposeScope())
         {
@@ -35,7 +49,7 @@ public sealed class Mamba : LayerBase
         // A = −[1, 2, …, N] for every channel (S4D-real), stored as log(−A).
         RegisterParameter("A_log", arange(1, dState + 1, dtype: ScalarType.Float32).log().expand(DInner, dState).contiguous());
         RegisterParameter("D", ones(DInner));
-        OutProj = Register("out_proj", nn.Linear(DInner, dModel, bias));
+        OutProj = Register(outProjName, nn.Linear(DInner, dModel, bias));
     }
 
     /// <summary>Model width D.</summary>

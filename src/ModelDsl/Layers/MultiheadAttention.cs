@@ -8,11 +8,20 @@ namespace ModelDsl;
 /// [3E, E], <c>in_proj_bias</c> [3E], <c>out_proj.weight</c>, <c>out_proj.bias</c>), so PyTorch state dicts load as
 /// they are. TorchSharp's own MultiheadAttention is sequence-first only and, without attention weights, returns a
 /// tensor with an empty handle. Inputs [N, L, E] (PyTorch's <c>batch_first=True</c>) or unbatched [L, E].
+/// With a <c>qkvName</c> the packed projection is a Linear of that name instead (<c>qkv.weight</c>, <c>qkv.bias</c>, as
+/// timm's attention holds it), and <c>projName</c> renames <c>out_proj</c>; the computation is the same.
 /// </summary>
 public sealed class MultiheadAttention : LayerBase
 {
     /// <summary>Creates the layer with PyTorch's initialisation, in its random draw order.</summary>
-    public MultiheadAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0, bool causal = false)
+    /// <param name="embedDim">Model width E.</param>
+    /// <param name="numHeads">Heads, dividing E.</param>
+    /// <param name="bias">Whether the projections have biases.</param>
+    /// <param name="dropout">Dropout on the attention weights while training.</param>
+    /// <param name="causal">Whether <see cref="forward(Tensor)"/> masks future positions.</param>
+    /// <param name="qkvName">Null for the bare <c>in_proj_weight</c>/<c>in_proj_bias</c>; else the packed projection's Linear name.</param>
+    /// <param name="projName">The output projection's name.</param>
+    public MultiheadAttention(long embedDim, long numHeads, bool bias = true, double dropout = 0, bool causal = false, string? qkvName = null, string projName = "out_proj")
         : base(nameof(MultiheadAttention))
     {
         if (numHeads <= 0 || embedDim % numHeads != 0)
@@ -20,10 +29,18 @@ public sealed class MultiheadAttention : LayerBase
             throw new ArgumentException($"MultiheadAttention: embed_dim {embedDim} must be divisible by num_heads {numHeads}");
         }
         (EmbedDim, NumHeads, DropoutP, Causal) = (embedDim, numHeads, dropout, causal);
+        if (qkvName is not null)
+        {
+            // timm's layout: two Linears with PyTorch's default initialisation.
+            qkv = Register(qkvName, nn.Linear(embedDim, 3 * embedDim, bias));
+            OutProj = Register(projName, nn.Linear(embedDim, embedDim, bias));
+            return;
+        }
+
         var inProjWeight = RegisterParameter("in_proj_weight", empty(3 * embedDim, embedDim));
         var inProjBias = bias ? RegisterParameter("in_proj_bias", empty(3 * embedDim)) : null;
         // PyTorch builds out_proj (drawing its default init) before it re-initialises the input projection.
-        OutProj = Register("out_proj", nn.Linear(embedDim, embedDim, bias));
+        OutProj = Register(projName, nn.Linear(embedDim, embedDim, bias));
         using var noGrad = no_grad();
         nn.init.xavier_uniform_(inProjWeight);
         if (inProjBias is not null)
@@ -32,6 +49,9 @@ public sealed class MultiheadAttention : LayerBase
             nn.init.constant_(OutProj.bias!, 0);
         }
     }
+
+    // The packed projection as a Linear, where it was given a name.
+    private readonly Linear? qkv;
 
     /// <summary>Model width E.</summary>
     public long EmbedDim { get; }
@@ -45,11 +65,11 @@ public sealed class MultiheadAttention : LayerBase
     /// <summary>Whether <see cref="forward(Tensor)"/> masks future positions.</summary>
     public bool Causal { get; }
 
-    /// <summary>Query, key and value projections stacked: [3E, E].</summary>
-    public Parameter InProjWeight => ParameterNamed("in_proj_weight");
+    /// <summary>Query, key and value projections stacked: [3E, E] (<c>in_proj_weight</c>, or the named Linear's weight).</summary>
+    public Parameter InProjWeight => qkv is null ? ParameterNamed("in_proj_weight") : qkv.weight!;
 
     /// <summary>[3E], or null without bias.</summary>
-    public Parameter? InProjBias => OptionalParameterNamed("in_proj_bias");
+    public Parameter? InProjBias => qkv is null ? OptionalParameterNamed("in_proj_bias") : qkv.bias;
 
     /// <summary>The output projection E → E.</summary>
     public Linear OutProj { get; }

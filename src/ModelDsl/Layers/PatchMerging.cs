@@ -10,11 +10,15 @@ namespace ModelDsl;
 public sealed class PatchMerging : LayerBase
 {
     /// <summary>Creates the layer with PyTorch's default initialisation.</summary>
-    public PatchMerging(long dim, bool normFirst = false) : base(nameof(PatchMerging))
+    /// <param name="dim">Input channels C.</param>
+    /// <param name="normFirst">Whether the norm runs before the reduction (Swin V1).</param>
+    /// <param name="reductionName">The reduction's name.</param>
+    /// <param name="normName">The norm's name.</param>
+    public PatchMerging(long dim, bool normFirst = false, string reductionName = "reduction", string normName = "norm") : base(nameof(PatchMerging))
     {
         (Dim, NormFirst) = (dim, normFirst);
-        Reduction = Register("reduction", nn.Linear(4 * dim, 2 * dim, hasBias: false));
-        Norm = Register("norm", nn.LayerNorm(normFirst ? 4 * dim : 2 * dim));
+        Reduction = Register(reductionName, nn.Linear(4 * dim, 2 * dim, hasBias: false));
+        Norm = Register(normName, nn.LayerNorm(normFirst ? 4 * dim : 2 * dim));
     }
 
     /// <summary>Input channels C.</summary>

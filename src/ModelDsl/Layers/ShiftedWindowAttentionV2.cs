@@ -16,7 +16,15 @@ namespace ModelDsl;
 public sealed class ShiftedWindowAttentionV2 : LayerBase
 {
     /// <summary>Creates the layer: PyTorch's default Linear initialisation, <c>logit_scale</c> = ln 10, the tables as torchvision computes them.</summary>
-    public ShiftedWindowAttentionV2(long dim, long heads, long window, long shift) : base(nameof(ShiftedWindowAttentionV2))
+    /// <param name="dim">Token width C.</param>
+    /// <param name="heads">Attention heads, dividing C.</param>
+    /// <param name="window">Window height and width.</param>
+    /// <param name="shift">The cyclic shift, below the window.</param>
+    /// <param name="qkvName">The query, key and value projection's name.</param>
+    /// <param name="projName">The output projection's name.</param>
+    /// <param name="cpbMlpName">The position bias MLP's name.</param>
+    public ShiftedWindowAttentionV2(long dim, long heads, long window, long shift, string qkvName = "qkv", string projName = "proj", string cpbMlpName = "cpb_mlp")
+        : base(nameof(ShiftedWindowAttentionV2))
     {
         if (dim % heads != 0 || window < 2 || shift < 0 || shift >= window)
         {
@@ -42,9 +50,9 @@ public sealed class ShiftedWindowAttentionV2 : LayerBase
         var index = ((relative[TensorIndex.Colon, TensorIndex.Colon, 0] + window - 1) * (2 * window - 1)) + relative[TensorIndex.Colon, TensorIndex.Colon, 1] + window - 1;
         register_buffer("relative_position_index", index.flatten().DetachFromDisposeScope());
 
-        Qkv = Register("qkv", nn.Linear(dim, 3 * dim));
-        Proj = Register("proj", nn.Linear(dim, dim));
-        CpbMlp = Register("cpb_mlp", nn.Sequential(("0", nn.Linear(2, 512)), ("1", nn.ReLU()), ("2", nn.Linear(512, heads, hasBias: false))));
+        Qkv = Register(qkvName, nn.Linear(dim, 3 * dim));
+        Proj = Register(projName, nn.Linear(dim, dim));
+        CpbMlp = Register(cpbMlpName, nn.Sequential(("0", nn.Linear(2, 512)), ("1", nn.ReLU()), ("2", nn.Linear(512, heads, hasBias: false))));
         using (no_grad())
         {
             Qkv.bias![TensorIndex.Slice(dim, 2 * dim)].zero_();

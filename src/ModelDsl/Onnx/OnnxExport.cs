@@ -11,14 +11,15 @@ namespace ModelDsl.Onnx;
 /// dimension symbolic). The graph is inference-only: BatchNorm uses its running statistics and Dropout is the identity.
 /// </summary>
 /// <remarks>
-/// int8 variants are not exported yet: their QDQ form (QuantizeLinear/DequantizeLinear around Conv and MatMul with the
-/// variant's scales) is the hook to add here once those classes are generated.
+/// int8 variants export in QDQ form (OnnxExport.Quantized.cs): their stored int8 weights and scales, activations
+/// quantised with scales from a calibration pass (<see cref="Calibrate"/>). int4 variants export dequantised float weights.
 /// </remarks>
-public sealed class OnnxExport
+public sealed partial class OnnxExport
 {
     private readonly OnnxGraph graph;
     private readonly Dictionary<string, Tensor> weights;
     private readonly string model;
+    private readonly nn.Module module;
 
     /// <summary>Starts the export of <paramref name="module"/>, whose state dict provides the weights.</summary>
     /// <param name="module">The model.</param>
@@ -27,6 +28,7 @@ public sealed class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(module);
         model = modelName;
+        this.module = module;
         graph = new OnnxGraph(modelName);
         weights = module.state_dict();
     }
@@ -143,9 +145,11 @@ public sealed class OnnxExport
     /// <c>nn.Linear</c> (and a tied head, whose weight is the embedding's): Gemm on vectors; MatMul with the transposed
     /// weight (folded by ONNX Runtime at load) and Add on sequences, as PyTorch exports it.
     /// </summary>
-    public string Linear(string path, string x, int[] output, string weight, string? bias)
+    public string Linear(string path, string x, int[] output, string weight, string? bias) => FloatLinear(path, x, output, Weight(weight), bias);
+
+    // A Linear whose weight initializer `w` [out, in] is in the graph.
+    private string FloatLinear(string path, string x, int[] output, string w, string? bias)
     {
-        var w = Weight(weight);
         if (output.Length == 1)
         {
             string[] inputs = bias is null ? [x, w] : [x, w, Weight(bias)];
@@ -267,8 +271,12 @@ public sealed class OnnxExport
     /// <summary><c>torch.flatten(x, 1)</c>.</summary>
     public string Flatten(string path, string x, int[] output) => Annotated(graph.Node("Flatten", path, path, [x], Attribute.Of("axis", 1L)), output);
 
-    /// <summary>A residual's addition.</summary>
-    public string Add(string path, string branch, string shortcut, int[] output) => Annotated(graph.Node("Add", path, path, [branch, shortcut]), output);
+    /// <summary>
+    /// A residual's addition. In an int8 export an input that also feeds a quantised layer is read through that layer's
+    /// QuantizeLinear/DequantizeLinear, so that ONNX Runtime fuses the add into its int8 add and keeps the residual path int8.
+    /// </summary>
+    public string Add(string path, string branch, string shortcut, int[] output) =>
+        Annotated(graph.Node("Add", path, path, [QuantisedCopy(branch), QuantisedCopy(shortcut)]), output);
 
     /// <summary>A gate's product: the kept input scaled by the branch's broadcast output.</summary>
     public string Multiply(string path, string gate, string input, int[] output) => Annotated(graph.Node("Mul", path, path, [input, gate]), output);
@@ -387,16 +395,7 @@ public sealed class OnnxExport
             return name;
         }
 
-        if (!weights.TryGetValue(name, out var tensor))
-        {
-            throw new InvalidOperationException("ONNX export of " + model + ": the module has no tensor '" + name + "' (its state dict does not match the generated graph)");
-        }
-
-        if (tensor.IsInvalid)
-        {
-            throw new ObjectDisposedException(name, "ONNX export of " + model + ": tensor '" + name + "' has been disposed");
-        }
-
+        var tensor = Stored(name);
         if (tensor.dtype != ScalarType.Float32)
         {
             throw new NotSupportedException("ONNX export of " + model + ": tensor '" + name + "' is " + tensor.dtype + "; the export writes float32 weights");

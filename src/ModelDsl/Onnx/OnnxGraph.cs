@@ -18,6 +18,9 @@ internal sealed class OnnxGraph
 
     // TensorProto.DataType
     public const int Float = 1;
+    public const int UInt8 = 2;
+    public const int Int8 = 3;
+    public const int Int32 = 6;
     public const int Int64 = 7;
 
     private readonly string name;
@@ -62,6 +65,15 @@ internal sealed class OnnxGraph
 
     /// <summary>Adds a float initializer (its data is written from this array, not copied).</summary>
     public string Initializer(string value, float[] data, IReadOnlyList<long> dims) => AddInitializer(value, Float, dims, tensor => tensor.Raw(9, data));
+
+    /// <summary>Adds a uint8 initializer (a QuantizeLinear zero point).</summary>
+    public string Initializer(string value, byte[] data, IReadOnlyList<long> dims) => AddInitializer(value, UInt8, dims, tensor => tensor.Raw(9, data));
+
+    /// <summary>Adds an int8 initializer (a quantised weight or its zero points).</summary>
+    public string Initializer(string value, sbyte[] data, IReadOnlyList<long> dims) => AddInitializer(value, Int8, dims, tensor => tensor.Raw(9, data));
+
+    /// <summary>Adds an int32 initializer (a quantised bias or its zero points).</summary>
+    public string Initializer(string value, int[] data, IReadOnlyList<long> dims) => AddInitializer(value, Int32, dims, tensor => tensor.Raw(9, data));
 
     /// <summary>Adds an int64 initializer.</summary>
     public string Initializer(string value, long[] data, IReadOnlyList<long> dims) => AddInitializer(value, Int64, dims, tensor => tensor.Raw(9, data));

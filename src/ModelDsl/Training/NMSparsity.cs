@@ -66,7 +66,8 @@ public static class NMSparsity
         return nonZeros.le(n).all().item<bool>();
     }
 
-    private static Tensor GroupMask(Tensor weight, int n, int m)
+    // Also the selection NMWeights.Compress stores (the N:M variant layers), so a mask and a compressed layer keep the same weights.
+    internal static Tensor GroupMask(Tensor weight, int n, int m)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -121,6 +121,46 @@ public sealed class RealBuildTests : IDisposable
                 [Custom(typeof(Scaler), 2)] public partial Layer Scale { get; }
             }
             """),
+        ("PartName.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [10, 32])]
+            public partial class PartName
+            {
+                [MultiheadAttention(4, QkvName = "attn.qkv", ProjName = "proj")] public partial Layer Attn { get; }
+            }
+            """),
+        ("ChannelsLast.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class ChannelsLast
+            {
+                [Permute(1, 2, 0), ShiftedWindowAttentionV2(3, Window = 4), Permute(2, 0, 1)] public partial Layer Attn { get; }
+            }
+            """),
+        ("Shuffle.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class Shuffle
+            {
+                [Conv2d(16, Kernel = 1), ChannelShuffle(3)] public partial Layer Body { get; }
+            }
+            """),
+        ("NormOption.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [16, 8, 8])]
+            public partial class NormOption
+            {
+                [BatchNorm2d(Eps = 0.001, Momentum = 1.5), Hardswish] public partial Layer Norm { get; }
+            }
+            """),
         ("Fit.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -152,6 +192,19 @@ public sealed class RealBuildTests : IDisposable
             public partial class LayerWidths
             {
                 [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
+            }
+            """),
+        ("Prune.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [64])]
+            [Variant("Sparse", Prune = 1.5)]
+            [Variant("TwoFour", Sparsity = "2:4")]
+            [Variant("Global", Prune = 0.9, GlobalRanking = true)]
+            public partial class Pruned
+            {
+                [Linear(64), ReLU, Linear(16)] public partial Layer Body { get; }
             }
             """),
         ("Overflow.cs", """
@@ -209,10 +262,19 @@ public sealed class RealBuildTests : IDisposable
         // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
         Expect(Files, output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
         Expect(Files, output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
+        Expect(Files, output, "PartName.cs", "QkvName = \"attn.qkv\"", "error MDSL0011", "QkvName = \"attn.qkv\" on MultiheadAttention is not one state-dict name: use letters, digits and '_' only (a '.' would put it inside a module the layer does not have)");
+        // Issue 10's constructs: window attention whose 3 heads do not divide 16 channels, a shuffle of 16 channels in 3
+        // groups, a momentum that is no blend weight — each on the attribute (or argument) that is wrong.
+        Expect(Files, output, "ChannelsLast.cs", "ShiftedWindowAttentionV2(3, Window = 4)", "error MDSL1004", "Layer 'attn.1' (heads): expected heads dividing the width 16, got heads = 3");
+        Expect(Files, output, "Shuffle.cs", "ChannelShuffle(3)", "error MDSL1004", "Layer 'body.1' (groups): expected groups dividing the 16 input channels, got groups = 3");
+        Expect(Files, output, "NormOption.cs", "Momentum = 1.5", "error MDSL0005", "Argument 'Momentum' of [BatchNorm2d] is malformed: expected a momentum in [0, 1], got 1.5");
         Expect(Files, output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit; no class is generated for it");
         // Half of 64 → 32 → 10 is 64·16 + 16·10 = 1,184 MACs, 18.4% over the variant's own 1,000.
         Expect(Files, output, "VariantBudget.cs", "MaxMMacs = 0.001", "warning MDSL2008", "Variant 'Half' (VariantBudgetHalf) needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs) by 18.4%");
         Expect(Files, output, "LayerWidths.cs", "KeepLayers = \"body.9 = 0.5\"", "error MDSL3019", "KeepLayers of variant 'Tail': 'body.9' is not a prunable layer of the model; the prunable ones are body.0");
+        Expect(Files, output, "Prune.cs", "Prune = 1.5", "error MDSL3011", "Prune = 1.5 of variant 'Sparse' is outside (0, 1): it is the fraction of each layer's weights set to zero");
+        // The valid sparse variants of the same model are generated classes now: no "not generated" warning for them.
+        Assert.DoesNotContain("MDSL3009", output, StringComparison.Ordinal);
         Expect(Files, output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 

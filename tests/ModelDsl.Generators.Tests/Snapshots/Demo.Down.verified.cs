@@ -27,6 +27,31 @@ partial class Down : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         register_module("shuffle", shuffle);
     }
 
+    /// <summary>
+    /// Builds the block from its parameters, as torchvision's blocks build themselves: each layer's sizes follow from
+    /// <paramref name="inChannels"/> (the channels of the input it will see) and the block's parameters.
+    /// </summary>
+    /// <param name="inChannels">The channels of the block's input.</param>
+    /// <param name="out">The block parameter <c>out</c>.</param>
+    /// <param name="stride">The block parameter <c>stride</c>.</param>
+    public Down(long inChannels, long @out, long stride = 2)
+        : this(
+            branch1: global::TorchSharp.torch.nn.Sequential(
+                ("0", global::TorchSharp.torch.nn.Conv2d(inChannels, inChannels, 3, stride: stride, padding: 1, groups: inChannels, bias: false)),
+                ("1", global::TorchSharp.torch.nn.BatchNorm2d(inChannels)),
+                ("2", global::TorchSharp.torch.nn.Conv2d(inChannels, global::ModelDsl.Sizes.Divide(@out, 2), 1, bias: false)),
+                ("3", global::TorchSharp.torch.nn.BatchNorm2d(global::ModelDsl.Sizes.Divide(@out, 2))),
+                ("4", global::TorchSharp.torch.nn.ReLU(inplace: true))),
+            branch2: global::TorchSharp.torch.nn.Sequential(
+                ("0", global::TorchSharp.torch.nn.Conv2d(inChannels, global::ModelDsl.Sizes.Divide(@out, 2), 1, bias: false)),
+                ("1", global::TorchSharp.torch.nn.BatchNorm2d(global::ModelDsl.Sizes.Divide(@out, 2))),
+                ("2", global::TorchSharp.torch.nn.ReLU(inplace: true)),
+                ("3", global::TorchSharp.torch.nn.Conv2d(global::ModelDsl.Sizes.Divide(@out, 2), global::ModelDsl.Sizes.Divide(@out, 2), 3, stride: stride, padding: 1, groups: global::ModelDsl.Sizes.Divide(@out, 2), bias: false)),
+                ("4", global::TorchSharp.torch.nn.BatchNorm2d(global::ModelDsl.Sizes.Divide(@out, 2)))),
+            shuffle: global::TorchSharp.torch.nn.ChannelShuffle(2))
+    {
+    }
+
     /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
     protected override void RegisterComponents()
     {

@@ -47,13 +47,18 @@ public sealed class MlpInt4 : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
     /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
     /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// The int4 Linears are written with their dequantised float32 weights (as the module computes on CPU).
     /// </summary>
     /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
-    /// <exception cref="global::System.NotSupportedException">Always: its Linears are Int4: quantised variants are not exported to ONNX yet (QDQ export is a later step).</exception>
     public void ExportOnnx(string path)
     {
-        global::System.ArgumentException.ThrowIfNullOrEmpty(path);
-        throw new global::System.NotSupportedException("ONNX export of MlpInt4: its Linears are Int4: quantised variants are not exported to ONNX yet (QDQ export is a later step)");
+        var onnx = new global::ModelDsl.Onnx.OnnxExport(this, "MlpInt4");
+        var x = onnx.Input([784]);
+        x = onnx.DequantizedLinear("hidden.0", x, [128], "hidden.0.bias");
+        x = onnx.Relu("hidden.1", x, [128]);
+        x = onnx.Dropout("hidden.2", x, [128]);
+        x = onnx.DequantizedLinear("output", x, [10], "output.bias");
+        onnx.Save(x, [10], path);
     }
 
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>

@@ -44,16 +44,33 @@ public sealed class MlpInt8 : global::TorchSharp.torch.nn.Module<global::TorchSh
     }
 
     /// <summary>
-    /// Writes the model as ONNX (opset 17, the batch dimension dynamic) with its current weights, from the graph
-    /// <c>forward</c> runs: nodes named by their state-dict paths, initializers by their state-dict names, every layer's
-    /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
+    /// Writes the int8 variant as ONNX in QDQ form (opset 17, the batch dimension dynamic), the form ONNX Runtime runs
+    /// with its int8 kernels: each quantised layer's stored int8 weight and per-channel scales through DequantizeLinear,
+    /// its input through QuantizeLinear/DequantizeLinear at a static uint8 scale calibrated on <paramref name="calibration"/>;
+    /// a convolution's BatchNorm is folded into its scales and bias and its output (after a following ReLU) quantised too.
+    /// Other layers are float, nodes named by their state-dict paths, every layer's output shape annotated.
     /// </summary>
     /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
-    /// <exception cref="global::System.NotSupportedException">Always: its Linears are Int8: quantised variants are not exported to ONNX yet (QDQ export is a later step).</exception>
+    /// <param name="calibration">Representative inputs [n, 784] (a few hundred samples of real data): the range each activation takes on them sets its scale.</param>
+    public void ExportOnnx(string path, global::TorchSharp.torch.Tensor calibration)
+    {
+        var onnx = new global::ModelDsl.Onnx.OnnxExport(this, "MlpInt8");
+        onnx.Calibrate(calibration, [784]);
+        var x = onnx.Input([784]);
+        x = onnx.QuantizedLinear("hidden.0", x, [128], "hidden.0.weight", "hidden.0.weight_scale", "hidden.0.bias");
+        x = onnx.Relu("hidden.1", x, [128]);
+        x = onnx.Dropout("hidden.2", x, [128]);
+        x = onnx.QuantizedLinear("output", x, [10], "output.weight", "output.weight_scale", "output.bias");
+        onnx.Save(x, [10], path);
+    }
+
+    /// <summary>An int8 variant's QDQ export needs a calibration batch: use <c>ExportOnnx(path, calibration)</c>.</summary>
+    /// <param name="path">The .onnx file (not written).</param>
+    /// <exception cref="global::System.InvalidOperationException">Always, saying a calibration batch is needed.</exception>
     public void ExportOnnx(string path)
     {
         global::System.ArgumentException.ThrowIfNullOrEmpty(path);
-        throw new global::System.NotSupportedException("ONNX export of MlpInt8: its Linears are Int8: quantised variants are not exported to ONNX yet (QDQ export is a later step)");
+        throw new global::System.InvalidOperationException(global::ModelDsl.Onnx.OnnxExport.NeedsCalibration("MlpInt8", [784]));
     }
 
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>

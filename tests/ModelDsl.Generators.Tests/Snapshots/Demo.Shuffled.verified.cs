@@ -11,32 +11,9 @@ partial class Shuffled : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         : base(nameof(Shuffled))
     {
         Stage2 = global::TorchSharp.torch.nn.Sequential(
-            ("0", new global::Demo.Down(
-                branch1: global::TorchSharp.torch.nn.Sequential(
-                    ("0", global::TorchSharp.torch.nn.Conv2d(16, 16, 3, stride: 2, padding: 1, groups: 16, bias: false)),
-                    ("1", global::TorchSharp.torch.nn.BatchNorm2d(16)),
-                    ("2", global::TorchSharp.torch.nn.Conv2d(16, 16, 1, bias: false)),
-                    ("3", global::TorchSharp.torch.nn.BatchNorm2d(16)),
-                    ("4", global::TorchSharp.torch.nn.ReLU(inplace: true))),
-                branch2: global::TorchSharp.torch.nn.Sequential(
-                    ("0", global::TorchSharp.torch.nn.Conv2d(16, 16, 1, bias: false)),
-                    ("1", global::TorchSharp.torch.nn.BatchNorm2d(16)),
-                    ("2", global::TorchSharp.torch.nn.ReLU(inplace: true)),
-                    ("3", global::TorchSharp.torch.nn.Conv2d(16, 16, 3, stride: 2, padding: 1, groups: 16, bias: false)),
-                    ("4", global::TorchSharp.torch.nn.BatchNorm2d(16))),
-                shuffle: global::TorchSharp.torch.nn.ChannelShuffle(2))),
-            ("1", new global::Demo.Unit(
-                branch2: global::TorchSharp.torch.nn.Sequential(
-                    ("0", global::TorchSharp.torch.nn.Conv2d(16, 16, 1, bias: false)),
-                    ("1", global::TorchSharp.torch.nn.BatchNorm2d(16)),
-                    ("2", global::TorchSharp.torch.nn.ReLU(inplace: true))),
-                shuffle: global::TorchSharp.torch.nn.ChannelShuffle(2))),
-            ("2", new global::Demo.Unit(
-                branch2: global::TorchSharp.torch.nn.Sequential(
-                    ("0", global::TorchSharp.torch.nn.Conv2d(16, 16, 1, bias: false)),
-                    ("1", global::TorchSharp.torch.nn.BatchNorm2d(16)),
-                    ("2", global::TorchSharp.torch.nn.ReLU(inplace: true))),
-                shuffle: global::TorchSharp.torch.nn.ChannelShuffle(2))));
+            ("0", new global::Demo.Down(inChannels: 16, @out: 32, stride: 2)),
+            ("1", new global::Demo.Unit(inChannels: 32)),
+            ("2", new global::Demo.Unit(inChannels: 32)));
         register_module("stage2", Stage2);
         Denseblock = global::TorchSharp.torch.nn.Sequential(
             ("denselayer1", new global::Demo.Dense(inChannels: 32, growth: 8)),

@@ -23,6 +23,21 @@ partial class Unit : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         register_module("shuffle", shuffle);
     }
 
+    /// <summary>
+    /// Builds the block from its parameters, as torchvision's blocks build themselves: each layer's sizes follow from
+    /// <paramref name="inChannels"/> (the channels of the input it will see) and the block's parameters.
+    /// </summary>
+    /// <param name="inChannels">The channels of the block's input.</param>
+    public Unit(long inChannels)
+        : this(
+            branch2: global::TorchSharp.torch.nn.Sequential(
+                ("0", global::TorchSharp.torch.nn.Conv2d(global::ModelDsl.Sizes.Divide(inChannels, 2), global::ModelDsl.Sizes.Divide(inChannels, 2), 1, bias: false)),
+                ("1", global::TorchSharp.torch.nn.BatchNorm2d(global::ModelDsl.Sizes.Divide(inChannels, 2))),
+                ("2", global::TorchSharp.torch.nn.ReLU(inplace: true))),
+            shuffle: global::TorchSharp.torch.nn.ChannelShuffle(2))
+    {
+    }
+
     /// <summary>Every submodule and parameter is registered explicitly, under its PyTorch state-dict name.</summary>
     protected override void RegisterComponents()
     {
