@@ -1,6 +1,9 @@
 // Times eval-mode forward passes of MlpBlock (float32) and its generated MlpBlockInt8 and MlpBlockInt4 in one process,
 // in interleaved rounds, and prints one JSON line per round and a summary line with the speedups and weight bytes:
 //   dotnet ModelDsl.QuantSpeed.dll --batch 64 --rounds 7 --reps 20 --warmup 5 --threads 2
+// With --model resnet18 it times ResNet-18 against its int8 variant instead (ResNet18Int8Speed.cs; --profile adds each
+// convolution alone):
+//   dotnet ModelDsl.QuantSpeed.dll --model resnet18 --batch 8 --rounds 7 --reps 5 --warmup 2 --threads 2 --profile
 // Each round times REPS forwards of each model after WARMUP untimed ones, the order of the models rotating from round
 // to round so a slow spell of the machine falls on all; the summary is the median of the per-round medians (and the
 // fastest single forward of each). Weight
@@ -20,6 +23,12 @@ var warmup = Option("warmup", 5);
 var threads = Option("threads", 2);
 
 set_num_threads(threads);
+if (options.TryGetValue("model", out var modelName) && modelName == "resnet18")
+{
+    // Issue 9's int8 convolutions: ResNet-18 against its int8 variant (ResNet18Int8Speed.cs).
+    ResNet18Int8Speed.Run(batch, rounds, reps, warmup, options.ContainsKey("profile"));
+    return;
+}
 manual_seed(0);
 using var dense = new MlpBlock();
 using var int8 = MlpBlockInt8.FromDense(dense);

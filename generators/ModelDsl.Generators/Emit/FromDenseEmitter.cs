@@ -96,7 +96,15 @@ internal static class FromDenseEmitter
                 : "using var mask = global::ModelDsl.MagnitudePruning.LayerWise(dense, " + Real(magnitude.Prune) + ", " + names + ");");
         }
 
-        var factored = new HashSet<string>(rewrite.Factored, StringComparer.Ordinal);
+        // Each factored Linear's two layers, by their paths in the variant, with the dense Linear they come from.
+        var factors = new Dictionary<string, (string Dense, bool First)>(StringComparer.Ordinal);
+        foreach (var denseLinear in rewrite.Factored)
+        {
+            var (first, second) = LowRank.FactorPaths(denseLinear);
+            factors[first] = (denseLinear, true);
+            factors[second] = (denseLinear, false);
+        }
+
         var quantisedTensors = new HashSet<string>(StringComparer.Ordinal);
         foreach (var layer in rewrite.Shapes.Layers)
         {
@@ -115,11 +123,11 @@ internal static class FromDenseEmitter
                 continue;
             }
 
-            if (rewrite.Rank is { } rank && Factor(layer.Path, factored) is { } denseLayer)
+            if (rewrite.Rank is { } rank && factors.TryGetValue(layer.Path, out var factor))
             {
-                if (layer.Path.EndsWith(".0", StringComparison.Ordinal))
+                if (factor.First)
                 {
-                    writer.Line(Compression + ".Factor(variant, weights, " + Quote(denseLayer) + ", " + Quote(denseLayer) + ", " + N(rank) + ");");
+                    writer.Line(Compression + ".Factor(variant, weights, " + Quote(factor.Dense) + ", " + Quote(factor.Dense) + ", " + N(rank) + ");");
                 }
 
                 continue;
@@ -151,12 +159,6 @@ internal static class FromDenseEmitter
             : Compression + ".Dense(weights, " + Quote(name) + ")";
 
     // The dense Linear a factor (path.0 or path.1) of a rank variant comes from.
-    private static string? Factor(string path, HashSet<string> factored)
-    {
-        var dot = path.LastIndexOf('.');
-        return dot > 0 && path.Substring(dot) is ".0" or ".1" && factored.Contains(path.Substring(0, dot)) ? path.Substring(0, dot) : null;
-    }
-
     private static string List(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(Quote)) + "]";
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

@@ -147,7 +147,7 @@ internal static class ModelEmitter
 
         if (variant.Rewrite.Weights != Spec.Precision.Float32)
         {
-            var convolutions = variant.Rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " and int8-stored convolutions" : string.Empty;
+            var convolutions = variant.Rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " and int8 convolutions (float32 until Int8Calibration.Run calibrates them)" : string.Empty;
             parts.Add(variant.Rewrite.Weights == Spec.Precision.Int8
                 ? "with int8 Linears (per-channel weights, dynamic int8 activations)" + convolutions
                 : "with int4 Linear weights (group 128, dequantised at load)");

@@ -107,7 +107,7 @@ internal static class SummaryTable
             ? "global ranking, every layer keeps at least " + magnitude.MinKeep.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " of its weights; the split is chosen at load, EffectiveMacs() counts it"
             : "layer by layer") + "): masked dense float32 weights; a Linear computes with a CSR copy of its weight where measured faster (1M+ weights, density <= 0.2, <= 64 rows), dense otherwise. MACs count the non-zero weights.",
         Spec.Precision.Int8 => "Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM)." +
-            (rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " Conv2d: int8 weights per output channel stored, dequantised once to float32 at load (computes as float32)." : string.Empty) +
+            (rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " Conv2d: int8 weights per output channel; computes in int8 (static uint8 activations, quantized::conv2d) once Int8Calibration.Run has calibrated it, in float32 (dequantised once at load) until then." : string.Empty) +
             " Every other layer float32.",
         Spec.Precision.Int4 => "Linears: int4 weights, two per byte, a float32 scale per 128 inputs; stored packed, dequantised once to float32 at load on CPU (computes as float32); every other layer float32.",
         _ when rewrite.Rank is { } rank => "Linears where rank " + rank.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is cheaper: two float32 Linears (in -> rank, rank -> out); the others dense.",

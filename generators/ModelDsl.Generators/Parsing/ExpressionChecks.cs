@@ -9,8 +9,9 @@ namespace ModelDsl.Generators;
 // before any shape is known: every name gets a stand-in value, so only unknown names and syntax can fail here.
 internal static class ExpressionChecks
 {
+    // A syntax error names the argument and attribute the text is (outChannels of Conv2d) when the caller gives them.
     /// <summary>False (and reported) when <paramref name="text"/> names something out of scope or is not an expression.</summary>
-    public static bool Check(string text, IEnumerable<string> scope, string owner, Location? location, DiagnosticBag report)
+    public static bool Check(string text, IEnumerable<string> scope, string owner, Location? location, DiagnosticBag report, (string Name, string Attribute)? argument = null)
     {
         var names = scope.ToDictionary(n => n, _ => 64L, StringComparer.Ordinal);
         var result = Expression.Evaluate(text, names);
@@ -20,7 +21,7 @@ internal static class ExpressionChecks
                 report.Report(DiagnosticDescriptors.UnknownName, location, NameAt(text, result.Error.Position), text, owner);
                 return false;
             case ExpressionErrorKind.Syntax:
-                report.Report(DiagnosticDescriptors.MalformedArgument, location, text, "expression", result.Error.Message);
+                report.Report(DiagnosticDescriptors.MalformedArgument, location, argument?.Name ?? text, argument?.Attribute ?? "expression", result.Error.Message);
                 return false;
             default:
                 // Values (division by zero, overflow) depend on the real parameters: shape inference judges those.

@@ -125,7 +125,7 @@ internal static class LayerParser
             return false;
         }
 
-        if (definition?.Type == ArgumentType.Int && value.Value is string expression && !ExpressionChecks.Check(expression, scope, owner, location, report))
+        if (definition?.Type == ArgumentType.Int && value.Value is string expression && !ExpressionChecks.Check(expression, scope, owner, location, report, (csharpName, display)))
         {
             return false;
         }

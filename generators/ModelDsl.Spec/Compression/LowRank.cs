@@ -54,6 +54,13 @@ public static class LowRank
     }
 
     /// <summary>
+    /// The paths of the two layers a factored Linear at <paramref name="dense"/> becomes: the nn.Sequential that replaces it
+    /// numbers them, in → rank first (<c>name.0</c>), rank → out second (<c>name.1</c>, with the bias).
+    /// </summary>
+    /// <param name="dense">The dense Linear's path.</param>
+    public static (string First, string Second) FactorPaths(string dense) => (dense + ".0", dense + ".1");
+
+    /// <summary>
     /// The spec rewrite of a rank variant: every Linear where the rank <see cref="Pays"/> — in every use, for a Linear
     /// of a block used more than once — becomes an <c>nn.Sequential</c> under the same name of a Linear to
     /// <paramref name="rank"/> features without bias (<c>name.0</c>) and a Linear to the dense width with the dense

@@ -1,17 +1,21 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelDsl;
 
 /// <summary>
-/// A Conv2d whose weight is stored as int8, symmetric per output channel (as <see cref="Int8Linear.QuantizeWeight"/>),
-/// and dequantised once to float32 when it is loaded or quantised (<see cref="Refresh"/>): the convolution computes in
-/// float32 through libtorch's oneDNN kernels. libtorch's int8 convolutions (<c>quantized::conv2d</c>) are reachable here
-/// only through a TorchScript module saved by PyTorch, so an int8 variant's convolutions are a storage format: the state
-/// dict and the file are about a quarter of float32, the compute and the resident float32 weight are not smaller.
+/// A Conv2d whose weight is stored as int8, symmetric per output channel (as <see cref="Int8Linear.QuantizeWeight"/>).
+/// Until it is calibrated the weight is dequantised once to float32 when it is loaded or quantised (<see cref="Refresh"/>)
+/// and the convolution computes in float32. Once calibrated (<see cref="Calibrate"/>, or <see cref="Int8Calibration.Run"/>
+/// over a whole model) it computes in int8: the input is quantised to uint8 at the calibrated static scale, libtorch's
+/// <c>quantized::conv2d</c> (FBGEMM/oneDNN) convolves it with the packed per-channel int8 weight and requantises the output
+/// at the calibrated output scale, which is dequantised to float32 for the next layer. libtorch's int8 convolutions are
+/// reachable only through a TorchScript module saved by PyTorch (<see cref="Int8ConvKernels"/>, embedded in this assembly).
 /// <para>
 /// State dict: <c>weight</c> (int8 [out, in / groups, k, k]), <c>weight_scale</c> (float32 [out]) and <c>bias</c>
-/// (float32 [out]) as buffers. The dequantised weight keeps the stored weight's memory format (channels-last after
-/// <see cref="ChannelsLast.Apply"/>).
+/// (float32 [out]) as buffers. The calibration (<see cref="Calibration"/>) is not in the state dict: it belongs to the
+/// weights and the data, so loading or quantising weights clears it; calibrate after the weights are in place.
+/// The dequantised weight keeps the stored weight's memory format (channels-last after <see cref="ChannelsLast.Apply"/>).
 /// </para>
 /// </summary>
 public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
@@ -20,6 +24,10 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
     private readonly long[] padding;
     private readonly long[] dilation;
     private Tensor? dequantized;
+    private jit.ScriptModule? kernel;
+    private (double Scale, long ZeroPoint) inputQuantization;
+    private (double Scale, long ZeroPoint) outputQuantization;
+    private ActivationRange? observed;
 
     /// <summary>An int8-stored square-kernel Conv2d with zero weights (load or <see cref="Quantize"/> its weights).</summary>
     public Int8Conv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, long dilation = 1, long groups = 1, bool bias = true)
@@ -60,6 +68,57 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
     /// <summary>The float32 bias [out], or null.</summary>
     public Tensor? Bias => get_buffer("bias");
 
+    /// <summary>The calibrated activation range the int8 kernel runs with, or null while the layer computes in float32.</summary>
+    public ActivationRange? Calibration { get; private set; }
+
+    /// <summary>True while a calibration pass (<see cref="BeginObserving"/>) records this layer's ranges.</summary>
+    internal bool Observing { get; private set; }
+
+    /// <summary>
+    /// Switches the layer to int8 compute with the static activation quantisation that <paramref name="range"/> gives
+    /// (input uint8 in [0, 127], output in [0, 255], as <see cref="ActivationRange"/> derives them), packing the stored
+    /// weight. Usually <see cref="Int8Calibration.Run"/> does this from observed data; a range saved from an earlier
+    /// calibration can be set again here.
+    /// </summary>
+    public void Calibrate(ActivationRange range)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var (input, output) = (range.Input, range.Output);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var loaded = kernel ?? Int8ConvKernels.Load();
+        var bias = Bias ?? zeros(OutChannels);
+        // TorchScript's int comes back as a Scalar.
+        using var packed = (Scalar)loaded.invoke(Int8ConvKernels.Pack, Weight.contiguous(), WeightScale.contiguous(), bias.contiguous(), stride[0], padding[0], dilation[0], Groups);
+        var packedChannels = packed.ToInt64();
+        if (packedChannels != OutChannels)
+        {
+            throw new InvalidOperationException($"{Describe()}: the int8 kernel packed {packedChannels} output channels, expected {OutChannels}");
+        }
+        (kernel, inputQuantization, outputQuantization, Calibration) = (loaded, input, output, range);
+    }
+
+    /// <summary>Returns the layer to float32 compute with the dequantised weight.</summary>
+    public void ClearCalibration()
+    {
+        kernel?.Dispose();
+        (kernel, Calibration) = (null, null);
+    }
+
+    /// <summary>Starts recording the input and output range of every forward (float32 compute) until <see cref="EndObserving"/>.</summary>
+    internal void BeginObserving()
+    {
+        ClearCalibration();
+        (Observing, observed) = (true, null);
+    }
+
+    /// <summary>Stops recording and returns the range seen, or null when no forward ran.</summary>
+    internal ActivationRange? EndObserving()
+    {
+        Observing = false;
+        return observed;
+    }
+
     /// <inheritdoc />
     public void Quantize(Tensor weight, Tensor? bias)
     {
@@ -76,6 +135,8 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
     /// <inheritdoc />
     public void Refresh()
     {
+        // New weights: the packed copy and the ranges observed with the old ones no longer apply.
+        ClearCalibration();
         dequantized?.Dispose();
         dequantized = Dequantize().DetachFromDisposeScope();
     }
@@ -95,11 +156,38 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
         {
             throw ShapeError($"[N, {InChannels}, H, W]", input);
         }
+        if (kernel is not null)
+        {
+            if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
+            {
+                throw new ArgumentException($"{Describe()} is calibrated for int8 compute, which runs on CPU float32 input, got {input.dtype} on {input.device}; call ClearCalibration() to compute in float32");
+            }
+            return kernel.invoke<Tensor>(Int8ConvKernels.Conv, input, inputQuantization.Scale, inputQuantization.ZeroPoint, outputQuantization.Scale, outputQuantization.ZeroPoint);
+        }
         if (dequantized is null)
         {
             Refresh();
         }
-        return nn.functional.conv2d(input, dequantized!, Bias, stride, padding, dilation, Groups);
+        var output = nn.functional.conv2d(input, dequantized!, Bias, stride, padding, dilation, Groups);
+        if (Observing)
+        {
+            Observe(input, output);
+        }
+        return output;
+    }
+
+    private void Observe(Tensor input, Tensor output)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (inMin, inMax) = (input.min().item<float>(), input.max().item<float>());
+        var (outMin, outMax) = (output.min().item<float>(), output.max().item<float>());
+        if (!float.IsFinite(inMin) || !float.IsFinite(inMax) || !float.IsFinite(outMin) || !float.IsFinite(outMax))
+        {
+            throw new ArgumentException($"{Describe()}: the calibration batch gives NaN or infinity at this layer's input or output; nothing was calibrated");
+        }
+        var seen = new ActivationRange(inMin, inMax, outMin, outMax);
+        observed = observed is null ? seen : observed.Union(seen);
     }
 
     /// <inheritdoc />
@@ -108,6 +196,7 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
         if (disposing)
         {
             dequantized?.Dispose();
+            kernel?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -183,6 +183,222 @@ public sealed class RealBuildTests : IDisposable
                 [Linear(32), ReLU, Linear(10)] public partial Layer Body { get; }
             }
             """),
+        ("InsideStage.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Block("width")]
+            public partial class Down
+            {
+                [Conv2d("width", Kernel = 3, Stride = 2)] public partial Layer Conv { get; }
+            }
+
+            [Model(InputShape = [3, 16, 16])]
+            public partial class InsideStage
+            {
+                [Conv2d(4, Kernel = 1),
+                 Stage(typeof(Down), "width = 4", Blocks = 4, Name = "k"),
+                 ReLU]
+                public partial Layer Features { get; }
+            }
+            """),
+        ("Inputs.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [0, 32, 32])]
+            public partial class ZeroInput
+            {
+                [Conv2d(8, Kernel = 3)] public partial Layer Stem { get; }
+            }
+
+            [Model(InputShape = [-3, 32, 32])]
+            public partial class NegativeInput
+            {
+                [Conv2d(8, Kernel = 3)] public partial Layer Stem { get; }
+            }
+
+            [Model(InputShape = [])]
+            public partial class EmptyInput
+            {
+                [Linear(8)] public partial Layer Fc { get; }
+            }
+            """),
+        ("Arguments.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [8])]
+            public partial class NoOutputs
+            {
+                [Linear(0)] public partial Layer Fc { get; }
+            }
+
+            [Model(InputShape = [3, 8, 8])]
+            public partial class NoStride
+            {
+                [Conv2d(8, Kernel = 3, Stride = 0)] public partial Layer Stem { get; }
+            }
+            """),
+        ("Expressions.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Block("planes")]
+            public partial class ByZero
+            {
+                [Conv2d("planes / 0", Kernel = 1)] public partial Layer Conv { get; }
+            }
+
+            [Block("planes")]
+            public partial class TooWide
+            {
+                [Conv2d("planes * 99999999999", Kernel = 1)] public partial Layer Conv { get; }
+            }
+
+            [Block("planes")]
+            public partial class Unclosed
+            {
+                [Conv2d("((((", Kernel = 1)] public partial Layer Conv { get; }
+            }
+
+            // Two models: inference reports a model's first shape error only.
+            [Model(InputShape = [3, 8, 8])]
+            public partial class DividedByZero
+            {
+                [Block(typeof(ByZero), "planes = 4")] public partial Layer A { get; }
+            }
+
+            [Model(InputShape = [3, 8, 8])]
+            public partial class Multiplied
+            {
+                [Block(typeof(TooWide), "planes = 4")] public partial Layer B { get; }
+            }
+            """),
+        ("Names.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [8])]
+            public partial class Colliding
+            {
+                [Linear(4)] public partial Layer FooBar { get; }
+                [Linear(4)] public partial Layer Foo_Bar { get; }
+            }
+
+            [Model(InputShape = [8])]
+            public partial class Dotted
+            {
+                [Linear(4, Name = "a.b")] public partial Layer Fc { get; }
+            }
+            """),
+        ("Valid.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            // Valid: a verbatim keyword member and the documented memory format compile and are costed.
+            [Model(InputShape = [3, 8, 8], MemoryFormat = MemoryFormat.Contiguous)]
+            public partial class Valid
+            {
+                [Conv2d(4, Kernel = 3), ReLU] public partial Layer @class { get; }
+            }
+            """),
+        ("Larger.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            // The four mistakes in larger models: wrong groups, a wrong shortcut, a kernel too big, heads not dividing the width.
+            [Block("planes", "stride = 1")]
+            [Residual(Shortcut.Projection)]
+            public partial class Grouped
+            {
+                [Conv2d("planes", Kernel = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Reduce { get; }
+                [Conv2d("planes", Kernel = 3, Stride = "stride", Padding = 1, Groups = 3, Bias = false), BatchNorm2d, ReLU] public partial Layer Mix { get; }
+                [Conv2d("planes * 2", Kernel = 1, Bias = false), BatchNorm2d] public partial Layer Expand { get; }
+            }
+
+            [Model(InputShape = [3, 32, 32])]
+            public partial class WrongGroups
+            {
+                [Conv2d(16, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+                [Stage(typeof(Grouped), "planes = 16", Blocks = 2)] public partial Layer Layer1 { get; }
+                [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Fc { get; }
+            }
+
+            [Block("planes", "stride = 1")]
+            [Residual]
+            public partial class Plain
+            {
+                [Conv2d("planes", Kernel = 3, Stride = "stride", Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Conv1 { get; }
+                [Conv2d("planes", Kernel = 3, Padding = 1, Bias = false), BatchNorm2d] public partial Layer Conv2 { get; }
+            }
+
+            [Model(InputShape = [3, 32, 32])]
+            public partial class WrongShortcut
+            {
+                [Conv2d(16, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+                [Stage(typeof(Plain), "planes = 16", Blocks = 2)] public partial Layer Layer1 { get; }
+                [Stage(typeof(Plain), "planes = 32", "stride = 2", Blocks = 2)] public partial Layer Layer2 { get; }
+                [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Fc { get; }
+            }
+
+            [Block("planes", "stride = 1")]
+            [Residual(Shortcut.Projection)]
+            public partial class Basic
+            {
+                [Conv2d("planes", Kernel = 3, Stride = "stride", Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Conv1 { get; }
+                [Conv2d("planes", Kernel = 3, Padding = 1, Bias = false), BatchNorm2d] public partial Layer Conv2 { get; }
+            }
+
+            [Model(InputShape = [3, 32, 32])]
+            public partial class KernelTooBig
+            {
+                [Conv2d(16, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+                [Stage(typeof(Basic), "planes = 32", "stride = 2", Blocks = 2)] public partial Layer Layer1 { get; }
+                [Stage(typeof(Basic), "planes = 64", "stride = 2", Blocks = 2)] public partial Layer Layer2 { get; }
+                [Conv2d(64, Kernel = 11)] public partial Layer Head { get; }
+                [AdaptiveAvgPool2d(1), Flatten, Linear(10)] public partial Layer Fc { get; }
+            }
+
+            [Block("heads")]
+            [Residual(From = nameof(Ln1), Through = nameof(Attn))]
+            public partial class Decoder
+            {
+                [LayerNorm] public partial Layer Ln1 { get; }
+                [CausalSelfAttention("heads")] public partial Layer Attn { get; }
+            }
+
+            [Model(SequenceLength = 16, Vocabulary = 100)]
+            public partial class WrongHeads
+            {
+                [Embedding(32)] public partial Layer Embed { get; }
+                [Stage(typeof(Decoder), "heads = 5", Blocks = 2)] public partial Layer H { get; }
+                [Linear(100)] public partial Layer Head { get; }
+            }
+            """),
+        ("Overflows.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [2000000000])]
+            public partial class WideLinear
+            {
+                [Linear(2_000_000_000)] public partial Layer Fc { get; }
+            }
+
+            [Model(InputShape = [2000000000, 64])]
+            public partial class LongAttention
+            {
+                [MultiheadAttention(4)] public partial Layer Attention { get; }
+            }
+
+            [Model(InputShape = [1500000000])]
+            public partial class OverflowingSum
+            {
+                [Linear(1_500_000_000)] public partial Layer A { get; }
+                [Linear(1_500_000_000)] public partial Layer B { get; }
+            }
+            """),
         ("LayerWidths.cs", """
             using ModelDsl;
             namespace Consumer;
@@ -275,6 +491,41 @@ public sealed class RealBuildTests : IDisposable
         Expect(Files, output, "Prune.cs", "Prune = 1.5", "error MDSL3011", "Prune = 1.5 of variant 'Sparse' is outside (0, 1): it is the fraction of each layer's weights set to zero");
         // The valid sparse variants of the same model are generated classes now: no "not generated" warning for them.
         Assert.DoesNotContain("MDSL3009", output, StringComparison.Ordinal);
+
+        // Inside a named stage of four blocks: 16 → 7 → 3 → 1, and the fourth block's 3×3 kernel meets a 1×1 input.
+        Expect(Files, output, "InsideStage.cs", "Stage(typeof(Down), \"width = 4\", Blocks = 4, Name = \"k\")", "error MDSL1003", "Layer 'features.k.3.conv': kernel larger than its padded input");
+
+        // The issue's measured reproductions (each a model the generator rejects, so each also compiles as a completion).
+        Expect(Files, output, "Inputs.cs", "Model(InputShape = [0, 32, 32])", "error MDSL1005", "Input of model 'ZeroInput': expected 3 positive dimensions for Image, got [0, 32, 32]");
+        Expect(Files, output, "Inputs.cs", "Model(InputShape = [-3, 32, 32])", "error MDSL1005", "Input of model 'NegativeInput': expected 3 positive dimensions for Image, got [-3, 32, 32]");
+        Expect(Files, output, "Inputs.cs", "Model(InputShape = [])", "error MDSL1005", "Input of model 'EmptyInput': expected ");
+        Expect(Files, output, "Arguments.cs", "Linear(0)", "error MDSL1004", "Layer 'fc' (out): expected a positive integer, got 0");
+        Expect(Files, output, "Arguments.cs", "Conv2d(8, Kernel = 3, Stride = 0)", "error MDSL1004", "Layer 'stem' (stride): expected a positive integer, got 0");
+        Expect(Files, output, "Expressions.cs", "Block(typeof(ByZero), \"planes = 4\")", "error MDSL1004", "Layer 'a.conv' (out): expected an integer, got \"planes / 0\": division by zero");
+        // 4 · 99,999,999,999 = 399,999,999,996 channels.
+        Expect(Files, output, "Expressions.cs", "Block(typeof(TooWide), \"planes = 4\")", "error MDSL1004", "Layer 'b.conv' (out): expected a value that fits in 32 bits, got 399999999996");
+        Expect(Files, output, "Expressions.cs", "\"((((\"", "error MDSL0005", "Argument 'outChannels' of [Conv2d] is malformed: expression \"((((\" ends where a value was expected");
+        Expect(Files, output, "Names.cs", "Foo_Bar", "error MDSL0002", "Layer member 'Foo_Bar' has the state-dict name 'foo_bar', as member 'FooBar' has");
+        Expect(Files, output, "Names.cs", "Name = \"a.b\"", "error MDSL0005", "Argument 'Name' of [Linear] is malformed: expected a state-dict name (letters, digits, '_'), got \"a.b\"");
+
+        // Groups = 3 cannot divide 16 channels; reported on the stage that uses the block (layer1.0's mix is its nn.Sequential, conv first).
+        Expect(Files, output, "Larger.cs", "Stage(typeof(Grouped), \"planes = 16\", Blocks = 2)", "error MDSL1004", "Layer 'layer1.0.mix.0' (groups): expected groups dividing in channels 16 and out channels 16, got groups = 3");
+        // An identity shortcut around a stride-2 block that doubles the channels: [16, 32, 32] in, [32, 16, 16] out.
+        Expect(Files, output, "Larger.cs", "Stage(typeof(Plain), \"planes = 32\", \"stride = 2\", Blocks = 2)", "error MDSL1002", "Residual at 'layer2.0.add': branches disagree: expected the branch to keep the shortcut's shape [16, 32, 32] for an identity shortcut, got [32, 16, 16]");
+        // 32 → 16 → 8 after two stride-2 stages: an 11×11 kernel does not fit an unpadded 8×8 map.
+        Expect(Files, output, "Larger.cs", "Conv2d(64, Kernel = 11)", "error MDSL1003", "Layer 'head': kernel larger than its padded input: expected a kernel extent of at most the padded input 8");
+        // Width 32 (the embedding), 5 heads.
+        Expect(Files, output, "Larger.cs", "Stage(typeof(Decoder), \"heads = 5\", Blocks = 2)", "error MDSL1004", "Layer 'h.0.attn' (heads): expected a number of heads dividing the width 32, got 5");
+
+        // Every overflow of the issue: one layer's weight bytes (2e9 · 2e9 · 4 > 2^63), attention at T = 2e9 (T² · 64), a sum.
+        Expect(Files, output, "Overflows.cs", "Linear(2_000_000_000)", "error MDSL2006", "Model 'WideLinear' cannot be costed: a figure of layer 'fc'");
+        Expect(Files, output, "Overflows.cs", "MultiheadAttention(4)", "error MDSL2006", "Model 'LongAttention' cannot be costed: a figure of layer 'attention'");
+        Expect(Files, output, "Overflows.cs", "Model(InputShape = [1500000000])", "error MDSL2006", "Model 'OverflowingSum' cannot be costed: a figure of the model total");
+
+        // Nothing the generator wrote fails to compile (an invalid model's completion, @class, the valid models), and the
+        // documented MemoryFormat option is accepted with the analyzers attached.
+        Assert.DoesNotContain("error CS", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(output.Split('\n'), l => l.Contains("Valid.cs", StringComparison.Ordinal) && (l.Contains(": error ", StringComparison.Ordinal) || l.Contains(": warning ", StringComparison.Ordinal)));
         Expect(Files, output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 

@@ -103,6 +103,7 @@ public class WeightTransformTests(ITestOutputHelper output)
         output.WriteLine($"TokenMlpInt4 relative output error vs TokenMlp: {error:E2}");
         Assert.True(error < 0.15, $"relative error {error:E2}");
         Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
+
     }
 
     [Fact]
@@ -218,7 +219,7 @@ public class WeightTransformTests(ITestOutputHelper output)
             .Sum(e => e.Value.numel() * e.Value.ElementSize);
         Assert.Equal(TinyConvNetInt8.WeightBytes, stored);
         Assert.Equal(ScalarType.Int8, variant.state_dict()["down.downsample.0.weight"].dtype);
-        Assert.Contains("Conv2d: int8 weights per output channel stored, dequantised once to float32 at load", TinyConvNetInt8.Summary(), StringComparison.Ordinal);
+        Assert.Contains("Conv2d: int8 weights per output channel; computes in int8 (static uint8 activations, quantized::conv2d) once Int8Calibration.Run has calibrated it, in float32 (dequantised once at load) until then.", TinyConvNetInt8.Summary(), StringComparison.Ordinal);
         using var loaded = RoundTrip(variant, () => new TinyConvNetInt8());
         loaded.eval();
 
@@ -229,6 +230,17 @@ public class WeightTransformTests(ITestOutputHelper output)
         output.WriteLine($"TinyConvNetInt8 relative output error vs TinyConvNet: {error:E2}");
         Assert.True(error < 3e-2, $"relative error {error:E2}");
         Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
+
+        // Calibrated, every convolution (stem, conv1, conv2, the projection: 4) computes in int8 and the output stays
+        // as close; a loaded copy computes in float32 until it is calibrated too, then exactly as the calibrated original.
+        Assert.Equal(4, Int8Calibration.Run(variant, x));
+        Assert.All(variant.modules().OfType<Int8Conv2d>(), conv => Assert.NotNull(conv.Calibration));
+        var calibrated = Relative(variant.call(x), dense.call(x));
+        output.WriteLine($"calibrated (int8 convolutions): relative output error {calibrated:E2}");
+        Assert.True(calibrated < 3e-2, $"relative error {calibrated:E2}");
+        Assert.All(loaded.modules().OfType<Int8Conv2d>(), conv => Assert.Null(conv.Calibration));
+        Int8Calibration.Run(loaded, x);
+        Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the calibrated loaded variant computes differently");
     }
 
     [Fact]
