@@ -6,23 +6,21 @@ namespace FashionMnist;
 /// <summary>The ONNX Runtime column: each model through its generated <c>ExportOnnx</c>, timed as <see cref="Trainer.LatencyMs"/> times the module.</summary>
 internal static class Onnx
 {
-    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/>; false for a class whose export is not there yet (int8).</summary>
-    public static bool Export(nn.Module<Tensor, Tensor> model, string path)
+    /// <summary>
+    /// Writes <paramref name="model"/> to <paramref name="path"/>: a float class as it is, an int8 class in QDQ form with
+    /// static activation scales from <paramref name="calibration"/> (training images, never the test set it is scored on).
+    /// </summary>
+    public static void Export(nn.Module<Tensor, Tensor> model, string path, Tensor calibration)
     {
-        Action<string>? export = model switch
+        switch (model)
         {
-            FashionNet m => m.ExportOnnx,
-            FashionNetSlim m => m.ExportOnnx,
-            FashionNetLr m => m.ExportOnnx,
-            _ => null,
-        };
-        if (export is null)
-        {
-            return false;
+            case FashionNet m: m.ExportOnnx(path); break;
+            case FashionNetFit m: m.ExportOnnx(path); break;
+            case FashionNetLr m: m.ExportOnnx(path); break;
+            case FashionNetInt8 m: m.ExportOnnx(path, calibration); break;
+            case FashionNetFitInt8 m: m.ExportOnnx(path, calibration); break;
+            default: throw new ArgumentException($"{model.GetType().Name} has no ONNX export in the demo", nameof(model));
         }
-
-        export(path);
-        return true;
     }
 
     /// <summary>The median of <paramref name="runs"/> runs on the first <paramref name="batch"/> test images, after 5 warm-ups.</summary>

@@ -1,5 +1,5 @@
-// ModelDsl's main demo: FashionNet (FashionNet.cs) is declared with the DSL over its MAC budget; the generator writes it,
-// its budget-fitted Slim variant and both costs at compile time. The run trains the dense model on Fashion-MNIST, builds
+// ModelDsl's main demo: FashionNet (FashionNet.cs) is declared with the DSL over its FLOP budget; the generator writes it,
+// its variants (one fitted to the budget) and their costs at compile time. The run trains the dense model on Fashion-MNIST, builds
 // the variants of VariantCatalog from it, fine-tunes each with distillation while its structure is held, and prints and
 // charts what it measured.
 using System.CommandLine;

@@ -69,10 +69,10 @@ internal static class VariantCatalog
 {
     public static readonly IReadOnlyList<VariantDefinition> All =
     [
-        new("slim", "Slim, KeepChannels 0.65",
-            "the generated FashionNetSlim, filled by FromDense with the L1-most-important 65 % of channels",
-            dense => new PreparedVariant(FashionNetSlim.FromDense(dense, PruningCriterion.L1), masks: null,
-                () => FashionNetSlim.TotalMacs, effectiveMacs: false, () => FashionNetSlim.TotalParameters, FashionNetSlim.WeightBytes)),
+        new("fit", "Budget-fitted (FitBudget)",
+            "the generated FashionNetFit, its per-layer widths fitted to the 2 MFLOP budget at compile time, filled by FromDense with the L1-most-important channels",
+            dense => new PreparedVariant(FashionNetFit.FromDense(dense, PruningCriterion.L1), masks: null,
+                () => FashionNetFit.TotalMacs, effectiveMacs: false, () => FashionNetFit.TotalParameters, FashionNetFit.WeightBytes)),
         new("int8", "Int8",
             "a copy of the dense model fine-tuned with its weights fake-quantised to int8, then the generated FashionNetInt8 filled by FromDense",
             dense =>
@@ -80,6 +80,14 @@ internal static class VariantCatalog
                 var copy = Copy(dense);
                 return new PreparedVariant(copy, masks: null, () => FashionNetInt8.TotalMacs, effectiveMacs: false, () => FashionNetInt8.TotalParameters,
                     FashionNetInt8.WeightBytes, new FakeQuantization(copy), trained => FashionNetInt8.FromDense((FashionNet)trained));
+            }),
+        new("fit-int8", "Budget-fitted + int8",
+            "the generated FashionNetFit filled by FromDense, fine-tuned with its weights fake-quantised to int8, then quantised into the generated FashionNetFitInt8",
+            dense =>
+            {
+                var fitted = FashionNetFit.FromDense(dense, PruningCriterion.L1);
+                return new PreparedVariant(fitted, masks: null, () => FashionNetFitInt8.TotalMacs, effectiveMacs: false, () => FashionNetFitInt8.TotalParameters,
+                    FashionNetFitInt8.WeightBytes, new FakeQuantization(fitted), trained => QuantizedFit((FashionNetFit)trained));
             }),
         new("lowrank", "Low-rank classifier, rank 8",
             "the generated FashionNetLr, its classifier factored at rank 8 by FromDense from the dense weights' SVD",
@@ -103,6 +111,34 @@ internal static class VariantCatalog
                 return Masked(copy, new FixedMask(mask));
             }),
     ];
+
+    /// <summary>
+    /// The composed variant from a fine-tuned <see cref="FashionNetFit"/>: FashionNetFitInt8.FromDense cuts and quantises a
+    /// dense FashionNet, but here the pruned model has been fine-tuned since the cut. FashionNetFitInt8 has FashionNetFit's
+    /// widths (the same fit, int8 storage), so the same state-dict names and shapes: each int8 layer quantises the
+    /// fine-tuned float weight at its path, every other tensor is copied.
+    /// </summary>
+    internal static FashionNetFitInt8 QuantizedFit(FashionNetFit fitted)
+    {
+        var weights = fitted.state_dict();
+        var variant = new FashionNetFitInt8();
+        var quantised = new List<string>();
+        foreach (var (path, module) in variant.named_modules())
+        {
+            if (module is IQuantizedLayer)
+            {
+                Compression.Quantize(variant, path, Compression.Dense(weights, path + ".weight"), weights.GetValueOrDefault(path + ".bias"));
+                quantised.Add(path + ".");
+            }
+        }
+
+        foreach (var name in variant.state_dict().Keys.Where(n => !quantised.Any(q => n.StartsWith(q, StringComparison.Ordinal))))
+        {
+            Pruning.Copy(variant, weights, name);
+        }
+
+        return variant;
+    }
 
     private static FashionNet Copy(FashionNet dense)
     {

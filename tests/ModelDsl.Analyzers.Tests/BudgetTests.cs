@@ -33,7 +33,32 @@ public class BudgetTests
     public void OverFlopBudget_SilentUnderBudget() => Verify.Silent(Mlp("[FlopBudget(MaxMFlops = 1)]"));
 
     [Fact]
-    public void OverFlopBudget_SilentWhenAVariantMeetsIt() => Verify.Silent(Mlp("[FlopBudget(MaxMFlops = 0.1)]", "[Variant(\"Slim\", KeepChannels = 0.4)]"));
+    public void OverFlopBudget_MetByAVariant_WarnsWithTheVariantAndItsCost()
+    {
+        // A hidden width h costs 794h MACs (784h + 10h) and 1,590h + 10 FLOPs (2 · 794h, h bias adds, h ReLUs, 10 bias
+        // adds). Dense, h = 128: 203,530 FLOPs, 103.5 % over 0.1 MFLOPs. Slim keeps round(128 · 0.4) = 51: 81,100 FLOPs
+        // (81.1 % of the budget), 40,494 MACs. Wide keeps round(128 · 0.9) = 115: 182,860 FLOPs, over, so not listed.
+        var diagnostic = Verify.Diagnostics(Mlp("[FlopBudget({|MDSL2009:MaxMFlops = 0.1|})]", "[Variant(\"Slim\", KeepChannels = 0.4)]\n[Variant(\"Wide\", KeepChannels = 0.9)]")).Single();
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(
+            "Model 'Mlp' needs 0.204 MFLOPs, over its budget of 0.1 MFLOPs by 103.5%; within the budget: MlpSlim (0.081 MFLOPs, 81.1% of the budget; 40,494 MACs)",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void OverFlopBudget_AVariantAlsoOverItIsNoExcuse() =>
+        Verify.Diagnostics(Mlp("[FlopBudget({|MDSL2001:MaxMFlops = 0.1|})]", "[Variant(\"Wide\", KeepChannels = 0.9)]"));
+
+    [Fact]
+    public void OverWeightBudget_MetByAnInt8Variant_WarnsWithItsStoredBytes()
+    {
+        // Dense: 101,770 float32 parameters = 407,080 bytes, 103.5 % over 200,000. Int8: hidden 784 · 128 int8 values +
+        // 128 float32 scales + 128 float32 biases = 101,376 bytes; output 128 · 10 + 10 · 4 + 10 · 4 = 1,360; 102,736 in all.
+        var diagnostic = Verify.Diagnostics(Mlp("[ParameterBudget({|MDSL2009:MaxWeightBytes = 200000|})]", "[Variant(\"Int8\", Weights = Precision.Int8)]")).Single();
+        Assert.Equal(
+            "Model 'Mlp' needs 407,080 bytes, over its budget of 200,000 bytes by 103.5%; within the budget: MlpInt8 (102,736 bytes, 51.4% of the budget; 101,632 MACs)",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public void OverMacBudget_Fires() => Verify.Diagnostics(Mlp("[FlopBudget({|MDSL2002:MaxMMacs = 0.05|})]"));

@@ -62,8 +62,8 @@ public class WeightTransformCostTests
     public void VariantNotGenerated_SilentOnARankAlone() => Verify.Silent(Mlp(string.Empty, "[Variant(\"Lr\", Rank = 16)]"));
 
     [Fact]
-    public void OverWeightBudget_SilentWhenAnInt8VariantMeetsIt() =>
-        Verify.Silent(Mlp("[ParameterBudget(MaxWeightBytes = 200_000)]", "[Variant(\"Int8\", Weights = Precision.Int8)]"));
+    public void OverWeightBudget_NamesTheInt8VariantThatMeetsIt() =>
+        Verify.Diagnostics(Mlp("[ParameterBudget({|MDSL2009:MaxWeightBytes = 200_000|})]", "[Variant(\"Int8\", Weights = Precision.Int8)]"));
 
     [Fact]
     public void OverWeightBudget_FiresWhenNoVariantMeetsIt() =>

@@ -10,7 +10,8 @@ public sealed class ChartTests
     private static readonly Result[] Results =
     [
         new("Dense", 1_950_592, false, 54_778, 219_112, 0.915, 0.30, 40),
-        new("Slim, KeepChannels 0.65", 850_542, false, 30_654, 122_616, 0.91, 0.20, 20),
+        new("Budget-fitted (FitBudget)", 963_144, false, 27_000, 108_000, 0.91, 0.20, 20),
+        new("Budget-fitted + int8", 963_144, false, 27_000, 28_000, 0.908, 0.25, 22),
         new("Unstructured 80 %", 600_000, true, 12_000, 219_112, 0.905, 0.31, 41),
         new("2:4 sparse", 1_000_000, true, 27_000, 219_112, 0.912, 0.30, 40),
     ];

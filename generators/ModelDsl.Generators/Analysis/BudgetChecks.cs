@@ -5,44 +5,66 @@ using ModelDsl.Spec;
 
 namespace ModelDsl.Analyzers;
 
-// The 2xxx family. A budget is met by the model or by one of its variant classes (the class that ships);
-// otherwise each exceeded limit is reported on its argument with the total, the overshoot and the top three layers.
+// The 2xxx family. Each exceeded limit is reported on its argument with the total and the overshoot: with the top
+// three layers (MDSL2001–2004) when no variant class meets the budget, or with the variant classes that do and their
+// cost (MDSL2009) — the dense model is still over it, and the build says which class ships within it.
 internal static class BudgetChecks
 {
     public static void Run(INamedTypeSymbol type, ModelSpec spec, CostReport cost, BudgetSpec budget, Reporter report)
     {
         var violations = Budgets.Check(budget, cost.Total);
-        if (violations.Count == 0 || spec.Variants.Any(v => MeetsBudget(spec, v, budget)))
+        if (violations.Count == 0)
         {
             return;
         }
 
+        var within = spec.Variants
+            .Select(v => (Class: type.Name + v.Name, VariantRewrite.Of(spec, v)?.Cost))
+            .Where(v => v.Cost is { Succeeded: true } c && Budgets.Check(budget, c.Total).Count == 0)
+            .Select(v => (v.Class, Total: v.Cost!.Total))
+            .ToList();
         foreach (var violation in violations)
         {
-            var (descriptor, attributeName, top, unit) = violation.Budget switch
+            var (descriptor, attributeName, measure, unit) = violation.Budget switch
             {
-                nameof(BudgetSpec.MaxMFlops) => (DiagnosticDescriptors.OverFlopBudget, "FlopBudgetAttribute", Top(cost, l => l.Flops), " MFLOPs"),
-                nameof(BudgetSpec.MaxMMacs) => (DiagnosticDescriptors.OverMacBudget, "FlopBudgetAttribute", Top(cost, l => l.Macs), " MMACs"),
-                nameof(BudgetSpec.MaxParams) => (DiagnosticDescriptors.OverParameterBudget, "ParameterBudgetAttribute", Top(cost, l => l.Parameters), " parameters"),
-                _ => (DiagnosticDescriptors.OverWeightBudget, "ParameterBudgetAttribute", Top(cost, l => l.WeightBytes), " bytes"),
+                nameof(BudgetSpec.MaxMFlops) => (DiagnosticDescriptors.OverFlopBudget, "FlopBudgetAttribute", new Measure(l => l.Flops, t => t.Flops), " MFLOPs"),
+                nameof(BudgetSpec.MaxMMacs) => (DiagnosticDescriptors.OverMacBudget, "FlopBudgetAttribute", new Measure(l => l.Macs, t => t.Macs), " MMACs"),
+                nameof(BudgetSpec.MaxParams) => (DiagnosticDescriptors.OverParameterBudget, "ParameterBudgetAttribute", new Measure(l => l.Parameters, t => t.Parameters), " parameters"),
+                _ => (DiagnosticDescriptors.OverWeightBudget, "ParameterBudgetAttribute", new Measure(l => l.WeightBytes, t => t.WeightBytes), " bytes"),
             };
             var millions = unit.StartsWith(" M", StringComparison.Ordinal);
-            var layers = string.Join(", ", top.Select(t => t.Path + " (" + (millions ? Format.Millions(t.Value) : Format.Number(t.Value)) + unit + ")"));
+            string Figure(long value) => (millions ? Format.Millions(value) : Format.Number(value)) + unit;
             var attribute = Symbols.Find(type, attributeName);
+            var location = attribute is null ? Syntax.ClassName(type, report.CancellationToken) : Syntax.Named(attribute, violation.Budget, report.CancellationToken);
+            if (within.Count > 0)
+            {
+                // Each class's figure in the budget's unit, its share of the limit, and its MACs (what every model is compared by).
+                var limit = millions ? violation.Limit * 1e6 : violation.Limit;
+                var variants = string.Join(", ", within.Select(v =>
+                    v.Class + " (" + Figure(measure.Total(v.Total)) + ", " + (measure.Total(v.Total) / limit * 100).ToString("0.0", CultureInfo.InvariantCulture) +
+                    "% of the budget; " + Format.Number(v.Total.Macs) + " MACs)"));
+                report.Report(
+                    DiagnosticDescriptors.OverBudgetMetByVariant,
+                    location,
+                    type.Name,
+                    Format.Number(violation.Actual) + unit,
+                    Format.Number(violation.Limit) + unit,
+                    Format.Percent(violation.Actual, violation.Limit),
+                    variants);
+                continue;
+            }
+
+            var top = cost.Layers.OrderByDescending(measure.Layer).ThenBy(l => l.Path, StringComparer.Ordinal).Take(3);
             report.Report(
                 descriptor,
-                attribute is null ? Syntax.ClassName(type, report.CancellationToken) : Syntax.Named(attribute, violation.Budget, report.CancellationToken),
+                location,
                 type.Name,
                 Format.Number(violation.Actual),
                 Format.Number(violation.Limit),
                 Format.Percent(violation.Actual, violation.Limit),
-                layers);
+                string.Join(", ", top.Select(l => l.Path + " (" + Figure(measure.Layer(l)) + ")")));
         }
     }
-
-    /// <summary>True when <paramref name="variant"/> becomes a class (VariantRewrite: pruned, quantised or factored) whose cost meets every limit.</summary>
-    public static bool MeetsBudget(ModelSpec spec, VariantSpec variant, BudgetSpec budget) =>
-        VariantRewrite.Of(spec, variant) is { Cost: { Succeeded: true } cost } && Budgets.Check(budget, cost.Total).Count == 0;
 
     /// <summary>
     /// "needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs)": a variant's exact figure against one of its own limits,
@@ -60,6 +82,6 @@ internal static class BudgetChecks
         };
     }
 
-    private static IEnumerable<(string Path, long Value)> Top(CostReport cost, Func<LayerCost, long> measure) =>
-        cost.Layers.OrderByDescending(measure).ThenBy(l => l.Path, StringComparer.Ordinal).Take(3).Select(l => (l.Path, measure(l)));
+    // What a budget limits, read from a layer's row and from a model's totals.
+    private sealed record Measure(Func<LayerCost, long> Layer, Func<CostTotals, long> Total);
 }

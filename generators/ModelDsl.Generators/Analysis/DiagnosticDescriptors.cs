@@ -295,6 +295,20 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2008");
 
+    /// <summary>
+    /// MDSL2009: the model is over a budget that a declared variant meets. A warning, so `dotnet build` shows which
+    /// class ships within the budget and at what cost; its own id, so a build that makes MDSL2001–2004 errors still
+    /// passes once a variant meets the budget.
+    /// </summary>
+    public static readonly DiagnosticDescriptor OverBudgetMetByVariant = new(
+        "MDSL2009",
+        "Model over its budget, met by a variant",
+        "Model '{0}' needs {1}, over its budget of {2} by {3}%; within the budget: {4}",
+        Categories.Budget,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl2009");
+
     /// <summary>MDSL3001: an N:M pattern that is not one.</summary>
     public static readonly DiagnosticDescriptor InvalidSparsity = new(
         "MDSL3001",
@@ -483,7 +497,7 @@ public static class DiagnosticDescriptors
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
-        VariantNotGenerated, NothingToFit, VariantOverBudget, InvalidLayerWidths, LayerWidthsChangeTheNetwork,
+        VariantNotGenerated, NothingToFit, VariantOverBudget, OverBudgetMetByVariant, InvalidLayerWidths, LayerWidthsChangeTheNetwork,
         PruneOutOfRange, MinKeepOutOfRange, PruneOptionIgnored, MinKeepBlocksPrune, KeepFractionOutOfRange, NothingToPrune,
     };
 

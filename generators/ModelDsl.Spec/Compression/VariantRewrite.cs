@@ -5,7 +5,7 @@ namespace ModelDsl.Spec;
 /// FromDense) and the analyzers (budgets met by a variant) use. Structured pruning scales the widths
 /// (<see cref="WidthScaling"/>), then int8/int4 change the Linears' storage (<see cref="Quantization"/>); a rank
 /// factors the Linears where it pays (<see cref="LowRank"/>); N:M sparsity and unstructured magnitude pruning keep the
-/// shapes and change the layers' storage and effective MACs (<see cref="SparseFormat"/>). Generated: pruning, int8, int4,
+/// shapes and change the layers' storage and effective MACs (<see cref="SparseFormat"/>). Generated: pruning (a keep ratio, or widths fitted to the budget), int8, int4,
 /// pruning with int8 or int4, and a rank, an N:M pattern or a Prune fraction alone; those three combined with anything
 /// are not (yet) a class.
 /// </summary>
@@ -37,7 +37,7 @@ public sealed record VariantRewrite(
 {
     /// <summary>
     /// Why a variant that is otherwise valid does not become a class, or null: a rank, an N:M pattern or a Prune
-    /// fraction combined with another compression (MDSL3009 reports it).
+    /// fraction combined with another compression, or FitBudget with anything but Weights (MDSL3009 reports it).
     /// </summary>
     /// <param name="variant">A declared variant.</param>
     public static string? NotGenerated(VariantSpec variant) =>
@@ -48,8 +48,8 @@ public sealed record VariantRewrite(
             : (variant.Sparsity is not null || variant.Prune is not null) && !variant.FitBudget &&
               (variant.KeepRatio is { } kept && kept != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null)
             ? (variant.Sparsity is not null ? "an N:M Sparsity" : "a Prune fraction") + " combined with KeepChannels, KeepLayers, RoundTo, Weights or Rank is not generated yet (declare each as a variant of its own)"
-            : variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4 || variant.Rank is not null || variant.Sparsity is not null || variant.Prune is not null)
-            ? "FitBudget chooses the widths itself and combines with nothing else yet (declare the other compression as a variant of its own)"
+            : variant.FitBudget && (variant.KeepRatio is { } ratio && ratio != 1 || LayerWidths.Applies(variant) || variant.Rank is not null || variant.Sparsity is not null || variant.Prune is not null)
+            ? "FitBudget chooses the widths itself and combines only with Weights yet (declare the other compression as a variant of its own)"
             : variant.Rank is not null && (variant.KeepRatio is { } keep && keep != 1 || LayerWidths.Applies(variant) || variant.Weights is Precision.Int8 or Precision.Int4)
             ? "a Rank combined with KeepChannels or Weights is not generated yet (declare each as a variant of its own)"
             : null;
@@ -168,7 +168,9 @@ public sealed record VariantRewrite(
     }
 
     // FitBudget: the budget solver's per-layer widths under the variant's own budget (or the model's); no class where
-    // there is no budget, the model meets it already, no widths fit, or the variant also asks for another compression.
+    // there is no budget, the model meets it already, no widths fit, or the variant also asks for a compression other
+    // than Weights. With Weights, the widths are fitted in float32 and the weights then stored quantised: quantisation
+    // changes no MAC or FLOP and only lowers weight bytes, so the fitted widths still meet every limit.
     private static VariantRewrite? Fit(ModelSpec dense, VariantSpec variant)
     {
         if (variant.FittedBudget(dense.Budget) is not { } budget || NotGenerated(variant) is not null || BudgetSolver.Fits(dense, budget) ||
@@ -180,7 +182,9 @@ public sealed record VariantRewrite(
         var sites = WidthScaling.Sites(dense);
         var spec = WidthScaling.Apply(dense, widths);
         var inferred = ModelDsl.Spec.Shapes.Infer(spec);
+        var weights = variant.Weights ?? Precision.Float32;
+        var cost = Quantization.Apply(inferred, ModelDsl.Spec.Cost.Of(inferred), weights);
         var fitted = sites.Select((site, i) => (site.Layer, site.Width, widths[i])).ToEquatableArray();
-        return new VariantRewrite(variant, spec, inferred, ModelDsl.Spec.Cost.Of(inferred), 1, Precision.Float32, null, EquatableArray<string>.Empty, fitted);
+        return new VariantRewrite(variant, spec, inferred, cost, 1, weights, null, EquatableArray<string>.Empty, fitted);
     }
 }

@@ -435,8 +435,118 @@ public sealed class RealBuildTests : IDisposable
             """),
     ];
 
+    // An over-budget model with variants that meet the budget, as the Fashion-MNIST demo declares its FashionNet.
+    private static readonly (string File, string Source)[] OverBudgetFiles =
+    [
+        ("Mlp.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [784])]
+            [FlopBudget(MaxMFlops = 0.1)]
+            [Variant("Fit", FitBudget = true)]
+            [Variant("FitInt8", FitBudget = true, Weights = Precision.Int8)]
+            public partial class Mlp
+            {
+                [Linear(128), ReLU] public partial Layer Hidden { get; }
+                [Linear(10)] public partial Layer Output { get; }
+            }
+            """),
+        ("Program.cs", """
+            System.Console.WriteLine(Consumer.MlpFitInt8.TotalMacs);
+            """),
+    ];
+
     [Fact]
     public void DotnetBuildPrintsEachMistakeOnTheAttributeThatIsWrong()
+    {
+        WriteProject(Files, "Library");
+        var (exitCode, output) = Build();
+
+        Assert.NotEqual(0, exitCode);
+        Assert.DoesNotContain("CS9248", output, StringComparison.Ordinal);
+        Expect(Files, output, "Declaration.cs", "\"width\"", "error MDSL0006", "'width' in \"width\" is not a parameter of a model");
+        Expect(Files, output, "Shape.cs", "Conv2d(8, Kernel = 7)", "error MDSL1003", "Layer 'stem': kernel larger than its padded input");
+
+        // The layer after a named multi-block stage: the stage takes one position of the nn.Sequential, not one per block.
+        Expect(Files, output, "NamedStage.cs", "Conv2d(8, Kernel = 9)", "error MDSL1003", "Layer 'features.2': kernel larger than its padded input");
+        // 784·128 MACs → 200,704 FLOPs + 128 bias adds; 128 ReLUs; 128·10 MACs → 2,560 + 10 bias adds: 203,530 FLOPs.
+        Expect(Files, output, "Budget.cs", "MaxMFlops = 0.001", "warning MDSL2001", "Model 'Budget' needs 0.204 MFLOPs, over its budget of 0.001 MFLOPs");
+        Expect(Files, output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
+        // A gate whose branch ends at 8 channels cannot scale a 16-channel input: reported on the block's use.
+        Expect(Files, output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
+        // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
+        Expect(Files, output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
+        Expect(Files, output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
+        Expect(Files, output, "PartName.cs", "QkvName = \"attn.qkv\"", "error MDSL0011", "QkvName = \"attn.qkv\" on MultiheadAttention is not one state-dict name: use letters, digits and '_' only (a '.' would put it inside a module the layer does not have)");
+        // Issue 10's constructs: window attention whose 3 heads do not divide 16 channels, a shuffle of 16 channels in 3
+        // groups, a momentum that is no blend weight — each on the attribute (or argument) that is wrong.
+        Expect(Files, output, "ChannelsLast.cs", "ShiftedWindowAttentionV2(3, Window = 4)", "error MDSL1004", "Layer 'attn.1' (heads): expected heads dividing the width 16, got heads = 3");
+        Expect(Files, output, "Shuffle.cs", "ChannelShuffle(3)", "error MDSL1004", "Layer 'body.1' (groups): expected groups dividing the 16 input channels, got groups = 3");
+        Expect(Files, output, "NormOption.cs", "Momentum = 1.5", "error MDSL0005", "Argument 'Momentum' of [BatchNorm2d] is malformed: expected a momentum in [0, 1], got 1.5");
+        Expect(Files, output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit; no class is generated for it");
+        // Half of 64 → 32 → 10 is 64·16 + 16·10 = 1,184 MACs, 18.4% over the variant's own 1,000.
+        Expect(Files, output, "VariantBudget.cs", "MaxMMacs = 0.001", "warning MDSL2008", "Variant 'Half' (VariantBudgetHalf) needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs) by 18.4%");
+        Expect(Files, output, "LayerWidths.cs", "KeepLayers = \"body.9 = 0.5\"", "error MDSL3019", "KeepLayers of variant 'Tail': 'body.9' is not a prunable layer of the model; the prunable ones are body.0");
+        Expect(Files, output, "Prune.cs", "Prune = 1.5", "error MDSL3011", "Prune = 1.5 of variant 'Sparse' is outside (0, 1): it is the fraction of each layer's weights set to zero");
+        // The valid sparse variants of the same model are generated classes now: no "not generated" warning for them.
+        Assert.DoesNotContain("MDSL3009", output, StringComparison.Ordinal);
+
+        // Inside a named stage of four blocks: 16 → 7 → 3 → 1, and the fourth block's 3×3 kernel meets a 1×1 input.
+        Expect(Files, output, "InsideStage.cs", "Stage(typeof(Down), \"width = 4\", Blocks = 4, Name = \"k\")", "error MDSL1003", "Layer 'features.k.3.conv': kernel larger than its padded input");
+
+        // The issue's measured reproductions (each a model the generator rejects, so each also compiles as a completion).
+        Expect(Files, output, "Inputs.cs", "Model(InputShape = [0, 32, 32])", "error MDSL1005", "Input of model 'ZeroInput': expected 3 positive dimensions for Image, got [0, 32, 32]");
+        Expect(Files, output, "Inputs.cs", "Model(InputShape = [-3, 32, 32])", "error MDSL1005", "Input of model 'NegativeInput': expected 3 positive dimensions for Image, got [-3, 32, 32]");
+        Expect(Files, output, "Inputs.cs", "Model(InputShape = [])", "error MDSL1005", "Input of model 'EmptyInput': expected ");
+        Expect(Files, output, "Arguments.cs", "Linear(0)", "error MDSL1004", "Layer 'fc' (out): expected a positive integer, got 0");
+        Expect(Files, output, "Arguments.cs", "Conv2d(8, Kernel = 3, Stride = 0)", "error MDSL1004", "Layer 'stem' (stride): expected a positive integer, got 0");
+        Expect(Files, output, "Expressions.cs", "Block(typeof(ByZero), \"planes = 4\")", "error MDSL1004", "Layer 'a.conv' (out): expected an integer, got \"planes / 0\": division by zero");
+        // 4 · 99,999,999,999 = 399,999,999,996 channels.
+        Expect(Files, output, "Expressions.cs", "Block(typeof(TooWide), \"planes = 4\")", "error MDSL1004", "Layer 'b.conv' (out): expected a value that fits in 32 bits, got 399999999996");
+        Expect(Files, output, "Expressions.cs", "\"((((\"", "error MDSL0005", "Argument 'outChannels' of [Conv2d] is malformed: expression \"((((\" ends where a value was expected");
+        Expect(Files, output, "Names.cs", "Foo_Bar", "error MDSL0002", "Layer member 'Foo_Bar' has the state-dict name 'foo_bar', as member 'FooBar' has");
+        Expect(Files, output, "Names.cs", "Name = \"a.b\"", "error MDSL0005", "Argument 'Name' of [Linear] is malformed: expected a state-dict name (letters, digits, '_'), got \"a.b\"");
+
+        // Groups = 3 cannot divide 16 channels; reported on the stage that uses the block (layer1.0's mix is its nn.Sequential, conv first).
+        Expect(Files, output, "Larger.cs", "Stage(typeof(Grouped), \"planes = 16\", Blocks = 2)", "error MDSL1004", "Layer 'layer1.0.mix.0' (groups): expected groups dividing in channels 16 and out channels 16, got groups = 3");
+        // An identity shortcut around a stride-2 block that doubles the channels: [16, 32, 32] in, [32, 16, 16] out.
+        Expect(Files, output, "Larger.cs", "Stage(typeof(Plain), \"planes = 32\", \"stride = 2\", Blocks = 2)", "error MDSL1002", "Residual at 'layer2.0.add': branches disagree: expected the branch to keep the shortcut's shape [16, 32, 32] for an identity shortcut, got [32, 16, 16]");
+        // 32 → 16 → 8 after two stride-2 stages: an 11×11 kernel does not fit an unpadded 8×8 map.
+        Expect(Files, output, "Larger.cs", "Conv2d(64, Kernel = 11)", "error MDSL1003", "Layer 'head': kernel larger than its padded input: expected a kernel extent of at most the padded input 8");
+        // Width 32 (the embedding), 5 heads.
+        Expect(Files, output, "Larger.cs", "Stage(typeof(Decoder), \"heads = 5\", Blocks = 2)", "error MDSL1004", "Layer 'h.0.attn' (heads): expected a number of heads dividing the width 32, got 5");
+
+        // Every overflow of the issue: one layer's weight bytes (2e9 · 2e9 · 4 > 2^63), attention at T = 2e9 (T² · 64), a sum.
+        Expect(Files, output, "Overflows.cs", "Linear(2_000_000_000)", "error MDSL2006", "Model 'WideLinear' cannot be costed: a figure of layer 'fc'");
+        Expect(Files, output, "Overflows.cs", "MultiheadAttention(4)", "error MDSL2006", "Model 'LongAttention' cannot be costed: a figure of layer 'attention'");
+        Expect(Files, output, "Overflows.cs", "Model(InputShape = [1500000000])", "error MDSL2006", "Model 'OverflowingSum' cannot be costed: a figure of the model total");
+
+        // Nothing the generator wrote fails to compile (an invalid model's completion, @class, the valid models), and the
+        // documented MemoryFormat option is accepted with the analyzers attached.
+        Assert.DoesNotContain("error CS", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(output.Split('\n'), l => l.Contains("Valid.cs", StringComparison.Ordinal) && (l.Contains(": error ", StringComparison.Ordinal) || l.Contains(": warning ", StringComparison.Ordinal)));
+        Expect(Files, output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
+    }
+
+    [Fact]
+    public void DotnetBuildOfAnOverBudgetModelWithFittedVariantsSucceedsAndPrintsWhichVariantsMeetTheBudget()
+    {
+        WriteProject(OverBudgetFiles, "Exe");
+        var (exitCode, output) = Build();
+
+        // A hidden width h costs 1,590h + 10 FLOPs (2 · 794h MACs, h bias adds, h ReLUs, 10 bias adds) and 794h MACs. Dense,
+        // h = 128: 203,530 FLOPs, 103.5 % over 0.1 MFLOPs. Fitted: the largest h with 1,590h + 10 ≤ 100,000 is 62 (98,590
+        // FLOPs, 98.6 % of the budget; 49,228 MACs); int8 weights change no FLOP, so FitInt8 has the same figures.
+        Assert.True(exitCode == 0, output);
+        Expect(OverBudgetFiles, output, "Mlp.cs", "MaxMFlops = 0.1", "warning MDSL2009",
+            "Model 'Mlp' needs 0.204 MFLOPs, over its budget of 0.1 MFLOPs by 103.5%; within the budget: MlpFit (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs), " +
+            "MlpFitInt8 (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs)");
+        Assert.DoesNotContain("MDSL2001", output, StringComparison.Ordinal);
+    }
+
+    // A fresh project referencing fresh copies of the runtime and the generator, as a package consumer does, with `files`.
+    private void WriteProject((string File, string Source)[] files, string outputType)
     {
         var bin = AppContext.BaseDirectory;
         var tools = Path.Combine(directory, "tools");
@@ -453,6 +563,7 @@ public sealed class RealBuildTests : IDisposable
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
+                <OutputType>OUTPUT_TYPE</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
@@ -465,84 +576,17 @@ public sealed class RealBuildTests : IDisposable
               <!-- What the package's buildTransitive/ gives a consumer: the Layer alias (and the loader step). -->
               <Import Project="tools/ModelDsl.targets" />
             </Project>
-            """);
-        foreach (var (file, source) in Files)
+            """.Replace("OUTPUT_TYPE", outputType, StringComparison.Ordinal));
+        foreach (var (file, source) in files)
         {
             File.WriteAllText(Path.Combine(directory, file), source);
         }
-
-        var (exitCode, output) = Build();
-
-        Assert.NotEqual(0, exitCode);
-        Assert.DoesNotContain("CS9248", output, StringComparison.Ordinal);
-        Expect(output, "Declaration.cs", "\"width\"", "error MDSL0006", "'width' in \"width\" is not a parameter of a model");
-        Expect(output, "Shape.cs", "Conv2d(8, Kernel = 7)", "error MDSL1003", "Layer 'stem': kernel larger than its padded input");
-
-        // The layer after a named multi-block stage: the stage takes one position of the nn.Sequential, not one per block.
-        Expect(output, "NamedStage.cs", "Conv2d(8, Kernel = 9)", "error MDSL1003", "Layer 'features.2': kernel larger than its padded input");
-        // 784·128 MACs → 200,704 FLOPs + 128 bias adds; 128 ReLUs; 128·10 MACs → 2,560 + 10 bias adds: 203,530 FLOPs.
-        Expect(output, "Budget.cs", "MaxMFlops = 0.001", "warning MDSL2001", "Model 'Budget' needs 0.204 MFLOPs, over its budget of 0.001 MFLOPs");
-        Expect(output, "Compression.cs", "Sparsity = \"4:2\"", "error MDSL3001", "Sparsity \"4:2\" of variant 'Sparse' is not a valid N:M pattern");
-        // A gate whose branch ends at 8 channels cannot scale a 16-channel input: reported on the block's use.
-        Expect(output, "Gate.cs", "Block(typeof(Gate), \"squeeze = 4\")", "error MDSL1002", "Residual at 'se.mul': branches disagree: expected the gate to broadcast over the input's shape [16, 8, 8]");
-        // A dense layer whose new features are at half the resolution cannot be concatenated to its input.
-        Expect(output, "Concat.cs", "Block(typeof(Dense), \"growth = 4\")", "error MDSL1002", "Residual at 'layer1.cat': branches disagree: expected images of the shortcut's height and width [16, 8, 8]");
-        Expect(output, "Custom.cs", "typeof(Scaler)", "error MDSL0009", "'Consumer.Scaler' cannot be a custom layer: it does not derive from TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>");
-        Expect(output, "PartName.cs", "QkvName = \"attn.qkv\"", "error MDSL0011", "QkvName = \"attn.qkv\" on MultiheadAttention is not one state-dict name: use letters, digits and '_' only (a '.' would put it inside a module the layer does not have)");
-        // Issue 10's constructs: window attention whose 3 heads do not divide 16 channels, a shuffle of 16 channels in 3
-        // groups, a momentum that is no blend weight — each on the attribute (or argument) that is wrong.
-        Expect(output, "ChannelsLast.cs", "ShiftedWindowAttentionV2(3, Window = 4)", "error MDSL1004", "Layer 'attn.1' (heads): expected heads dividing the width 16, got heads = 3");
-        Expect(output, "Shuffle.cs", "ChannelShuffle(3)", "error MDSL1004", "Layer 'body.1' (groups): expected groups dividing the 16 input channels, got groups = 3");
-        Expect(output, "NormOption.cs", "Momentum = 1.5", "error MDSL0005", "Argument 'Momentum' of [BatchNorm2d] is malformed: expected a momentum in [0, 1], got 1.5");
-        Expect(output, "Fit.cs", "FitBudget = true", "warning MDSL3010", "Variant 'Fit' has FitBudget, but neither it nor the model declares a budget (MaxMFlops, … on the variant, or [FlopBudget] or [ParameterBudget] on the model) to fit; no class is generated for it");
-        // Half of 64 → 32 → 10 is 64·16 + 16·10 = 1,184 MACs, 18.4% over the variant's own 1,000.
-        Expect(output, "VariantBudget.cs", "MaxMMacs = 0.001", "warning MDSL2008", "Variant 'Half' (VariantBudgetHalf) needs 1,184 MACs, over its MaxMMacs = 0.001 (1,000 MACs) by 18.4%");
-        Expect(output, "LayerWidths.cs", "KeepLayers = \"body.9 = 0.5\"", "error MDSL3019", "KeepLayers of variant 'Tail': 'body.9' is not a prunable layer of the model; the prunable ones are body.0");
-        Expect(output, "Prune.cs", "Prune = 1.5", "error MDSL3011", "Prune = 1.5 of variant 'Sparse' is outside (0, 1): it is the fraction of each layer's weights set to zero");
-        // The valid sparse variants of the same model are generated classes now: no "not generated" warning for them.
-        Assert.DoesNotContain("MDSL3009", output, StringComparison.Ordinal);
-
-        // Inside a named stage of four blocks: 16 → 7 → 3 → 1, and the fourth block's 3×3 kernel meets a 1×1 input.
-        Expect(output, "InsideStage.cs", "Stage(typeof(Down), \"width = 4\", Blocks = 4, Name = \"k\")", "error MDSL1003", "Layer 'features.k.3.conv': kernel larger than its padded input");
-
-        // The issue's measured reproductions (each a model the generator rejects, so each also compiles as a completion).
-        Expect(output, "Inputs.cs", "Model(InputShape = [0, 32, 32])", "error MDSL1005", "Input of model 'ZeroInput': expected 3 positive dimensions for Image, got [0, 32, 32]");
-        Expect(output, "Inputs.cs", "Model(InputShape = [-3, 32, 32])", "error MDSL1005", "Input of model 'NegativeInput': expected 3 positive dimensions for Image, got [-3, 32, 32]");
-        Expect(output, "Inputs.cs", "Model(InputShape = [])", "error MDSL1005", "Input of model 'EmptyInput': expected ");
-        Expect(output, "Arguments.cs", "Linear(0)", "error MDSL1004", "Layer 'fc' (out): expected a positive integer, got 0");
-        Expect(output, "Arguments.cs", "Conv2d(8, Kernel = 3, Stride = 0)", "error MDSL1004", "Layer 'stem' (stride): expected a positive integer, got 0");
-        Expect(output, "Expressions.cs", "Block(typeof(ByZero), \"planes = 4\")", "error MDSL1004", "Layer 'a.conv' (out): expected an integer, got \"planes / 0\": division by zero");
-        // 4 · 99,999,999,999 = 399,999,999,996 channels.
-        Expect(output, "Expressions.cs", "Block(typeof(TooWide), \"planes = 4\")", "error MDSL1004", "Layer 'b.conv' (out): expected a value that fits in 32 bits, got 399999999996");
-        Expect(output, "Expressions.cs", "\"((((\"", "error MDSL0005", "Argument 'outChannels' of [Conv2d] is malformed: expression \"((((\" ends where a value was expected");
-        Expect(output, "Names.cs", "Foo_Bar", "error MDSL0002", "Layer member 'Foo_Bar' has the state-dict name 'foo_bar', as member 'FooBar' has");
-        Expect(output, "Names.cs", "Name = \"a.b\"", "error MDSL0005", "Argument 'Name' of [Linear] is malformed: expected a state-dict name (letters, digits, '_'), got \"a.b\"");
-
-        // Groups = 3 cannot divide 16 channels; reported on the stage that uses the block (layer1.0's mix is its nn.Sequential, conv first).
-        Expect(output, "Larger.cs", "Stage(typeof(Grouped), \"planes = 16\", Blocks = 2)", "error MDSL1004", "Layer 'layer1.0.mix.0' (groups): expected groups dividing in channels 16 and out channels 16, got groups = 3");
-        // An identity shortcut around a stride-2 block that doubles the channels: [16, 32, 32] in, [32, 16, 16] out.
-        Expect(output, "Larger.cs", "Stage(typeof(Plain), \"planes = 32\", \"stride = 2\", Blocks = 2)", "error MDSL1002", "Residual at 'layer2.0.add': branches disagree: expected the branch to keep the shortcut's shape [16, 32, 32] for an identity shortcut, got [32, 16, 16]");
-        // 32 → 16 → 8 after two stride-2 stages: an 11×11 kernel does not fit an unpadded 8×8 map.
-        Expect(output, "Larger.cs", "Conv2d(64, Kernel = 11)", "error MDSL1003", "Layer 'head': kernel larger than its padded input: expected a kernel extent of at most the padded input 8");
-        // Width 32 (the embedding), 5 heads.
-        Expect(output, "Larger.cs", "Stage(typeof(Decoder), \"heads = 5\", Blocks = 2)", "error MDSL1004", "Layer 'h.0.attn' (heads): expected a number of heads dividing the width 32, got 5");
-
-        // Every overflow of the issue: one layer's weight bytes (2e9 · 2e9 · 4 > 2^63), attention at T = 2e9 (T² · 64), a sum.
-        Expect(output, "Overflows.cs", "Linear(2_000_000_000)", "error MDSL2006", "Model 'WideLinear' cannot be costed: a figure of layer 'fc'");
-        Expect(output, "Overflows.cs", "MultiheadAttention(4)", "error MDSL2006", "Model 'LongAttention' cannot be costed: a figure of layer 'attention'");
-        Expect(output, "Overflows.cs", "Model(InputShape = [1500000000])", "error MDSL2006", "Model 'OverflowingSum' cannot be costed: a figure of the model total");
-
-        // Nothing the generator wrote fails to compile (an invalid model's completion, @class, the valid models), and the
-        // documented MemoryFormat option is accepted with the analyzers attached.
-        Assert.DoesNotContain("error CS", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(output.Split('\n'), l => l.Contains("Valid.cs", StringComparison.Ordinal) && (l.Contains(": error ", StringComparison.Ordinal) || l.Contains(": warning ", StringComparison.Ordinal)));
-        Expect(output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
     }
 
     // The line of the build output for `file` at the (1-based) line and column where `at` starts, with id and message.
-    private void Expect(string output, string file, string at, string id, string message)
+    private void Expect((string File, string Source)[] files, string output, string file, string at, string id, string message)
     {
-        var source = Files.Single(f => f.File == file).Source.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var source = files.Single(f => f.File == file).Source.Replace("\r\n", "\n", StringComparison.Ordinal);
         var offset = source.IndexOf(at, StringComparison.Ordinal);
         Assert.True(offset >= 0, at + " is not in " + file);
         var line = source[..offset].Count(c => c == '\n') + 1;
