@@ -3,8 +3,12 @@ namespace ModelDsl.Onnx.Tests;
 // Small models declared with the DSL that between them use every layer kind the ONNX export maps, with the options
 // that take a different mapping (a gate, an adaptive pool that upsamples, a causal mask, a bias-free LayerNorm …).
 
-/// <summary>VGG-11's convolutional stack on a 32×32 input: its AdaptiveAvgPool2d(7) meets a 1×1 map and upsamples.</summary>
+/// <summary>
+/// VGG-11's convolutional stack on a 32×32 input: its AdaptiveAvgPool2d(7) meets a 1×1 map and upsamples. Its 2:4 variant
+/// stores every convolution but the first and both Linears compressed.
+/// </summary>
 [Model(InputShape = [3, 32, 32])]
+[Variant("Nm24", Sparsity = "2:4")]
 public partial class SmallVgg11
 {
     [Conv2d(16, Kernel = 3, Padding = 1), ReLU, MaxPool2d(2)]

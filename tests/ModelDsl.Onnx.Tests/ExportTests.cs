@@ -151,4 +151,16 @@ public class ExportTests
         using var model = WideMlpInt4.FromDense(dense);
         Assert.InRange(Harness.Compare(model, model.ExportOnnx, [64], batches: [1, 3]), 0, Tolerance);
     }
+
+    [Fact]
+    public void AnNMVariantExportsItsDecompressedWeightsAndMatches()
+    {
+        // NMLinear and NMConv2d compute with their decompressed dense weights on CPU; the export writes those weights
+        // (zeros included) as ordinary Gemm and Conv initializers.
+        TorchSharp.torch.manual_seed(8);
+        using var dense = new SmallVgg11();
+        using var model = SmallVgg11Nm24.FromDense(dense);
+        Assert.Contains("features.3.weight_values", model.state_dict().Keys);
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [3, 32, 32], batches: [1, 2]), 0, Tolerance);
+    }
 }

@@ -82,9 +82,9 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
-        // N:M variants hold compressed values and positions the float graph cannot read: their export is a later step.
-        var notExported = variant is { Rewrite.Sparse.Kind: SparseKind.NM } ? "its layers store compressed N:M weights: N:M variants are not exported to ONNX yet" : null;
-        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, variant?.Rewrite.Weights ?? Spec.Precision.Float32, notExported);
+        // An N:M variant's layers hold compressed values and positions: the export writes them decompressed, as dense weights.
+        var nm = variant?.Rewrite.Sparse is { Kind: SparseKind.NM } sparse ? sparse : null;
+        OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, variant?.Rewrite.Weights ?? Spec.Precision.Float32, compressed: nm is null ? null : nm.Replaces);
         WriteCost(writer, model, shapes, cost, summary, variant);
         if (variant is not null)
         {

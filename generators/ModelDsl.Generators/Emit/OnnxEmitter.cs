@@ -16,8 +16,10 @@ internal static class OnnxEmitter
     // float32's machine epsilon: the RMSNorm eps the runtime uses when none is given (as PyTorch).
     private const string Float32Epsilon = "1.1920928955078125E-07";
 
-    public static void Write(SourceWriter writer, string className, InputSpec input, ShapeResult shapes, Spec.Precision weights, string? notExported = null)
+    // compressed: the layers an N:M variant stores compressed (NMLinear, NMConv2d), written with their decompressed weights.
+    public static void Write(SourceWriter writer, string className, InputSpec input, ShapeResult shapes, Spec.Precision weights, string? notExported = null, Func<LayerShape, bool>? compressed = null)
     {
+        compressed ??= _ => false;
         if (notExported is not null)
         {
             writer.Line();
@@ -52,6 +54,12 @@ internal static class OnnxEmitter
             {
                 writer.Line("/// The int4 Linears are written with their dequantised float32 weights (as the module computes on CPU).");
             }
+
+            if (shapes.Layers.Any(compressed))
+            {
+                writer.Line("/// The N:M layers are written with their decompressed dense float32 weights, zeros included (as the module");
+                writer.Line("/// computes on CPU; ONNX has no N:M format).");
+            }
         }
 
         writer.Line("/// </summary>");
@@ -80,7 +88,7 @@ internal static class OnnxEmitter
             }
 
             writer.Line("var x = onnx.Input(" + Dims(input.Dims) + tokens + ");");
-            new Walk(writer, weights).Sequence(shapes.Roots, "x");
+            new Walk(writer, weights, compressed).Sequence(shapes.Roots, "x");
             writer.Line("onnx.Save(x, " + Dims(shapes.Output!.Dims) + ", path);");
             writer.Close();
         }
@@ -119,7 +127,7 @@ internal static class OnnxEmitter
         return null;
     }
 
-    private sealed class Walk(SourceWriter writer, Spec.Precision weights)
+    private sealed class Walk(SourceWriter writer, Spec.Precision weights, Func<LayerShape, bool> compressed)
     {
         private int shortcuts;
 
@@ -155,7 +163,7 @@ internal static class OnnxEmitter
                     Sequence(node.Children, value);
                     break;
                 default:
-                    writer.Line(value + " = " + Call(node.Layer!, value, weights) + ";");
+                    writer.Line(value + " = " + Call(node.Layer!, value, weights, compressed(node.Layer!)) + ";");
                     break;
             }
         }
@@ -217,7 +225,7 @@ internal static class OnnxEmitter
     }
 
     // The builder call for one layer reading `x`, or null for a kind (or option) with no ONNX mapping.
-    private static string? Call(LayerShape layer, string x, Spec.Precision weights)
+    private static string? Call(LayerShape layer, string x, Spec.Precision weights, bool compressed = false)
     {
         string Op(string method, params string[] args) =>
             "onnx." + method + "(" + string.Join(", ", new[] { Quote(layer.Path), x, Dims(layer.Output.Dims) }.Concat(args.Where(a => a.Length > 0))) + ")";
@@ -237,6 +245,15 @@ internal static class OnnxEmitter
             LayerKind.Linear when Quantization.Quantizes(layer, weights) && weights == Spec.Precision.Int8 =>
                 Op("QuantizedLinear", Named("weight"), Quote(layer.Path + ".weight_scale"), Optional("bias")),
             LayerKind.Linear when Quantization.Quantizes(layer, weights) => Op("DequantizedLinear", Optional("bias")),
+            LayerKind.Linear when compressed => Op("DequantizedLinear", Optional("bias")),
+            LayerKind.Conv2d when compressed => Op(
+                "DequantizedConv",
+                Optional("bias"),
+                "kernel: " + N(layer.Int("kernel")),
+                "stride: " + N(layer.Int("stride")),
+                "padding: " + N(layer.Int("padding")),
+                "dilation: " + N(layer.Int("dilation")),
+                "groups: " + N(layer.Int("groups"))),
             LayerKind.Conv2d when Quantization.Quantizes(layer, weights) => QuantizedConv(layer, x, norm: null, relu: null),
             LayerKind.Linear => Op("Linear", Named("weight"), Optional("bias")),
             LayerKind.TiedLinear when layer.Tensors.Count > 0 && layer.Tensors[0].TiedTo is { } tied => Op("Linear", Quote(tied), Optional("bias")),

@@ -159,6 +159,21 @@ public sealed partial class OnnxExport
         return FloatLinear(path, x, output, name, bias);
     }
 
+    /// <summary>An <see cref="NMConv2d"/> (or any quantised convolution) as a float Conv with its decompressed weight, under <c>path.weight</c>.</summary>
+    public string DequantizedConv(string path, string x, int[] output, string? bias, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        var layer = module.named_modules().FirstOrDefault(m => m.name == path).module as IQuantizedLayer
+            ?? throw new InvalidOperationException("ONNX export of " + model + ": the module has no quantised layer at '" + path + "'");
+        using (var scope = NewDisposeScope())
+        {
+            var dense = layer.Dequantize().cpu().contiguous();
+            graph.Initializer(path + ".weight", dense.data<float>().ToArray(), dense.shape);
+            weights[path + ".weight"] = dense.DetachFromDisposeScope();
+        }
+
+        return Conv(path, x, output, path + ".weight", bias, kernel, stride, padding, dilation, groups);
+    }
+
     private Calibration Ranges() =>
         calibration ?? throw new InvalidOperationException("ONNX export of " + model + ": an int8 layer needs the calibration pass (OnnxExport.Calibrate) first");
 
