@@ -43,7 +43,7 @@ public static class Quantization
         {
             // int8 values (every weight element once), one float32 scale per output channel, the float32 bias.
             var channels = (long)layer.Output.Dims[0];
-            var weights = layer.Tensors.Where(t => t.Name.EndsWith(".weight", StringComparison.Ordinal)).Sum(t => t.Elements);
+            var weights = layer.Tensors.Where(t => t.Role == TensorRole.Weight).Sum(t => t.Elements);
             return checked(weights + (channels * 4) + (layer.Bool("bias") ? channels * 4 : 0));
         }
 

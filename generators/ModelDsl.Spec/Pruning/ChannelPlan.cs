@@ -285,24 +285,23 @@ public sealed record ChannelPlan(EquatableArray<ChannelGroup> Groups, EquatableA
             foreach (var tensor in layer.Tensors)
             {
                 var slices = new List<(int, int, int, int)>();
-                var leaf = tensor.Name.Substring(tensor.Name.LastIndexOf('.') + 1);
                 if (output >= 0 && tensor.Dims.Count > outputDim)
                 {
                     slices.Add((outputDim, output, 1, 1));
                 }
 
-                if (input is { } space && space >= 0 && leaf == "weight" && tensor.Dims.Count > inputDim)
+                if (input is { } space && space >= 0 && tensor.Role == TensorRole.Weight && tensor.Dims.Count > inputDim)
                 {
                     slices.Add((inputDim, space, inputRepeat, 1));
                 }
 
                 tensors.Add((tensor.Name, slices));
-                if (output >= 0 && producer && tensor.CountsAsParameter && leaf is "weight" or "bias")
+                if (output >= 0 && producer && tensor.CountsAsParameter && tensor.Role is TensorRole.Weight or TensorRole.Bias)
                 {
                     producers[Find(output)].Add(tensor.Name);
                 }
 
-                if (output >= 0 && norm && leaf == "weight")
+                if (output >= 0 && norm && tensor.Role == TensorRole.Weight)
                 {
                     norms[Find(output)].Add(tensor.Name);
                 }

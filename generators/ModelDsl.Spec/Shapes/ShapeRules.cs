@@ -59,10 +59,10 @@ internal static class ShapeRules
         var outFeatures = Kept(c.Positive("out"), c.Real("keep"));
         c.Set("out", outFeatures);
         c.Set("in", inFeatures);
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { outFeatures, inFeatures }));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { outFeatures, inFeatures }, Role: TensorRole.Weight));
         if (c.Bool("bias"))
         {
-            tensors.Add(new TensorSpec(c.Name("bias"), new[] { outFeatures }));
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { outFeatures }, Role: TensorRole.Bias));
         }
 
         return WithLast(c.Input, outFeatures);
@@ -97,10 +97,10 @@ internal static class ShapeRules
 
         var weight = new List<int> { outChannels, channels / groups };
         weight.AddRange(Enumerable.Repeat(kernel, spatialDims));
-        tensors.Add(new TensorSpec(c.Name("weight"), weight.ToArray()));
+        tensors.Add(new TensorSpec(c.Name("weight"), weight.ToArray(), Role: TensorRole.Weight));
         if (c.Bool("bias"))
         {
-            tensors.Add(new TensorSpec(c.Name("bias"), new[] { outChannels }));
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { outChannels }, Role: TensorRole.Bias));
         }
 
         return new Shape(dims);
@@ -180,8 +180,8 @@ internal static class ShapeRules
     {
         c.RequireRank(ranks);
         var channels = c.Input.Dims[0];
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { channels }));
-        tensors.Add(new TensorSpec(c.Name("bias"), new[] { channels }));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { channels }, Role: TensorRole.Weight));
+        tensors.Add(new TensorSpec(c.Name("bias"), new[] { channels }, Role: TensorRole.Bias));
         tensors.Add(new TensorSpec(c.Name("running_mean"), new[] { channels }, IsBuffer: true));
         tensors.Add(new TensorSpec(c.Name("running_var"), new[] { channels }, IsBuffer: true));
         tensors.Add(new TensorSpec(c.Name("num_batches_tracked"), Array.Empty<int>(), IsBuffer: true));
@@ -191,10 +191,10 @@ internal static class ShapeRules
     private static Shape LastDimNorm(LayerContext c, List<TensorSpec> tensors, bool bias)
     {
         c.RequireRank(1, 2, 3);
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { c.Input.Last }));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { c.Input.Last }, Role: TensorRole.Weight));
         if (bias)
         {
-            tensors.Add(new TensorSpec(c.Name("bias"), new[] { c.Input.Last }));
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { c.Input.Last }, Role: TensorRole.Bias));
         }
 
         return c.Input;
@@ -210,8 +210,8 @@ internal static class ShapeRules
             throw c.Fail(ShapeErrorKind.InvalidArgument, "groups", Invariant($"groups dividing {channels} channels"), Invariant($"groups = {groups}"));
         }
 
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { channels }));
-        tensors.Add(new TensorSpec(c.Name("bias"), new[] { channels }));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { channels }, Role: TensorRole.Weight));
+        tensors.Add(new TensorSpec(c.Name("bias"), new[] { channels }, Role: TensorRole.Bias));
         return c.Input;
     }
 
@@ -230,7 +230,7 @@ internal static class ShapeRules
 
         var dim = c.Positive("dim");
         c.Set("vocab", vocab);
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { vocab, dim }));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { vocab, dim }, Role: TensorRole.Weight));
         return new Shape(c.Input.Dims.Concat(new[] { dim }).ToArray());
     }
 
@@ -328,10 +328,10 @@ internal static class ShapeRules
             throw c.Fail(ShapeErrorKind.ShapeMismatch, "patch", Invariant($"height and width divisible by the patch size {patch}"), c.Input.ToString());
         }
 
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { dim, channels, patch, patch }));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { dim, channels, patch, patch }, Role: TensorRole.Weight));
         if (c.Bool("bias"))
         {
-            tensors.Add(new TensorSpec(c.Name("bias"), new[] { dim }));
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { dim }, Role: TensorRole.Bias));
         }
 
         return Shape.Of(h / patch * (w / patch), dim);
@@ -348,8 +348,8 @@ internal static class ShapeRules
     private static Shape LayerNorm2d(LayerContext c, List<TensorSpec> tensors)
     {
         c.RequireRank(3);
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { c.Input.Dims[0] }));
-        tensors.Add(new TensorSpec(c.Name("bias"), new[] { c.Input.Dims[0] }));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { c.Input.Dims[0] }, Role: TensorRole.Weight));
+        tensors.Add(new TensorSpec(c.Name("bias"), new[] { c.Input.Dims[0] }, Role: TensorRole.Bias));
         return c.Input;
     }
 
@@ -377,7 +377,7 @@ internal static class ShapeRules
                 tensors.Add(new TensorSpec(c.Path, new[] { 1, maxLen, dim }));
                 break;
             case "embedding":
-                tensors.Add(new TensorSpec(c.Name("weight"), new[] { maxLen, dim }));
+                tensors.Add(new TensorSpec(c.Name("weight"), new[] { maxLen, dim }, Role: TensorRole.Weight));
                 break;
             default:
                 throw c.Fail(ShapeErrorKind.InvalidArgument, "layout", "\"parameter\" or \"embedding\"", "\"" + c.Text("layout") + "\"");
@@ -445,10 +445,10 @@ internal static class ShapeRules
             throw c.Fail(ShapeErrorKind.ShapeMismatch, null, Invariant($"last dimension {dim} (the width of {target})"), c.Input.ToString());
         }
 
-        tensors.Add(new TensorSpec(c.Name("weight"), new[] { vocab, dim }, TiedTo: target + ".weight"));
+        tensors.Add(new TensorSpec(c.Name("weight"), new[] { vocab, dim }, TiedTo: target + ".weight", Role: TensorRole.Weight));
         if (c.Bool("bias"))
         {
-            tensors.Add(new TensorSpec(c.Name("bias"), new[] { vocab }));
+            tensors.Add(new TensorSpec(c.Name("bias"), new[] { vocab }, Role: TensorRole.Bias));
         }
 
         return WithLast(c.Input, vocab);

@@ -8,7 +8,8 @@ namespace ModelDsl.Spec;
 /// For a tied weight (GPT-2's <c>lm_head.weight</c>): the name of the tensor it shares storage with. PyTorch's
 /// state dict lists both names; the parameter count and weight bytes count the storage once.
 /// </param>
-public sealed record TensorSpec(string Name, EquatableArray<int> Dims, bool IsBuffer = false, string? TiedTo = null)
+/// <param name="Role">The layer's own weight or bias, or something else (<see cref="TensorRole"/>).</param>
+public sealed record TensorSpec(string Name, EquatableArray<int> Dims, bool IsBuffer = false, string? TiedTo = null, TensorRole Role = TensorRole.Other)
 {
     /// <summary>True when this tensor adds to the parameter count (a parameter, not a buffer, not tied).</summary>
     public bool CountsAsParameter => !IsBuffer && TiedTo is null;
