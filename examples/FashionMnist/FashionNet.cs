@@ -9,7 +9,9 @@ namespace FashionMnist;
 /// warns MDSL2009 — the dense model over its budget, and each variant class that meets it with its cost (without those
 /// variants, MDSL2001 with the three most expensive layers). FashionNetFitInt8 composes the fit with int8 weights;
 /// FashionNetInt8 stores every weight int8 (the classifier computes in int8, the convolutions are dequantised at load);
-/// FashionNetLr factors the classifier at rank 8 (8 · (3136 + 10) weights instead of 3136 · 10).
+/// FashionNetLr factors the classifier at rank 8 (8 · (3136 + 10) weights instead of 3136 · 10); FashionNetSparse80 keeps
+/// 20 % of the conv and Linear weights by global magnitude (at least 5 % of each layer), and FashionNetNm24 keeps 2 of
+/// every 4 weights along each reduction, stored compressed (the first convolution stays dense).
 /// </summary>
 [Model(InputShape = [1, 28, 28])]
 [FlopBudget(MaxMFlops = 2)]
@@ -17,6 +19,8 @@ namespace FashionMnist;
 [Variant("FitInt8", FitBudget = true, Weights = Precision.Int8)]
 [Variant("Int8", Weights = Precision.Int8)]
 [Variant("Lr", Rank = 8)]
+[Variant("Sparse80", Prune = 0.8, GlobalRanking = true, MinKeep = 0.05)]
+[Variant("Nm24", Sparsity = "2:4")]
 public partial class FashionNet
 {
     /// <summary>16 feature maps at 28×28, pooled to 14×14.</summary>

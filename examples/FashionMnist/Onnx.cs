@@ -19,6 +19,8 @@ internal static class Onnx
             case FashionNetLr m: m.ExportOnnx(path); break;
             case FashionNetInt8 m: m.ExportOnnx(path, calibration); break;
             case FashionNetFitInt8 m: m.ExportOnnx(path, calibration); break;
+            case FashionNetSparse80 m: m.ExportOnnx(path); break;
+            case FashionNetNm24 m: m.ExportOnnx(path); break;
             default: throw new ArgumentException($"{model.GetType().Name} has no ONNX export in the demo", nameof(model));
         }
     }

@@ -94,21 +94,28 @@ internal static class VariantCatalog
             dense => new PreparedVariant(FashionNetLr.FromDense(dense), masks: null,
                 () => FashionNetLr.TotalMacs, effectiveMacs: false, () => FashionNetLr.TotalParameters, FashionNetLr.WeightBytes)),
         new("sparse80", "Unstructured 80 %",
-            "a copy of the dense model pruned by global magnitude to 80 % of its conv and Linear weights on the cubic schedule",
+            "a copy of the dense model pruned by global magnitude to 80 % of its conv and Linear weights on the cubic schedule, then the generated FashionNetSparse80 filled by FromDense (the same global ranking keeps the trained mask)",
             dense =>
             {
                 var copy = Copy(dense);
                 var masks = new GradualMask(copy, finalSparsity: 0.8, minKeptFraction: 0.05, every: 25, rampFraction: 0.6);
-                return Masked(copy, masks);
+                FashionNetSparse80? built = null;
+                return new PreparedVariant(copy, masks,
+                    () => built?.EffectiveMacs() ?? masks.Final?.EffectiveMacs(FashionNet.CostTable) ?? FashionNet.TotalMacs, effectiveMacs: true,
+                    () => FashionNet.TotalParameters - (masks.Final is { } mask ? mask.Total - mask.Kept : 0),
+                    FashionNetSparse80.WeightBytes, convert: trained => built = FashionNetSparse80.FromDense((FashionNet)trained));
             }),
         new("2:4", "2:4 sparse",
-            "a copy of the dense model with 2 of every 4 weights along each reduction dimension kept (the stem stays dense)",
+            "a copy of the dense model with 2 of every 4 weights along each reduction dimension kept (the stem stays dense), fine-tuned with the mask held, then the generated FashionNetNm24 filled by FromDense (compressed values and positions)",
             dense =>
             {
                 var copy = Copy(dense);
                 var mask = NMSparsity.Mask(copy, 2, 4);
                 mask.Apply();
-                return Masked(copy, new FixedMask(mask));
+                return new PreparedVariant(copy, new FixedMask(mask),
+                    () => FashionNetNm24.TotalMacs, effectiveMacs: true,
+                    () => FashionNet.TotalParameters - (mask.Total - mask.Kept),
+                    FashionNetNm24.WeightBytes, convert: trained => FashionNetNm24.FromDense((FashionNet)trained));
             }),
     ];
 
@@ -146,10 +153,4 @@ internal static class VariantCatalog
         copy.LoadStateDictChecked(dense.state_dict());
         return copy;
     }
-
-    private static PreparedVariant Masked(FashionNet copy, MaskPolicy masks) =>
-        new(copy, masks,
-            () => masks.Final?.EffectiveMacs(FashionNet.CostTable) ?? FashionNet.TotalMacs, effectiveMacs: true,
-            () => FashionNet.TotalParameters - (masks.Final is { } mask ? mask.Total - mask.Kept : 0),
-            FashionNet.WeightBytes);
 }
