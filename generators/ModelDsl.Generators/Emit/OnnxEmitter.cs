@@ -178,15 +178,36 @@ internal static class OnnxEmitter
             }
 
             var shortcut = "shortcut" + shortcuts++.ToString(CultureInfo.InvariantCulture);
-            writer.Line("var " + shortcut + " = " + value + ";");
-            Sequence(node.Children, value);
+            var members = node.ShortcutMembers;
+            var branch = node.Children.Skip(members).ToList();
+
+            // A split (ShuffleNetV2's chunk): the shortcut is the first half of the input's channels, the branch reads the second.
+            if (combine.Kind == LayerKind.ResidualConcat && members == 0 && branch.Count > 0 && branch[0].Input.Dims[0] * 2 == node.Input.Dims[0])
+            {
+                writer.Line("var (" + shortcut + ", " + shortcut + "Branch) = onnx.Split(" + Quote(combine.Path) + ", " + value + ", " + N(branch[0].Input.Dims[0]) + ");");
+                writer.Line(value + " = " + shortcut + "Branch;");
+            }
+            else
+            {
+                writer.Line("var " + shortcut + " = " + value + ";");
+            }
+
+            // A declared shortcut path (ShuffleNetV2's branch1) runs on the residual's input beside the branch.
+            Sequence(node.Children.Take(members).ToList(), shortcut);
+            Sequence(branch, value);
             if (node.Projection is { } projection)
             {
                 Node(projection, shortcut);
             }
 
             var output = Dims(combine.Output.Dims);
-            writer.Line(value + " = onnx." + (combine.Kind == LayerKind.ResidualMultiply ? "Multiply(" : "Add(") + Quote(combine.Path) + ", " + value + ", " + shortcut + ", " + output + ");");
+            var join = combine.Kind switch
+            {
+                LayerKind.ResidualMultiply => "Multiply(",
+                LayerKind.ResidualConcat => "Concat(",
+                _ => "Add(",
+            };
+            writer.Line(value + " = onnx." + join + Quote(combine.Path) + ", " + value + ", " + shortcut + ", " + output + ");");
         }
 
         private static LayerShape? Leaf(ResolvedNode node) =>
@@ -269,6 +290,10 @@ internal static class OnnxEmitter
             LayerKind.BatchNorm1d or LayerKind.BatchNorm2d =>
                 Op("BatchNorm", Named("weight"), Named("bias"), Named("running_mean"), Named("running_var"), "eps: " + Real(layer.Text("eps"))),
             LayerKind.LayerNorm => Op("LayerNorm", Named("weight"), Optional("bias"), "eps: " + Real(layer.Text("eps"))),
+            LayerKind.LayerNorm2d => Op("LayerNorm2d", Named("weight"), Named("bias"), "eps: " + Real(layer.Text("eps"))),
+            LayerKind.ChannelShuffle => Op("ChannelShuffle", "groups: " + N(layer.Int("groups"))),
+            LayerKind.LayerScale when layer.Tensors.Count == 1 => Op("LayerScale", Quote(layer.Tensors[0].Name)),
+            LayerKind.Permute => Op("Permute", layer.Int("dim2") == -1 ? N(layer.Int("dim0")) + ", " + N(layer.Int("dim1")) : N(layer.Int("dim0")) + ", " + N(layer.Int("dim1")) + ", " + N(layer.Int("dim2"))),
             LayerKind.GroupNorm => Op("GroupNorm", "groups: " + N(layer.Int("groups")), Named("weight"), Named("bias"), "eps: " + Real(layer.Text("eps"))),
             LayerKind.RMSNorm => Op("RMSNorm", Optional("weight"), "eps: " + Float32Epsilon),
             LayerKind.Embedding => Op("Embedding", Named("weight")),

@@ -105,6 +105,30 @@ public sealed partial class OnnxExport
         return Annotated(y, output);
     }
 
+    /// <summary>ConvNeXt's <c>LayerNorm2d</c>: the channels of [N, C, H, W] normalised at each position (to NHWC, LayerNormalization, back).</summary>
+    public string LayerNorm2d(string path, string x, int[] output, string weight, string bias, double eps)
+    {
+        var last = graph.Node("Transpose", path + "/Transpose_in", path + "/channels_last", [x], Attribute.Of("perm", 0, 2, 3, 1));
+        var normed = graph.Node("LayerNormalization", path + "/LayerNormalization", path + "/normed", [last, Weight(weight), Weight(bias)], Attribute.Of("axis", -1L), Attribute.Of("epsilon", (float)eps));
+        return Annotated(graph.Node("Transpose", path, path, [normed], Attribute.Of("perm", 0, 3, 1, 2)), output);
+    }
+
+    /// <summary>A layer scale: the input times its learned per-channel factors (<c>[C, 1, 1]</c> on an image, <c>[D]</c> on tokens).</summary>
+    public string LayerScale(string path, string x, int[] output, string weight) => Annotated(graph.Node("Mul", path, path, [x, Weight(weight)]), output);
+
+    /// <summary>ShuffleNet's channel shuffle: [N, C, H, W] as [N, g, C/g, H, W], the two group axes swapped, back to [N, C, H, W].</summary>
+    public string ChannelShuffle(string path, string x, int[] output, int groups)
+    {
+        var (c, h, w) = (output[0], output[1], output[2]);
+        var grouped = graph.Node("Reshape", path + "/Reshape_groups", path + "/grouped", [x, Ints([0, groups, c / groups, h, w], [5])]);
+        var swapped = graph.Node("Transpose", path + "/Transpose", path + "/swapped", [grouped], Attribute.Of("perm", 0, 2, 1, 3, 4));
+        return Annotated(graph.Node("Reshape", path, path, [swapped, Ints([0, c, h, w], [4])]), output);
+    }
+
+    /// <summary>A permutation of the per-sample dimensions (<paramref name="order"/>, 0-based past the batch).</summary>
+    public string Permute(string path, string x, int[] output, params int[] order) =>
+        Annotated(graph.Node("Transpose", path, path, [x], Attribute.Of("perm", [0L, .. order.Select(d => (long)d + 1)])), output);
+
     /// <summary>
     /// <c>nn.GroupNorm</c>: GroupNormalization is opset 18, so the groups are normalised as InstanceNormalization over
     /// <c>[N, groups, rest]</c> (its statistics are exactly the groups'), then scaled per channel.
@@ -277,6 +301,20 @@ public sealed partial class OnnxExport
     /// </summary>
     public string Add(string path, string branch, string shortcut, int[] output) =>
         Annotated(graph.Node("Add", path, path, [QuantisedCopy(branch), QuantisedCopy(shortcut)]), output);
+
+    /// <summary>A concatenating residual's join along the channels, shortcut first (DenseNet's <c>torch.cat([x, new], 1)</c>).</summary>
+    public string Concat(string path, string branch, string shortcut, int[] output) =>
+        Annotated(graph.Node("Concat", path, path, [QuantisedCopy(shortcut), QuantisedCopy(branch)], Attribute.Of("axis", 1L)), output);
+
+    /// <summary>
+    /// A split residual's input cut in two along the channels (ShuffleNetV2's <c>x.chunk(2, dim=1)</c>): the first half
+    /// is the shortcut, the second the branch's input; each <paramref name="half"/> channels.
+    /// </summary>
+    public (string Shortcut, string Branch) Split(string path, string x, int half)
+    {
+        var outputs = graph.Node("Split", path + "/Split", [path + "/shortcut", path + "/branch"], [x, Ints([half, half], [2])], Attribute.Of("axis", 1L));
+        return (outputs[0], outputs[1]);
+    }
 
     /// <summary>A gate's product: the kept input scaled by the branch's broadcast output.</summary>
     public string Multiply(string path, string gate, string input, int[] output) => Annotated(graph.Node("Mul", path, path, [input, gate]), output);

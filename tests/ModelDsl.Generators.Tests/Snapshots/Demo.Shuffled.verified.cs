@@ -49,11 +49,48 @@ partial class Shuffled : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// output shape annotated. Inference form: BatchNorm uses its running statistics, Dropout is the identity.
     /// </summary>
     /// <param name="path">The .onnx file to write (replaced only once written in full).</param>
-    /// <exception cref="global::System.NotSupportedException">Always: stage2.0.shuffle (ChannelShuffle) has no ONNX mapping.</exception>
     public void ExportOnnx(string path)
     {
-        global::System.ArgumentException.ThrowIfNullOrEmpty(path);
-        throw new global::System.NotSupportedException(global::ModelDsl.Onnx.OnnxExport.Unmapped("Shuffled", "stage2.0.shuffle", "ChannelShuffle"));
+        var onnx = new global::ModelDsl.Onnx.OnnxExport(this, "Shuffled");
+        var x = onnx.Input([16, 16, 16]);
+        var shortcut0 = x;
+        shortcut0 = onnx.Conv("stage2.0.branch1.0", shortcut0, [16, 8, 8], "stage2.0.branch1.0.weight", null, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 16);
+        shortcut0 = onnx.BatchNorm("stage2.0.branch1.1", shortcut0, [16, 8, 8], "stage2.0.branch1.1.weight", "stage2.0.branch1.1.bias", "stage2.0.branch1.1.running_mean", "stage2.0.branch1.1.running_var", eps: 1E-05);
+        shortcut0 = onnx.Conv("stage2.0.branch1.2", shortcut0, [16, 8, 8], "stage2.0.branch1.2.weight", null, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1);
+        shortcut0 = onnx.BatchNorm("stage2.0.branch1.3", shortcut0, [16, 8, 8], "stage2.0.branch1.3.weight", "stage2.0.branch1.3.bias", "stage2.0.branch1.3.running_mean", "stage2.0.branch1.3.running_var", eps: 1E-05);
+        shortcut0 = onnx.Relu("stage2.0.branch1.4", shortcut0, [16, 8, 8]);
+        x = onnx.Conv("stage2.0.branch2.0", x, [16, 16, 16], "stage2.0.branch2.0.weight", null, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("stage2.0.branch2.1", x, [16, 16, 16], "stage2.0.branch2.1.weight", "stage2.0.branch2.1.bias", "stage2.0.branch2.1.running_mean", "stage2.0.branch2.1.running_var", eps: 1E-05);
+        x = onnx.Relu("stage2.0.branch2.2", x, [16, 16, 16]);
+        x = onnx.Conv("stage2.0.branch2.3", x, [16, 8, 8], "stage2.0.branch2.3.weight", null, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 16);
+        x = onnx.BatchNorm("stage2.0.branch2.4", x, [16, 8, 8], "stage2.0.branch2.4.weight", "stage2.0.branch2.4.bias", "stage2.0.branch2.4.running_mean", "stage2.0.branch2.4.running_var", eps: 1E-05);
+        x = onnx.Concat("stage2.0.cat", x, shortcut0, [32, 8, 8]);
+        x = onnx.ChannelShuffle("stage2.0.shuffle", x, [32, 8, 8], groups: 2);
+        var (shortcut1, shortcut1Branch) = onnx.Split("stage2.1.cat", x, 16);
+        x = shortcut1Branch;
+        x = onnx.Conv("stage2.1.branch2.0", x, [16, 8, 8], "stage2.1.branch2.0.weight", null, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("stage2.1.branch2.1", x, [16, 8, 8], "stage2.1.branch2.1.weight", "stage2.1.branch2.1.bias", "stage2.1.branch2.1.running_mean", "stage2.1.branch2.1.running_var", eps: 1E-05);
+        x = onnx.Relu("stage2.1.branch2.2", x, [16, 8, 8]);
+        x = onnx.Concat("stage2.1.cat", x, shortcut1, [32, 8, 8]);
+        x = onnx.ChannelShuffle("stage2.1.shuffle", x, [32, 8, 8], groups: 2);
+        var (shortcut2, shortcut2Branch) = onnx.Split("stage2.2.cat", x, 16);
+        x = shortcut2Branch;
+        x = onnx.Conv("stage2.2.branch2.0", x, [16, 8, 8], "stage2.2.branch2.0.weight", null, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1);
+        x = onnx.BatchNorm("stage2.2.branch2.1", x, [16, 8, 8], "stage2.2.branch2.1.weight", "stage2.2.branch2.1.bias", "stage2.2.branch2.1.running_mean", "stage2.2.branch2.1.running_var", eps: 1E-05);
+        x = onnx.Relu("stage2.2.branch2.2", x, [16, 8, 8]);
+        x = onnx.Concat("stage2.2.cat", x, shortcut2, [32, 8, 8]);
+        x = onnx.ChannelShuffle("stage2.2.shuffle", x, [32, 8, 8], groups: 2);
+        var shortcut3 = x;
+        x = onnx.BatchNorm("denseblock.denselayer1.norm1", x, [32, 8, 8], "denseblock.denselayer1.norm1.weight", "denseblock.denselayer1.norm1.bias", "denseblock.denselayer1.norm1.running_mean", "denseblock.denselayer1.norm1.running_var", eps: 1E-05);
+        x = onnx.Relu("denseblock.denselayer1.relu1", x, [32, 8, 8]);
+        x = onnx.Conv("denseblock.denselayer1.conv1", x, [8, 8, 8], "denseblock.denselayer1.conv1.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.Concat("denseblock.denselayer1.cat", x, shortcut3, [40, 8, 8]);
+        var shortcut4 = x;
+        x = onnx.BatchNorm("denseblock.denselayer2.norm1", x, [40, 8, 8], "denseblock.denselayer2.norm1.weight", "denseblock.denselayer2.norm1.bias", "denseblock.denselayer2.norm1.running_mean", "denseblock.denselayer2.norm1.running_var", eps: 1E-05);
+        x = onnx.Relu("denseblock.denselayer2.relu1", x, [40, 8, 8]);
+        x = onnx.Conv("denseblock.denselayer2.conv1", x, [8, 8, 8], "denseblock.denselayer2.conv1.weight", null, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        x = onnx.Concat("denseblock.denselayer2.cat", x, shortcut4, [48, 8, 8]);
+        onnx.Save(x, [48, 8, 8], path);
     }
 
     /// <summary>Multiply-accumulates for one sample (conv, linear and attention matmuls; docs/cost-convention.md).</summary>
