@@ -49,13 +49,8 @@ for (var round = 1; round <= rounds; round++)
     }
 }
 
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-}
-var denseMs = Median(perRound[denseName]);
-var halfMs = Median(perRound[halfName]);
+var denseMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound[denseName]);
+var halfMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound[halfName]);
 var speedup = denseMs / halfMs;
 var (denseMacs, halfMacs) = vit ? (VitB16.TotalMacs, VitB16Half.TotalMacs) : (ResNet18.TotalMacs, ResNet18Half.TotalMacs);
 var macRatio = (double)denseMacs / halfMacs;

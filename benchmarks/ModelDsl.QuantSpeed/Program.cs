@@ -64,14 +64,9 @@ for (var round = 1; round <= rounds; round++)
     }
 }
 
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-}
-var floatMs = Median(perRound["float32"]);
-var int8Ms = Median(perRound["int8"]);
-var int4Ms = Median(perRound["int4"]);
+var floatMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["float32"]);
+var int8Ms = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8"]);
+var int4Ms = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int4"]);
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     summary = true,

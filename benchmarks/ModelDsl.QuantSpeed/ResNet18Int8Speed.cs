@@ -59,7 +59,7 @@ internal static class ResNet18Int8Speed
             }
         }
 
-        var floatMs = Median(perRound["float32"]);
+        var floatMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["float32"]);
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             summary = true,
@@ -69,18 +69,18 @@ internal static class ResNet18Int8Speed
             rounds,
             reps,
             float32_ms = floatMs,
-            int8_stored_ms = Median(perRound["int8_stored"]),
-            int8_ms = Median(perRound["int8"]),
-            int8_speedup = floatMs / Median(perRound["int8"]),
-            int8_stored_speedup = floatMs / Median(perRound["int8_stored"]),
+            int8_stored_ms = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8_stored"]),
+            int8_ms = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8"]),
+            int8_speedup = floatMs / ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8"]),
+            int8_stored_speedup = floatMs / ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8_stored"]),
             // The fastest single forward of each over the run: on a shared machine, the closest to an idle one.
             float32_min_ms = fastest["float32"],
             int8_stored_min_ms = fastest["int8_stored"],
             int8_min_ms = fastest["int8"],
             int8_min_speedup = fastest["float32"] / fastest["int8"],
-            float32_cpu_ms = Median(cpuPerRound["float32"]),
-            int8_cpu_ms = Median(cpuPerRound["int8"]),
-            int8_cpu_speedup = Median(cpuPerRound["float32"]) / Median(cpuPerRound["int8"]),
+            float32_cpu_ms = ModelDsl.Benchmarks.Shared.Forwards.Median(cpuPerRound["float32"]),
+            int8_cpu_ms = ModelDsl.Benchmarks.Shared.Forwards.Median(cpuPerRound["int8"]),
+            int8_cpu_speedup = ModelDsl.Benchmarks.Shared.Forwards.Median(cpuPerRound["float32"]) / ModelDsl.Benchmarks.Shared.Forwards.Median(cpuPerRound["int8"]),
             int8_relative_error = error,
             int8_stored_relative_error = storedError,
         }));
@@ -148,10 +148,4 @@ internal static class ResNet18Int8Speed
     }
 
     private static double Relative(Tensor actual, Tensor expected) => (actual - expected).norm().item<float>() / (double)expected.norm().item<float>();
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

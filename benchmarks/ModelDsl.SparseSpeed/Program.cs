@@ -26,12 +26,6 @@ set_num_threads(threads);
 manual_seed(0);
 using var noGrad = no_grad();
 
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
 if (options.ContainsKey("crossover"))
 {
     Crossover(rounds, reps, warmup);
@@ -87,9 +81,9 @@ for (var i = 0; i < rounds * reps; i++)
     pairRatios.Add(denseMs / clock.Elapsed.TotalMilliseconds);
 }
 
-var floatMs = Median(perRound["float32"]);
-var sparseMs = Median(perRound["sparse90"]);
-var nmMs = Median(perRound["nm24"]);
+var floatMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["float32"]);
+var sparseMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["sparse90"]);
+var nmMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["nm24"]);
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     summary = true,
@@ -107,7 +101,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     sparse90_min_ms = fastest["sparse90"],
     nm24_min_ms = fastest["nm24"],
     sparse90_min_speedup = fastest["float32"] / fastest["sparse90"],
-    sparse90_paired_speedup = Median(pairRatios),
+    sparse90_paired_speedup = ModelDsl.Benchmarks.Shared.Forwards.Median(pairRatios),
     pairs = pairRatios.Count,
     dense_macs = SparseMlp.TotalMacs,
     sparse90_macs = SparseMlpSparse90.TotalMacs,
@@ -156,7 +150,7 @@ static void Crossover(int rounds, int reps, int warmup)
                         medians.Add(times[times.Count / 2]);
                     }
 
-                    return Median(medians);
+                    return ModelDsl.Benchmarks.Shared.Forwards.Median(medians);
                 }
 
                 var denseMs = Time(() => nn.functional.linear(x, weight));
