@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace ModelDsl.Tests.Training;
 
 /// <summary>Checkpoints resume bit for bit, and a damaged one changes nothing.</summary>
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class CheckpointTests
 {
     [Fact]
