@@ -61,6 +61,75 @@ public class WindowAndScanExportTests
         Assert.InRange(Harness.Compare(model, model.ExportOnnx, [1024, 768], batches: [1, 2], relative: true), 0, Tolerance);
     }
 
+    [Fact]
+    public void EveryExactVariantKindOfASwinModelMatchesTorchSharp()
+    {
+        manual_seed(12);
+        using var dense = new SwinVariants();
+        RandomiseSwin(dense);
+        using var lowRank = SwinVariantsLr.FromDense(dense);
+        using var int4 = SwinVariantsInt4.FromDense(dense);
+        using var nm = SwinVariantsNm24.FromDense(dense);
+        using var sparse = SwinVariantsSparse.FromDense(dense);
+        Assert.InRange(Harness.Compare(lowRank, lowRank.ExportOnnx, [3, 40, 40], batches: [1, 2]), 0, Tolerance);
+        Assert.InRange(Harness.Compare(int4, int4.ExportOnnx, [3, 40, 40], batches: [1, 2]), 0, Tolerance);
+        Assert.InRange(Harness.Compare(nm, nm.ExportOnnx, [3, 40, 40], batches: [1, 2]), 0, Tolerance);
+        Assert.InRange(Harness.Compare(sparse, sparse.ExportOnnx, [3, 40, 40], batches: [1, 2]), 0, Tolerance);
+    }
+
+    [Fact]
+    public void EveryExactVariantKindOfAMambaModelMatchesTorchSharp()
+    {
+        manual_seed(13);
+        using var dense = new MambaVariants();
+        RandomiseMamba(dense);
+        using var lowRank = MambaVariantsLr.FromDense(dense);
+        using var int4 = MambaVariantsInt4.FromDense(dense);
+        using var nm = MambaVariantsNm24.FromDense(dense);
+        using var sparse = MambaVariantsSparse.FromDense(dense);
+        Assert.InRange(Harness.Compare(lowRank, lowRank.ExportOnnx, [8, 16], batches: [1, 2], relative: true), 0, Tolerance);
+        Assert.InRange(Harness.Compare(int4, int4.ExportOnnx, [8, 16], batches: [1, 2], relative: true), 0, Tolerance);
+        Assert.InRange(Harness.Compare(nm, nm.ExportOnnx, [8, 16], batches: [1, 2], relative: true), 0, Tolerance);
+        Assert.InRange(Harness.Compare(sparse, sparse.ExportOnnx, [8, 16], batches: [1, 2], relative: true), 0, Tolerance);
+    }
+
+    [Fact]
+    public void Int8VariantsAroundSwinAndMambaExportInQdqFormWithTheLayersInFloatAndOnnxRuntimeRunsThem()
+    {
+        // Their Linears quantised, the window attention and the scan float: the checker passes, ONNX Runtime runs the
+        // file at two batch sizes. (How close int8 activations come to TorchSharp's float ones is QuantizedExportTests'.)
+        manual_seed(14);
+        using var directory = new TemporaryDirectory();
+        using var swinDense = new SwinVariants();
+        using var swin = SwinVariantsInt8.FromDense(swinDense);
+        using var mambaDense = new MambaVariants();
+        using var mamba = MambaVariantsInt8.FromDense(mambaDense);
+        foreach (var (name, export, shape, op) in new (string, Action<string, Tensor>, long[], string)[]
+        {
+            ("swin", swin.ExportOnnx, [3, 40, 40], "Softmax"),
+            ("mamba", mamba.ExportOnnx, [8, 16], "Scan"),
+        })
+        {
+            var path = directory.File(name + ".onnx");
+            using (var calibration = randn([16, .. shape]))
+            {
+                export(path, calibration);
+            }
+
+            var ops = Harness.Inspect(path).GetProperty("op_counts");
+            Assert.True(ops.TryGetProperty("QuantizeLinear", out _), name + ": no QuantizeLinear");
+            Assert.True(ops.TryGetProperty(op, out _), name + ": no " + op);
+            using var onnx = OnnxModel.Load(path);
+            foreach (var batch in new[] { 1, 3 })
+            {
+                using var x = randn([batch, .. shape]);
+                using var y = onnx.Run(x);
+                Assert.Equal(batch, y.shape[0]);
+                Assert.True(y.isfinite().all().item<bool>(), name + ": a non-finite output");
+            }
+        }
+    }
+
     // Values the defaults would hide: a temperature per head, some above the ln 100 clamp; a key bias the attention must
     // ignore (torchvision zeroes it in the forward); a position bias MLP whose output differs by head.
     private static void RandomiseSwin(nn.Module model)
