@@ -117,16 +117,13 @@ public sealed partial class OnnxExport
         var split = graph.Node("Reshape", path + "/Reshape_pairs", path + "/pairs", [x, Ints([0, halfH, 2, halfW, 2, dim], [6])]);
         var ordered = graph.Node("Transpose", path + "/Transpose", path + "/ordered", [split], Attribute.Of("perm", 0, 1, 3, 4, 2, 5));
         var merged = graph.Node("Reshape", path + "/Reshape_merged", path + "/merged", [ordered, Ints([0, halfH, halfW, 4 * dim], [4])]);
-        if (normFirst)
-        {
-            var normed = graph.Node("LayerNormalization", path + "/norm", path + "/norm", [merged, Weight(norm + ".weight"), Weight(norm + ".bias")], Attribute.Of("axis", -1L), Attribute.Of("epsilon", PatchMergingEps));
-            return Annotated(graph.Node("MatMul", path, path, [normed, Transposed(Weight(reduction + ".weight"))]), output);
-        }
 
-        var reduced = graph.Node("MatMul", path + "/reduction", path + "/reduction", [merged, Transposed(Weight(reduction + ".weight"))]);
-        return Annotated(
-            graph.Node("LayerNormalization", path, path, [reduced, Weight(norm + ".weight"), Weight(norm + ".bias")], Attribute.Of("axis", -1L), Attribute.Of("epsilon", PatchMergingEps)),
-            output);
+        // The last of the two steps is the layer's node, named by its path.
+        string Norm(string value, string name) => graph.Node(
+            "LayerNormalization", name, name, [value, Weight(norm + ".weight"), Weight(norm + ".bias")], Attribute.Of("axis", -1L), Attribute.Of("epsilon", PatchMergingEps));
+        string Reduce(string value, string name) => graph.Node("MatMul", name, name, [value, Transposed(Weight(reduction + ".weight"))]);
+        var y = normFirst ? Reduce(Norm(merged, path + "/norm"), path) : Norm(Reduce(merged, path + "/reduction"), path);
+        return Annotated(y, output);
     }
 
     // [heads, n, n]: 16 · sigmoid(cpb_mlp(relative_coords_table)) gathered for every pair of positions in a window.
