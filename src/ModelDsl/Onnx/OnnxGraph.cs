@@ -3,7 +3,8 @@ namespace ModelDsl.Onnx;
 /// <summary>
 /// An ONNX graph as it is built: nodes in topological order, initializers, annotated value shapes, one input and one
 /// output with a symbolic batch dimension. <see cref="WriteTo"/> writes it as an ONNX ModelProto (IR version 8, opset 17).
-/// A <see cref="Body"/> is a subgraph (a Scan's body) with inputs and outputs of its own. Field numbers are onnx.proto's.
+/// A <see cref="Body"/> is a subgraph (a Scan's body) with several inputs and outputs of its own, written into its node's
+/// graph attribute. Field numbers are onnx.proto's.
 /// </summary>
 internal sealed class OnnxGraph
 {
