@@ -1,10 +1,4 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Testing;
-using Microsoft.CodeAnalysis.Testing;
 using ModelDsl.CodeFixes;
-using ModelDsl.Generators;
 
 namespace ModelDsl.Analyzers.Tests;
 
@@ -17,7 +11,7 @@ namespace ModelDsl.Analyzers.Tests;
 public class CodeFixFrameworkTests
 {
     [Fact]
-    public Task MakePartial_TheFixedClassIsGeneratedAndCompiles() => new GeneratedCodeFixTest<MakePartialCodeFix>
+    public Task MakePartial_TheFixedClassIsGeneratedAndCompiles() => new GeneratedFrameworkTest<MakePartialCodeFix>
     {
         // Without `partial` C# itself rejects the partial property (CS0751), and C# would reject any completion of the
         // class, so the generator writes none (CS9248).
@@ -60,7 +54,7 @@ public class CodeFixFrameworkTests
     // After the fix the dense model is still over (MDSL2009 instead of MDSL2004: the budget is met by MlpInt8, which it
     // names) and the generated variant class reports its own cost.
     [Fact]
-    public Task CompressWeights_TheInt8VariantMeetsTheBudgetAndCompiles() => new GeneratedCodeFixTest<CompressWeightsCodeFix>
+    public Task CompressWeights_TheInt8VariantMeetsTheBudgetAndCompiles() => new GeneratedFrameworkTest<CompressWeightsCodeFix>
     {
         TestCode = OverBytes,
         FixedCode = """
@@ -77,30 +71,4 @@ public class CodeFixFrameworkTests
             }
             """,
     }.RunAsync();
-
-    private sealed class GeneratedCodeFixTest<TFix> : CSharpCodeFixTest<ModelAnalyzer, TFix, DefaultVerifier>
-        where TFix : CodeFixProvider, new()
-    {
-        public GeneratedCodeFixTest()
-        {
-            // As TestingFrameworkTests: no package download, the runtime for the attributes, the Layer alias.
-            ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-            foreach (var state in new[] { TestState, FixedState })
-            {
-                state.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net100.References.All);
-                state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(LayerBase).Assembly.Location));
-                state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location));
-                state.Sources.Add(("GlobalUsings.cs", AnalyzerHarness.LayerAlias.ToString()));
-            }
-
-            TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
-        }
-
-        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(ModelGenerator)];
-
-        protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Preview);
-
-        protected override CompilationOptions CreateCompilationOptions() =>
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
-    }
 }
