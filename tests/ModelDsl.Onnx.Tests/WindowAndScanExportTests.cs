@@ -97,7 +97,7 @@ public class WindowAndScanExportTests
     public void Int8VariantsAroundSwinAndMambaExportInQdqFormWithTheLayersInFloatAndOnnxRuntimeRunsThem()
     {
         // Their Linears quantised, the window attention and the scan float: the checker passes, ONNX Runtime runs the
-        // file at two batch sizes. (How close int8 activations come to TorchSharp's float ones is QuantizedExportTests'.)
+        // file at two batch sizes. (How close their output comes to TorchSharp's int8 module is QuantizedExportTests'.)
         manual_seed(14);
         using var directory = new TemporaryDirectory();
         using var swinDense = new SwinVariants();
