@@ -94,6 +94,16 @@ public class WeightTransformTests(ITestOutputHelper output)
         Assert.Equal(ScalarType.Byte, variant.state_dict()["mlp.fc.weight_packed"].dtype);
         Assert.Equal(new long[] { 1024, 128 }, variant.state_dict()["mlp.fc.weight_packed"].shape);
         Assert.Contains("dequantised once to float32 at load", TokenMlpInt4.Summary(), StringComparison.Ordinal);
+        // Which Linears the CUDA int4 kernel can take, by hand from the shapes (inputs a multiple of 128, outputs of 8):
+        // 256 → 1024 → 256 both; SmallMlp's 64 → 256 (64 inputs), 256 → 128, 128 → 10 (10 outputs); its half-width
+        // 64 → 128 (64 inputs), 128 → 64, 64 → 10 (64 inputs).
+        Assert.Contains("here 2 of 2 can.", TokenMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains("here 1 of 3 can (not ", SmallMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains(": 64 inputs, ", SmallMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains(": 10 outputs; they compute dequantised)", SmallMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains("here 1 of 3 can (not ", SmallMlpHalfInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains(": 64 inputs; they compute dequantised)", SmallMlpHalfInt4.Summary(), StringComparison.Ordinal);
+        output.WriteLine(SmallMlpInt4.Summary().Split('\n')[^1]);
         using var loaded = RoundTrip(variant, () => new TokenMlpInt4());
 
         using var scope = NewDisposeScope();
