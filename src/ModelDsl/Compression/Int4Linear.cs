@@ -12,7 +12,8 @@ namespace ModelDsl;
 /// dict are the small part. On CUDA the layer computes with libtorch's int4 kernel (<c>_weight_int4pack_mm</c>: bfloat16
 /// activations, result cast back to the input's dtype) when its shape allows it (inputs a multiple of 128, outputs a
 /// multiple of 8) and the kernel runs on the device; the packed form is prepared once per device when the weights are
-/// refreshed or the layer first runs on a new device. Otherwise it computes with the dequantised weight on the device;
+/// refreshed or the layer first runs on a new device, and then no float32 copy is kept on the GPU. Otherwise it computes
+/// with the dequantised weight on the device;
 /// <see cref="CudaKernelStatus"/> says why, <see cref="RequireCudaKernel"/> makes it an error.
 /// <para>
 /// State dict: <c>weight_packed</c> (uint8 [out, ⌈in/2⌉]), <c>weight_scale</c> (float32 [out, ⌈in/128⌉]) and
@@ -155,12 +156,18 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
         }
         kernel = Int4CudaKernel.TryPrepare(stored, WeightScale, dequantized, out var why);
         CudaKernelStatus = why;
+        if (kernel is not null)
+        {
+            // The kernel reads the packed weight itself: the float32 copy (8× the int4 bytes) is not kept on the GPU.
+            dequantized.Dispose();
+            dequantized = null;
+        }
     }
 
     private void EnsurePrepared()
     {
         var stored = PackedWeight;
-        if (dequantized is null || preparedFor != (stored.device_type, stored.device_index))
+        if (preparedFor != (stored.device_type, stored.device_index))
         {
             Refresh();
         }
@@ -184,9 +191,13 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
             throw ShapeError($"[*, {InFeatures}]", input);
         }
         EnsurePrepared();
-        if (kernel is null || input.device_type != DeviceType.CUDA)
+        if (kernel is null)
         {
             return nn.functional.linear(input, dequantized!, Bias);
+        }
+        if (!QuantizedLayers.SameDevice(input, PackedWeight))
+        {
+            throw new ArgumentException($"{Describe()} is on {PackedWeight.device} (libtorch's int4 kernel), its input on {input.device}");
         }
         using var scope = NewDisposeScope();
         var rows = input.reshape(-1, InFeatures).to(ScalarType.BFloat16).contiguous();

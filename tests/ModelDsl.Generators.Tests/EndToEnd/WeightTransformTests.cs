@@ -114,6 +114,13 @@ public class WeightTransformTests(ITestOutputHelper output)
         Assert.True(error < 0.15, $"relative error {error:E2}");
         Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
 
+        // No CUDA backend here: moving the variant to CUDA is a .NET exception (TorchSharp's; checked in a child process
+        // first that it does not abort), and the variant stays on the CPU, computing as before.
+        var before = variant.call(x);
+        var move = Assert.Throws<InvalidOperationException>(() => variant.to(DeviceType.CUDA));
+        Assert.Contains("CUDA", move.Message, StringComparison.Ordinal);
+        Assert.True(variant.call(x).eq(before).all().item<bool>());
+
     }
 
     [Fact]
