@@ -111,7 +111,7 @@ internal static class Int4CudaKernel
         {
             kernelWeight?.Dispose();
             scalesAndZeros?.Dispose();
-            why = "libtorch's int4 kernel failed on this device: " + e.Message.Split('\n')[0];
+            why = "libtorch's int4 kernel failed on this device: " + QuantizedLayers.NativeReason(e);
             return null;
         }
     }

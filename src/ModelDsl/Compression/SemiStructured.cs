@@ -82,7 +82,7 @@ internal static class SemiStructured
         catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
         {
             compressed.Dispose();
-            why = "libtorch's semi-structured matmul failed on this device: " + e.Message.Split('\n')[0];
+            why = "libtorch's semi-structured matmul failed on this device: " + QuantizedLayers.NativeReason(e);
             return null;
         }
     }
@@ -97,7 +97,7 @@ internal static class SemiStructured
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
         {
-            why = "libtorch's semi-structured kernel failed on this device: " + e.Message.Split('\n')[0];
+            why = "libtorch's semi-structured kernel failed on this device: " + QuantizedLayers.NativeReason(e);
             return null;
         }
     }

@@ -39,6 +39,8 @@ public sealed class Int4CudaKernelTests(ITestOutputHelper output)
         using var layer = new Int4Linear(128, 16);
         Assert.Null(Int4CudaKernel.TryPrepare(layer.PackedWeight, layer.WeightScale, layer.Dequantize(), out var why));
         Assert.Contains("int4 kernel failed on this device", why, StringComparison.Ordinal);
+        output.WriteLine(why);
+        Assert.Contains("Could not run 'aten::_convert_weight_to_int4pack' with arguments from the 'CPU' backend.", why, StringComparison.Ordinal);
     }
 
     [Fact]
