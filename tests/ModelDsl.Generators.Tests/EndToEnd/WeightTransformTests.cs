@@ -124,6 +124,30 @@ public class WeightTransformTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TorchSharpsLoadStateDictRebuildsTheQuantisedAndSparseLayers()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // Two dense models with different initial weights; each variant loads the other's state dict through
+        // TorchSharp's own load_state_dict and must then compute exactly as the other (not with its earlier weights).
+        using var int4 = TokenMlpInt4.FromDense(new TokenMlp());
+        using var int4Source = TokenMlpInt4.FromDense(new TokenMlp());
+        using var int8 = SmallMlpInt8.FromDense(new SmallMlp());
+        using var int8Source = SmallMlpInt8.FromDense(new SmallMlp());
+        using var nm = SparseMlpNm24.FromDense(new SparseMlp());
+        using var nmSource = SparseMlpNm24.FromDense(new SparseMlp());
+        var tokens = randn(2, 8, 256);
+        var features = randn(3, 64);
+        Assert.False(int4.call(tokens).eq(int4Source.call(tokens)).all().item<bool>());
+        int4.load_state_dict(int4Source.state_dict());
+        int8.load_state_dict(int8Source.state_dict());
+        nm.load_state_dict(nmSource.state_dict());
+        Assert.True(int4.call(tokens).eq(int4Source.call(tokens)).all().item<bool>());
+        Assert.True(int8.call(features).eq(int8Source.call(features)).all().item<bool>());
+        Assert.True(nm.call(features).eq(nmSource.call(features)).all().item<bool>());
+    }
+
+    [Fact]
     public void LowRankConstantsAreTheBuiltModule()
     {
         using var variant = new SmallMlpLr();
