@@ -152,6 +152,13 @@ public sealed class SparseLayerTests
         var masked = groups.mul(keep).view(32, 64);
         Assert.True(layer.call(x).allclose(nn.functional.linear(x, masked, bias), rtol: 1e-5, atol: 1e-5));
 
+        // A 2:4 convolution has no semi-structured kernel on any device, and says so.
+        using var conv = new NMConv2d(8, 16, 3, 2, 4, padding: 1);
+        Assert.False(conv.UsesSemiStructured);
+        var convError = Assert.Throws<NotSupportedException>(conv.RequireSemiStructured);
+        Assert.Contains("NMConv2d", convError.Message, StringComparison.Ordinal);
+        Assert.Contains("not convolutions", convError.Message, StringComparison.Ordinal);
+
         // cuSPARSELt's float32 shape rule, checked before any call.
         Assert.Null(SemiStructured.ShapeRefusal(32, 64));
         Assert.Contains("[10, 64] is not a multiple of 8", SemiStructured.ShapeRefusal(10, 64), StringComparison.Ordinal);
