@@ -69,6 +69,12 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
     /// <summary>Why the int4 CUDA kernel is not used (empty when it is), for the device the layer was last refreshed on.</summary>
     public string CudaKernelStatus { get; private set; } = "not refreshed yet";
 
+    /// <summary>
+    /// Why libtorch's int4 CUDA kernel cannot compute a Linear of this size, or null when its shape allows it (inputs a
+    /// multiple of 128, outputs a multiple of 8); the device and the kernel itself are checked when the layer runs there.
+    /// </summary>
+    public static string? CudaKernelShapeRefusal(long inFeatures, long outFeatures) => Int4CudaKernel.ShapeRefusal(inFeatures, outFeatures);
+
     /// <summary>Throws unless the forward runs the int4 CUDA kernel, with the reason (on CPU: the kernel is CUDA-only).</summary>
     /// <exception cref="NotSupportedException">The kernel is not used for this layer here.</exception>
     public void RequireCudaKernel()

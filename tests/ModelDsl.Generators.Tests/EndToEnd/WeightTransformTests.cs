@@ -124,6 +124,25 @@ public class WeightTransformTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheSummarysInt4KernelRuleIsTheRuntimes()
+    {
+        // Summary() decides from compile-time shapes (ModelDsl.Spec), Int4Linear at run time: they must agree.
+        foreach (var inFeatures in new long[] { 64, 128, 130, 256, 384, 784, 1024, 4096 })
+        {
+            foreach (var outFeatures in new long[] { 8, 10, 16, 64, 1000, 1001 })
+            {
+                Assert.Equal(
+                    ModelDsl.Spec.Quantization.Int4KernelRefusal(inFeatures, outFeatures) is null,
+                    Int4Linear.CudaKernelShapeRefusal(inFeatures, outFeatures) is null);
+            }
+        }
+        // By hand: 784 = 6·128 + 16; 1000 = 125·8; 1001 is odd.
+        Assert.Null(Int4Linear.CudaKernelShapeRefusal(4096, 1000));
+        Assert.NotNull(Int4Linear.CudaKernelShapeRefusal(784, 1000));
+        Assert.NotNull(Int4Linear.CudaKernelShapeRefusal(4096, 1001));
+    }
+
+    [Fact]
     public void TorchSharpsLoadStateDictRebuildsTheQuantisedAndSparseLayers()
     {
         using var scope = NewDisposeScope();
