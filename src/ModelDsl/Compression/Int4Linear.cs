@@ -13,8 +13,8 @@ namespace ModelDsl;
 /// activations, result cast back to the input's dtype) when its shape allows it (inputs a multiple of 128, outputs a
 /// multiple of 8) and the kernel runs on the device; the packed form is prepared once per device when the weights are
 /// refreshed or the layer first runs on a new device, and then no float32 copy is kept on the GPU. Otherwise it computes
-/// with the dequantised weight on the device;
-/// <see cref="CudaKernelStatus"/> says why, <see cref="RequireCudaKernel"/> makes it an error.
+/// with the dequantised weight on the device; <see cref="CudaKernelStatus"/> says why, <see cref="RequireCudaKernel"/>
+/// makes it an error.
 /// <para>
 /// State dict: <c>weight_packed</c> (uint8 [out, ⌈in/2⌉]), <c>weight_scale</c> (float32 [out, ⌈in/128⌉]) and
 /// <c>bias</c> (float32 [out]) as buffers.
