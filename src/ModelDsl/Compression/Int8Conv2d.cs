@@ -164,11 +164,16 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
             }
             return kernel.invoke<Tensor>(Int8ConvKernels.Conv, input, inputQuantization.Scale, inputQuantization.ZeroPoint, outputQuantization.Scale, outputQuantization.ZeroPoint);
         }
-        if (dequantized is null)
+        if (dequantized is null || dequantized.device != input.device || dequantized.dtype != input.dtype)
         {
-            Refresh();
+            // Made again on the input's device and in its type (a module moved to CUDA, a bfloat16 input): the cached
+            // form is a private tensor, which moving the module does not move.
+            dequantized?.Dispose();
+            using var dequantizeScope = NewDisposeScope();
+            dequantized = Dequantize().to(input.dtype, input.device).DetachFromDisposeScope();
         }
-        var output = nn.functional.conv2d(input, dequantized!, Bias, stride, padding, dilation, Groups);
+        using var bias = Bias is { } stored && (stored.device != input.device || stored.dtype != input.dtype) ? stored.to(input.dtype, input.device) : null;
+        var output = nn.functional.conv2d(input, dequantized, bias ?? Bias, stride, padding, dilation, Groups);
         if (Observing)
         {
             Observe(input, output);

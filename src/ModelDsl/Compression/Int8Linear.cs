@@ -11,6 +11,11 @@ namespace ModelDsl;
 /// its output, one multiply per output element, for the accuracy of per-channel weights at the speed of the int8 GEMM.
 /// The input is quantised per call to uint8 over its own range (what "dynamic" means).
 /// <para>
+/// FBGEMM is a CPU kernel for float32 input. On another device (a CUDA GPU) or for another input type the layer
+/// computes with its dequantised weight in the input's type on the input's device — int8 is then the storage format
+/// only, as int4 is on CPU; <see cref="ComputesInInt8"/> says which an input gets.
+/// </para>
+/// <para>
 /// State dict: <c>weight</c> (int8 [out, in]), <c>weight_scale</c> (float32 [out]) and <c>bias</c> (float32 [out]) as
 /// buffers; the packed matrix and its column sums are derived from them (<see cref="Refresh"/>) and not stored.
 /// </para>
@@ -34,6 +39,7 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
     private Tensor? packed;
     private Tensor? columnSums;
     private Tensor? zeroBias;
+    private Tensor? dequantized;
 
     /// <summary>An int8 linear of the given size with zero weights (load or <see cref="Quantize"/> its weights).</summary>
     public Int8Linear(long inFeatures, long outFeatures, bool hasBias = true) : base(nameof(Int8Linear))
@@ -105,6 +111,15 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
         packed?.Dispose();
         columnSums?.Dispose();
         zeroBias?.Dispose();
+        dequantized?.Dispose();
+        dequantized = null;
+        if (Weight.device_type != DeviceType.CPU)
+        {
+            // FBGEMM packs on CPU only; this device computes with the dequantised weight (made at the first forward).
+            (packed, columnSums, zeroBias) = (null, null, null);
+            return;
+        }
+
         var weight = Weight.contiguous();
         packed = Unit.Value.invoke<Tensor>("pack", weight).DetachFromDisposeScope();
         // FBGEMM's column offsets: each output's sum of int8 weights minus zero point × K (the zero point is 0 here).
@@ -119,6 +134,9 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
         return Weight.to(ScalarType.Float32).mul_(WeightScale.unsqueeze(1));
     }
 
+    /// <summary>Whether <paramref name="input"/> is computed by the int8 kernel (CPU float32) or with the dequantised weight.</summary>
+    public static bool ComputesInInt8(Tensor input) => input.dtype == ScalarType.Float32 && input.device_type == DeviceType.CPU;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
@@ -126,9 +144,13 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
         {
             throw ShapeError($"[*, {InFeatures}]", input);
         }
-        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
+        if (!ComputesInInt8(input))
         {
-            throw new ArgumentException($"{Describe()} computes on CPU float32 input (FBGEMM), got {input.dtype} on {input.device}");
+            return DequantizedLinear(input);
+        }
+        if (Weight.device_type != DeviceType.CPU)
+        {
+            throw new ArgumentException($"{Describe()}: the input is on CPU but the layer is on {Weight.device}; move one of them");
         }
         if (packed is null)
         {
@@ -145,6 +167,21 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
         return (input.dim() == 1 ? y.squeeze(0) : y).MoveToOuterDisposeScope();
     }
 
+    // The weight dequantised once per device and type (kept until the next Refresh or move), the bias in the same type.
+    private Tensor DequantizedLinear(Tensor input)
+    {
+        if (dequantized is null || dequantized.device != input.device || dequantized.dtype != input.dtype)
+        {
+            dequantized?.Dispose();
+            using var scope = NewDisposeScope();
+            dequantized = Dequantize().to(input.dtype, input.device).DetachFromDisposeScope();
+        }
+
+        // Converted only where it differs: to() may hand back the buffer itself, which must not be disposed here.
+        using var converted = Bias is { } stored && (stored.device != input.device || stored.dtype != input.dtype) ? stored.to(input.dtype, input.device) : null;
+        return nn.functional.linear(input, dequantized, converted ?? Bias);
+    }
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
@@ -153,6 +190,7 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
             packed?.Dispose();
             columnSums?.Dispose();
             zeroBias?.Dispose();
+            dequantized?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -1,4 +1,5 @@
 using ModelDsl.Tests.Parity;
+using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -190,5 +191,44 @@ public sealed class QuantizedLayerTests(ITestOutputHelper output)
         Assert.True(ChannelsLast.IsContiguous(layer.Weight));
         Assert.True((layer.call(ChannelsLast.Contiguous(x)) - expected).abs().max().item<float>() < 1e-4f);
         Assert.Contains("[N, 8, H, W]", Assert.Throws<ArgumentException>(() => layer.call(randn(1, 7, 5, 5))).Message);
+    }
+
+    /// <summary>
+    /// FBGEMM computes CPU float32 only; another type, or another device (the meta device stands in for CUDA here: a
+    /// moved module whose cached forms are private tensors), computes with the dequantised weight made there, and the
+    /// bias converted with it — not an error, and not a device mismatch.
+    /// </summary>
+    [Fact]
+    public void Int8LayersComputeWithTheirDequantisedWeightsOnAnotherDeviceOrType()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (weight, bias, x) = Case(16, 6, 3);
+        using var linear = new Int8Linear(16, 6);
+        linear.Quantize(weight, bias);
+        Assert.True(Int8Linear.ComputesInInt8(x));
+        Assert.False(Int8Linear.ComputesInInt8(x.to(ScalarType.Float64)));
+
+        // In float64 the product is the dequantised weight's, exactly: no activation rounding.
+        var wide = x.to(ScalarType.Float64);
+        var expected = wide.matmul(linear.Dequantize().to(ScalarType.Float64).t()) + bias.to(ScalarType.Float64);
+        var actual = linear.call(wide);
+        Assert.Equal(ScalarType.Float64, actual.dtype);
+        Assert.True((actual - expected).abs().max().item<double>() < 1e-12);
+        Assert.Equal(ScalarType.Float32, linear.Bias!.dtype);   // the stored bias is left as it was
+
+        using var conv = new Int8Conv2d(4, 6, 3, padding: 1);
+        conv.Quantize(randn(6, 4, 3, 3), randn(6));
+        var image = randn(2, 4, 5, 5, ScalarType.Float64);
+        var convExpected = nn.functional.conv2d(image, conv.Dequantize().to(ScalarType.Float64), conv.Bias!.to(ScalarType.Float64), padding: [1, 1]);
+        Assert.True((conv.call(image) - convExpected).abs().max().item<double>() < 1e-12);
+
+        // Moved to another device, the Linear computes there (its FBGEMM forms stay behind, unused). libtorch has no
+        // meta convolution, so the convolution's move is not shown here; it makes its dequantised weight the same way.
+        linear.to(DeviceType.META);
+        var onMeta = linear.call(x.to(DeviceType.META));
+        Assert.Equal(DeviceType.META, onMeta.device_type);
+        Assert.Equal(new long[] { 3, 6 }, onMeta.shape);
+        Assert.Contains("the input is on CPU", Assert.Throws<ArgumentException>(() => linear.call(x)).Message);
     }
 }
