@@ -90,6 +90,10 @@ internal static class ModelEmitter
         {
             FromDenseEmitter.Write(writer, model.ClassName, variant);
         }
+        else
+        {
+            PrunableEmitter.Write(writer, PrunableStructure.Of(model.Spec));
+        }
 
         writer.Close();
         return (new GeneratedSource(FileHeader.HintName(model.Namespace, model.ClassName), writer.ToString()), null);

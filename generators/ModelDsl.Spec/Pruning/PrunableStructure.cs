@@ -1,0 +1,363 @@
+namespace ModelDsl.Spec;
+
+/// <summary>
+/// One width a load-time budget fit may narrow: width sites (<see cref="WidthScaling.Sites"/>) that move together — the
+/// sites of one layer name (a <c>KeepLayers</c> ratio applies to all of them) and sites an identity add ties (a stem and
+/// the stage after it) — and the dependency groups their width sets.
+/// </summary>
+/// <param name="Layers">The sites' layer names, distinct, in site order: what <c>KeepLayers</c> names.</param>
+/// <param name="Sites">Indices into <see cref="WidthScaling.Sites"/>.</param>
+/// <param name="Width">The dense width, the same for every site of the unit.</param>
+/// <param name="Groups">Indices into <see cref="PrunableStructure.Groups"/> of the groups this width sets.</param>
+public sealed record WidthUnit(EquatableArray<string> Layers, EquatableArray<int> Sites, long Width, EquatableArray<int> Groups);
+
+/// <summary>
+/// One cost figure as an exact function of the channels removed from each unit, d (one entry per unit):
+/// <c>Constant + Σ Linear[i]·d[i] + Σ_{i ≤ j} Quadratic[i, j]·d[i]·d[j]</c>, the upper triangle row by row. Every
+/// convolution's and Linear's MACs and parameters are bilinear in its input and output widths and every element-wise
+/// rule linear in one width, so a quadratic is the cost exactly.
+/// </summary>
+/// <param name="Constant">The dense model's figure.</param>
+/// <param name="Linear">One coefficient per unit.</param>
+/// <param name="Quadratic">n·(n + 1)/2 coefficients: (0,0), (0,1) … (0,n−1), (1,1) ….</param>
+public sealed record WidthCost(long Constant, EquatableArray<long> Linear, EquatableArray<long> Quadratic)
+{
+    /// <summary>The figure with <paramref name="removed"/> channels taken from each unit.</summary>
+    /// <param name="removed">Channels removed per unit.</param>
+    public long Of(IReadOnlyList<long> removed)
+    {
+        var total = Constant;
+        var k = 0;
+        for (var i = 0; i < Linear.Count; i++)
+        {
+            total = checked(total + (Linear[i] * removed[i]));
+            for (var j = i; j < Linear.Count; j++)
+            {
+                total = checked(total + (Quadratic[k++] * removed[i] * removed[j]));
+            }
+        }
+
+        return total;
+    }
+}
+
+/// <summary>
+/// What a load-time FLOP-budget fit needs of a model, computed at compile time by the code that costs its variants: the
+/// widths it may narrow (<see cref="Units"/>, each a set of width sites a generated <c>KeepLayers</c> variant can
+/// express), the dependency groups of channels kept or removed together (<see cref="ChannelPlan"/>'s, every one of them
+/// cut), how every tensor is cut by them, and the exact MACs, FLOPs and parameters as functions of the units' widths
+/// (<see cref="WidthCost"/>, fitted to <see cref="Cost.Of(ShapeResult, CostOptions?)"/> and checked against it).
+/// </summary>
+/// <param name="Units">The narrowable widths, in site order.</param>
+/// <param name="Groups">Every dependency group a unit sets, in the order of <see cref="ChannelPlan.Of"/>.</param>
+/// <param name="Tensors">Every tensor a group cuts (tensors no group cuts are left out).</param>
+/// <param name="Macs">MACs per sample.</param>
+/// <param name="Flops">FLOPs per sample.</param>
+/// <param name="Parameters">Trainable parameters.</param>
+public sealed record PrunableStructure(
+    EquatableArray<WidthUnit> Units,
+    EquatableArray<ChannelGroup> Groups,
+    EquatableArray<TensorCopy> Tensors,
+    WidthCost Macs,
+    WidthCost Flops,
+    WidthCost Parameters)
+{
+    /// <summary>Above this many units the quadratic's O(n²) probes are not spent at compile time.</summary>
+    public const int MaxUnits = 24;
+
+    /// <summary>
+    /// The structure of <paramref name="spec"/>, or null when it has nothing a load-time fit can narrow: no width site,
+    /// more than <see cref="MaxUnits"/> units, a group FromDense cannot cut (a concatenation, attention, a custom layer),
+    /// or a cost that is not the quadratic of its widths.
+    /// </summary>
+    /// <param name="spec">The dense model.</param>
+    public static PrunableStructure? Of(ModelSpec spec)
+    {
+        var dense = Shapes.Infer(spec);
+        var denseCost = dense.Error is null ? Cost.Of(dense) : null;
+        if (denseCost is not { Succeeded: true })
+        {
+            return null;
+        }
+
+        var sites = WidthScaling.Sites(spec);
+        var units = FindUnits(spec, sites);
+        if (units.Count == 0 || units.Count > MaxUnits)
+        {
+            return null;
+        }
+
+        long[] Widths(IReadOnlyList<long> removed)
+        {
+            var widths = sites.Select(s => s.Width).ToArray();
+            for (var u = 0; u < units.Count; u++)
+            {
+                foreach (var site in units[u].Sites)
+                {
+                    widths[site] -= removed[u];
+                }
+            }
+
+            return widths;
+        }
+
+        long[] One(int unit, long by = 1)
+        {
+            var removed = new long[units.Count];
+            removed[unit] = by;
+            return removed;
+        }
+
+        // Every unit narrowed by one channel: every group a unit sets is cut, so the plan lists all of them.
+        var all = Enumerable.Repeat(1L, units.Count).ToArray();
+        var plan = ChannelPlan.Of(dense, Shapes.Infer(WidthScaling.Apply(spec, Widths(all))));
+        if (plan.Unsupported is not null || plan.Groups.Any(g => g.HeadDim > 0))
+        {
+            return null;
+        }
+
+        // Which unit sets each group: the groups a plan with that unit alone narrowed cuts, matched by their tensors.
+        var owner = new int[plan.Groups.Count];
+        for (var g = 0; g < owner.Length; g++)
+        {
+            owner[g] = -1;
+        }
+
+        var withGroups = new List<WidthUnit>();
+        for (var u = 0; u < units.Count; u++)
+        {
+            var alone = ChannelPlan.Of(dense, Shapes.Infer(WidthScaling.Apply(spec, Widths(One(u)))));
+            var groups = new List<int>();
+            foreach (var group in alone.Groups)
+            {
+                var g = IndexOf(plan.Groups, group);
+                if (alone.Unsupported is not null || g < 0 || owner[g] >= 0 || group.DenseSize != units[u].Width)
+                {
+                    return null;
+                }
+
+                owner[g] = u;
+                groups.Add(g);
+            }
+
+            withGroups.Add(units[u] with { Groups = groups.ToEquatableArray() });
+        }
+
+        if (owner.Any(o => o < 0))
+        {
+            return null;
+        }
+
+        // The quadratic through the dense cost, one and two channels off each unit and one off each pair — then checked
+        // at two more points, so a cost that is not this quadratic gives no structure rather than a wrong one.
+        var probes = new Dictionary<string, CostTotals?>(StringComparer.Ordinal);
+        CostTotals? At(long[] removed)
+        {
+            var key = string.Join(",", removed);
+            if (!probes.TryGetValue(key, out var total))
+            {
+                var shapes = Shapes.Infer(WidthScaling.Apply(spec, Widths(removed)));
+                var cost = shapes.Error is null ? Cost.Of(shapes) : null;
+                total = cost is { Succeeded: true } ? cost.Total : null;
+                probes[key] = total;
+            }
+
+            return total;
+        }
+
+        var macs = Fit(units, At, t => t.Macs, denseCost.Total.Macs, One);
+        var flops = Fit(units, At, t => t.Flops, denseCost.Total.Flops, One);
+        var parameters = Fit(units, At, t => t.Parameters, denseCost.Total.Parameters, One);
+        if (macs is null || flops is null || parameters is null)
+        {
+            return null;
+        }
+
+        var checks = new[] { all, units.Select(u => Math.Max(0, (u.Width - 1) / 2)).ToArray() };
+        foreach (var removed in checks)
+        {
+            if (At(removed) is not { } total || macs.Of(removed) != total.Macs || flops.Of(removed) != total.Flops || parameters.Of(removed) != total.Parameters)
+            {
+                return null;
+            }
+        }
+
+        var tensors = plan.Tensors.Where(t => t.Slices.Count > 0).ToEquatableArray();
+        return new PrunableStructure(withGroups.ToEquatableArray(), plan.Groups, tensors, macs, flops, parameters);
+    }
+
+    /// <summary>The site widths with <paramref name="widths"/> (one per unit) set, every other site dense.</summary>
+    /// <param name="spec">The dense model.</param>
+    /// <param name="widths">One width per unit.</param>
+    public IReadOnlyList<long> SiteWidths(ModelSpec spec, IReadOnlyList<long> widths)
+    {
+        var result = WidthScaling.Sites(spec).Select(s => s.Width).ToArray();
+        for (var u = 0; u < Units.Count; u++)
+        {
+            foreach (var site in Units[u].Sites)
+            {
+                result[site] = widths[u];
+            }
+        }
+
+        return result;
+    }
+
+    private static int IndexOf(EquatableArray<ChannelGroup> groups, ChannelGroup group)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Producers.Equals(group.Producers) && groups[i].Norms.Equals(group.Norms))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // The units: for each site not yet placed, the sites of its layer name; where narrowing them alone does not give the
+    // same network (an identity add ties them to another width), sites of the same dense width join in site order until
+    // it does, and those not needed leave again. Sites that never give the same network stay dense.
+    private static List<WidthUnit> FindUnits(ModelSpec spec, IReadOnlyList<(string Layer, long Width)> sites)
+    {
+        var placed = new bool[sites.Count];
+        var units = new List<WidthUnit>();
+        bool Narrows(List<int> unit)
+        {
+            var widths = sites.Select(s => s.Width).ToArray();
+            foreach (var site in unit)
+            {
+                widths[site]--;
+            }
+
+            return LayerWidths.NotTheSameNetwork(spec, widths) is null;
+        }
+
+        List<int> Named(string layer) => Enumerable.Range(0, sites.Count).Where(j => !placed[j] && sites[j].Layer == layer).ToList();
+
+        for (var i = 0; i < sites.Count; i++)
+        {
+            if (placed[i])
+            {
+                continue;
+            }
+
+            var unit = Named(sites[i].Layer);
+            var width = sites[i].Width;
+            foreach (var site in unit)
+            {
+                placed[site] = true;
+            }
+
+            if (width < 2 || unit.Any(s => sites[s].Width != width))
+            {
+                continue;
+            }
+
+            var joined = new List<int>();
+            foreach (var j in Enumerable.Range(0, sites.Count).Where(j => !placed[j] && sites[j].Width == width))
+            {
+                if (Narrows(unit))
+                {
+                    break;
+                }
+
+                var named = Named(sites[j].Layer);
+                if (unit.Contains(j) || named.Any(s => sites[s].Width != width))
+                {
+                    continue;
+                }
+
+                unit.AddRange(named);
+                joined.Add(j);
+            }
+
+            if (!Narrows(unit))
+            {
+                continue;
+            }
+
+            foreach (var j in joined)
+            {
+                var without = unit.Where(s => sites[s].Layer != sites[j].Layer).ToList();
+                if (Narrows(without))
+                {
+                    unit = without;
+                }
+            }
+
+            unit.Sort();
+            foreach (var site in unit)
+            {
+                placed[site] = true;
+            }
+
+            units.Add(new WidthUnit(unit.Select(s => sites[s].Layer).Distinct().ToEquatableArray(), unit.ToEquatableArray(), width, EquatableArray<int>.Empty));
+        }
+
+        return units;
+    }
+
+    // One figure's quadratic from probes: f(0) = c; f(e_i) = c + a_i + b_ii; f(2e_i) = c + 2a_i + 4b_ii;
+    // f(e_i + e_j) = c + a_i + a_j + b_ii + b_jj + b_ij. A unit of two channels can lose only one: its d² is d, b_ii = 0.
+    private static WidthCost? Fit(List<WidthUnit> units, Func<long[], CostTotals?> at, Func<CostTotals, long> figure, long constant, Func<int, long, long[]> one)
+    {
+        var n = units.Count;
+        var once = new long[n];
+        var linear = new long[n];
+        var square = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (at(one(i, 1)) is not { } first)
+            {
+                return null;
+            }
+
+            once[i] = figure(first) - constant;
+            if (units[i].Width >= 3)
+            {
+                if (at(one(i, 2)) is not { } second)
+                {
+                    return null;
+                }
+
+                var twice = figure(second) - constant;
+                var doubled = twice - (2 * once[i]);
+                if (doubled % 2 != 0)
+                {
+                    return null;
+                }
+
+                square[i] = doubled / 2;
+            }
+
+            linear[i] = once[i] - square[i];
+        }
+
+        var quadratic = new List<long>();
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i; j < n; j++)
+            {
+                if (i == j)
+                {
+                    quadratic.Add(square[i]);
+                    continue;
+                }
+
+                var removed = new long[n];
+                removed[i] = 1;
+                removed[j] = 1;
+                if (at(removed) is not { } both)
+                {
+                    return null;
+                }
+
+                quadratic.Add(figure(both) - constant - once[i] - once[j]);
+            }
+        }
+
+        return new WidthCost(constant, linear.ToEquatableArray(), quadratic.ToEquatableArray());
+    }
+}

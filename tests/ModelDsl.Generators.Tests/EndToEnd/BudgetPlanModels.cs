@@ -1,0 +1,25 @@
+namespace ModelDsl.Generators.Tests.EndToEnd;
+
+/// <summary>
+/// FitNet's layers (a stem, one identity-added block, a strided block with a projection, a classifier) for the
+/// load-time budget fit, with the variant that BudgetPlanTests' plan declares: its KeepLayers text pasted in.
+/// </summary>
+[Model(InputShape = [3, 16, 16])]
+[Variant("Planned", KeepLayers = "stem.0 = 0.75, layer1 = 0.75, down = 0.5")]
+public partial class PlanNet
+{
+    /// <summary>Stem.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+
+    /// <summary>One identity-added block at the stem's width.</summary>
+    [Stage(typeof(ResBlock), "planes = 8")] public partial Layer Layer1 { get; }
+
+    /// <summary>One strided block, used directly.</summary>
+    [Block(typeof(ResBlock), "planes = 16", "stride = 2")] public partial Layer Down { get; }
+
+    /// <summary>Pooling.</summary>
+    [AdaptiveAvgPool2d(1), Flatten] public partial Layer Pool { get; }
+
+    /// <summary>Classifier.</summary>
+    [Linear(10)] public partial Layer Fc { get; }
+}
