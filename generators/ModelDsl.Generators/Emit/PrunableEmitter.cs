@@ -26,7 +26,7 @@ internal static class PrunableEmitter
         writer.Indent();
         foreach (var unit in structure.Units)
         {
-            writer.Line("new(" + Strings(unit.Layers) + ", " + N(unit.Width) + ", [" + string.Join(", ", unit.Groups.Select(g => N(g))) + "]),");
+            writer.Line("new(" + Strings(unit.Layers) + ", " + N(unit.Width) + ", [" + string.Join(", ", unit.Groups.Select(g => N(g))) + "], [" + string.Join(", ", unit.Multiples.Select(m => N(m))) + "]),");
         }
 
         writer.Outdent();
@@ -64,8 +64,14 @@ internal static class PrunableEmitter
         writer.Line("/// least important, each step costed exactly, until every limit is met (<see cref=\"global::ModelDsl.BudgetFit.Plan\"/>).");
         writer.Line("/// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.");
         writer.Line("/// </summary>");
-        writer.Line("public global::ModelDsl.BudgetPlan PlanBudget(double? maxMFlops = null, double? maxMMacs = null, long? maxParams = null, global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1, double minKeep = 0, int roundTo = 1) =>");
+        writer.Line("public global::ModelDsl.BudgetPlan PlanBudget(");
         writer.Indent();
+        writer.Line("double? maxMFlops = null,");
+        writer.Line("double? maxMMacs = null,");
+        writer.Line("long? maxParams = null,");
+        writer.Line("global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,");
+        writer.Line("double minKeep = 0,");
+        writer.Line("int roundTo = 1) =>");
         writer.Line("global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);");
         writer.Outdent();
     }

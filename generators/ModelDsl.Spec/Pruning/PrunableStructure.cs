@@ -9,7 +9,11 @@ namespace ModelDsl.Spec;
 /// <param name="Sites">Indices into <see cref="WidthScaling.Sites"/>.</param>
 /// <param name="Width">The dense width, the same for every site of the unit.</param>
 /// <param name="Groups">Indices into <see cref="PrunableStructure.Groups"/> of the groups this width sets.</param>
-public sealed record WidthUnit(EquatableArray<string> Layers, EquatableArray<int> Sites, long Width, EquatableArray<int> Groups);
+/// <param name="Multiples">
+/// For each of <paramref name="Groups"/>, its channels per channel of the width: a group of a block's <c>planes * 4</c>
+/// outputs is 4 (its size is always that multiple of the width).
+/// </param>
+public sealed record WidthUnit(EquatableArray<string> Layers, EquatableArray<int> Sites, long Width, EquatableArray<int> Groups, EquatableArray<int> Multiples = default);
 
 /// <summary>
 /// One cost figure as an exact function of the channels removed from each unit, d (one entry per unit):
@@ -50,7 +54,7 @@ public sealed record WidthCost(long Constant, EquatableArray<long> Linear, Equat
 /// </summary>
 /// <param name="Units">The narrowable widths, in site order.</param>
 /// <param name="Groups">Every dependency group a unit sets, in the order of <see cref="ChannelPlan.Of"/>.</param>
-/// <param name="Tensors">Every tensor a group cuts (tensors no group cuts are left out).</param>
+/// <param name="Tensors">Every parameter a group cuts (buffers and tensors no group cuts are left out).</param>
 /// <param name="Macs">MACs per sample.</param>
 /// <param name="Flops">FLOPs per sample.</param>
 /// <param name="Parameters">Trainable parameters.</param>
@@ -123,24 +127,32 @@ public sealed record PrunableStructure(
             owner[g] = -1;
         }
 
+        // A group loses m channels per channel of its width (m = 4 for planes * 4) and is m times the width; checked
+        // again two channels off, so the multiple is a proportion, not an offset.
         var withGroups = new List<WidthUnit>();
         for (var u = 0; u < units.Count; u++)
         {
             var alone = ChannelPlan.Of(dense, Shapes.Infer(WidthScaling.Apply(spec, Widths(One(u)))));
+            var twice = units[u].Width > 2 ? ChannelPlan.Of(dense, Shapes.Infer(WidthScaling.Apply(spec, Widths(One(u, 2))))) : alone;
             var groups = new List<int>();
+            var multiples = new List<int>();
             foreach (var group in alone.Groups)
             {
                 var g = IndexOf(plan.Groups, group);
-                if (alone.Unsupported is not null || g < 0 || owner[g] >= 0 || group.DenseSize != units[u].Width)
+                var multiple = group.DenseSize - group.KeptSize;
+                if (alone.Unsupported is not null || twice.Unsupported is not null || g < 0 || owner[g] >= 0 || multiple < 1 ||
+                    group.DenseSize != multiple * units[u].Width ||
+                    (units[u].Width > 2 && (IndexOf(twice.Groups, group) is not (>= 0 and var t) || twice.Groups[t].KeptSize != group.DenseSize - (2 * multiple))))
                 {
                     return null;
                 }
 
                 owner[g] = u;
                 groups.Add(g);
+                multiples.Add(multiple);
             }
 
-            withGroups.Add(units[u] with { Groups = groups.ToEquatableArray() });
+            withGroups.Add(units[u] with { Groups = groups.ToEquatableArray(), Multiples = multiples.ToEquatableArray() });
         }
 
         if (owner.Any(o => o < 0))
@@ -167,8 +179,8 @@ public sealed record PrunableStructure(
 
         var macs = Fit(units, At, t => t.Macs, denseCost.Total.Macs, One);
         var flops = Fit(units, At, t => t.Flops, denseCost.Total.Flops, One);
-        var parameters = Fit(units, At, t => t.Parameters, denseCost.Total.Parameters, One);
-        if (macs is null || flops is null || parameters is null)
+        var count = Fit(units, At, t => t.Parameters, denseCost.Total.Parameters, One);
+        if (macs is null || flops is null || count is null)
         {
             return null;
         }
@@ -176,14 +188,16 @@ public sealed record PrunableStructure(
         var checks = new[] { all, units.Select(u => Math.Max(0, (u.Width - 1) / 2)).ToArray() };
         foreach (var removed in checks)
         {
-            if (At(removed) is not { } total || macs.Of(removed) != total.Macs || flops.Of(removed) != total.Flops || parameters.Of(removed) != total.Parameters)
+            if (At(removed) is not { } total || macs.Of(removed) != total.Macs || flops.Of(removed) != total.Flops || count.Of(removed) != total.Parameters)
             {
                 return null;
             }
         }
 
-        var tensors = plan.Tensors.Where(t => t.Slices.Count > 0).ToEquatableArray();
-        return new PrunableStructure(withGroups.ToEquatableArray(), plan.Groups, tensors, macs, flops, parameters);
+        // The parameters a removed channel owns (running statistics are buffers: a masked copy leaves them alone).
+        var parameters = new HashSet<string>(dense.Layers.SelectMany(l => l.Tensors).Where(t => t.CountsAsParameter).Select(t => t.Name), StringComparer.Ordinal);
+        var tensors = plan.Tensors.Where(t => t.Slices.Count > 0 && parameters.Contains(t.Name)).ToEquatableArray();
+        return new PrunableStructure(withGroups.ToEquatableArray(), plan.Groups, tensors, macs, flops, count);
     }
 
     /// <summary>The site widths with <paramref name="widths"/> (one per unit) set, every other site dense.</summary>

@@ -14,7 +14,7 @@ public static class BudgetFit
     /// <summary>
     /// Plans which channels a trained <paramref name="dense"/> model keeps under the given limits (each null = none; at
     /// least one). A step narrows one <see cref="PrunableWidth"/> by one channel (to the next multiple of
-    /// <paramref name="roundTo"/>) in every group it sets, removing each group's least important remaining channels by
+    /// <paramref name="roundTo"/>), so every group it sets loses its multiple of that, each group's least important remaining channels by
     /// <paramref name="criterion"/>. Scores are normalised within their group (divided by the group's mean score,
     /// Torch-Pruning's <c>normalizer="mean"</c>), so groups of different sizes and scales compare; the step taken is the
     /// one of least normalised importance per cost saved (the saved MACs, FLOPs or parameters as a share of each limit,
@@ -107,11 +107,12 @@ public static class BudgetFit
                     continue;
                 }
 
-                // The channels this step removes: positions next … current − 1 of each group's ranking.
+                // The channels this step removes: positions m·next … m·current − 1 of each group's ranking (m its multiple).
                 var importance = 0.0;
-                foreach (var g in widths[u].Groups)
+                for (var i = 0; i < widths[u].Groups.Count; i++)
                 {
-                    for (var position = next; position < current[u]; position++)
+                    var (g, m) = (widths[u].Groups[i], widths[u].Multiples[i]);
+                    for (var position = m * next; position < m * current[u]; position++)
                     {
                         importance += normalised[g][order[g][position]];
                     }
@@ -138,10 +139,10 @@ public static class BudgetFit
         var kept = new long[structure.Groups.Count][];
         for (var u = 0; u < widths.Count; u++)
         {
-            foreach (var g in widths[u].Groups)
+            for (var i = 0; i < widths[u].Groups.Count; i++)
             {
-                var group = structure.Groups[g];
-                kept[g] = Pruning.Select(weights, group with { KeptSize = current[u] }, criterion);
+                var g = widths[u].Groups[i];
+                kept[g] = Pruning.Select(weights, structure.Groups[g] with { KeptSize = widths[u].Multiples[i] * current[u] }, criterion);
             }
         }
 

@@ -3,12 +3,14 @@ namespace ModelDsl;
 /// <summary>
 /// One width a load-time budget fit may narrow (generated from the model's declaration): the layers whose width it is —
 /// the names a <c>KeepLayers</c> variant gives a ratio, several where an identity add ties them — and the dependency
-/// groups it sets, each of <see cref="Width"/> channels.
+/// groups it sets, group <c>Groups[i]</c> having <c>Multiples[i]</c> channels per channel of the width (a bottleneck's
+/// <c>planes * 4</c> outputs: 4).
 /// </summary>
 /// <param name="Layers">State-dict names of the layers (or stages) whose declared width this is.</param>
 /// <param name="Width">The dense width.</param>
 /// <param name="Groups">Indices into <see cref="PrunableStructure.Groups"/>.</param>
-public sealed record PrunableWidth(IReadOnlyList<string> Layers, int Width, IReadOnlyList<int> Groups);
+/// <param name="Multiples">Each group's channels per channel of the width.</param>
+public sealed record PrunableWidth(IReadOnlyList<string> Layers, int Width, IReadOnlyList<int> Groups, IReadOnlyList<int> Multiples);
 
 /// <summary>One dimension of one tensor cut by a group's channels (the compile-time <c>FromDense</c>'s slices, by group).</summary>
 /// <param name="Tensor">The state-dict name.</param>
