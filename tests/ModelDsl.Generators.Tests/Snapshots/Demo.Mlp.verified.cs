@@ -116,7 +116,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// </summary>
     public static global::ModelDsl.PrunableStructure PrunableStructure { get; } = new(
         [
-            new(["hidden.0"], 128, [0]),
+            new(["hidden.0"], 128, [0], [1]),
         ],
         [
             new(128, 128, ["hidden.0.weight", "hidden.0.bias"], []),
@@ -135,6 +135,12 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// least important, each step costed exactly, until every limit is met (<see cref="global::ModelDsl.BudgetFit.Plan"/>).
     /// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.
     /// </summary>
-    public global::ModelDsl.BudgetPlan PlanBudget(double? maxMFlops = null, double? maxMMacs = null, long? maxParams = null, global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1, double minKeep = 0, int roundTo = 1) =>
+    public global::ModelDsl.BudgetPlan PlanBudget(
+        double? maxMFlops = null,
+        double? maxMMacs = null,
+        long? maxParams = null,
+        global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,
+        double minKeep = 0,
+        int roundTo = 1) =>
         global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
 }

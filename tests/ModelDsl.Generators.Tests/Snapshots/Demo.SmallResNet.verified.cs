@@ -214,8 +214,8 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
     /// </summary>
     public static global::ModelDsl.PrunableStructure PrunableStructure { get; } = new(
         [
-            new(["stem.conv", "layer1"], 16, [0, 1]),
-            new(["layer2"], 32, [2, 3, 4]),
+            new(["stem.conv", "layer1"], 16, [0, 1], [1, 1]),
+            new(["layer2"], 32, [2, 3, 4], [1, 1, 1]),
         ],
         [
             new(16, 16, ["layer1.0.conv2.weight", "stem.conv.weight"], ["layer1.0.bn2.weight", "stem.bn.weight"]),
@@ -228,50 +228,34 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
             new("stem.conv.weight", 0, 0),
             new("stem.bn.weight", 0, 0),
             new("stem.bn.bias", 0, 0),
-            new("stem.bn.running_mean", 0, 0),
-            new("stem.bn.running_var", 0, 0),
             new("layer1.0.conv1.weight", 0, 1),
             new("layer1.0.conv1.weight", 1, 0),
             new("layer1.0.bn1.weight", 0, 1),
             new("layer1.0.bn1.bias", 0, 1),
-            new("layer1.0.bn1.running_mean", 0, 1),
-            new("layer1.0.bn1.running_var", 0, 1),
             new("layer1.0.conv2.weight", 0, 0),
             new("layer1.0.conv2.weight", 1, 1),
             new("layer1.0.bn2.weight", 0, 0),
             new("layer1.0.bn2.bias", 0, 0),
-            new("layer1.0.bn2.running_mean", 0, 0),
-            new("layer1.0.bn2.running_var", 0, 0),
             new("layer2.0.conv1.weight", 0, 2),
             new("layer2.0.conv1.weight", 1, 0),
             new("layer2.0.bn1.weight", 0, 2),
             new("layer2.0.bn1.bias", 0, 2),
-            new("layer2.0.bn1.running_mean", 0, 2),
-            new("layer2.0.bn1.running_var", 0, 2),
             new("layer2.0.conv2.weight", 0, 3),
             new("layer2.0.conv2.weight", 1, 2),
             new("layer2.0.bn2.weight", 0, 3),
             new("layer2.0.bn2.bias", 0, 3),
-            new("layer2.0.bn2.running_mean", 0, 3),
-            new("layer2.0.bn2.running_var", 0, 3),
             new("layer2.0.downsample.0.weight", 0, 3),
             new("layer2.0.downsample.0.weight", 1, 0),
             new("layer2.0.downsample.1.weight", 0, 3),
             new("layer2.0.downsample.1.bias", 0, 3),
-            new("layer2.0.downsample.1.running_mean", 0, 3),
-            new("layer2.0.downsample.1.running_var", 0, 3),
             new("layer2.1.conv1.weight", 0, 4),
             new("layer2.1.conv1.weight", 1, 3),
             new("layer2.1.bn1.weight", 0, 4),
             new("layer2.1.bn1.bias", 0, 4),
-            new("layer2.1.bn1.running_mean", 0, 4),
-            new("layer2.1.bn1.running_var", 0, 4),
             new("layer2.1.conv2.weight", 0, 3),
             new("layer2.1.conv2.weight", 1, 4),
             new("layer2.1.bn2.weight", 0, 3),
             new("layer2.1.bn2.bias", 0, 3),
-            new("layer2.1.bn2.running_mean", 0, 3),
-            new("layer2.1.bn2.running_var", 0, 3),
             new("head.2.weight", 1, 3),
         ],
         new(13_549_888, [-699_392, -483_338], [18_432, 2_560, 6_912]),
@@ -283,6 +267,12 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
     /// least important, each step costed exactly, until every limit is met (<see cref="global::ModelDsl.BudgetFit.Plan"/>).
     /// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.
     /// </summary>
-    public global::ModelDsl.BudgetPlan PlanBudget(double? maxMFlops = null, double? maxMMacs = null, long? maxParams = null, global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1, double minKeep = 0, int roundTo = 1) =>
+    public global::ModelDsl.BudgetPlan PlanBudget(
+        double? maxMFlops = null,
+        double? maxMMacs = null,
+        long? maxParams = null,
+        global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,
+        double minKeep = 0,
+        int roundTo = 1) =>
         global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
 }
