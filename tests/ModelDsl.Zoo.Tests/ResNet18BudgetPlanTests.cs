@@ -38,7 +38,7 @@ public class ResNet18BudgetPlanTests
         using var masked = new ResNet18();
         masked.load_state_dict(dense.state_dict());
         masked.eval();
-        plan.Apply(masked);
+        using var mask = plan.Apply(masked);
         using var variant = ResNet18Half.FromDense(dense);
         variant.eval();
         using var scope = NewDisposeScope();

@@ -63,19 +63,22 @@ public sealed class BudgetPlan
 
     /// <summary>
     /// Zeroes the removed channels of <paramref name="model"/> (a model of the planned class, e.g. a copy of the dense one)
-    /// in place: every parameter a removed channel's producer, norm or consumer holds for it (running statistics are left
-    /// alone). The masked model then computes what the generated variant of <see cref="KeepLayers"/> built by
-    /// <c>FromDense</c> computes, at the dense cost; for fine-tuning before declaring the variant, hold the zeros with a
-    /// mask (gradients revive them).
+    /// in place — every parameter a removed channel's producer, norm or consumer holds for it (running statistics are
+    /// buffers and left alone) — and returns the mask that keeps them zero: for fine-tuning before declaring the variant,
+    /// call its <see cref="WeightMask.MaskGradients"/> after <c>backward</c> and <see cref="WeightMask.Apply"/> after each
+    /// optimizer step. The masked model computes what the generated variant of <see cref="KeepLayers"/> built by
+    /// <c>FromDense</c> computes (at the dense cost), and that variant's <c>FromDense</c> of the fine-tuned copy drops
+    /// the zeroed channels again.
     /// </summary>
     /// <param name="model">A model with the dense state-dict names and shapes.</param>
-    /// <exception cref="ArgumentException">A tensor of the plan is missing or of another size (the message names it); nothing is written then.</exception>
-    public void Apply(nn.Module model)
+    /// <returns>The mask over every cut parameter, already applied; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException">A parameter of the plan is missing or of another size (the message names it); nothing is written then.</exception>
+    public WeightMask Apply(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var state = model.state_dict();
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter, StringComparer.Ordinal);
         var buffers = new HashSet<string>(model.named_buffers().Select(b => b.name), StringComparer.Ordinal);
-        var cuts = new List<(Tensor Tensor, GroupCut Cut, long[] Removed)>();
+        var cuts = new List<(string Name, Tensor Tensor, GroupCut Cut, long[] Removed)>();
         foreach (var cut in Structure.Cuts)
         {
             if (buffers.Contains(cut.Tensor))
@@ -84,28 +87,40 @@ public sealed class BudgetPlan
             }
 
             var group = Structure.Groups[cut.Group];
-            if (!state.TryGetValue(cut.Tensor, out var tensor) || tensor.Dimensions <= cut.Dim ||
+            if (!parameters.TryGetValue(cut.Tensor, out var tensor) || tensor.Dimensions <= cut.Dim ||
                 tensor.shape[cut.Dim] != (long)group.DenseSize * cut.Repeat * cut.Blocks)
             {
                 throw new ArgumentException(
-                    $"tensor '{cut.Tensor}' is not in {model.GetType().Name}'s state dict with {group.DenseSize * cut.Repeat * cut.Blocks} entries along dim {cut.Dim}; nothing was written",
+                    $"parameter '{cut.Tensor}' is not in {model.GetType().Name} with {group.DenseSize * cut.Repeat * cut.Blocks} entries along dim {cut.Dim}; nothing was written",
                     nameof(model));
             }
 
             var kept = new HashSet<long>(Kept[cut.Group]);
             var removed = Enumerable.Range(0, group.DenseSize).Select(c => (long)c).Where(c => !kept.Contains(c)).ToArray();
-            if (removed.Length > 0)
-            {
-                cuts.Add((tensor, cut, removed));
-            }
+            cuts.Add((cut.Tensor, tensor, cut, removed));
         }
 
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        foreach (var (tensor, cut, removed) in cuts)
+        var masks = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var (name, tensor, cut, removed) in cuts)
         {
-            tensor.index_fill_(cut.Dim, Elements(removed, cut, tensor.shape[cut.Dim], tensor.device), 0);
+            if (!masks.TryGetValue(name, out var mask))
+            {
+                mask = ones_like(tensor, requires_grad: false);
+                masks[name] = mask;
+                order.Add(name);
+            }
+
+            if (removed.Length > 0)
+            {
+                mask.index_fill_(cut.Dim, Elements(removed, cut, tensor.shape[cut.Dim], tensor.device), 0);
+            }
         }
+
+        var result = new WeightMask(model, order.Select(name => (name, masks[name])).ToList());
+        result.Apply();
+        return result;
     }
 
     // Element indices along the dim of the given channels: channel c is c·Repeat … c·Repeat + Repeat − 1 in each of the

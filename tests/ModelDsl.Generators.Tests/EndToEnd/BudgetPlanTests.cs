@@ -93,7 +93,7 @@ public class BudgetPlanTests
         // The removed channels carry nothing: the masked copy, the generated variant and the dense model agree.
         dense.eval();
         using var masked = Copy(dense);
-        plan.Apply(masked);
+        using var mask = plan.Apply(masked);
         using var variant = PlanNetPlanned.FromDense(dense);
         variant.eval();
         using var scope = NewDisposeScope();
@@ -159,12 +159,77 @@ public class BudgetPlanTests
         dense.eval();
         variant.eval();
         using var masked = Copy(dense);
-        plan.Apply(masked);
+        using var mask = plan.Apply(masked);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = randn(4, 3, 16, 16);
         AssertClose(masked.call(x), variant.call(x));
         Assert.True((dense.call(x) - variant.call(x)).abs().max().item<float>() > 1e-6f, "the removed channels were not faint but zero");
+    }
+
+    [Fact]
+    public void AMaskedCopyFineTunedWithItsMaskHeldBecomesTheVariantByFromDense()
+    {
+        // The user's path: plan on the trained model (here one whose least important channels are zero, so the plan is
+        // PlanNetPlanned's widths), mask a copy, fine-tune it with the mask held, then build the declared variant from the
+        // fine-tuned copy: FromDense drops the masked channels (score 0) and nothing else.
+        manual_seed(31);
+        using var dense = new PlanNet();
+        ZeroedGroups(dense, seed: 15);
+        var plan = dense.PlanBudget(maxMMacs: Macs(6, 8) / 1e6);
+        Assert.Equal(new[] { 6, 8 }, plan.Widths);
+        using var tuned = Copy(dense);
+        using var mask = plan.Apply(tuned);
+        tuned.train();
+        using var optimizer = optim.SGD(tuned.parameters(), 0.05, momentum: 0.9, weight_decay: 1e-4);
+        for (var step = 0; step < 5; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(tuned.call(randn(8, 3, 16, 16)), randint(0, 10, [8]));
+            loss.backward();
+            mask.MaskGradients();
+            optimizer.step();
+            mask.Apply();
+        }
+
+        tuned.eval();
+        using var variant = PlanNetPlanned.FromDense(tuned);
+        variant.eval();
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+        {
+            var x = randn(4, 3, 16, 16);
+            AssertClose(tuned.call(x), variant.call(x));
+            // Fine-tuning moved the live weights: the variant is the tuned model's, not the dense one's.
+            Assert.True((dense.call(x) - variant.call(x)).abs().max().item<float>() > 1e-4f, "fine-tuning changed nothing");
+        }
+
+        Assert.Equal(plan.Kept[Group("down.conv1.weight")], Live(tuned, "down.conv1.weight"));
+    }
+
+    [Fact]
+    public void TaylorRanksByTheCalibrationGradientsAndSaysWhenThereAreNone()
+    {
+        // A zeroed channel has w = 0, so |w·∂L/∂w| = 0: Taylor removes the zeroed channels first, as L1 does.
+        using var dense = new PlanNet();
+        ZeroedGroups(dense, seed: 14);
+        var error = Assert.Throws<ArgumentException>(() => dense.PlanBudget(maxMMacs: Macs(6, 8) / 1e6, criterion: PruningCriterion.Taylor));
+        Assert.Contains("no gradient to rank by Taylor", error.Message);
+
+        dense.eval();
+        manual_seed(4);
+        using (var scope = NewDisposeScope())
+        {
+            nn.functional.cross_entropy(dense.call(randn(8, 3, 16, 16)), randint(0, 10, [8])).backward();
+        }
+
+        var plan = dense.PlanBudget(maxMMacs: Macs(6, 8) / 1e6, criterion: PruningCriterion.Taylor);
+        Assert.Equal(new[] { 6, 8 }, plan.Widths);
+        foreach (var (group, tensor) in Tensors)
+        {
+            Assert.Equal(Live(dense, tensor), plan.Kept[Group(group)]);
+        }
     }
 
     [Fact]
