@@ -69,10 +69,13 @@ public sealed record PrunableStructure(
     /// <summary>Above this many units the quadratic's O(n²) probes are not spent at compile time.</summary>
     public const int MaxUnits = 24;
 
+    /// <summary>Above this many width sites (each probed by an inference to find the units) no structure is computed.</summary>
+    public const int MaxSites = 64;
+
     /// <summary>
     /// The structure of <paramref name="spec"/>, or null when it has nothing a load-time fit can narrow: no width site,
-    /// more than <see cref="MaxUnits"/> units, a group FromDense cannot cut (a concatenation, attention, a custom layer),
-    /// or a cost that is not the quadratic of its widths.
+    /// more than <see cref="MaxSites"/> sites or <see cref="MaxUnits"/> units, a group FromDense cannot cut (a
+    /// concatenation, attention, a custom layer), or a cost that is not the quadratic of its widths.
     /// </summary>
     /// <param name="spec">The dense model.</param>
     public static PrunableStructure? Of(ModelSpec spec)
@@ -85,6 +88,11 @@ public sealed record PrunableStructure(
         }
 
         var sites = WidthScaling.Sites(spec);
+        if (sites.Count > MaxSites)
+        {
+            return null;
+        }
+
         var units = FindUnits(spec, sites);
         if (units.Count == 0 || units.Count > MaxUnits)
         {
@@ -308,6 +316,10 @@ public sealed record PrunableStructure(
             }
 
             units.Add(new WidthUnit(unit.Select(s => sites[s].Layer).Distinct().ToEquatableArray(), unit.ToEquatableArray(), width, EquatableArray<int>.Empty));
+            if (units.Count > MaxUnits)
+            {
+                break;
+            }
         }
 
         return units;
