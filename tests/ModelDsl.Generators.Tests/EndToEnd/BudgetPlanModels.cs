@@ -23,3 +23,21 @@ public partial class PlanNet
     /// <summary>Classifier.</summary>
     [Linear(10)] public partial Layer Fc { get; }
 }
+
+/// <summary>
+/// A convolution read by a Linear through Flatten (each channel is 4·4 inputs of it), then a hidden Linear: the load-time
+/// fit's cuts with a repeat, and the variant of the widths BudgetPlanTests plans for it.
+/// </summary>
+[Model(InputShape = [3, 8, 8])]
+[Variant("Planned", KeepLayers = "features.0 = 0.5, hidden.0 = 0.25")]
+public partial class FlatNet
+{
+    /// <summary>Convolution, norm, activation, pooling to 4×4, flattened.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2), Flatten] public partial Layer Features { get; }
+
+    /// <summary>Hidden layer.</summary>
+    [Linear(16), ReLU] public partial Layer Hidden { get; }
+
+    /// <summary>Classifier.</summary>
+    [Linear(10)] public partial Layer Classifier { get; }
+}

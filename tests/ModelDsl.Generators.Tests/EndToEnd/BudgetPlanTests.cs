@@ -233,6 +233,61 @@ public class BudgetPlanTests
     }
 
     [Fact]
+    public void ALinearAfterFlattenLosesEachRemovedChannelsWholeWindowOfInputs()
+    {
+        // By hand: the convolution 3→a 3×3 at 8² is 64·27a MACs, the Linear reads 16a inputs (a channels of 4·4), 16a·b,
+        // the classifier 10b.
+        static long FlatMacs(long a, long b) => (1_728 * a) + (16 * a * b) + (10 * b);
+        Assert.True(FlatNet.TotalMacs == FlatMacs(8, 16), FlatNet.TotalMacs + " MACs");
+        Assert.True(FlatNetPlanned.TotalMacs == FlatMacs(4, 4), FlatNetPlanned.TotalMacs + " MACs");
+        Assert.Equal(FlatMacs(3, 5), FlatNet.PrunableStructure.Cost([3, 5]).Macs);
+
+        // Random weights with 4 of the 8 channels and 12 of the 16 neurons faint (every tensor of their producers a
+        // hundredth): the plan at FlatMacs(4, 4) removes exactly those, FlatNetPlanned's widths.
+        manual_seed(41);
+        using var dense = new FlatNet();
+        using (no_grad())
+        {
+            var random = new Random(43);
+            foreach (var (prefix, channels, live) in new[] { ("features.0.", 8, 4), ("hidden.0.", 16, 4) })
+            {
+                var faint = Enumerable.Range(0, channels).OrderBy(_ => random.Next()).Take(channels - live).Select(c => (long)c).ToArray();
+                using var index = tensor(faint);
+                foreach (var (_, t) in dense.state_dict().Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)))
+                {
+                    t.index_copy_(0, index, t.index_select(0, index).mul(0.01));
+                }
+            }
+        }
+
+        var plan = dense.PlanBudget(maxMMacs: FlatMacs(4, 4) / 1e6);
+        Assert.Equal(new[] { 4, 4 }, plan.Widths);
+        Assert.Equal("features.0 = 0.5, hidden.0 = 0.25", plan.KeepLayers);
+
+        // The masked copy zeroes the hidden Linear's 16 input columns of each removed channel (and its faint rows): it
+        // computes what the variant computes.
+        dense.eval();
+        using var masked = new FlatNet();
+        masked.load_state_dict(dense.state_dict());
+        masked.eval();
+        using var mask = plan.Apply(masked);
+        using var variant = FlatNetPlanned.FromDense(dense);
+        variant.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(4, 3, 8, 8);
+        AssertClose(masked.call(x), variant.call(x));
+        Assert.True((dense.call(x) - variant.call(x)).abs().max().item<float>() > 1e-6f, "the removed channels were not faint but zero");
+        var columns = masked.state_dict()["hidden.0.weight"].abs().sum(0L);   // [128]: channel c is columns 16c … 16c + 15
+        var kept = plan.Kept[0].ToHashSet();
+        for (var c = 0; c < 8; c++)
+        {
+            var live = columns.narrow(0, 16 * c, 16).gt(0).sum().item<long>();
+            Assert.Equal(kept.Contains(c) ? 16 : 0, live);
+        }
+    }
+
+    [Fact]
     public void OverRandomBudgetsThePlanIsNeverOverWithinOneStepAndDeterministic()
     {
         manual_seed(7);
