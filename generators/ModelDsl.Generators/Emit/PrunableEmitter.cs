@@ -18,7 +18,8 @@ internal static class PrunableEmitter
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// The widths a load-time budget fit may narrow (each the layers a <c>KeepLayers</c> ratio names), the dependency groups they");
-        writer.Line("/// set, how each tensor is cut, and the exact MACs, FLOPs and parameters as functions of the widths (compile time).");
+        writer.Line("/// set, how each tensor is cut, the channel counts that must stay apart (a stride-1 projection's two sides), and the exact");
+        writer.Line("/// MACs, FLOPs and parameters as functions of the widths (compile time).");
         writer.Line("/// </summary>");
         writer.Line("public static global::ModelDsl.PrunableStructure PrunableStructure { get; } = new(");
         writer.Indent();
@@ -53,6 +54,15 @@ internal static class PrunableEmitter
 
         writer.Outdent();
         writer.Line("],");
+        writer.Line("[");
+        writer.Indent();
+        foreach (var guard in structure.Guards)
+        {
+            writer.Line("new(" + Quote(guard.Path) + ", " + N(guard.Input) + ", " + Longs(guard.InputLoss) + ", " + N(guard.Output) + ", " + Longs(guard.OutputLoss) + "),");
+        }
+
+        writer.Outdent();
+        writer.Line("],");
         writer.Line(Cost(structure.Macs) + ",");
         writer.Line(Cost(structure.Flops) + ",");
         writer.Line(Cost(structure.Parameters) + ");");
@@ -78,6 +88,8 @@ internal static class PrunableEmitter
 
     private static string Cost(WidthCost cost) =>
         "new(" + Numbers.Literal(cost.Constant) + ", [" + string.Join(", ", cost.Linear.Select(Numbers.Literal)) + "], [" + string.Join(", ", cost.Quadratic.Select(Numbers.Literal)) + "])";
+
+    private static string Longs(IEnumerable<long> values) => "[" + string.Join(", ", values.Select(N)) + "]";
 
     private static string Strings(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(Quote)) + "]";
 

@@ -46,6 +46,33 @@ public sealed record WidthCost(long Constant, EquatableArray<long> Linear, Equat
 }
 
 /// <summary>
+/// A residual whose input and output differ only in their channels: inference gives it a projection (or skips its
+/// if-same add) because of that, so widths at which the two are equal make another network, which the cost and the
+/// classes do not describe. Each side's channels are its dense count less <c>Loss[u]</c> per channel removed from unit u.
+/// </summary>
+/// <param name="Path">The residual's state-dict scope (<c>layer1.0</c>).</param>
+/// <param name="Input">Its dense input channels.</param>
+/// <param name="InputLoss">Input channels lost per channel removed from each unit.</param>
+/// <param name="Output">Its dense output channels.</param>
+/// <param name="OutputLoss">Output channels lost per channel removed from each unit.</param>
+public sealed record WidthGuard(string Path, long Input, EquatableArray<long> InputLoss, long Output, EquatableArray<long> OutputLoss)
+{
+    /// <summary>True when <paramref name="removed"/> (channels per unit) keeps the input and output channels different.</summary>
+    /// <param name="removed">Channels removed per unit.</param>
+    public bool Holds(IReadOnlyList<long> removed)
+    {
+        long input = Input, output = Output;
+        for (var u = 0; u < removed.Count; u++)
+        {
+            input -= InputLoss[u] * removed[u];
+            output -= OutputLoss[u] * removed[u];
+        }
+
+        return input != output;
+    }
+}
+
+/// <summary>
 /// What a load-time FLOP-budget fit needs of a model, computed at compile time by the code that costs its variants: the
 /// widths it may narrow (<see cref="Units"/>, each a set of width sites a generated <c>KeepLayers</c> variant can
 /// express), the dependency groups of channels kept or removed together (<see cref="ChannelPlan"/>'s, every one of them
@@ -55,6 +82,7 @@ public sealed record WidthCost(long Constant, EquatableArray<long> Linear, Equat
 /// <param name="Units">The narrowable widths, in site order.</param>
 /// <param name="Groups">Every dependency group a unit sets, in the order of <see cref="ChannelPlan.Of"/>.</param>
 /// <param name="Tensors">Every parameter a group cuts (buffers and tensors no group cuts are left out).</param>
+/// <param name="Guards">Channel counts that must stay different for the model to stay the same network (<see cref="WidthGuard"/>).</param>
 /// <param name="Macs">MACs per sample.</param>
 /// <param name="Flops">FLOPs per sample.</param>
 /// <param name="Parameters">Trainable parameters.</param>
@@ -62,6 +90,7 @@ public sealed record PrunableStructure(
     EquatableArray<WidthUnit> Units,
     EquatableArray<ChannelGroup> Groups,
     EquatableArray<TensorCopy> Tensors,
+    EquatableArray<WidthGuard> Guards,
     WidthCost Macs,
     WidthCost Flops,
     WidthCost Parameters)
@@ -138,9 +167,11 @@ public sealed record PrunableStructure(
         // A group loses m channels per channel of its width (m = 4 for planes * 4) and is m times the width; checked
         // again two channels off, so the multiple is a proportion, not an offset.
         var withGroups = new List<WidthUnit>();
+        var aloneShapes = new List<ShapeResult>();
         for (var u = 0; u < units.Count; u++)
         {
-            var alone = ChannelPlan.Of(dense, Shapes.Infer(WidthScaling.Apply(spec, Widths(One(u)))));
+            aloneShapes.Add(Shapes.Infer(WidthScaling.Apply(spec, Widths(One(u)))));
+            var alone = ChannelPlan.Of(dense, aloneShapes[u]);
             var twice = units[u].Width > 2 ? ChannelPlan.Of(dense, Shapes.Infer(WidthScaling.Apply(spec, Widths(One(u, 2))))) : alone;
             var groups = new List<int>();
             var multiples = new List<int>();
@@ -168,11 +199,40 @@ public sealed record PrunableStructure(
             return null;
         }
 
+        // Residuals with a projection (or no add) only because their channels differ: the channels each unit takes from
+        // either side, read off the one-unit probes (the same network, so the same residuals in the same order).
+        var residuals = Residuals(dense.Roots).ToList();
+        var probed = aloneShapes.Select(shapes => Residuals(shapes.Roots).ToList()).ToList();
+        var guards = new List<WidthGuard>();
+        for (var i = 0; i < residuals.Count; i++)
+        {
+            var node = residuals[i];
+            if (node.Input.Dims.Equals(node.Output.Dims) || !SameExceptChannels(node.Input, node.Output) || probed.Any(p => p.Count != residuals.Count))
+            {
+                continue;
+            }
+
+            guards.Add(new WidthGuard(
+                node.Path,
+                Channels(node.Input),
+                probed.Select(p => Channels(node.Input) - Channels(p[i].Input)).ToEquatableArray(),
+                Channels(node.Output),
+                probed.Select(p => Channels(node.Output) - Channels(p[i].Output)).ToEquatableArray()));
+        }
+
+        bool Allowed(long[] removed) => guards.All(g => g.Holds(removed));
+
         // The quadratic through the dense cost, one and two channels off each unit and one off each pair — then checked
-        // at two more points, so a cost that is not this quadratic gives no structure rather than a wrong one.
+        // at two more points (which must still be the dense network, narrower), so a cost that is not this quadratic
+        // gives no structure rather than a wrong one.
         var probes = new Dictionary<string, CostTotals?>(StringComparer.Ordinal);
         CostTotals? At(long[] removed)
         {
+            if (!Allowed(removed))
+            {
+                return null;
+            }
+
             var key = string.Join(",", removed);
             if (!probes.TryGetValue(key, out var total))
             {
@@ -194,9 +254,10 @@ public sealed record PrunableStructure(
         }
 
         var checks = new[] { all, units.Select(u => Math.Max(0, (u.Width - 1) / 2)).ToArray() };
-        foreach (var removed in checks)
+        foreach (var removed in checks.Where(Allowed))
         {
-            if (At(removed) is not { } total || macs.Of(removed) != total.Macs || flops.Of(removed) != total.Flops || count.Of(removed) != total.Parameters)
+            if (At(removed) is not { } total || macs.Of(removed) != total.Macs || flops.Of(removed) != total.Flops || count.Of(removed) != total.Parameters ||
+                LayerWidths.NotTheSameNetwork(spec, Widths(removed)) is not null)
             {
                 return null;
             }
@@ -205,7 +266,54 @@ public sealed record PrunableStructure(
         // The parameters a removed channel owns (running statistics are buffers: a masked copy leaves them alone).
         var parameters = new HashSet<string>(dense.Layers.SelectMany(l => l.Tensors).Where(t => t.CountsAsParameter).Select(t => t.Name), StringComparer.Ordinal);
         var tensors = plan.Tensors.Where(t => t.Slices.Count > 0 && parameters.Contains(t.Name)).ToEquatableArray();
-        return new PrunableStructure(withGroups.ToEquatableArray(), plan.Groups, tensors, macs, flops, count);
+        return new PrunableStructure(withGroups.ToEquatableArray(), plan.Groups, tensors, guards.ToEquatableArray(), macs, flops, count);
+    }
+
+    /// <summary>True when every guard holds at <paramref name="widths"/> (one per unit): the model is the dense network, narrower.</summary>
+    /// <param name="widths">One width per unit.</param>
+    public bool Allows(IReadOnlyList<long> widths)
+    {
+        var removed = Units.Select((u, i) => u.Width - widths[i]).ToArray();
+        return Guards.All(g => g.Holds(removed));
+    }
+
+    // Every residual of the tree in walk order.
+    private static IEnumerable<ResolvedNode> Residuals(IEnumerable<ResolvedNode> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            if (node.Kind == LayerKind.Residual)
+            {
+                yield return node;
+            }
+
+            foreach (var inner in Residuals(node.Children))
+            {
+                yield return inner;
+            }
+        }
+    }
+
+    private static long Channels(Shape shape) => shape.Rank == 3 ? shape.Dims[0] : shape.Last;
+
+    // Same rank and the same sizes but the channel dimension (an image's first, a sequence's last).
+    private static bool SameExceptChannels(Shape a, Shape b)
+    {
+        if (a.Rank != b.Rank)
+        {
+            return false;
+        }
+
+        var channel = a.Rank == 3 ? 0 : a.Rank - 1;
+        for (var i = 0; i < a.Rank; i++)
+        {
+            if (i != channel && a.Dims[i] != b.Dims[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The site widths with <paramref name="widths"/> (one per unit) set, every other site dense.</summary>

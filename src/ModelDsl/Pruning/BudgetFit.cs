@@ -90,16 +90,25 @@ public static class BudgetFit
             int best = -1;
             double bestPriority = double.PositiveInfinity;
             WidthCostTotals bestCost = default;
+            var bestWidth = 0;
             for (var u = 0; u < widths.Count; u++)
             {
-                var next = Next(current[u], roundTo);
+                // The next narrower width that keeps the model the same network (a stride-1 projection's two sides
+                // may not meet): one step, or more where the first would meet.
+                var narrowed = (int[])current.Clone();
+                var next = current[u];
+                do
+                {
+                    next = Next(next, roundTo);
+                    narrowed[u] = next;
+                }
+                while (next >= smallest[u] && !structure.Allows(narrowed));
+
                 if (next < smallest[u])
                 {
                     continue;
                 }
 
-                var narrowed = (int[])current.Clone();
-                narrowed[u] = next;
                 var after = structure.Cost(narrowed);
                 var saved = Saved(limits, cost, after);
                 if (saved <= 0)
@@ -121,17 +130,21 @@ public static class BudgetFit
                 var priority = importance / saved;
                 if (priority < bestPriority)
                 {
-                    (best, bestPriority, bestCost) = (u, priority, after);
+                    (best, bestPriority, bestCost, bestWidth) = (u, priority, after, next);
                 }
             }
 
             if (best < 0)
             {
-                // Unreachable while the cost grows with every width (the smallest widths met the budget above).
-                throw new InvalidOperationException($"no step lowers the cost further, yet the model is over the budget {Describe(limits)}");
+                // Only where the smallest widths are not the same network (their projection's sides would meet), so the
+                // smallest reachable cost is this one.
+                throw new ArgumentException(
+                    $"the budget {Describe(limits)} cannot be met: at the smallest widths it can reach (minKeep {Invariant(minKeep)}, roundTo {roundTo}) the model needs " +
+                    $"{Invariant(cost.Flops / 1e6)} MFLOPs, {Invariant(cost.Macs / 1e6)} MMACs and {cost.Parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters",
+                    nameof(dense));
             }
 
-            current[best] = Next(current[best], roundTo);
+            current[best] = bestWidth;
             cost = bestCost;
             steps.Add(best);
         }

@@ -57,6 +57,34 @@ public sealed record WidthCost(long Constant, IReadOnlyList<long> Linear, IReadO
     }
 }
 
+/// <summary>
+/// A residual whose input and output differ only in their channels, so that the model has a projection there (or no
+/// if-same add): widths at which the two channel counts meet would be another network. Each side's channels are its
+/// dense count less <c>Loss[i]</c> per channel removed from width i.
+/// </summary>
+/// <param name="Path">The residual's state-dict scope.</param>
+/// <param name="Input">Its dense input channels.</param>
+/// <param name="InputLoss">Input channels lost per channel removed from each width.</param>
+/// <param name="Output">Its dense output channels.</param>
+/// <param name="OutputLoss">Output channels lost per channel removed from each width.</param>
+public sealed record WidthGuard(string Path, long Input, IReadOnlyList<long> InputLoss, long Output, IReadOnlyList<long> OutputLoss)
+{
+    /// <summary>True when the channels stay different with <paramref name="removed"/> channels taken from each width.</summary>
+    /// <param name="removed">Channels removed, one entry per width.</param>
+    public bool Holds(IReadOnlyList<int> removed)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        long input = Input, output = Output;
+        for (var i = 0; i < removed.Count; i++)
+        {
+            input -= InputLoss[i] * removed[i];
+            output -= OutputLoss[i] * removed[i];
+        }
+
+        return input != output;
+    }
+}
+
 /// <summary>Exact per-sample cost of a model at some widths, under docs/cost-convention.md.</summary>
 /// <param name="Macs">Multiply-accumulates.</param>
 /// <param name="Flops">FLOPs: 2 × MACs plus element-wise operations.</param>
@@ -71,6 +99,7 @@ public readonly record struct WidthCostTotals(long Macs, long Flops, long Parame
 /// <param name="Widths">The narrowable widths, in declaration order.</param>
 /// <param name="Groups">The dependency groups, each set by one width.</param>
 /// <param name="Cuts">Every tensor dimension a group cuts.</param>
+/// <param name="Guards">Channel counts that must stay different for the model to stay the same network.</param>
 /// <param name="Macs">MACs per sample.</param>
 /// <param name="Flops">FLOPs per sample.</param>
 /// <param name="Parameters">Trainable parameters.</param>
@@ -78,14 +107,33 @@ public sealed record PrunableStructure(
     IReadOnlyList<PrunableWidth> Widths,
     IReadOnlyList<ChannelGroup> Groups,
     IReadOnlyList<GroupCut> Cuts,
+    IReadOnlyList<WidthGuard> Guards,
     WidthCost Macs,
     WidthCost Flops,
     WidthCost Parameters)
 {
-    /// <summary>The exact cost with each width at <paramref name="widths"/>' entry.</summary>
+    /// <summary>
+    /// True when <paramref name="widths"/> keep the model the dense network with narrower layers (every
+    /// <see cref="Guards"/> entry holds): the widths a generated variant can have, and where <see cref="Cost"/> is exact.
+    /// </summary>
+    /// <param name="widths">One width per <see cref="Widths"/> entry, each in [1, dense].</param>
+    /// <exception cref="ArgumentException">As <see cref="Cost"/>.</exception>
+    public bool Allows(IReadOnlyList<int> widths)
+    {
+        var removed = Removed(widths);
+        return Guards.All(g => g.Holds(removed));
+    }
+
+    /// <summary>The exact cost with each width at <paramref name="widths"/>' entry (widths <see cref="Allows"/> accepts).</summary>
     /// <param name="widths">One width per <see cref="Widths"/> entry, each in [1, dense].</param>
     /// <exception cref="ArgumentException">Not one width per entry, or a width outside [1, dense] (the message names it).</exception>
     public WidthCostTotals Cost(IReadOnlyList<int> widths)
+    {
+        var removed = Removed(widths);
+        return new WidthCostTotals(Macs.Of(removed), Flops.Of(removed), Parameters.Of(removed));
+    }
+
+    private int[] Removed(IReadOnlyList<int> widths)
     {
         ArgumentNullException.ThrowIfNull(widths);
         if (widths.Count != Widths.Count)
@@ -104,6 +152,6 @@ public sealed record PrunableStructure(
             removed[i] = Widths[i].Width - widths[i];
         }
 
-        return new WidthCostTotals(Macs.Of(removed), Flops.Of(removed), Parameters.Of(removed));
+        return removed;
     }
 }

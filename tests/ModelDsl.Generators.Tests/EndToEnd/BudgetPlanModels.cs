@@ -41,3 +41,23 @@ public partial class FlatNet
     /// <summary>Classifier.</summary>
     [Linear(10)] public partial Layer Classifier { get; }
 }
+
+/// <summary>
+/// A stem and a block at another width and the same resolution, so the block's projection exists only because the
+/// channels differ: where the two widths met it would be another network, which the budget fit must never plan.
+/// </summary>
+[Model(InputShape = [3, 8, 8])]
+public partial class GuardNet
+{
+    /// <summary>Stem.</summary>
+    [Conv2d(8, Kernel = 3, Padding = 1, Bias = false), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+
+    /// <summary>A stride-1 block from 8 to 12 channels, with a projection.</summary>
+    [Block(typeof(ResBlock), "planes = 12")] public partial Layer Wide { get; }
+
+    /// <summary>Pooling.</summary>
+    [AdaptiveAvgPool2d(1), Flatten] public partial Layer Pool { get; }
+
+    /// <summary>Classifier.</summary>
+    [Linear(10)] public partial Layer Fc { get; }
+}

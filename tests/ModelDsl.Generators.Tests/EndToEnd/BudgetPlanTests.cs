@@ -339,6 +339,59 @@ public class BudgetPlanTests
     }
 
     [Fact]
+    public void APlanNeverMakesAStrideOneProjectionsTwoSidesMeet()
+    {
+        // By hand, a = the stem's width, b = the block's, all at 8²: stem 64·27a; conv1 a→b 64·9ab; conv2 b→b 64·9b²;
+        // projection a→b 64ab; fc 10b. At a = b the projection would not be inferred: another network.
+        static long GuardMacs(long a, long b) => (1_728 * a) + (576 * a * b) + (576 * b * b) + (64 * a * b) + (10 * b);
+        var structure = GuardNet.PrunableStructure;
+        var guard = Assert.Single(structure.Guards);
+        Assert.Equal("wide", guard.Path);
+        Assert.False(structure.Allows([7, 7]));
+        Assert.True(structure.Allows([7, 6]));
+        Assert.Equal(GuardMacs(7, 6), structure.Cost([7, 6]).Macs);
+
+        // Zero channels leading the ranking straight to a = b = 6, at a budget of exactly that cost: the plan steps past it.
+        using (var zeroed = new GuardNet())
+        {
+            ModelDsl.Testing.ZeroChannelGroups.Apply(zeroed, seed: 19, new (string[], int?)[]
+            {
+                (["stem.0.", "stem.1."], 6),
+                (["wide.conv1.", "wide.bn1."], 6),
+                (["wide.conv2.", "wide.bn2.", "wide.downsample.0.", "wide.downsample.1."], 6),
+            });
+            var plan = zeroed.PlanBudget(maxMMacs: GuardMacs(6, 6) / 1e6);
+            Assert.NotEqual(plan.Widths[0], plan.Widths[1]);
+            Assert.True(plan.Cost.Macs <= GuardMacs(6, 6), plan.Cost.Macs + " MACs");
+            Assert.Equal(GuardMacs(plan.Widths[0], plan.Widths[1]), plan.Cost.Macs);
+        }
+
+        manual_seed(51);
+        using var dense = new GuardNet();
+        var met = 0;
+        Gen.Select(Gen.Double[0.0, 1.0], Gen.Int[0, 3]).Sample((fraction, seed) =>
+        {
+            using (no_grad())
+            {
+                // Another random scale per layer for each sample, so the ranking passes many (a, b) paths.
+                manual_seed(seed);
+                foreach (var (_, p) in dense.named_parameters().Where(p => p.name.EndsWith("weight", StringComparison.Ordinal) && p.parameter.dim() > 1))
+                {
+                    p.mul_(rand(1).add(0.5));
+                }
+            }
+
+            var budget = GuardMacs(1, 2) + (fraction * (GuardMacs(8, 12) - GuardMacs(1, 2)));
+            var plan = dense.PlanBudget(maxMMacs: budget / 1e6);
+            Assert.NotEqual(plan.Widths[0], plan.Widths[1]);
+            Assert.True(GuardMacs(plan.Widths[0], plan.Widths[1]) <= budget, "over the budget");
+            Assert.Equal(GuardMacs(plan.Widths[0], plan.Widths[1]), plan.Cost.Macs);
+            met += plan.Steps.Count > 0 ? 1 : 0;
+        }, iter: 60);
+        Assert.True(met > 30, $"only {met} budgets narrowed anything");
+    }
+
+    [Fact]
     public void ABudgetBelowTheSmallestWidthsIsAClearError()
     {
         using var dense = new PlanNet();

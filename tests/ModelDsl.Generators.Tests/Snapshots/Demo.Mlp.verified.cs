@@ -112,7 +112,8 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
 
     /// <summary>
     /// The widths a load-time budget fit may narrow (each the layers a <c>KeepLayers</c> ratio names), the dependency groups they
-    /// set, how each tensor is cut, and the exact MACs, FLOPs and parameters as functions of the widths (compile time).
+    /// set, how each tensor is cut, the channel counts that must stay apart (a stride-1 projection's two sides), and the exact
+    /// MACs, FLOPs and parameters as functions of the widths (compile time).
     /// </summary>
     public static global::ModelDsl.PrunableStructure PrunableStructure { get; } = new(
         [
@@ -125,6 +126,8 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
             new("hidden.0.weight", 0, 0),
             new("hidden.0.bias", 0, 0),
             new("output.weight", 1, 0),
+        ],
+        [
         ],
         new(101_632, [-794], [0]),
         new(203_530, [-1_590], [0]),

@@ -210,7 +210,8 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
 
     /// <summary>
     /// The widths a load-time budget fit may narrow (each the layers a <c>KeepLayers</c> ratio names), the dependency groups they
-    /// set, how each tensor is cut, and the exact MACs, FLOPs and parameters as functions of the widths (compile time).
+    /// set, how each tensor is cut, the channel counts that must stay apart (a stride-1 projection's two sides), and the exact
+    /// MACs, FLOPs and parameters as functions of the widths (compile time).
     /// </summary>
     public static global::ModelDsl.PrunableStructure PrunableStructure { get; } = new(
         [
@@ -257,6 +258,8 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
             new("layer2.1.bn2.weight", 0, 3),
             new("layer2.1.bn2.bias", 0, 3),
             new("head.2.weight", 1, 3),
+        ],
+        [
         ],
         new(13_549_888, [-699_392, -483_338], [18_432, 2_560, 6_912]),
         new(27_402_890, [-1_409_024, -971_028], [36_864, 5_120, 13_824]),

@@ -40,6 +40,25 @@ public class PrunableStructureTests
     }
 
     [Fact]
+    public void AStrideOneProjectionIsGuardedWhereItsChannelsWouldMeet()
+    {
+        // ResNet-50's layer1.0 projects the stem's 64 channels to planes * 4 = 256 at the same 56×56: with the stem at w0
+        // and layer1 at w1 it is another network where w0 = 4·w1 (the projection would not be inferred). Stages 2–4 stride.
+        var spec = ResNets.ResNet50();
+        var structure = PrunableStructure.Of(spec)!;
+        var guard = Assert.Single(structure.Guards);
+        Assert.Equal("layer1.0", guard.Path);
+        Assert.Equal((64L, 256L), (guard.Input, guard.Output));
+        Assert.Equal(new long[] { 1, 0, 0, 0, 0 }, guard.InputLoss);
+        Assert.Equal(new long[] { 0, 4, 0, 0, 0 }, guard.OutputLoss);
+        Assert.False(structure.Allows([8, 2, 128, 256, 512]));
+        Assert.NotNull(LayerWidths.NotTheSameNetwork(spec, structure.SiteWidths(spec, [8, 2, 128, 256, 512])));
+        Assert.True(structure.Allows([8, 3, 128, 256, 512]));
+        Assert.Null(LayerWidths.NotTheSameNetwork(spec, structure.SiteWidths(spec, [8, 3, 128, 256, 512])));
+        Assert.Empty(PrunableStructure.Of(ResNets.ResNet18())!.Guards);
+    }
+
+    [Fact]
     public void TheQuadraticIsTheCostOfEveryWidth()
     {
         // ResNet-18 and -50 on 32×32 images (the probes are cheaper), random widths per unit.
@@ -49,12 +68,20 @@ public class PrunableStructureTests
             Gen.Double[0.0, 1.0].Array[structure.Units.Count].Sample(fractions =>
             {
                 var widths = structure.Units.Select((u, i) => 1 + (long)(fractions[i] * (u.Width - 1))).ToArray();
+                // The guards say exactly where the widths make another network (a projection no longer needed).
+                var sameNetwork = LayerWidths.NotTheSameNetwork(spec, structure.SiteWidths(spec, widths)) is null;
+                Assert.Equal(sameNetwork, structure.Allows(widths));
+                if (!sameNetwork)
+                {
+                    return;
+                }
+
                 var removed = structure.Units.Select((u, i) => u.Width - widths[i]).ToArray();
                 var cost = Cost.Of(WidthScaling.Apply(spec, structure.SiteWidths(spec, widths))).Total;
                 Assert.Equal(cost.Macs, structure.Macs.Of(removed));
                 Assert.Equal(cost.Flops, structure.Flops.Of(removed));
                 Assert.Equal(cost.Parameters, structure.Parameters.Of(removed));
-            }, iter: 40);
+            }, iter: 100);
         }
     }
 }
