@@ -1,3 +1,4 @@
+using ModelDsl.Benchmarks.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using ModelDsl.Onnx;
@@ -90,16 +91,16 @@ internal static class Int8Speed
                         times.Add(watch.Elapsed.TotalMilliseconds);
                     }
 
-                    medians[side].Add(Median(times));
+                    medians[side].Add(Forwards.Median(times));
                 }
             }
 
             foreach (var (side, values) in medians)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"side\":\"{side}\",\"median_ms\":{Median(values):F2},\"min_ms\":{values.Min():F2},\"max_ms\":{values.Max():F2},\"threads\":{threads}}}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"side\":\"{side}\",\"median_ms\":{Forwards.Median(values):F2},\"min_ms\":{values.Min():F2},\"max_ms\":{values.Max():F2},\"threads\":{threads}}}"));
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"int8_speedup\":{Median(medians["float32_onnx_ort"]) / Median(medians["int8_qdq_onnx_ort"]):F2}}}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"int8_speedup\":{Forwards.Median(medians["float32_onnx_ort"]) / Forwards.Median(medians["int8_qdq_onnx_ort"]):F2}}}"));
         }
         finally
         {
@@ -107,11 +108,5 @@ internal static class Int8Speed
             quantised.Dispose();
             directory.Delete(recursive: true);
         }
-    }
-
-    public static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

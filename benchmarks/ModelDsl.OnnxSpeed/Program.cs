@@ -8,6 +8,7 @@
 // the dense model's float32 export, both in ONNX Runtime (Int8Speed.cs); <dir> receives the optimised int8 graph.
 // Usage: ModelDsl.OnnxSpeed fashion <dataset dir> <steps>: top-1 agreement of FashionNetInt8's QDQ export with FashionNet's
 // float32 export on the Fashion-MNIST test set, after a short seeded training (FashionAgreement.cs).
+using ModelDsl.Benchmarks.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using ModelDsl.Onnx;
@@ -103,13 +104,13 @@ try
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
 
-            medians[side].Add(Median(times));
+            medians[side].Add(Forwards.Median(times));
         }
     }
 
     foreach (var (side, values) in medians)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"side\":\"{side}\",\"median_ms\":{Median(values):F2},\"min_ms\":{values.Min():F2},\"max_ms\":{values.Max():F2},\"threads\":{threads}}}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"model\":\"{name}\",\"batch\":{batch},\"side\":\"{side}\",\"median_ms\":{Forwards.Median(values):F2},\"min_ms\":{values.Min():F2},\"max_ms\":{values.Max():F2},\"threads\":{threads}}}"));
     }
 
     oursOrt?.Dispose();
@@ -119,10 +120,4 @@ finally
 {
     model.Dispose();
     directory.Delete(recursive: true);
-}
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }

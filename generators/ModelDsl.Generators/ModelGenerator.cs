@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using ModelDsl.Spec;
 
 namespace ModelDsl.Generators;
@@ -39,14 +40,16 @@ public sealed class ModelGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // Only what the source depends on crosses into the cached steps: the target, or the completion and why it is
-        // needed. The diagnostics (with their locations) are the analyzers' to report, from the same parser.
+        // needed. The diagnostics (with their locations) are the analyzers' to report, from the same parser — except
+        // MDSL0014 on an attribute the compiler cannot bind, which stops the build before any analyzer runs.
         var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName("ModelDsl.ModelAttribute", static (node, _) => node is ClassDeclarationSyntax, static (c, ct) => Guard(() => ModelInput(ModelParser.Parse(c, ct))))
+            .ForAttributeWithMetadataName("ModelDsl.ModelAttribute", static (node, _) => node is ClassDeclarationSyntax, static (c, ct) => Guard(() => ModelInput(c, ModelParser.Parse(c, ct), ct)))
             .WithTrackingName(Steps.Models);
         var modelSources = models
             .Select(static (input, _) => input is null ? null : Guard(() => EmitModel(input)))
             .WithTrackingName(Steps.ModelSources);
         context.RegisterSourceOutput(modelSources, static (spc, source) => Add(spc, source));
+        context.RegisterSourceOutput(models.Select(static (input, _) => input?.Unbound ?? EquatableArray<DiagnosticInfo>.Empty), Report);
 
         // Each structured-pruning variant is a class of its own, emitted beside its model.
         var variantSources = models
@@ -67,6 +70,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (input, _) => input is null ? null : Guard(() => input.Target is { } block ? BlockEmitter.Emit(block) : Complete(input.Completion, input.Problem)))
             .WithTrackingName(Steps.BlockSources);
         context.RegisterSourceOutput(blockSources, static (spc, source) => Add(spc, source));
+        context.RegisterSourceOutput(blocks.Select(static (input, _) => input?.Unbound ?? EquatableArray<DiagnosticInfo>.Empty), Report);
 
         // A class whose layer members have lost their [Model]/[Block]: completed too, so the build reaches MDSL0002.
         var orphans = context.SyntaxProvider
@@ -82,8 +86,11 @@ public sealed class ModelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(orphans, static (spc, input) => Add(spc, Guard(() => Complete(input!.Completion, input.Problem))));
     }
 
-    private static GeneratorInput<ModelTarget>? ModelInput(ParseResult<ModelTarget>? parsed) =>
-        parsed is null ? null : new GeneratorInput<ModelTarget>(parsed.Target, parsed.Completion, Problem(parsed.Diagnostics));
+    private static GeneratorInput<ModelTarget>? ModelInput(GeneratorAttributeSyntaxContext context, ParseResult<ModelTarget>? parsed, CancellationToken cancellationToken) =>
+        parsed is null ? null : new GeneratorInput<ModelTarget>(parsed.Target, parsed.Completion, Problem(parsed.Diagnostics))
+        {
+            Unbound = parsed.Target is null && context.TargetSymbol is INamedTypeSymbol type ? UnboundAttributes.Of(type, "model", cancellationToken) : EquatableArray<DiagnosticInfo>.Empty,
+        };
 
     private static GeneratorInput<BlockTarget>? BlockInput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -99,7 +106,10 @@ public sealed class ModelGenerator : IIncrementalGenerator
         var target = parsed.Target is { } block && used.Count > 0 && ModelParser.Blocks(used, cancellationToken, out _) is { } nested
             ? block with { Uses = nested.Where(b => b.Spec.Name != block.Spec.Name).ToEquatableArray() }
             : parsed.Target;
-        return new GeneratorInput<BlockTarget>(target, parsed.Completion, Problem(parsed.Diagnostics));
+        return new GeneratorInput<BlockTarget>(target, parsed.Completion, Problem(parsed.Diagnostics))
+        {
+            Unbound = parsed.Target is null ? UnboundAttributes.Of(type, "block", cancellationToken) : EquatableArray<DiagnosticInfo>.Empty,
+        };
     }
 
     // A model the parser accepted can still fail inference (a shape error, a cost beyond 64 bits): it is completed too.
@@ -128,6 +138,19 @@ public sealed class ModelGenerator : IIncrementalGenerator
         var first = diagnostics[0];
         return ShapeDiagnostics.Line(Analyzers.DiagnosticDescriptors.ById(first.Id), first.Arguments.ToArray<object>()) +
             (diagnostics.Count > 1 ? " (and " + (diagnostics.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more)" : string.Empty);
+    }
+
+    // A location as plain values again, without the syntax tree (the compilation it belongs to is not at hand here):
+    // path, span and lines are what the build prints.
+    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            var location = diagnostic.Location is { } at
+                ? Location.Create(at.FilePath, new TextSpan(at.Start, at.Length), new LinePositionSpan(new LinePosition(at.StartLine, at.StartColumn), new LinePosition(at.EndLine, at.EndColumn)))
+                : Location.None;
+            context.ReportDiagnostic(Diagnostic.Create(Analyzers.DiagnosticDescriptors.ById(diagnostic.Id), location, diagnostic.Arguments.ToArray<object?>()));
+        }
     }
 
     private static void Add(SourceProductionContext context, GeneratedSource? source)

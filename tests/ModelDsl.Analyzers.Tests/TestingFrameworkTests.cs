@@ -1,8 +1,4 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
-using ModelDsl.Generators;
 
 namespace ModelDsl.Analyzers.Tests;
 
@@ -57,32 +53,6 @@ public class TestingFrameworkTests
         }
         """);
 
-    private static Task Run(string source)
-    {
-        var test = new GeneratedAnalyzerTest { TestCode = source };
-        return test.RunAsync();
-    }
-
-    private sealed class GeneratedAnalyzerTest : CSharpAnalyzerTest<ModelAnalyzer, DefaultVerifier>
-    {
-        public GeneratedAnalyzerTest()
-        {
-            // No package download: an empty reference set, filled from Basic.Reference.Assemblies.
-            ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-            TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net100.References.All);
-            TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(LayerBase).Assembly.Location));
-            TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location));
-            TestState.Sources.Add(("GlobalUsings.cs", AnalyzerHarness.LayerAlias.ToString()));
-
-            // The generator's output is part of the compilation, as in a user's build; its files are not compared.
-            TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
-        }
-
-        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(ModelGenerator)];
-
-        protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Preview);
-
-        protected override CompilationOptions CreateCompilationOptions() =>
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
-    }
+    private static Task Run(string source) =>
+        new GeneratedFrameworkTest<EmptyCodeFixProvider> { TestCode = source, FixedCode = source }.RunAsync();
 }

@@ -76,11 +76,16 @@ public partial class RenamedAttentionCoverage
     public partial Layer Mixer { get; }
 }
 
-/// <summary>Mamba has no ONNX mapping (its selective scan is a loop over time): its export fails naming the layer.</summary>
+/// <summary>
+/// Two Mamba blocks: one with projection biases, no convolution bias, state 4, a width-3 convolution, no expansion and a
+/// rank-3 Δ; then the defaults (a convolution bias, no projection biases, Δ of rank ⌈16 / 16⌉ = 1, state 16, width 4).
+/// </summary>
 [Model(InputShape = [8, 16], Kind = InputKind.Sequence)]
 public partial class MambaCoverage
 {
     [Linear(16)] public partial Layer Proj { get; }
+
+    [Mamba(DState = 4, DConv = 3, Expand = 1, DtRank = 3, Bias = true, ConvBias = false)] public partial Layer Biased { get; }
 
     [Mamba] public partial Layer Mixer { get; }
 }

@@ -142,4 +142,71 @@ public class FileFormatTests
         var types = Harness.Inspect(int4Path).GetProperty("initializer_types");
         Assert.Equal("FLOAT", types.GetProperty("hidden.0.weight").GetString());
     }
+
+    [Fact]
+    public void SwinPassesTheCheckerWithItsTensorsUnderStateDictNamesAndOnnxRuntimeFoldsThePositionBias()
+    {
+        using var model = new SmallSwin();
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("swin.onnx");
+        model.ExportOnnx(path);
+        var file = Harness.Inspect(path);
+
+        // Every tensor of the state dict is an initializer under its name and shape, the index buffer as int64.
+        var initializers = file.GetProperty("initializers");
+        foreach (var (name, tensor) in model.state_dict())
+        {
+            Assert.True(initializers.TryGetProperty(name, out var dims), name + " is not an initializer");
+            Assert.Equal(tensor.shape, dims.EnumerateArray().Select(d => d.GetInt64()).ToArray());
+        }
+
+        Assert.Equal("INT64", file.GetProperty("initializer_types").GetProperty("features.2.attn.relative_position_index").GetString());
+
+        // Each layer of the cost table is a node of its path with its output annotated (the attention and the merging included).
+        var nodes = file.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()).ToHashSet();
+        var annotated = file.GetProperty("value_info");
+        Assert.All(SmallSwin.CostTable, row =>
+        {
+            Assert.Contains(row.Path, nodes);
+            Assert.True(annotated.TryGetProperty(row.Path, out var shape), row.Path + " is not annotated");
+            Assert.Equal("[\"batch\"," + string.Join(",", row.OutputShape) + "]", shape.GetRawText());
+        });
+
+        // Three Gathers per attention (into windows, back to the map, the position bias), a mask for each shifted block
+        // only (two of the three).
+        Assert.Equal(9, file.GetProperty("op_counts").GetProperty("Gather").GetInt32());
+        Assert.Equal(2, nodes.Count(n => n!.EndsWith("/Add_mask", StringComparison.Ordinal)));
+
+        // What depends on weights alone (the position bias MLP, 16·sigmoid, the clamped temperature) is folded into
+        // constants when ONNX Runtime loads the file: none of those nodes is left to run per input.
+        var optimised = directory.File("swin.optimized.onnx");
+        using (var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = optimised })
+        using (new Microsoft.ML.OnnxRuntime.InferenceSession(path, options))
+        {
+        }
+
+        var runtimeOps = Harness.Inspect(optimised, check: false).GetProperty("op_counts");
+        Assert.False(runtimeOps.TryGetProperty("Sigmoid", out _));
+        Assert.False(runtimeOps.TryGetProperty("Min", out _));
+        Assert.False(runtimeOps.TryGetProperty("Exp", out _));
+    }
+
+    [Fact]
+    public void MambaPassesTheCheckerWithOneScanPerBlockAndADynamicBatch()
+    {
+        using var model = new MambaCoverage();
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("mamba.onnx");
+        model.ExportOnnx(path);
+        var file = Harness.Inspect(path);
+
+        Assert.Equal("[\"batch\",8,16]", file.GetProperty("input").GetRawText());
+        Assert.Equal(2, file.GetProperty("op_counts").GetProperty("Scan").GetInt32());
+        var initializers = file.GetProperty("initializers");
+        Assert.All(model.state_dict(), e => Assert.True(initializers.TryGetProperty(e.Key, out _), e.Key + " is not an initializer"));
+        var nodes = file.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()).ToHashSet();
+        Assert.Contains("biased", nodes);
+        Assert.Contains("mixer/Scan", nodes);
+        Assert.Equal("[\"batch\",8,16]", file.GetProperty("value_info").GetProperty("mixer").GetRawText());
+    }
 }

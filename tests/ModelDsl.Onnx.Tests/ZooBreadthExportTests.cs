@@ -4,7 +4,6 @@ using ModelDsl.Zoo.DenseNets;
 using ModelDsl.Zoo.EfficientNets;
 using ModelDsl.Zoo.RegNets;
 using ModelDsl.Zoo.ShuffleNets;
-using ModelDsl.Zoo.Swin;
 
 namespace ModelDsl.Onnx.Tests;
 
@@ -56,16 +55,5 @@ public class ZooBreadthExportTests
     {
         using var model = new ConvNeXtTiny();
         Assert.InRange(Harness.Compare(model, model.ExportOnnx, [3, 224, 224], batches: [1]), 0, Tolerance);
-    }
-
-    [Fact]
-    public void SwinV2TSaysWhichLayerHasNoMappingYet()
-    {
-        // Shifted-window attention (and patch merging) have no ONNX mapping yet: the export refuses, naming the layer.
-        using var model = new SwinV2T();
-        using var directory = new TemporaryDirectory();
-        var error = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(directory.File("swin.onnx")));
-        Assert.Equal("ONNX export of SwinV2T: layer 'features.1.0.attn' (ShiftedWindowAttentionV2) has no ONNX mapping", error.Message);
-        Assert.False(File.Exists(directory.File("swin.onnx")));
     }
 }

@@ -155,6 +155,20 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0013");
 
+    /// <summary>
+    /// MDSL0014: an attribute of a class the generator could not build does not compile. Reported by the generator, not
+    /// the analyzers: a build with a declaration error stops before analyzers run, so this is the one line from ModelDsl
+    /// the user sees then.
+    /// </summary>
+    public static readonly DiagnosticDescriptor AttributeDoesNotCompile = new(
+        "MDSL0014",
+        "Attribute of a model or block does not compile",
+        "[{0}] on '{1}' does not compile, so ModelDsl cannot generate {2} '{3}'; fix the compiler's error on it first (the build runs ModelDsl's checks only once the declarations compile)",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0014");
+
     /// <summary>MDSL1001: the first layer whose input does not fit.</summary>
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
         "MDSL1001",
@@ -493,7 +507,7 @@ public static class DiagnosticDescriptors
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
         ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock, CustomLayerType,
-        EmptyPartName, PartNameNotSegment, DuplicatePartName, PartNameCollides,
+        EmptyPartName, PartNameNotSegment, DuplicatePartName, PartNameCollides, AttributeDoesNotCompile,
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,

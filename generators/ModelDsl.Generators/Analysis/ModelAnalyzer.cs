@@ -16,7 +16,8 @@ namespace ModelDsl.Analyzers;
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = DiagnosticDescriptors.All.ToImmutableArray();
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        DiagnosticDescriptors.All.Where(d => d != DiagnosticDescriptors.AttributeDoesNotCompile).ToImmutableArray();   // the generator's to report
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

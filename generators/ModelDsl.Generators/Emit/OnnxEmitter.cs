@@ -261,6 +261,14 @@ internal static class OnnxEmitter
 
         string Optional(string suffix) => Tensor(layer, suffix) is { } name ? Quote(name) : "null";
 
+        // A composite layer's part (qkv, reduction, in_proj …) by its state-dict name, the tensors the mapping reads checked.
+        string Part(string argument, params string[] suffixes)
+        {
+            var name = layer.Path + "." + InnerNames.Resolve(layer.Kind, string.Empty, argument, layer.Text(argument));
+            missing |= suffixes.Any(suffix => !layer.Tensors.Any(t => t.Name == name + suffix));
+            return Quote(name);
+        }
+
         var call = layer.Kind switch
         {
             LayerKind.Linear when Quantization.Quantizes(layer, weights) && weights == Spec.Precision.Int8 =>
@@ -343,10 +351,37 @@ internal static class OnnxEmitter
                 "maxLength: " + N(layer.Int("max_len")),
                 "rowAxis: " + (layer.Text("layout") == "parameter" ? "1" : "0")),
             LayerKind.TakeToken => Op("TakeToken", "index: " + N(layer.Int("index"))),
+            LayerKind.ShiftedWindowAttentionV2 when Fixed(layer, "logit_scale", "relative_coords_table", "relative_position_index") => Op(
+                "WindowAttention",
+                "heads: " + N(layer.Int("heads")),
+                "window: " + N(layer.Int("window")),
+                "shift: " + N(layer.Int("shift")),
+                "qkv: " + Part("qkv_name", ".weight", ".bias"),
+                "proj: " + Part("proj_name", ".weight", ".bias"),
+                "cpbMlp: " + Part("cpb_mlp_name", ".0.weight", ".0.bias", ".2.weight")),
+            LayerKind.PatchMerging =>
+                "onnx.PatchMerging(" + Quote(layer.Path) + ", " + x + ", " + Dims(layer.Input.Dims) + ", " + Dims(layer.Output.Dims) + ", " +
+                "reduction: " + Part("reduction_name", ".weight") + ", norm: " + Part("norm_name", ".weight", ".bias") + ", normFirst: " + B(layer.Bool("norm_first")) + ")",
+            LayerKind.Mamba when Fixed(layer, "A_log", "D") => Op(
+                "Mamba",
+                "inProj: " + Part("in_proj_name", layer.Bool("bias") ? [".weight", ".bias"] : [".weight"]),
+                "conv1d: " + Part("conv1d_name", layer.Bool("conv_bias") ? [".weight", ".bias"] : [".weight"]),
+                "xProj: " + Part("x_proj_name", ".weight"),
+                "dtProj: " + Part("dt_proj_name", ".weight", ".bias"),
+                "outProj: " + Part("out_proj_name", layer.Bool("bias") ? [".weight", ".bias"] : [".weight"]),
+                "inner: " + N(layer.Int("expand") * layer.Input.Last),
+                "dState: " + N(layer.Int("d_state")),
+                "dConv: " + N(layer.Int("d_conv")),
+                "dtRank: " + N(layer.Int("dt_rank")),
+                "bias: " + B(layer.Bool("bias")),
+                "convBias: " + B(layer.Bool("conv_bias"))),
             _ => null,
         };
         return missing ? null : call;
     }
+
+    // Whether the layer registers each of its bare tensors (logit_scale, A_log …) under its path, as the mapping reads them.
+    private static bool Fixed(LayerShape layer, params string[] names) => names.All(name => Tensor(layer, name) is not null);
 
     // A head-pruned attention's head width (its inner width heads · head_dim below the model width); nothing otherwise.
     private static string HeadDim(LayerShape layer) =>

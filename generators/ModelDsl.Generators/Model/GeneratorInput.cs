@@ -1,3 +1,5 @@
+using ModelDsl.Spec;
+
 namespace ModelDsl.Generators;
 
 /// <summary>What the generator's cached steps carry for one class: the target, or what to write instead and why.</summary>
@@ -6,4 +8,8 @@ namespace ModelDsl.Generators;
 /// <param name="Completion">The completion to write when there is no target (or the target fails inference).</param>
 /// <param name="Problem">The first diagnostic as one line, for the completion's exception.</param>
 internal sealed record GeneratorInput<T>(T? Target, ClassCompletion? Completion, string Problem)
-    where T : class;
+    where T : class
+{
+    /// <summary>MDSL0014 on each attribute the compiler cannot bind, when there is no target: the generator reports these.</summary>
+    public EquatableArray<DiagnosticInfo> Unbound { get; init; } = EquatableArray<DiagnosticInfo>.Empty;
+}

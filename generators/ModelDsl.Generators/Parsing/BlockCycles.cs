@@ -21,6 +21,55 @@ internal static class BlockCycles
         }
     }
 
+    /// <summary>Whether the blocks reached from <paramref name="blocks"/> contain a cycle: one depth-first walk, each block once.</summary>
+    public static bool Any(IEnumerable<INamedTypeSymbol> blocks)
+    {
+        var finished = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var onPath = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var root in blocks)
+        {
+            if (finished.Contains(root))
+            {
+                continue;
+            }
+
+            // An explicit stack: a chain of a thousand nested blocks must not overflow the generator's.
+            var stack = new Stack<(INamedTypeSymbol Block, IEnumerator<INamedTypeSymbol> Next)>();
+            onPath.Add(root);
+            stack.Push((root, UsesOf(root).GetEnumerator()));
+            while (stack.Count > 0)
+            {
+                var (block, next) = stack.Peek();
+                if (!next.MoveNext())
+                {
+                    stack.Pop();
+                    onPath.Remove(block);
+                    finished.Add(block);
+                    continue;
+                }
+
+                var used = next.Current;
+                if (onPath.Contains(used))
+                {
+                    return true;
+                }
+
+                if (finished.Contains(used))
+                {
+                    continue;
+                }
+
+                onPath.Add(used);
+                stack.Push((used, UsesOf(used).GetEnumerator()));
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<INamedTypeSymbol> UsesOf(INamedTypeSymbol block) =>
+        Members.Of(block).SelectMany(m => m.Attributes).Select(Used).OfType<INamedTypeSymbol>();
+
     private static INamedTypeSymbol? Used(AttributeData attribute) =>
         (Symbols.Is(attribute.AttributeClass, "BlockAttribute") || Symbols.Is(attribute.AttributeClass, "StageAttribute")) &&
         attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol type ? type : null;

@@ -15,7 +15,12 @@ internal static class BlockParser
     /// <param name="type">A class carrying <c>[Block(...)]</c>.</param>
     /// <param name="blocksUsed">Receives the block classes its properties use.</param>
     /// <param name="cancellationToken">Cancels the syntax look-ups.</param>
-    public static ParseResult<BlockTarget> Parse(INamedTypeSymbol type, List<INamedTypeSymbol> blocksUsed, CancellationToken cancellationToken)
+    /// <param name="checkCycles">
+    /// Whether to report a use that leads back to this block (MDSL0008). Off where the caller checks the whole graph of
+    /// blocks once (<see cref="ModelParser.Blocks"/>): per block, the check walks everything the block reaches, and a
+    /// chain of n nested blocks, each parsing what it uses, would walk it n² times.
+    /// </param>
+    public static ParseResult<BlockTarget> Parse(INamedTypeSymbol type, List<INamedTypeSymbol> blocksUsed, CancellationToken cancellationToken, bool checkCycles = true)
     {
         var report = new DiagnosticBag(cancellationToken);
         var declarations = type.GetAttributes().Where(a => Symbols.Is(a.AttributeClass, "BlockAttribute")).ToList();
@@ -45,7 +50,10 @@ internal static class BlockParser
             report.Report(DiagnosticDescriptors.NoLayers, Syntax.ClassName(type, cancellationToken), type.Name);
         }
 
-        BlockCycles.Check(type, report);
+        if (checkCycles)
+        {
+            BlockCycles.Check(type, report);
+        }
         var residuals = ResidualParser.Parse(type, declared.Select(m => m.Property.Name).ToList(), report);
         var completion = Completion.Of(type, cancellationToken);
         if (report.HasErrors || parameters is null || members.Count != declared.Count)

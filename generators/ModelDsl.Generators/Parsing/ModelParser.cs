@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using ModelDsl.Analyzers;
 using ModelDsl.Spec;
@@ -70,6 +72,25 @@ internal static class ModelParser
         return new ParseResult<ModelTarget>(target, report.ToArray(), completion);
     }
 
+    // A block's parse as another block or a model uses it, once per compilation: every block carries the blocks it
+    // reaches (its constructor calls theirs), so without this a chain of n nested blocks would parse each n times. Keyed
+    // by the block's assembly symbol, which is the compilation's own for a block declared in source (and gone with it).
+    private static readonly ConditionalWeakTable<IAssemblySymbol, ConcurrentDictionary<INamedTypeSymbol, (ParseResult<BlockTarget> Parsed, INamedTypeSymbol[] Uses)>> NestedParses = new();
+
+    private static ParseResult<BlockTarget> ParseNested(INamedTypeSymbol block, List<INamedTypeSymbol> pending, CancellationToken cancellationToken)
+    {
+        var cache = NestedParses.GetValue(block.ContainingAssembly, static _ => new(SymbolEqualityComparer.Default));
+        if (!cache.TryGetValue(block, out var entry))
+        {
+            var uses = new List<INamedTypeSymbol>();
+            entry = (BlockParser.Parse(block, uses, cancellationToken, checkCycles: false), uses.ToArray());
+            cache.TryAdd(block, entry);
+        }
+
+        pending.AddRange(entry.Uses);
+        return entry.Parsed;
+    }
+
     // Every block reachable from the model, each once, in first-use order; null when one is malformed (with why, for a
     // block compiled into another assembly, whose own diagnostics nobody reports here).
     internal static List<BlockTarget>? Blocks(List<INamedTypeSymbol> pending, CancellationToken cancellationToken, out string? compiledFailure)
@@ -84,7 +105,7 @@ internal static class ModelParser
                 continue;
             }
 
-            var parsed = BlockParser.Parse(pending[i], pending, cancellationToken);
+            var parsed = ParseNested(pending[i], pending, cancellationToken);
             if (parsed.Target is not { } block)
             {
                 if (pending[i].Locations.All(l => l.IsInMetadata))
@@ -97,6 +118,18 @@ internal static class ModelParser
             }
 
             blocks.Add(block);
+        }
+
+        // One walk over the graph of every block reached, instead of one per block: a block in a cycle has no finite
+        // shape (its own parse reports MDSL0008 where it is declared).
+        if (BlockCycles.Any(pending))
+        {
+            if (pending.FirstOrDefault(b => b.Locations.All(l => l.IsInMetadata)) is { } compiled)
+            {
+                compiledFailure = "block " + compiled.Name + " from " + compiled.ContainingAssembly.Name + " cannot be used: a block it reaches uses itself";
+            }
+
+            return null;
         }
 
         return blocks;

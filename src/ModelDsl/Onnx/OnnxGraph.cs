@@ -3,7 +3,8 @@ namespace ModelDsl.Onnx;
 /// <summary>
 /// An ONNX graph as it is built: nodes in topological order, initializers, annotated value shapes, one input and one
 /// output with a symbolic batch dimension. <see cref="WriteTo"/> writes it as an ONNX ModelProto (IR version 8, opset 17).
-/// Field numbers are onnx.proto's.
+/// A <see cref="Body"/> is a subgraph (a Scan's body) with several inputs and outputs of its own, written into its node's
+/// graph attribute. Field numbers are onnx.proto's.
 /// </summary>
 internal sealed class OnnxGraph
 {
@@ -27,12 +28,21 @@ internal sealed class OnnxGraph
     private readonly List<ProtoMessage> nodes = [];
     private readonly List<ProtoMessage> initializers = [];
     private readonly List<ProtoMessage> valueInfo = [];
-    private readonly HashSet<string> values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> values;
     private readonly HashSet<string> nodeNames = new(StringComparer.Ordinal);
-    private ProtoMessage? input;
-    private ProtoMessage? output;
+    private readonly List<ProtoMessage> inputs = [];
+    private readonly List<ProtoMessage> outputs = [];
 
-    public OnnxGraph(string name) => this.name = name;
+    public OnnxGraph(string name)
+        : this(name, new HashSet<string>(StringComparer.Ordinal))
+    {
+    }
+
+    // A body shares its parent's value names, so that no name inside it shadows one outside (ONNX's scoping rule).
+    private OnnxGraph(string name, HashSet<string> values) => (this.name, this.values) = (name, values);
+
+    /// <summary>A subgraph (a Scan's body): its value names are unique together with this graph's.</summary>
+    public OnnxGraph Body(string bodyName) => new(bodyName, values);
 
     /// <summary>True when a value (an initializer or a node's output) of this name exists.</summary>
     public bool Has(string value) => values.Contains(value);
@@ -49,16 +59,17 @@ internal sealed class OnnxGraph
         return candidate;
     }
 
-    /// <summary>Declares the graph input: <c>[batch, ..dims]</c> of <paramref name="elementType"/>.</summary>
+    /// <summary>Declares a graph input (the model's one; a body's next): <c>[batch, ..dims]</c> of <paramref name="elementType"/>, named <paramref name="value"/> (made unique).</summary>
     public string Input(string value, int elementType, IReadOnlyList<int> dims)
     {
+        value = Fresh(value);
         values.Add(value);
-        input = ValueInfo(value, elementType, dims);
+        inputs.Add(ValueInfo(value, elementType, dims));
         return value;
     }
 
-    /// <summary>Declares <paramref name="value"/> the graph output, <c>[batch, ..dims]</c> float.</summary>
-    public void Output(string value, IReadOnlyList<int> dims) => output = ValueInfo(value, Float, dims);
+    /// <summary>Declares <paramref name="value"/> a graph output (the model's one; a body's next), <c>[batch, ..dims]</c> float.</summary>
+    public void Output(string value, IReadOnlyList<int> dims) => outputs.Add(ValueInfo(value, Float, dims));
 
     /// <summary>Annotates an intermediate value with its shape <c>[batch, ..dims]</c> (float).</summary>
     public void Annotate(string value, IReadOnlyList<int> dims) => valueInfo.Add(ValueInfo(value, Float, dims));
@@ -124,7 +135,20 @@ internal sealed class OnnxGraph
     /// <summary>Writes the model to <paramref name="stream"/>.</summary>
     public void WriteTo(Stream stream, string producerVersion, string docString)
     {
-        if (input is null || output is null)
+        var model = new ProtoMessage()
+            .Int(1, IrVersion)
+            .String(2, "ModelDsl")
+            .String(3, producerVersion)
+            .String(6, docString)
+            .Message(7, Proto())
+            .Message(8, new ProtoMessage().String(1, string.Empty).Int(2, Opset));
+        model.WriteTo(stream);
+    }
+
+    // The GraphProto: nodes, name, initializers, inputs, outputs, value shapes.
+    private ProtoMessage Proto()
+    {
+        if (inputs.Count == 0 || outputs.Count == 0)
         {
             throw new InvalidOperationException("ONNX graph '" + name + "' has no input or output declared");
         }
@@ -141,20 +165,22 @@ internal sealed class OnnxGraph
             graph.Message(5, initializer);
         }
 
-        graph.Message(11, input).Message(12, output);
+        foreach (var info in inputs)
+        {
+            graph.Message(11, info);
+        }
+
+        foreach (var info in outputs)
+        {
+            graph.Message(12, info);
+        }
+
         foreach (var info in valueInfo)
         {
             graph.Message(13, info);
         }
 
-        var model = new ProtoMessage()
-            .Int(1, IrVersion)
-            .String(2, "ModelDsl")
-            .String(3, producerVersion)
-            .String(6, docString)
-            .Message(7, graph)
-            .Message(8, new ProtoMessage().String(1, string.Empty).Int(2, Opset));
-        model.WriteTo(stream);
+        return graph;
     }
 
     private string AddInitializer(string value, int elementType, IReadOnlyList<long> dims, Action<ProtoMessage> data)
@@ -189,11 +215,14 @@ internal sealed class OnnxGraph
 
         public ProtoMessage Proto { get; }
 
-        // AttributeProto.AttributeType: FLOAT = 1, INT = 2, INTS = 7.
+        // AttributeProto.AttributeType: FLOAT = 1, INT = 2, GRAPH = 5, INTS = 7.
         public static Attribute Of(string name, long value) => new(new ProtoMessage().String(1, name).Int(3, value).Int(20, 2));
 
         public static Attribute Of(string name, float value) => new(new ProtoMessage().String(1, name).Float(2, value).Int(20, 1));
 
         public static Attribute Of(string name, params long[] values) => new(new ProtoMessage().String(1, name).Ints(8, values).Int(20, 7));
+
+        /// <summary>A graph attribute (a Scan's body), written as the body stands now.</summary>
+        public static Attribute Of(string name, OnnxGraph body) => new(new ProtoMessage().String(1, name).Message(6, body.Proto()).Int(20, 5));
     }
 }

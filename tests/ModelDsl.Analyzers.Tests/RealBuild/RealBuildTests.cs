@@ -457,6 +457,34 @@ public sealed class RealBuildTests : IDisposable
             """),
     ];
 
+    // Attributes the compiler cannot bind: each a declaration error, after which the build runs no analyzer.
+    private static readonly (string File, string Source)[] UnboundFiles =
+    [
+        ("Unbound.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [3, 8, 8])]
+            public partial class WrongType
+            {
+                [Conv2d(4, Kernel = 3), ReLU] public partial Layer Stem { get; }
+                [Flatten, Linear(10, Bias = 3)] public partial Layer Head { get; }
+            }
+
+            [Block("planes")]
+            public partial class NoSuchConstructor
+            {
+                [BatchNorm2d("planes", 2, 3)] public partial Layer Norm { get; }
+            }
+
+            [Model(InputShape = [3, 8, 8])]
+            public partial class UsesTheBlock
+            {
+                [Block(typeof(NoSuchConstructor), "planes = 3")] public partial Layer Body { get; }
+            }
+            """),
+    ];
+
     [Fact]
     public void DotnetBuildPrintsEachMistakeOnTheAttributeThatIsWrong()
     {
@@ -543,6 +571,23 @@ public sealed class RealBuildTests : IDisposable
             "Model 'Mlp' needs 0.204 MFLOPs, over its budget of 0.1 MFLOPs by 103.5%; within the budget: MlpFit (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs), " +
             "MlpFitInt8 (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs)");
         Assert.DoesNotContain("MDSL2001", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DotnetBuildOfAnAttributeThatDoesNotCompileSaysWhyModelDslReportsNothingElse()
+    {
+        WriteProject(UnboundFiles, "Library");
+        var (exitCode, output) = Build();
+
+        // The compiler's own error, and ModelDsl's one line on the same attribute (from the generator: no analyzer runs).
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error CS0029: Cannot implicitly convert type 'int' to 'bool'", output, StringComparison.Ordinal);
+        Expect(UnboundFiles, output, "Unbound.cs", "Linear(10, Bias = 3)", "error MDSL0014",
+            "[Linear] on 'Head' does not compile, so ModelDsl cannot generate model 'WrongType'; fix the compiler's error on it first");
+        Assert.Contains("error CS1729: 'BatchNorm2dAttribute' does not contain a constructor that takes 3 arguments", output, StringComparison.Ordinal);
+        Expect(UnboundFiles, output, "Unbound.cs", "BatchNorm2d(\"planes\", 2, 3)", "error MDSL0014",
+            "[BatchNorm2d] on 'Norm' does not compile, so ModelDsl cannot generate block 'NoSuchConstructor'");
+        Assert.DoesNotContain("CS9248", output, StringComparison.Ordinal);
     }
 
     // A fresh project referencing fresh copies of the runtime and the generator, as a package consumer does, with `files`.
