@@ -14,7 +14,8 @@ public static class BudgetFit
     /// <summary>
     /// Plans which channels a trained <paramref name="dense"/> model keeps under the given limits (each null = none; at
     /// least one). A step narrows one <see cref="PrunableWidth"/> by one channel (to the next multiple of
-    /// <paramref name="roundTo"/>), so every group it sets loses its multiple of that, each group's least important remaining channels by
+    /// <paramref name="roundTo"/>; further past a width <see cref="PrunableStructure.Allows"/> refuses, which would be another
+    /// network), so every group it sets loses its multiple of that: each group's least important remaining channels by
     /// <paramref name="criterion"/>. Scores are normalised within their group (divided by the group's mean score,
     /// Torch-Pruning's <c>normalizer="mean"</c>), so groups of different sizes and scales compare; the step taken is the
     /// one of least normalised importance per cost saved (the saved MACs, FLOPs or parameters as a share of each limit,
