@@ -86,6 +86,22 @@ public class ExportTests
         Assert.InRange(Harness.Compare(model, model.ExportOnnx, [16], vocabulary: 97), 0, Tolerance);
     }
 
+    // The zoo's full-size GPT-2 small (124M parameters, T = 1024, tied head) and its transformer body: one batch each,
+    // the logits alone are 1 × 1024 × 50,257 floats (Gpt2Tiny covers the dynamic batch of the same blocks).
+    [Fact]
+    public void Gpt2SmallOnTokenIdsMatchesTorchSharp()
+    {
+        using var model = new Gpt2Small();
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [1024], vocabulary: 50257, batches: [1]), 0, Tolerance);
+    }
+
+    [Fact]
+    public void Gpt2BodyMatchesTorchSharp()
+    {
+        using var model = new Gpt2Body();
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [1024, 768], batches: [1]), 0, Tolerance);
+    }
+
     [Fact]
     public void VggWhoseAdaptivePoolUpsamplesMatchesTorchSharp()
     {

@@ -182,9 +182,9 @@ internal static class OnnxEmitter
             var branch = node.Children.Skip(members).ToList();
 
             // A split (ShuffleNetV2's chunk): the shortcut is the first half of the input's channels, the branch reads the second.
-            if (combine.Kind == LayerKind.ResidualConcat && members == 0 && branch.Count > 0 && branch[0].Input.Dims[0] * 2 == node.Input.Dims[0])
+            if (node.SplitsInput)
             {
-                writer.Line("var (" + shortcut + ", " + shortcut + "Branch) = onnx.Split(" + Quote(combine.Path) + ", " + value + ", " + N(branch[0].Input.Dims[0]) + ");");
+                writer.Line("var (" + shortcut + ", " + shortcut + "Branch) = onnx.Split(" + Quote(combine.Path) + ", " + value + ", " + N(node.Input.Dims[0] / 2) + ");");
                 writer.Line(value + " = " + shortcut + "Branch;");
             }
             else

@@ -376,7 +376,7 @@ internal sealed class Inference
         var join = new LayerShape(path, combine == "concat" ? LayerKind.ResidualConcat : LayerKind.ResidualAdd, y, output, EquatableArray<ResolvedArg>.Empty, EquatableArray<TensorSpec>.Empty);
         rows.Add(join);
         var node = Node(string.Empty, scope, LayerKind.Residual, layer, x, output, children);
-        into.Add(node with { Add = join, ShortcutMembers = declared, Cost = node.Cost.Plus(CostTotals.Of(Cost.OfLayer(join))) });
+        into.Add(node with { Add = join, ShortcutMembers = declared, SplitsInput = mode == "split", Cost = node.Cost.Plus(CostTotals.Of(Cost.OfLayer(join))) });
         return output;
     }
 

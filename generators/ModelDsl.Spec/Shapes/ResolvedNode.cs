@@ -51,6 +51,12 @@ public sealed record ResolvedNode(
     /// </summary>
     public int ShortcutMembers { get; init; }
 
+    /// <summary>
+    /// For a residual: whether its input is split along the channels (ShuffleNetV2's chunk), the first half the shortcut
+    /// and the second the branch's input.
+    /// </summary>
+    public bool SplitsInput { get; init; }
+
     /// <summary>The members of a block use in declaration order: its children with residuals looked through.</summary>
     public IEnumerable<ResolvedNode> Members => Children.SelectMany(c => c.Kind == LayerKind.Residual ? c.Children.AsEnumerable() : new[] { c });
 
