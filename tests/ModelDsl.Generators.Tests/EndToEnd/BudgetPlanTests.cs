@@ -330,6 +330,8 @@ public class BudgetPlanTests
                 Assert.True(top / 1e6 <= budget / 1e6);
             }
 
+            AssertKeepLayersGivesTheWidths(plan);
+
             // Deterministic: the same weights and budget, the same plan.
             var again = Plan();
             Assert.Equal(plan.Widths, again.Widths);
@@ -386,6 +388,7 @@ public class BudgetPlanTests
             Assert.NotEqual(plan.Widths[0], plan.Widths[1]);
             Assert.True(GuardMacs(plan.Widths[0], plan.Widths[1]) <= budget, "over the budget");
             Assert.Equal(GuardMacs(plan.Widths[0], plan.Widths[1]), plan.Cost.Macs);
+            AssertKeepLayersGivesTheWidths(plan);   // twelfths: 5/12 is written 0.4 (12 · 0.4 = 4.8 → 5)
             met += plan.Steps.Count > 0 ? 1 : 0;
         }, iter: 60);
         Assert.True(met > 30, $"only {met} budgets narrowed anything");
@@ -470,6 +473,29 @@ public class BudgetPlanTests
     // up (the dense width when it was the first step from it).
     private static int Undo(int width, int dense, int roundTo, int steps) =>
         roundTo <= 1 ? width + 1 : steps == 1 ? dense : width + roundTo;
+
+    // The plan's KeepLayers text as the generator reads it (the Spec library's parser and rounding): every narrowed width's
+    // layers with a ratio that rounds back to exactly the planned width, no other layer.
+    private static void AssertKeepLayersGivesTheWidths(BudgetPlan plan)
+    {
+        var structure = plan.Structure;
+        if (plan.KeepLayers.Length == 0)
+        {
+            Assert.Equal(structure.Widths.Select(w => w.Width), plan.Widths);
+            return;
+        }
+
+        Assert.Null(global::ModelDsl.Spec.LayerWidths.Parse(plan.KeepLayers, out var ratios));
+        var byLayer = ratios.ToDictionary(r => r.Layer, r => r.Keep);
+        for (var i = 0; i < structure.Widths.Count; i++)
+        {
+            foreach (var layer in structure.Widths[i].Layers)
+            {
+                var kept = byLayer.TryGetValue(layer, out var ratio) ? global::ModelDsl.Spec.WidthScaling.Scale(structure.Widths[i].Width, ratio) : structure.Widths[i].Width;
+                Assert.Equal(plan.Widths[i], kept);
+            }
+        }
+    }
 
     private static void AssertClose(Tensor expected, Tensor actual)
     {
