@@ -89,6 +89,7 @@ internal static class ModelEmitter
         if (variant is not null)
         {
             FromDenseEmitter.Write(writer, model.ClassName, variant);
+            RefreshingLoadEmitter.Write(writer, variant.Rewrite);
         }
         else
         {

@@ -92,6 +92,25 @@ internal static class SummaryTable
         return text.ToString();
     }
 
+    // Which int4 Linears libtorch's CUDA kernel can compute, decided by their compile-time shapes (the run time checks the rest).
+    private static string Int4OnCuda(ShapeResult shapes)
+    {
+        var linears = shapes.Layers.Where(l => Quantization.Quantizes(l, Spec.Precision.Int4)).ToList();
+        var refused = linears
+            .Select(l => (l.Path, Why: Quantization.Int4KernelRefusal(l.Input.Last, l.Output.Last)))
+            .Where(r => r.Why is not null)
+            .ToList();
+        var text = new StringBuilder("On CUDA a Linear with inputs a multiple of 128 and outputs a multiple of 8 computes with libtorch's int4 kernel (_weight_int4pack_mm, bfloat16 activations) where it runs; here ")
+            .Append(N(linears.Count - refused.Count)).Append(" of ").Append(N(linears.Count)).Append(" can");
+        if (refused.Count > 0)
+        {
+            const int Shown = 4;
+            text.Append(" (not ").Append(string.Join(", ", refused.Take(Shown).Select(r => r.Path + ": " + r.Why)));
+            text.Append(refused.Count > Shown ? ", and " + N(refused.Count - Shown) + " more" : string.Empty).Append("; they compute dequantised)");
+        }
+        return text.Append(". Int4Linear.CudaKernelStatus says what each layer runs.").ToString();
+    }
+
     private static string N(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string[] Line(string name, long dense, long effective) =>
@@ -102,14 +121,15 @@ internal static class SummaryTable
     {
         _ when rewrite.Sparse is { Kind: SparseKind.NM } nm => N(nm.N) + ":" + N(nm.M) + " sparse Linears and convolutions (but the first, and depthwise ones): float32 values + " +
             N(Sparsity.IndexBits(nm.M)) + "-bit in-group positions, stored compressed, decompressed once to float32 at load on CPU (computes dense);" +
-            " on CUDA a 2:4 Linear uses the semi-structured kernel where libtorch has it. MACs count the kept weights.",
+            " on CUDA a 2:4 Linear uses the semi-structured kernel where libtorch has it (out and in multiples of 8, float32 input; NMLinear.SemiStructuredStatus says why not). MACs count the kept weights.",
         _ when rewrite.Sparse is { } magnitude => "Unstructured magnitude pruning (" + (magnitude.Global
             ? "global ranking, every layer keeps at least " + magnitude.MinKeep.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " of its weights; the split is chosen at load, EffectiveMacs() counts it"
             : "layer by layer") + "): masked dense float32 weights; a Linear computes with a CSR copy of its weight where measured faster (1M+ weights, density <= 0.2, <= 64 rows), dense otherwise. MACs count the non-zero weights.",
         Spec.Precision.Int8 => "Linears: int8 weights per output channel + float32 scales, dynamic int8 activations (FBGEMM)." +
             (rewrite.Shapes.Layers.Any(l => l.Kind == LayerKind.Conv2d) ? " Conv2d: int8 weights per output channel; computes in int8 (static uint8 activations, quantized::conv2d) once Int8Calibration.Run has calibrated it, in float32 (dequantised once at load) until then." : string.Empty) +
             " Every other layer float32.",
-        Spec.Precision.Int4 => "Linears: int4 weights, two per byte, a float32 scale per 128 inputs; stored packed, dequantised once to float32 at load on CPU (computes as float32); every other layer float32.",
+        Spec.Precision.Int4 => "Linears: int4 weights, two per byte, a float32 scale per 128 inputs; stored packed, dequantised once to float32 at load on CPU (computes as float32). " +
+            Int4OnCuda(rewrite.Shapes) + " Every other layer float32.",
         _ when rewrite.Rank is { } rank => "Linears where rank " + rank.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is cheaper: two float32 Linears (in -> rank, rank -> out); the others dense.",
         _ => "Structured pruning: smaller dense float32 layers.",
     };

@@ -13,6 +13,20 @@ public static class Quantization
     /// <summary>Input features per int4 scale (the runtime's <c>Int4Linear.GroupSize</c>).</summary>
     public const int Int4Group = 128;
 
+    /// <summary>
+    /// Why libtorch's int4 CUDA kernel (<c>_weight_int4pack_mm</c>) cannot compute an int4 Linear of this size, or null
+    /// when it can: it needs the inputs in whole groups of 128 (and its 8 inner k-tiles of 16) and the outputs a multiple
+    /// of its 8-wide tile. The runtime's <c>Int4CudaKernel.ShapeRefusal</c> applies the same rule.
+    /// </summary>
+    /// <param name="inFeatures">The Linear's inputs.</param>
+    /// <param name="outFeatures">The Linear's outputs.</param>
+    public static string? Int4KernelRefusal(long inFeatures, long outFeatures) =>
+        inFeatures % Int4Group != 0 ? Invariant(inFeatures) + " inputs"
+        : outFeatures % 8 != 0 ? Invariant(outFeatures) + " outputs"
+        : null;
+
+    private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>True when a variant of <paramref name="precision"/> stores <paramref name="layer"/>'s weight quantised.</summary>
     /// <param name="layer">An inferred layer.</param>
     /// <param name="precision">The variant's weight precision.</param>

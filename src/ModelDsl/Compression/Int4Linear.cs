@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelDsl;
@@ -6,9 +7,14 @@ namespace ModelDsl;
 /// A Linear whose weight is stored as 4-bit integers, two per byte, with one float32 scale per group of
 /// <see cref="GroupSize"/> consecutive input features of each output (symmetric: scale = max|w| / 7.5 over the group,
 /// q = clamp(round(w / scale), −8, 7), stored as q + 8; the even input index in the low nibble). On CPU libtorch's int4
-/// kernel is much slower than float32, so int4 is a storage format here: the weight is dequantised once to float32 when
+/// kernel is much slower than float32, so int4 is a storage format there: the weight is dequantised once to float32 when
 /// it is loaded or quantised (<see cref="Refresh"/>) and the layer computes as an ordinary Linear; the file and the state
-/// dict are the small part.
+/// dict are the small part. On CUDA the layer computes with libtorch's int4 kernel (<c>_weight_int4pack_mm</c>: bfloat16
+/// activations, result cast back to the input's dtype) when its shape allows it (inputs a multiple of 128, outputs a
+/// multiple of 8) and the kernel runs on the device; the packed form is prepared once per device when the weights are
+/// refreshed or the layer first runs on a new device, and then no float32 copy is kept on the GPU. Otherwise it computes
+/// with the dequantised weight on the device; <see cref="CudaKernelStatus"/> says why, <see cref="RequireCudaKernel"/>
+/// makes it an error.
 /// <para>
 /// State dict: <c>weight_packed</c> (uint8 [out, ⌈in/2⌉]), <c>weight_scale</c> (float32 [out, ⌈in/128⌉]) and
 /// <c>bias</c> (float32 [out]) as buffers.
@@ -20,6 +26,10 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
     public const int GroupSize = 128;
 
     private Tensor? dequantized;
+    private Int4CudaWeight? kernel;
+
+    // The device the run-time forms were made for (a moved module's buffers are elsewhere: they are made again).
+    private (DeviceType Type, int Index)? preparedFor;
 
     /// <summary>An int4 linear of the given size with zero weights (load or <see cref="Quantize"/> its weights).</summary>
     public Int4Linear(long inFeatures, long outFeatures, bool hasBias = true) : base(nameof(Int4Linear))
@@ -52,6 +62,29 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
 
     /// <summary>The float32 bias [out], or null.</summary>
     public Tensor? Bias => get_buffer("bias");
+
+    /// <summary>True when the forward runs libtorch's int4 CUDA kernel, false when it computes with the dequantised float32 weight.</summary>
+    public bool UsesCudaKernel => kernel is not null;
+
+    /// <summary>Why the int4 CUDA kernel is not used (empty when it is), for the device the layer was last refreshed on.</summary>
+    public string CudaKernelStatus { get; private set; } = "not refreshed yet";
+
+    /// <summary>
+    /// Why libtorch's int4 CUDA kernel cannot compute a Linear of this size, or null when its shape allows it (inputs a
+    /// multiple of 128, outputs a multiple of 8); the device and the kernel itself are checked when the layer runs there.
+    /// </summary>
+    public static string? CudaKernelShapeRefusal(long inFeatures, long outFeatures) => Int4CudaKernel.ShapeRefusal(inFeatures, outFeatures);
+
+    /// <summary>Throws unless the forward runs the int4 CUDA kernel, with the reason (on CPU: the kernel is CUDA-only).</summary>
+    /// <exception cref="NotSupportedException">The kernel is not used for this layer here.</exception>
+    public void RequireCudaKernel()
+    {
+        EnsurePrepared();
+        if (kernel is null)
+        {
+            throw new NotSupportedException($"{Describe()} cannot use libtorch's int4 CUDA kernel: {CudaKernelStatus}");
+        }
+    }
 
     /// <summary>Number of scale groups along <paramref name="inFeatures"/>.</summary>
     public static long Groups(long inFeatures) => (inFeatures + GroupSize - 1) / GroupSize;
@@ -112,7 +145,38 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
     public void Refresh()
     {
         dequantized?.Dispose();
+        kernel?.Dispose();
+        kernel = null;
+        var stored = PackedWeight;
         dequantized = Dequantize().DetachFromDisposeScope();
+        preparedFor = (stored.device_type, stored.device_index);
+        if (stored.device_type != DeviceType.CUDA)
+        {
+            CudaKernelStatus = $"the weight is on {stored.device}: libtorch's int4 kernel is CUDA-only, so on {stored.device} the layer computes with its weight dequantised once to float32";
+            return;
+        }
+        if (Int4CudaKernel.ShapeRefusal(InFeatures, OutFeatures) is { } refusal)
+        {
+            CudaKernelStatus = refusal + "; computing with the dequantised float32 weight";
+            return;
+        }
+        kernel = Int4CudaKernel.TryPrepare(stored, WeightScale, dequantized, out var why);
+        CudaKernelStatus = why;
+        if (kernel is not null)
+        {
+            // The kernel reads the packed weight itself: the float32 copy (8× the int4 bytes) is not kept on the GPU.
+            dequantized.Dispose();
+            dequantized = null;
+        }
+    }
+
+    private void EnsurePrepared()
+    {
+        var stored = PackedWeight;
+        if (preparedFor != (stored.device_type, stored.device_index))
+        {
+            Refresh();
+        }
     }
 
     /// <inheritdoc />
@@ -132,11 +196,25 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
         {
             throw ShapeError($"[*, {InFeatures}]", input);
         }
-        if (dequantized is null)
+        EnsurePrepared();
+        if (kernel is null)
         {
-            Refresh();
+            return nn.functional.linear(input, dequantized!, Bias);
         }
-        return nn.functional.linear(input, dequantized!, Bias);
+        if (!QuantizedLayers.SameDevice(input, PackedWeight))
+        {
+            throw new ArgumentException($"{Describe()} is on {PackedWeight.device} (libtorch's int4 kernel), its input on {input.device}");
+        }
+        using var scope = NewDisposeScope();
+        var rows = input.reshape(-1, InFeatures).to(ScalarType.BFloat16).contiguous();
+        var y = Int4CudaKernel.MatMul(rows, kernel.Weight, kernel.ScalesAndZeros).to(input.dtype);
+        if (Bias is { } bias)
+        {
+            y = y.add(bias.to(y.dtype));
+        }
+        var shape = input.shape.ToArray();
+        shape[^1] = OutFeatures;
+        return y.reshape(shape).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -145,6 +223,7 @@ public sealed class Int4Linear : LayerBase, IQuantizedLayer
         if (disposing)
         {
             dequantized?.Dispose();
+            kernel?.Dispose();
         }
         base.Dispose(disposing);
     }

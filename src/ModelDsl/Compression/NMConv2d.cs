@@ -66,6 +66,18 @@ public sealed class NMConv2d : LayerBase, IQuantizedLayer
     /// <summary>The float32 bias [out], or null.</summary>
     public Tensor? Bias => get_buffer("bias");
 
+    /// <summary>False: libtorch's semi-structured kernels are matrix products; a convolution computes dense on every device.</summary>
+    public bool UsesSemiStructured => false;
+
+    /// <summary>Why the semi-structured kernel is not used: there is none for convolutions.</summary>
+    public string SemiStructuredStatus =>
+        "libtorch's semi-structured 2:4 kernels are matrix products (cuSPARSELt), not convolutions: an N:M Conv2d computes with its decompressed dense weight on every device";
+
+    /// <summary>Throws: no semi-structured kernel computes a convolution (see <see cref="SemiStructuredStatus"/>).</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public void RequireSemiStructured() =>
+        throw new NotSupportedException($"{Describe()} cannot use a semi-structured {N}:{M} kernel: {SemiStructuredStatus}");
+
     private long Reduction => InChannels / Groups * Kernel * Kernel;
 
     /// <summary>Keeps the N largest |w| of every group of M along the reduction dimension of <paramref name="weight"/> and stores them compressed, with <paramref name="bias"/>.</summary>

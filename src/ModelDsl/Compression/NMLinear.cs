@@ -6,8 +6,10 @@ namespace ModelDsl;
 /// A Linear whose weight is N:M sparse and stored compressed (<see cref="NMWeights"/>: the kept values and their packed
 /// in-group positions). On CPU the weight is decompressed once to a dense float32 tensor when it is loaded or compressed
 /// (<see cref="Refresh"/>) and the layer computes as an ordinary Linear: N:M is a storage format there. On CUDA, a 2:4
-/// layer uses libtorch's semi-structured kernels when they run on the device (tried at <see cref="Refresh"/>;
-/// <see cref="SemiStructuredStatus"/> says why not); <see cref="RequireSemiStructured"/> makes their absence an error.
+/// layer uses libtorch's semi-structured kernels when they run on the device (tried at <see cref="Refresh"/> or on the
+/// first forward on a new device, with one probe product checked against the dense weight; out and in features must be
+/// multiples of 8; float32 input); <see cref="SemiStructuredStatus"/> says why not, <see cref="RequireSemiStructured"/>
+/// makes their absence an error.
 /// <para>
 /// State dict: <c>weight_values</c> (float32 [out, in·N/M]), <c>weight_indices</c> (uint8 [out, ⌈(in·N/M)/P⌉]) and
 /// <c>bias</c> (float32 [out]) as buffers.
@@ -114,13 +116,13 @@ public sealed class NMLinear : LayerBase, IQuantizedLayer
         {
             Refresh();
         }
-        if (compressed is null)
+        // The compressed weight is float32 on its device: any other input computes dense (as a Linear would, or fails as it would).
+        if (compressed is null || input.dtype != ScalarType.Float32 || !QuantizedLayers.SameDevice(input, compressed))
         {
             return nn.functional.linear(input, dense!, Bias);
         }
         using var scope = NewDisposeScope();
-        var rows = input.reshape(-1, InFeatures);
-        var y = ModelDsl.SemiStructured.MatMul(compressed, rows.t().contiguous()).t();
+        var y = ModelDsl.SemiStructured.Linear(compressed, input.reshape(-1, InFeatures).contiguous());
         if (Bias is { } bias)
         {
             y = y.add(bias);

@@ -40,6 +40,17 @@ public static class QuantizedLayers
         }
     }
 
+    // What a failed TorchScript call says: its first line is only "The following operation failed in the TorchScript
+    // interpreter."; the cause is the libtorch error line further down (RuntimeError: …), cut at its first sentence.
+    internal static string NativeReason(Exception e)
+    {
+        var lines = e.Message.Split('\n');
+        var cause = lines.FirstOrDefault(l => l.Contains("Error: ", StringComparison.Ordinal)) ?? lines[0];
+        cause = cause[(cause.IndexOf("Error: ", StringComparison.Ordinal) is var at && at >= 0 ? at + 7 : 0)..].Trim();
+        var end = cause.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? cause[..(end + 1)] : cause;
+    }
+
     // A derived form made on another device than its stored tensors (the module was moved) is rebuilt. Device is a
     // class: compare type and index, not references.
     internal static bool SameDevice(Tensor a, Tensor b) => a.device_type == b.device_type && a.device_index == b.device_index;

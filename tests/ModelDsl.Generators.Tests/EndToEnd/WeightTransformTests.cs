@@ -94,6 +94,16 @@ public class WeightTransformTests(ITestOutputHelper output)
         Assert.Equal(ScalarType.Byte, variant.state_dict()["mlp.fc.weight_packed"].dtype);
         Assert.Equal(new long[] { 1024, 128 }, variant.state_dict()["mlp.fc.weight_packed"].shape);
         Assert.Contains("dequantised once to float32 at load", TokenMlpInt4.Summary(), StringComparison.Ordinal);
+        // Which Linears the CUDA int4 kernel can take, by hand from the shapes (inputs a multiple of 128, outputs of 8):
+        // 256 → 1024 → 256 both; SmallMlp's 64 → 256 (64 inputs), 256 → 128, 128 → 10 (10 outputs); its half-width
+        // 64 → 128 (64 inputs), 128 → 64, 64 → 10 (64 inputs).
+        Assert.Contains("here 2 of 2 can.", TokenMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains("here 1 of 3 can (not ", SmallMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains(": 64 inputs, ", SmallMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains(": 10 outputs; they compute dequantised)", SmallMlpInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains("here 1 of 3 can (not ", SmallMlpHalfInt4.Summary(), StringComparison.Ordinal);
+        Assert.Contains(": 64 inputs; they compute dequantised)", SmallMlpHalfInt4.Summary(), StringComparison.Ordinal);
+        output.WriteLine(SmallMlpInt4.Summary().Split('\n')[^1]);
         using var loaded = RoundTrip(variant, () => new TokenMlpInt4());
 
         using var scope = NewDisposeScope();
@@ -104,6 +114,56 @@ public class WeightTransformTests(ITestOutputHelper output)
         Assert.True(error < 0.15, $"relative error {error:E2}");
         Assert.True(variant.call(x).eq(loaded.call(x)).all().item<bool>(), "the loaded variant computes differently");
 
+        // No CUDA backend here: moving the variant to CUDA is a .NET exception (TorchSharp's; checked in a child process
+        // first that it does not abort), and the variant stays on the CPU, computing as before.
+        var before = variant.call(x);
+        var move = Assert.Throws<InvalidOperationException>(() => variant.to(DeviceType.CUDA));
+        Assert.Contains("CUDA", move.Message, StringComparison.Ordinal);
+        Assert.True(variant.call(x).eq(before).all().item<bool>());
+
+    }
+
+    [Fact]
+    public void TheSummarysInt4KernelRuleIsTheRuntimes()
+    {
+        // Summary() decides from compile-time shapes (ModelDsl.Spec), Int4Linear at run time: they must agree.
+        foreach (var inFeatures in new long[] { 64, 128, 130, 256, 384, 784, 1024, 4096 })
+        {
+            foreach (var outFeatures in new long[] { 8, 10, 16, 64, 1000, 1001 })
+            {
+                Assert.Equal(
+                    ModelDsl.Spec.Quantization.Int4KernelRefusal(inFeatures, outFeatures) is null,
+                    Int4Linear.CudaKernelShapeRefusal(inFeatures, outFeatures) is null);
+            }
+        }
+        // By hand: 784 = 6·128 + 16; 1000 = 125·8; 1001 is odd.
+        Assert.Null(Int4Linear.CudaKernelShapeRefusal(4096, 1000));
+        Assert.NotNull(Int4Linear.CudaKernelShapeRefusal(784, 1000));
+        Assert.NotNull(Int4Linear.CudaKernelShapeRefusal(4096, 1001));
+    }
+
+    [Fact]
+    public void TorchSharpsLoadStateDictRebuildsTheQuantisedAndSparseLayers()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // Two dense models with different initial weights; each variant loads the other's state dict through
+        // TorchSharp's own load_state_dict and must then compute exactly as the other (not with its earlier weights).
+        using var int4 = TokenMlpInt4.FromDense(new TokenMlp());
+        using var int4Source = TokenMlpInt4.FromDense(new TokenMlp());
+        using var int8 = SmallMlpInt8.FromDense(new SmallMlp());
+        using var int8Source = SmallMlpInt8.FromDense(new SmallMlp());
+        using var nm = SparseMlpNm24.FromDense(new SparseMlp());
+        using var nmSource = SparseMlpNm24.FromDense(new SparseMlp());
+        var tokens = randn(2, 8, 256);
+        var features = randn(3, 64);
+        Assert.False(int4.call(tokens).eq(int4Source.call(tokens)).all().item<bool>());
+        int4.load_state_dict(int4Source.state_dict());
+        int8.load_state_dict(int8Source.state_dict());
+        nm.load_state_dict(nmSource.state_dict());
+        Assert.True(int4.call(tokens).eq(int4Source.call(tokens)).all().item<bool>());
+        Assert.True(int8.call(features).eq(int8Source.call(features)).all().item<bool>());
+        Assert.True(nm.call(features).eq(nmSource.call(features)).all().item<bool>());
     }
 
     [Fact]

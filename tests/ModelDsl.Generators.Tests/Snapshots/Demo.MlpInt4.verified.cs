@@ -119,7 +119,7 @@ public sealed class MlpInt4 : global::TorchSharp.torch.nn.Module<global::TorchSh
         FLOPs            203,530  203,530  1.000x
         Params           101,770  101,770  1.000x
         Weight bytes     407,080   54,992  0.135x
-        Linears: int4 weights, two per byte, a float32 scale per 128 inputs; stored packed, dequantised once to float32 at load on CPU (computes as float32); every other layer float32.
+        Linears: int4 weights, two per byte, a float32 scale per 128 inputs; stored packed, dequantised once to float32 at load on CPU (computes as float32). On CUDA a Linear with inputs a multiple of 128 and outputs a multiple of 8 computes with libtorch's int4 kernel (_weight_int4pack_mm, bfloat16 activations) where it runs; here 0 of 2 can (not hidden.0: 784 inputs, output: 10 outputs; they compute dequantised). Int4Linear.CudaKernelStatus says what each layer runs. Every other layer float32.
         """;
 
     /// <summary>
@@ -135,5 +135,16 @@ public sealed class MlpInt4 : global::TorchSharp.torch.nn.Module<global::TorchSh
         global::ModelDsl.Compression.Quantize(variant, "hidden.0", global::ModelDsl.Compression.Dense(weights, "hidden.0.weight"), global::ModelDsl.Compression.Dense(weights, "hidden.0.bias"));
         global::ModelDsl.Compression.Quantize(variant, "output", global::ModelDsl.Compression.Dense(weights, "output.weight"), global::ModelDsl.Compression.Dense(weights, "output.bias"));
         return variant;
+    }
+
+    /// <summary>
+    /// TorchSharp's <c>load_state_dict</c>, then every quantised and sparse layer rebuilds its run-time form from what was
+    /// copied (<see cref="global::ModelDsl.QuantizedLayers.RefreshAll"/>), as <c>LoadSafeTensors</c> does.
+    /// </summary>
+    public override (global::System.Collections.Generic.IList<string> missing_keys, global::System.Collections.Generic.IList<string> unexpected_keyes) load_state_dict(global::System.Collections.Generic.Dictionary<string, global::TorchSharp.torch.Tensor> source, bool strict = true, global::System.Collections.Generic.IList<string>? skip = null)
+    {
+        var result = base.load_state_dict(source, strict, skip);
+        global::ModelDsl.QuantizedLayers.RefreshAll(this);
+        return result;
     }
 }

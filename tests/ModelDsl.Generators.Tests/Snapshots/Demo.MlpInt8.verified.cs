@@ -148,4 +148,15 @@ public sealed class MlpInt8 : global::TorchSharp.torch.nn.Module<global::TorchSh
         global::ModelDsl.Compression.Quantize(variant, "output", global::ModelDsl.Compression.Dense(weights, "output.weight"), global::ModelDsl.Compression.Dense(weights, "output.bias"));
         return variant;
     }
+
+    /// <summary>
+    /// TorchSharp's <c>load_state_dict</c>, then every quantised and sparse layer rebuilds its run-time form from what was
+    /// copied (<see cref="global::ModelDsl.QuantizedLayers.RefreshAll"/>), as <c>LoadSafeTensors</c> does.
+    /// </summary>
+    public override (global::System.Collections.Generic.IList<string> missing_keys, global::System.Collections.Generic.IList<string> unexpected_keyes) load_state_dict(global::System.Collections.Generic.Dictionary<string, global::TorchSharp.torch.Tensor> source, bool strict = true, global::System.Collections.Generic.IList<string>? skip = null)
+    {
+        var result = base.load_state_dict(source, strict, skip);
+        global::ModelDsl.QuantizedLayers.RefreshAll(this);
+        return result;
+    }
 }

@@ -123,9 +123,45 @@ public sealed class SparseLayerTests
         var weight = randn(64, 64);
         Assert.Null(SemiStructured.TryKernel(weight, out var why));
         Assert.Contains("semi-structured kernel failed", why, StringComparison.Ordinal);
+        Assert.Contains("Could not run 'aten::_cslt_compress' with arguments from the 'CPU' backend.", why, StringComparison.Ordinal);
         Assert.Null(SemiStructured.TryCompress(weight, 2, 4, out var reason));
         Assert.Contains("CUDA", reason, StringComparison.Ordinal);
         Assert.Null(SemiStructured.TryCompress(weight, 1, 4, out var pattern));
         Assert.Contains("2:4 pattern only", pattern, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A24LinearOnTheCpuSaysWhyItComputesDenseAndRequiringTheKernelFails()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var layer = new NMLinear(64, 32, 2, 4);
+        var weight = randn(32, 64);
+        var bias = randn(32);
+        layer.Quantize(weight, bias);
+        Assert.False(layer.UsesSemiStructured);
+        Assert.Contains("CUDA is not available", layer.SemiStructuredStatus, StringComparison.Ordinal);
+        var error = Assert.Throws<NotSupportedException>(layer.RequireSemiStructured);
+        Assert.Contains("NMLinear", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2:4 kernels are CUDA-only", error.Message, StringComparison.Ordinal);
+        // The dense path it falls back to: the 2:4-masked weight, exactly.
+        var x = randn(3, 64);
+        // By libtorch's topk: the 2 largest |w| of each group of 4 consecutive inputs.
+        var groups = weight.view(32, 16, 4);
+        var keep = zeros_like(groups).scatter_(2, groups.abs().topk(2, dim: 2).indexes, ones_like(groups));
+        var masked = groups.mul(keep).view(32, 64);
+        Assert.True(layer.call(x).allclose(nn.functional.linear(x, masked, bias), rtol: 1e-5, atol: 1e-5));
+
+        // A 2:4 convolution has no semi-structured kernel on any device, and says so.
+        using var conv = new NMConv2d(8, 16, 3, 2, 4, padding: 1);
+        Assert.False(conv.UsesSemiStructured);
+        var convError = Assert.Throws<NotSupportedException>(conv.RequireSemiStructured);
+        Assert.Contains("NMConv2d", convError.Message, StringComparison.Ordinal);
+        Assert.Contains("not convolutions", convError.Message, StringComparison.Ordinal);
+
+        // cuSPARSELt's float32 shape rule, checked before any call.
+        Assert.Null(SemiStructured.ShapeRefusal(32, 64));
+        Assert.Contains("[10, 64] is not a multiple of 8", SemiStructured.ShapeRefusal(10, 64), StringComparison.Ordinal);
+        Assert.Contains("[32, 12] is not a multiple of 8", SemiStructured.ShapeRefusal(32, 12), StringComparison.Ordinal);
     }
 }
