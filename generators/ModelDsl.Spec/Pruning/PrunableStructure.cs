@@ -109,6 +109,19 @@ public sealed record PrunableStructure(
     /// <param name="spec">The dense model.</param>
     public static PrunableStructure? Of(ModelSpec spec)
     {
+        // An optional part of the model's source: a figure beyond 64 bits at some probe costs the structure, not the class.
+        try
+        {
+            return Compute(spec);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private static PrunableStructure? Compute(ModelSpec spec)
+    {
         var dense = Shapes.Infer(spec);
         var denseCost = dense.Error is null ? Cost.Of(dense) : null;
         if (denseCost is not { Succeeded: true })
