@@ -91,6 +91,10 @@ internal static class ModelEmitter
             FromDenseEmitter.Write(writer, model.ClassName, variant);
             RefreshingLoadEmitter.Write(writer, variant.Rewrite);
         }
+        else
+        {
+            PrunableEmitter.Write(writer, PrunableStructure.Of(model.Spec));
+        }
 
         writer.Close();
         return (new GeneratedSource(FileHeader.HintName(model.Namespace, model.ClassName), writer.ToString()), null);

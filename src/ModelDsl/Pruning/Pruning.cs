@@ -66,6 +66,24 @@ public static class Pruning
     /// </exception>
     public static long[] Select(IReadOnlyDictionary<string, Tensor> dense, ChannelGroup group, PruningCriterion criterion)
     {
+        using var scope = NewDisposeScope();
+        return Top(GroupScores(dense, group, criterion), group.KeptSize);
+    }
+
+    /// <summary>
+    /// Every channel's score in <paramref name="group"/> by <paramref name="criterion"/> (float64, one per channel, the
+    /// scores <see cref="Select"/> keeps the highest of): what a global ranking across groups compares.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Select"/>.</exception>
+    public static double[] Scores(IReadOnlyDictionary<string, Tensor> dense, ChannelGroup group, PruningCriterion criterion)
+    {
+        using var scope = NewDisposeScope();
+        return GroupScores(dense, group, criterion).cpu().data<double>().ToArray();
+    }
+
+    // The scores as a tensor in the caller's dispose scope, after every check of Select.
+    private static Tensor GroupScores(IReadOnlyDictionary<string, Tensor> dense, ChannelGroup group, PruningCriterion criterion)
+    {
         ArgumentNullException.ThrowIfNull(dense);
         ArgumentNullException.ThrowIfNull(group);
         if (group.Producers is null || group.Norms is null)
@@ -104,7 +122,6 @@ public static class Pruning
             }
         }
 
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor? total = null;
         foreach (var (name, tensor) in ranked)
@@ -122,8 +139,7 @@ public static class Pruning
             var part = criterion == PruningCriterion.L2 ? values.square().sum(1) : values.abs().sum(1);
             total = total is null ? part : total.add(part);
         }
-        var scores = criterion == PruningCriterion.L2 ? total!.sqrt() : total!;
-        return Top(scores, group.KeptSize);
+        return criterion == PruningCriterion.L2 ? total!.sqrt() : total!;
     }
 
     /// <summary>

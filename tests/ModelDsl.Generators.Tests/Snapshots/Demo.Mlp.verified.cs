@@ -109,4 +109,41 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         Activation bytes: 1,576
         ==============================================================
         """;
+
+    /// <summary>
+    /// The widths a load-time budget fit may narrow (each the layers a <c>KeepLayers</c> ratio names), the dependency groups they
+    /// set, how each tensor is cut, the channel counts that must stay apart (a stride-1 projection's two sides), and the exact
+    /// MACs, FLOPs and parameters as functions of the widths (compile time).
+    /// </summary>
+    public static global::ModelDsl.PrunableStructure PrunableStructure { get; } = new(
+        [
+            new(["hidden.0"], 128, [0], [1]),
+        ],
+        [
+            new(128, 128, ["hidden.0.weight", "hidden.0.bias"], []),
+        ],
+        [
+            new("hidden.0.weight", 0, 0),
+            new("hidden.0.bias", 0, 0),
+            new("output.weight", 1, 0),
+        ],
+        [
+        ],
+        new(101_632, [-794], [0]),
+        new(203_530, [-1_590], [0]),
+        new(101_770, [-795], [0]));
+
+    /// <summary>
+    /// Plans the channels this trained model keeps under a budget: a global ranking across its dependency groups removes the
+    /// least important, each step costed exactly, until every limit is met (<see cref="global::ModelDsl.BudgetFit.Plan"/>).
+    /// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.
+    /// </summary>
+    public global::ModelDsl.BudgetPlan PlanBudget(
+        double? maxMFlops = null,
+        double? maxMMacs = null,
+        long? maxParams = null,
+        global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,
+        double minKeep = 0,
+        int roundTo = 1) =>
+        global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
 }

@@ -207,4 +207,75 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
         Activation bytes: 1,179,944
         ====================================================================================
         """;
+
+    /// <summary>
+    /// The widths a load-time budget fit may narrow (each the layers a <c>KeepLayers</c> ratio names), the dependency groups they
+    /// set, how each tensor is cut, the channel counts that must stay apart (a stride-1 projection's two sides), and the exact
+    /// MACs, FLOPs and parameters as functions of the widths (compile time).
+    /// </summary>
+    public static global::ModelDsl.PrunableStructure PrunableStructure { get; } = new(
+        [
+            new(["stem.conv", "layer1"], 16, [0, 1], [1, 1]),
+            new(["layer2"], 32, [2, 3, 4], [1, 1, 1]),
+        ],
+        [
+            new(16, 16, ["layer1.0.conv2.weight", "stem.conv.weight"], ["layer1.0.bn2.weight", "stem.bn.weight"]),
+            new(16, 16, ["layer1.0.conv1.weight"], ["layer1.0.bn1.weight"]),
+            new(32, 32, ["layer2.0.conv1.weight"], ["layer2.0.bn1.weight"]),
+            new(32, 32, ["layer2.1.conv2.weight", "layer2.0.conv2.weight", "layer2.0.downsample.0.weight"], ["layer2.1.bn2.weight", "layer2.0.bn2.weight", "layer2.0.downsample.1.weight"]),
+            new(32, 32, ["layer2.1.conv1.weight"], ["layer2.1.bn1.weight"]),
+        ],
+        [
+            new("stem.conv.weight", 0, 0),
+            new("stem.bn.weight", 0, 0),
+            new("stem.bn.bias", 0, 0),
+            new("layer1.0.conv1.weight", 0, 1),
+            new("layer1.0.conv1.weight", 1, 0),
+            new("layer1.0.bn1.weight", 0, 1),
+            new("layer1.0.bn1.bias", 0, 1),
+            new("layer1.0.conv2.weight", 0, 0),
+            new("layer1.0.conv2.weight", 1, 1),
+            new("layer1.0.bn2.weight", 0, 0),
+            new("layer1.0.bn2.bias", 0, 0),
+            new("layer2.0.conv1.weight", 0, 2),
+            new("layer2.0.conv1.weight", 1, 0),
+            new("layer2.0.bn1.weight", 0, 2),
+            new("layer2.0.bn1.bias", 0, 2),
+            new("layer2.0.conv2.weight", 0, 3),
+            new("layer2.0.conv2.weight", 1, 2),
+            new("layer2.0.bn2.weight", 0, 3),
+            new("layer2.0.bn2.bias", 0, 3),
+            new("layer2.0.downsample.0.weight", 0, 3),
+            new("layer2.0.downsample.0.weight", 1, 0),
+            new("layer2.0.downsample.1.weight", 0, 3),
+            new("layer2.0.downsample.1.bias", 0, 3),
+            new("layer2.1.conv1.weight", 0, 4),
+            new("layer2.1.conv1.weight", 1, 3),
+            new("layer2.1.bn1.weight", 0, 4),
+            new("layer2.1.bn1.bias", 0, 4),
+            new("layer2.1.conv2.weight", 0, 3),
+            new("layer2.1.conv2.weight", 1, 4),
+            new("layer2.1.bn2.weight", 0, 3),
+            new("layer2.1.bn2.bias", 0, 3),
+            new("head.2.weight", 1, 3),
+        ],
+        [
+        ],
+        new(13_549_888, [-699_392, -483_338], [18_432, 2_560, 6_912]),
+        new(27_402_890, [-1_409_024, -971_028], [36_864, 5_120, 13_824]),
+        new(38_554, [-929, -1_908], [18, 10, 27]));
+
+    /// <summary>
+    /// Plans the channels this trained model keeps under a budget: a global ranking across its dependency groups removes the
+    /// least important, each step costed exactly, until every limit is met (<see cref="global::ModelDsl.BudgetFit.Plan"/>).
+    /// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.
+    /// </summary>
+    public global::ModelDsl.BudgetPlan PlanBudget(
+        double? maxMFlops = null,
+        double? maxMMacs = null,
+        long? maxParams = null,
+        global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,
+        double minKeep = 0,
+        int roundTo = 1) =>
+        global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
 }

@@ -26,6 +26,19 @@ public sealed class SelectTests
     }
 
     [Fact]
+    public void Scores_are_the_per_channel_values_Select_ranks_by()
+    {
+        // The L1 rows of the test above, and the L2 norms: sqrt(1 + 4), sqrt(16 + 0.25), sqrt(0.25 + 0.0625), sqrt(1 + 2.25).
+        using var w = tensor(new float[] { 1, -2, -4, 0.5f, 0.5f, 0.25f, -1, -1.5f }).reshape(4, 2);
+        var dense = Dict(("conv.weight", w));
+        Assert.Equal([3, 4.5, 0.75, 2.5], ModelDsl.Pruning.Scores(dense, Group(4, 4, ["conv.weight"]), PruningCriterion.L1));
+        var l2 = ModelDsl.Pruning.Scores(dense, Group(4, 4, ["conv.weight"]), PruningCriterion.L2);
+        double[] expected = [Math.Sqrt(5), Math.Sqrt(16.25), Math.Sqrt(0.3125), Math.Sqrt(3.25)];
+        Assert.Equal(expected.Length, l2.Length);
+        Assert.All(expected.Zip(l2), pair => Assert.Equal(pair.First, pair.Second, 12));
+    }
+
+    [Fact]
     public void L2_ranks_by_the_euclidean_norm_and_can_disagree_with_L1()
     {
         // Channel 0: [3, 3]  L1 = 6,   L2 = sqrt(18) ≈ 4.243.
