@@ -93,7 +93,7 @@ internal static class ModelEmitter
         }
         else
         {
-            PrunableEmitter.Write(writer, PrunableStructure.Of(model.Spec));
+            PrunableEmitter.Write(writer, PrunableStructure.Of(model.Spec), model.Spec.Budget);
         }
 
         writer.Close();

@@ -8,7 +8,7 @@ namespace ModelDsl.Generators;
 // PlanBudget, which ranks the trained weights with ModelDsl.BudgetFit.
 internal static class PrunableEmitter
 {
-    public static void Write(SourceWriter writer, PrunableStructure? structure)
+    public static void Write(SourceWriter writer, PrunableStructure? structure, BudgetSpec? budget)
     {
         if (structure is null)
         {
@@ -73,6 +73,15 @@ internal static class PrunableEmitter
         writer.Line("/// Plans the channels this trained model keeps under a budget: a global ranking across its dependency groups removes the");
         writer.Line("/// least important, each step costed exactly, until every limit is met (<see cref=\"global::ModelDsl.BudgetFit.Plan\"/>).");
         writer.Line("/// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.");
+
+        // The declared budget is what a user plans for first: with no limit given, it is the limit (weight bytes are not a
+        // plan limit: narrowing widths is not how a byte budget is usually met, and int8/int4 variants are).
+        var declared = budget is { } b && (b.MaxMFlops is not null || b.MaxMMacs is not null || b.MaxParams is not null) ? b : null;
+        if (declared is not null)
+        {
+            writer.Line("/// With no limit given, the model's declared budget is the limit (" + Describe(declared) + ").");
+        }
+
         writer.Line("/// </summary>");
         writer.Line("public global::ModelDsl.BudgetPlan PlanBudget(");
         writer.Indent();
@@ -82,9 +91,31 @@ internal static class PrunableEmitter
         writer.Line("global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,");
         writer.Line("double minKeep = 0,");
         writer.Line("int roundTo = 1) =>");
-        writer.Line("global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);");
+        if (declared is null)
+        {
+            writer.Line("global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);");
+        }
+        else
+        {
+            writer.Line("maxMFlops is null && maxMMacs is null && maxParams is null");
+            writer.Indent();
+            writer.Line("? global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, " + Real(declared.MaxMFlops) + ", " + Real(declared.MaxMMacs) + ", " +
+                (declared.MaxParams is { } p ? N(p) : "null") + ", criterion, minKeep, roundTo)");
+            writer.Line(": global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);");
+            writer.Outdent();
+        }
+
         writer.Outdent();
     }
+
+    private static string Describe(BudgetSpec budget) => string.Join(", ", new[]
+    {
+        budget.MaxMFlops is { } flops ? "MaxMFlops = " + Real(flops) : null,
+        budget.MaxMMacs is { } macs ? "MaxMMacs = " + Real(macs) : null,
+        budget.MaxParams is { } parameters ? "MaxParams = " + N(parameters) : null,
+    }.Where(t => t is not null));
+
+    private static string Real(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "null";
 
     private static string Cost(WidthCost cost) =>
         "new(" + Numbers.Literal(cost.Constant) + ", [" + string.Join(", ", cost.Linear.Select(Numbers.Literal)) + "], [" + string.Join(", ", cost.Quadratic.Select(Numbers.Literal)) + "])";

@@ -233,6 +233,24 @@ public class BudgetPlanTests
     }
 
     [Fact]
+    public void WithNoLimitGivenThePlanIsForTheDeclaredBudget()
+    {
+        // By hand (FlatNet's formula): 1,728·8 + 16·8·16 + 10·16 = 16,032 MACs, over the declared 12,000.
+        Assert.Equal(16_032, BudgetedFlatNet.TotalMacs);
+        manual_seed(44);
+        using var dense = new BudgetedFlatNet();
+        var declared = dense.PlanBudget();
+        var explicitly = dense.PlanBudget(maxMMacs: 0.012);
+        Assert.Equal(explicitly.Widths, declared.Widths);
+        Assert.Equal(explicitly.KeepLayers, declared.KeepLayers);
+        Assert.InRange(declared.Cost.Macs, 1, 12_000);
+
+        // A limit given replaces the declared one.
+        Assert.InRange(dense.PlanBudget(maxMMacs: 0.006).Cost.Macs, 1, 6_000);
+        Assert.True(dense.PlanBudget(maxMMacs: 0.015).Cost.Macs > 12_000);
+    }
+
+    [Fact]
     public void ALinearAfterFlattenLosesEachRemovedChannelsWholeWindowOfInputs()
     {
         // By hand: the convolution 3→a 3×3 at 8² is 64·27a MACs, the Linear reads 16a inputs (a channels of 4·4), 16a·b,

@@ -137,6 +137,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// Plans the channels this trained model keeps under a budget: a global ranking across its dependency groups removes the
     /// least important, each step costed exactly, until every limit is met (<see cref="global::ModelDsl.BudgetFit.Plan"/>).
     /// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.
+    /// With no limit given, the model's declared budget is the limit (MaxMFlops = 1).
     /// </summary>
     public global::ModelDsl.BudgetPlan PlanBudget(
         double? maxMFlops = null,
@@ -145,5 +146,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,
         double minKeep = 0,
         int roundTo = 1) =>
-        global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
+        maxMFlops is null && maxMMacs is null && maxParams is null
+            ? global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, 1, null, null, criterion, minKeep, roundTo)
+            : global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
 }

@@ -269,6 +269,7 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
     /// Plans the channels this trained model keeps under a budget: a global ranking across its dependency groups removes the
     /// least important, each step costed exactly, until every limit is met (<see cref="global::ModelDsl.BudgetFit.Plan"/>).
     /// The plan's <c>KeepLayers</c> declares the generated variant with its widths; <c>Apply</c> zeroes the removed channels of a copy.
+    /// With no limit given, the model's declared budget is the limit (MaxParams = 1000000).
     /// </summary>
     public global::ModelDsl.BudgetPlan PlanBudget(
         double? maxMFlops = null,
@@ -277,5 +278,7 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
         global::ModelDsl.PruningCriterion criterion = global::ModelDsl.PruningCriterion.L1,
         double minKeep = 0,
         int roundTo = 1) =>
-        global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
+        maxMFlops is null && maxMMacs is null && maxParams is null
+            ? global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, null, null, 1000000, criterion, minKeep, roundTo)
+            : global::ModelDsl.BudgetFit.Plan(this, PrunableStructure, maxMFlops, maxMMacs, maxParams, criterion, minKeep, roundTo);
 }
