@@ -28,21 +28,7 @@ public sealed record WidthCost(long Constant, EquatableArray<long> Linear, Equat
 {
     /// <summary>The figure with <paramref name="removed"/> channels taken from each unit.</summary>
     /// <param name="removed">Channels removed per unit.</param>
-    public long Of(IReadOnlyList<long> removed)
-    {
-        var total = Constant;
-        var k = 0;
-        for (var i = 0; i < Linear.Count; i++)
-        {
-            total = checked(total + (Linear[i] * removed[i]));
-            for (var j = i; j < Linear.Count; j++)
-            {
-                total = checked(total + (Quadratic[k++] * removed[i] * removed[j]));
-            }
-        }
-
-        return total;
-    }
+    public long Of(IReadOnlyList<long> removed) => WidthPolynomial.Evaluate(Constant, Linear, Quadratic, i => removed[i]);
 }
 
 /// <summary>
@@ -59,17 +45,7 @@ public sealed record WidthGuard(string Path, long Input, EquatableArray<long> In
 {
     /// <summary>True when <paramref name="removed"/> (channels per unit) keeps the input and output channels different.</summary>
     /// <param name="removed">Channels removed per unit.</param>
-    public bool Holds(IReadOnlyList<long> removed)
-    {
-        long input = Input, output = Output;
-        for (var u = 0; u < removed.Count; u++)
-        {
-            input -= InputLoss[u] * removed[u];
-            output -= OutputLoss[u] * removed[u];
-        }
-
-        return input != output;
-    }
+    public bool Holds(IReadOnlyList<long> removed) => WidthPolynomial.StayApart(Input, InputLoss, Output, OutputLoss, removed.Count, i => removed[i]);
 }
 
 /// <summary>

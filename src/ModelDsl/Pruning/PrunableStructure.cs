@@ -42,18 +42,7 @@ public sealed record WidthCost(long Constant, IReadOnlyList<long> Linear, IReadO
             throw new ArgumentException($"expected {Linear.Count} removed counts, one per width, got {removed.Count}", nameof(removed));
         }
 
-        var total = Constant;
-        var k = 0;
-        for (var i = 0; i < Linear.Count; i++)
-        {
-            total = checked(total + (Linear[i] * removed[i]));
-            for (var j = i; j < Linear.Count; j++)
-            {
-                total = checked(total + (Quadratic[k++] * removed[i] * removed[j]));
-            }
-        }
-
-        return total;
+        return ModelDsl.Spec.WidthPolynomial.Evaluate(Constant, Linear, Quadratic, i => removed[i]);
     }
 }
 
@@ -74,14 +63,7 @@ public sealed record WidthGuard(string Path, long Input, IReadOnlyList<long> Inp
     public bool Holds(IReadOnlyList<int> removed)
     {
         ArgumentNullException.ThrowIfNull(removed);
-        long input = Input, output = Output;
-        for (var i = 0; i < removed.Count; i++)
-        {
-            input -= InputLoss[i] * removed[i];
-            output -= OutputLoss[i] * removed[i];
-        }
-
-        return input != output;
+        return ModelDsl.Spec.WidthPolynomial.StayApart(Input, InputLoss, Output, OutputLoss, removed.Count, i => removed[i]);
     }
 }
 
