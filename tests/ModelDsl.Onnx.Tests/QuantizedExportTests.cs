@@ -47,16 +47,7 @@ public class QuantizedExportTests
     {
         model.eval();
         using var noGrad = no_grad();
-        var inputs = new List<(Int8Linear Layer, Tensor Input)>();
-        var hooks = model.modules().OfType<Int8Linear>()
-            .Select(layer => layer.register_forward_pre_hook((_, input) =>
-            {
-                inputs.Add((layer, input.clone()));
-                return null!;
-            }))
-            .ToList();
-        var expected = model.call(x);
-        hooks.ForEach(h => h.remove());
+        var (expected, inputs) = RunRecordingInt8LinearInputs(model, x);
 
         using var directory = new TemporaryDirectory();
         var path = directory.File("int8.onnx");
@@ -104,6 +95,19 @@ public class QuantizedExportTests
         model.eval();
         using var noGrad = no_grad();
         var x = which == "swin" ? randn(6, 3, 40, 40) : randn(6, 8, 16);
+        var (expected, inputs) = RunRecordingInt8LinearInputs(model, x);
+        Assert.NotEmpty(inputs);
+
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("int8.onnx");
+        export(path, x);
+        using var onnx = OnnxModel.Load(path);
+        WithinTheRoundingNoiseModel(model, inputs, x, expected, onnx.Run(x));
+    }
+
+    // TorchSharp's int8 output on x, and the input each Int8Linear saw (in call order).
+    private static (Tensor Output, List<(Int8Linear Layer, Tensor Input)> Inputs) RunRecordingInt8LinearInputs(nn.Module<Tensor, Tensor> model, Tensor x)
+    {
         var inputs = new List<(Int8Linear Layer, Tensor Input)>();
         var hooks = model.modules().OfType<Int8Linear>()
             .Select(layer => layer.register_forward_pre_hook((_, input) =>
@@ -112,15 +116,9 @@ public class QuantizedExportTests
                 return null!;
             }))
             .ToList();
-        var expected = model.call(x);
+        var output = model.call(x);
         hooks.ForEach(h => h.remove());
-        Assert.NotEmpty(inputs);
-
-        using var directory = new TemporaryDirectory();
-        var path = directory.File("int8.onnx");
-        export(path, x);
-        using var onnx = OnnxModel.Load(path);
-        WithinTheRoundingNoiseModel(model, inputs, x, expected, onnx.Run(x));
+        return (output, inputs);
     }
 
     // The two roundings of each Int8Linear input (TorchSharp's over the input's own range, ONNX Runtime's at the step
