@@ -54,6 +54,8 @@ var halfMs = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound[halfName]);
 var speedup = denseMs / halfMs;
 var (denseMacs, halfMacs) = vit ? (VitB16.TotalMacs, VitB16Half.TotalMacs) : (ResNet18.TotalMacs, ResNet18Half.TotalMacs);
 var macRatio = (double)denseMacs / halfMacs;
+// FLOPs count the element-wise work too (batch norm, ReLU, pooling, adds), which halving the channels only halves.
+var flopRatio = vit ? (double)VitB16.TotalFlops / VitB16Half.TotalFlops : (double)ResNet18.TotalFlops / ResNet18Half.TotalFlops;
 var summary = new Dictionary<string, object>
 {
     ["summary"] = true,
@@ -68,6 +70,8 @@ var summary = new Dictionary<string, object>
     [halfName + "_macs"] = halfMacs,
     ["mac_ratio"] = macRatio,
     ["efficiency"] = speedup / macRatio,
+    ["flop_ratio"] = flopRatio,
+    ["speedup_per_flop_ratio"] = speedup / flopRatio,
 };
 Console.WriteLine(JsonSerializer.Serialize(summary));
 
