@@ -70,22 +70,7 @@ public class ResNet18BudgetPlanTests
 
     private static void ZeroHalfOfEveryGroup(ResNet18 dense)
     {
-        // torchvision's coupling by hand, as ResNet18VariantTests: each stage's stream (with the stem for layer1) and each
-        // block's conv1/bn1, a random half of each zeroed.
-        var groups = new List<string[]> { new[] { "conv1.", "bn1.", "layer1.0.conv2.", "layer1.0.bn2.", "layer1.1.conv2.", "layer1.1.bn2." } };
-        for (var stage = 2; stage <= 4; stage++)
-        {
-            groups.Add([$"layer{stage}.0.conv2.", $"layer{stage}.0.bn2.", $"layer{stage}.0.downsample.0.", $"layer{stage}.0.downsample.1.", $"layer{stage}.1.conv2.", $"layer{stage}.1.bn2."]);
-        }
-
-        for (var stage = 1; stage <= 4; stage++)
-        {
-            for (var block = 0; block < 2; block++)
-            {
-                groups.Add([$"layer{stage}.{block}.conv1.", $"layer{stage}.{block}.bn1."]);
-            }
-        }
-
-        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 17, groups);
+        // torchvision's coupling by hand (ZeroChannelGroups.ResNet18), a random half of each group zeroed.
+        ModelDsl.Testing.ZeroChannelGroups.Apply(dense, seed: 17, ModelDsl.Testing.ZeroChannelGroups.ResNet18());
     }
 }

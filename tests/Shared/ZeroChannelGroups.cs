@@ -37,4 +37,28 @@ internal static class ZeroChannelGroups
             }
         }
     }
+
+    /// <summary>
+    /// torchvision's ResNet-18 coupling, by hand: each stage's residual stream is one group (every block's conv2 and bn2,
+    /// the stage's downsample; for layer1 the stem too, which layer1 adds without projection); each block's conv1/bn1 is
+    /// its own group.
+    /// </summary>
+    public static List<string[]> ResNet18()
+    {
+        var groups = new List<string[]> { new[] { "conv1.", "bn1.", "layer1.0.conv2.", "layer1.0.bn2.", "layer1.1.conv2.", "layer1.1.bn2." } };
+        for (var stage = 2; stage <= 4; stage++)
+        {
+            groups.Add([$"layer{stage}.0.conv2.", $"layer{stage}.0.bn2.", $"layer{stage}.0.downsample.0.", $"layer{stage}.0.downsample.1.", $"layer{stage}.1.conv2.", $"layer{stage}.1.bn2."]);
+        }
+
+        for (var stage = 1; stage <= 4; stage++)
+        {
+            for (var block = 0; block < 2; block++)
+            {
+                groups.Add([$"layer{stage}.{block}.conv1.", $"layer{stage}.{block}.bn1."]);
+            }
+        }
+
+        return groups;
+    }
 }
