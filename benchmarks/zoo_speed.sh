@@ -4,6 +4,7 @@
 #
 #   bash benchmarks/zoo_speed.sh                                  # resnet18, mobilenet_v2, vit_b_16; batch 8; 5 rounds
 #   MODELS=resnet18 ROUNDS=3 REPS=5 bash benchmarks/zoo_speed.sh
+#   FOLD=1 MODELS=resnet18 bash benchmarks/zoo_speed.sh           # plus the generated model with its batch norms folded
 #
 # Sides: modeldsl (generated model, TorchSharp 0.107 / libtorch 2.10), torchvision_net (TorchVision.NET 0.107, same
 # libtorch; it has no ViT) and pytorch (Debian's PyTorch 1.13 + torchvision 0.14). Each side is a fresh process per
@@ -36,11 +37,13 @@ run_side() { # side model
 
 : > "$OUT"
 sides=(modeldsl torchvision_net pytorch)
+# FOLD=1: a fourth side, the generated model with its batch norms folded (ModelDsl.BatchNormFolding).
+if [[ -n "${FOLD:-}" ]]; then sides+=(modeldsl_folded); fi
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   for model in $MODELS; do
-    for i in 0 1 2; do
-      side="${sides[$(( (i + round - 1) % 3 ))]}"
+    for (( i = 0; i < ${#sides[@]}; i++ )); do
+      side="${sides[$(( (i + round - 1) % ${#sides[@]} ))]}"
       if [[ "$side" == torchvision_net && "$model" == vit_* ]]; then
         continue # TorchVision.NET 0.107 has no vision transformer
       fi
@@ -65,7 +68,7 @@ print("| model | side | channels-last | NCHW | best |")
 print("|---|---|---:|---:|---:|")
 best = {}
 for m in models:
-    for side in ["modeldsl", "torchvision_net", "pytorch"]:
+    for side in ["modeldsl", "modeldsl_folded", "torchvision_net", "pytorch"]:
         cells = {l: med.get((m, side, l)) for l in ["channels_last", "nchw"]}
         if all(v is None for v in cells.values()):
             continue
@@ -75,9 +78,13 @@ for m in models:
 print("\n| model | ModelDsl best / TorchVision.NET best | ModelDsl best / PyTorch 1.13 best |")
 print("|---|---:|---:|")
 for m in models:
-    ours = best[(m, "modeldsl")]
-    tv = best.get((m, "torchvision_net"))
-    print(f"| {m} | {'–' if tv is None else f'{ours / tv:.2f}x'} | {ours / best[(m, 'pytorch')]:.2f}x |")
+    for ours_side in ["modeldsl", "modeldsl_folded"]:
+        if (m, ours_side) not in best:
+            continue
+        ours = best[(m, ours_side)]
+        tv = best.get((m, "torchvision_net"))
+        name = m if ours_side == "modeldsl" else m + " (folded)"
+        print(f"| {name} | {'–' if tv is None else f'{ours / tv:.2f}x'} | {ours / best[(m, 'pytorch')]:.2f}x |")
 print("\nper-round medians (ms):")
 for k, v in sorted(per.items()):
     print(f"  {k[0]:<13} {k[1]:<16} {k[2]:<14} {', '.join(f'{x:.1f}' for x in v)}")

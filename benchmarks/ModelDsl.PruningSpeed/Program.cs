@@ -1,7 +1,7 @@
 // Times eval-mode forward passes of the zoo's ResNet18 and of ResNet18Half (the same network at half width) — or, with
 // --model vit_b_16, of VitB16 and VitB16Half (6 of 12 heads and 1536 of 3072 MLP neurons per layer) — in one
 // process, in interleaved rounds, and prints one JSON line per round and a summary line:
-//   dotnet ModelDsl.PruningSpeed.dll --batch 8 --rounds 7 --reps 5 --warmup 3 --threads 2 [--model resnet18|vit_b_16] [--profile]
+//   dotnet ModelDsl.PruningSpeed.dll --batch 8 --rounds 7 --reps 5 --warmup 3 --threads 2 [--model resnet18|vit_b_16] [--profile] [--fold]
 // Each round times REPS forwards of each model after WARMUP untimed ones, the order of
 // the two models alternating from round to round so a slow spell of the machine falls on both; the summary is the
 // median of the per-round medians, the speedup dense/half, and the compile-time MAC ratio next to it.
@@ -27,6 +27,9 @@ Layer dense = vit ? new VitB16() : new ResNet18();
 Layer half = vit ? VitB16Half.FromDense((VitB16)dense) : ResNet18Half.FromDense((ResNet18)dense);
 dense.eval();
 half.eval();
+// --fold: both models' batch norms folded into their convolutions (BatchNormFolding), as an inference deployment would.
+using var denseFold = options.ContainsKey("fold") ? BatchNormFolding.Fold(dense) : null;
+using var halfFold = options.ContainsKey("fold") ? BatchNormFolding.Fold(half) : null;
 using var noGrad = no_grad();
 manual_seed(0);
 using var nchw = randn(batch, 3, 224, 224);
@@ -62,6 +65,7 @@ var summary = new Dictionary<string, object>
     ["batch"] = batch,
     ["threads"] = get_num_threads(),
     ["rounds"] = rounds,
+    ["folded_pairs"] = denseFold?.Pairs ?? 0,
     ["reps"] = reps,
     [denseName + "_ms"] = denseMs,
     [halfName + "_ms"] = halfMs,

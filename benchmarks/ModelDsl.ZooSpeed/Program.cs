@@ -27,7 +27,9 @@ var layouts = Option("layouts", modelName.StartsWith("vit", StringComparison.Ord
 // TorchSharp defaults to one intra-op thread per core; set it explicitly so every side runs the same count.
 set_num_threads(threads);
 
-using Layer model = (side, modelName) switch
+// --side modeldsl_folded: the DSL-declared model with its batch norms folded into its convolutions (BatchNormFolding).
+var folded = side == "modeldsl_folded";
+using Layer model = (folded ? "modeldsl" : side, modelName) switch
 {
     ("modeldsl", "resnet18") => new ResNet18(),
     ("modeldsl", "resnet50") => new ResNet50(),
@@ -40,6 +42,7 @@ using Layer model = (side, modelName) switch
     _ => throw new ArgumentException($"no model '{modelName}' on side '{side}' (modeldsl: resnet18, resnet50, mobilenet_v2, vit_b_16; torchvision_net: resnet18, resnet50, mobilenet_v2)"),
 };
 model.eval();
+using var fold = folded ? ModelDsl.BatchNormFolding.Fold(model) : null;
 using var noGrad = no_grad();
 manual_seed(0);
 using var nchw = randn(batch, 3, 224, 224);

@@ -7,6 +7,7 @@ internal static class BlockEmitter
 {
     // The runtime's forward helpers (ModelDsl.Forward): call-and-free, and the residual addition.
     private const string Then = "global::ModelDsl.Forward.Then";
+    private const string Call = "global::ModelDsl.Forward.Call";
     private const string AddResidual = "global::ModelDsl.Forward.AddResidual";
     private const string Gate = "global::ModelDsl.Forward.Gate";
     private const string Concat = "global::ModelDsl.Forward.Concat";
@@ -16,7 +17,8 @@ internal static class BlockEmitter
     {
         var writer = new SourceWriter();
         FileHeader.Write(writer, block.Namespace, "the [Block] attributes of " + block.ClassName);
-        writer.Open("partial class " + Names.Identifier(block.ClassName) + " : " + ModuleTypes.Module);
+        var pairs = BatchNormPairsEmitter.Pairs(block.Members, i => block.Residuals.Any(r => r.Start == i || r.End == i || r.BranchStart == i));
+        writer.Open("partial class " + Names.Identifier(block.ClassName) + " : " + ModuleTypes.Module + (pairs.Count > 0 ? ", " + BatchNormPairsEmitter.Interface : string.Empty));
         var fields = false;
         foreach (var residual in block.Residuals)
         {
@@ -37,6 +39,7 @@ internal static class BlockEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, block.Members);
         WriteForward(writer, block);
+        BatchNormPairsEmitter.Write(writer, pairs);
         writer.Close();
         return new GeneratedSource(FileHeader.HintName(block.Namespace, block.ClassName), writer.ToString());
     }
@@ -164,7 +167,7 @@ internal static class BlockEmitter
             var member = block.Members[i];
             var read = source ?? (i == 0 ? "input" : "x");
             var owned = source is null ? xFree && i > 0 : sourceOwned;
-            var call = owned ? Then + "(" + member.Identifier + ", " + read + ")" : member.Identifier + ".call(" + read + ")";
+            var call = owned ? Then + "(" + member.Identifier + ", " + read + ")" : Call + "(" + member.Identifier + ", " + read + ")";
             writer.Line((i == 0 ? "var x = " : "x = ") + call + ";");
             xFree = true;
             foreach (var residual in block.Residuals.Where(r => r.End == i + 1))
@@ -202,7 +205,7 @@ internal static class BlockEmitter
                 var projection = residual.ParameterName;
                 if (shortcut == "input")
                 {
-                    writer.Line("x = " + projection + " is null ? " + AddResidual + "(x, input, disposeShortcut: false) : " + AddResidual + "(x, " + projection + ".call(input), disposeShortcut: true);");
+                    writer.Line("x = " + projection + " is null ? " + AddResidual + "(x, input, disposeShortcut: false) : " + AddResidual + "(x, " + Call + "(" + projection + ", input), disposeShortcut: true);");
                 }
                 else
                 {

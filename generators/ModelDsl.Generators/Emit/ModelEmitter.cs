@@ -7,6 +7,7 @@ internal static class ModelEmitter
 {
     // Calls a module on a tensor this method owns and frees that tensor (runtime: ModelDsl.Forward).
     private const string Then = "global::ModelDsl.Forward.Then";
+    private const string Call = "global::ModelDsl.Forward.Call";
 
     /// <summary>
     /// The source, or why not: a shape error, a cost beyond 64 bits, a layer the runtime cannot build or tables too large
@@ -46,10 +47,13 @@ internal static class ModelEmitter
         }
 
         var writer = new SourceWriter();
+        // A model's members run one after the other: every adjacent convolution and batch norm is a pair.
+        var pairs = BatchNormPairsEmitter.Pairs(model.Members, _ => false);
+        var bases = ModuleTypes.Module + (pairs.Count > 0 ? ", " + BatchNormPairsEmitter.Interface : string.Empty);
         if (variant is null)
         {
             FileHeader.Write(writer, model.Namespace, "the [Model] attributes of " + model.ClassName);
-            writer.Open("partial class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
+            writer.Open("partial class " + Names.Identifier(model.ClassName) + " : " + bases);
         }
         else
         {
@@ -62,7 +66,7 @@ internal static class ModelEmitter
                 ? "/// trained or loaded like any other, or built from a trained dense model with <see cref=\"FromDense\"/>."
                 : "/// loaded like any other (for inference: its quantised layers hold buffers, not parameters), or built from a trained dense model with <see cref=\"FromDense\"/>.");
             writer.Line("/// </summary>");
-            writer.Open(model.Accessibility + " sealed class " + Names.Identifier(model.ClassName) + " : " + ModuleTypes.Module);
+            writer.Open(model.Accessibility + " sealed class " + Names.Identifier(model.ClassName) + " : " + bases);
         }
 
         writer.Line("/// <summary>Builds the model with PyTorch's default initialisation; the state-dict names are PyTorch's for the same architecture.</summary>");
@@ -82,6 +86,7 @@ internal static class ModelEmitter
         Registration.WriteNoReflection(writer);
         MemberProperties.Write(writer, model.Members, declared: variant is null);
         WriteForward(writer, model.Members, channelsLast);
+        BatchNormPairsEmitter.Write(writer, pairs);
         // An N:M variant's layers hold compressed values and positions: the export writes them decompressed, as dense weights.
         var nm = variant?.Rewrite.Sparse is { Kind: SparseKind.NM } sparse ? sparse : null;
         OnnxEmitter.Write(writer, model.ClassName, model.Spec.Input, shapes, variant?.Rewrite.Weights ?? Spec.Precision.Float32, compressed: nm is null ? null : nm.Replaces);
@@ -121,11 +126,11 @@ internal static class ModelEmitter
             if (first && channelsLast)
             {
                 writer.Line("// The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.");
-                writer.Line("var x = input.dim() == 4 ? " + Then + "(" + member.Identifier + ", global::ModelDsl.ChannelsLast.Contiguous(input)) : " + member.Identifier + ".call(input);");
+                writer.Line("var x = input.dim() == 4 ? " + Then + "(" + member.Identifier + ", global::ModelDsl.ChannelsLast.Contiguous(input)) : " + Call + "(" + member.Identifier + ", input);");
             }
             else
             {
-                writer.Line(first ? "var x = " + member.Identifier + ".call(input);" : "x = " + Then + "(" + member.Identifier + ", x);");
+                writer.Line(first ? "var x = " + Call + "(" + member.Identifier + ", input);" : "x = " + Then + "(" + member.Identifier + ", x);");
             }
 
             first = false;

@@ -12,7 +12,7 @@ public static class Forward
     /// <summary>Runs <paramref name="module"/> on <paramref name="x"/>, an intermediate the caller owns, and frees it.</summary>
     public static Tensor Then(nn.Module<Tensor, Tensor> module, Tensor x)
     {
-        var y = module.call(x);
+        var y = Call(module, x);
         if (!ReferenceEquals(y, x))
         {
             x.Dispose();
@@ -20,6 +20,13 @@ public static class Forward
 
         return y;
     }
+
+    /// <summary>
+    /// Runs <paramref name="module"/> on <paramref name="x"/>, which stays the caller's: <c>module.call(x)</c>, or the
+    /// folded form where <see cref="BatchNormFolding"/> has folded its batch norms (eval mode only).
+    /// </summary>
+    public static Tensor Call(nn.Module<Tensor, Tensor> module, Tensor x) =>
+        BatchNormFolding.TryForward(module, x, out var y) ? y : module.call(x);
 
     /// <summary>
     /// A gate's product (squeeze-excitation): <paramref name="input"/> times <paramref name="gate"/>, broadcast over it

@@ -4,7 +4,7 @@
 
 namespace Demo;
 
-partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.IBatchNormPairs
 {
     private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? downsample;
 
@@ -97,13 +97,26 @@ partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = Conv1.call(input);
+        var x = global::ModelDsl.Forward.Call(Conv1, input);
         x = global::ModelDsl.Forward.Then(Bn1, x);
         x = global::ModelDsl.Forward.Then(Relu, x);
         x = global::ModelDsl.Forward.Then(Conv2, x);
         x = global::ModelDsl.Forward.Then(Bn2, x);
-        x = downsample is null ? global::ModelDsl.Forward.AddResidual(x, input, disposeShortcut: false) : global::ModelDsl.Forward.AddResidual(x, downsample.call(input), disposeShortcut: true);
+        x = downsample is null ? global::ModelDsl.Forward.AddResidual(x, input, disposeShortcut: false) : global::ModelDsl.Forward.AddResidual(x, global::ModelDsl.Forward.Call(downsample, input), disposeShortcut: true);
         x = global::ModelDsl.Forward.Then(Out, x);
         return x;
+    }
+
+    /// <summary>The convolutions this forward runs straight into a batch norm, with the norm (for <see cref="global::ModelDsl.BatchNormFolding"/>).</summary>
+    global::System.Collections.Generic.IEnumerable<(global::TorchSharp.Modules.Conv2d Conv, global::TorchSharp.Modules.BatchNorm2d Norm)> global::ModelDsl.IBatchNormPairs.BatchNormPairs()
+    {
+        if (Conv1 is global::TorchSharp.Modules.Conv2d conv1Conv && Bn1 is global::TorchSharp.Modules.BatchNorm2d bn1Norm)
+        {
+            yield return (conv1Conv, bn1Norm);
+        }
+        if (Conv2 is global::TorchSharp.Modules.Conv2d conv2Conv && Bn2 is global::TorchSharp.Modules.BatchNorm2d bn2Norm)
+        {
+            yield return (conv2Conv, bn2Norm);
+        }
     }
 }

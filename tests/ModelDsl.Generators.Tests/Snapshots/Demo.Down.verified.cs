@@ -70,9 +70,9 @@ partial class Down : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = Branch1.call(input);
+        var x = global::ModelDsl.Forward.Call(Branch1, input);
         var shortcut0 = x;
-        x = Branch2.call(input);
+        x = global::ModelDsl.Forward.Call(Branch2, input);
         x = global::ModelDsl.Forward.Concat(shortcut0, x, disposeShortcut: true);
         x = global::ModelDsl.Forward.Then(Shuffle, x);
         return x;

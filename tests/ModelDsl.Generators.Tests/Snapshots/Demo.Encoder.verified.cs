@@ -33,7 +33,7 @@ partial class Encoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
-        var x = Layers.call(input);
+        var x = global::ModelDsl.Forward.Call(Layers, input);
         x = global::ModelDsl.Forward.Then(Ln, x);
         return x;
     }

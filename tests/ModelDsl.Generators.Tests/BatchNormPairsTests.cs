@@ -1,0 +1,41 @@
+namespace ModelDsl.Generators.Tests;
+
+/// <summary>
+/// Which convolution–batch-norm pairs a generated block declares for folding: adjacent members, except where a residual
+/// starts, ends or re-reads its input between them — there another tensor reads the convolution's output (the shortcut
+/// keeps it) or the norm reads something else, and folding would change what the forward computes.
+/// </summary>
+public class BatchNormPairsTests
+{
+    [Fact]
+    public void AResidualStartingAtTheNormKeepsThePairUnfolded()
+    {
+        var run = GeneratorHarness.Generate("""
+            using ModelDsl;
+            namespace Demo;
+
+            // The residual's shortcut is conv A's output (its branch starts at B), so B cannot be folded into A; C and D
+            // run straight one into the other inside the branch.
+            [Block("width")]
+            [Residual(From = nameof(B), Through = nameof(D))]
+            public partial class Split
+            {
+                [Conv2d("width", Kernel = 3, Padding = 1)] public partial Layer A { get; }
+                [BatchNorm2d] public partial Layer B { get; }
+                [Conv2d("width", Kernel = 1)] public partial Layer C { get; }
+                [BatchNorm2d] public partial Layer D { get; }
+            }
+
+            [Model(InputShape = [4, 8, 8])]
+            public partial class Net
+            {
+                [Block(typeof(Split), "width = 4")] public partial Layer Body { get; }
+            }
+            """);
+
+        var block = run.Sources["Demo.Split.g.cs"];
+        Assert.Contains("global::ModelDsl.IBatchNormPairs", block, StringComparison.Ordinal);
+        Assert.Contains("if (C is global::TorchSharp.Modules.Conv2d cConv && D is global::TorchSharp.Modules.BatchNorm2d dNorm)", block, StringComparison.Ordinal);
+        Assert.DoesNotContain("aConv", block, StringComparison.Ordinal);
+    }
+}
