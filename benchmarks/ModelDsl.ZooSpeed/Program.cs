@@ -27,6 +27,27 @@ var layouts = Option("layouts", modelName.StartsWith("vit", StringComparison.Ord
 // TorchSharp defaults to one intra-op thread per core; set it explicitly so every side runs the same count.
 set_num_threads(threads);
 
+// --side bound (resnet18 only): the machine's fp32 multiply-add peak, and a ResNet-18 forward of nothing but its folded,
+// prepacked convolutions, pools and classifier (ConvBound) — the floor under any fp32 ResNet-18 on libtorch here.
+if (side == "bound")
+{
+    if (modelName != "resnet18")
+    {
+        throw new ArgumentException($"--side bound times ResNet-18 only, not '{modelName}'");
+    }
+
+    Console.WriteLine(JsonSerializer.Serialize(new { side = "fma_peak", model = modelName, threads, gmac_per_s = ModelDsl.Benchmarks.ZooSpeed.FmaPeak.GigaMacsPerSecond(threads) }));
+    using var resnet = new ResNet18();
+    resnet.eval();
+    using var bound = new ModelDsl.Benchmarks.ZooSpeed.ConvBound(resnet);
+    using var boundGrad = no_grad();
+    manual_seed(0);
+    using var boundInput = randn(batch, 3, 224, 224);
+    var boundTimes = ModelDsl.Benchmarks.Shared.Forwards.Time(bound.Forward, boundInput, warmup, reps);
+    Console.WriteLine(JsonSerializer.Serialize(new { side, model = modelName, layout = "blocked", batch, macs_per_image = ResNet18.TotalMacs, threads = get_num_threads(), median_ms = boundTimes[boundTimes.Count / 2], min_ms = boundTimes[0] }));
+    return;
+}
+
 // --side modeldsl_folded: the DSL-declared model with its batch norms folded into its convolutions (BatchNormFolding).
 var folded = side == "modeldsl_folded";
 using Layer model = (folded ? "modeldsl" : side, modelName) switch
@@ -39,7 +60,7 @@ using Layer model = (folded ? "modeldsl" : side, modelName) switch
     ("torchvision_net", "resnet50") => torchvision.models.resnet50(),
     ("torchvision_net", "mobilenet_v2") => torchvision.models.mobilenet_v2(),
     // TorchVision.NET 0.107 has no vision transformer.
-    _ => throw new ArgumentException($"no model '{modelName}' on side '{side}' (modeldsl: resnet18, resnet50, mobilenet_v2, vit_b_16; torchvision_net: resnet18, resnet50, mobilenet_v2)"),
+    _ => throw new ArgumentException($"no model '{modelName}' on side '{side}' (bound: resnet18; modeldsl: resnet18, resnet50, mobilenet_v2, vit_b_16; torchvision_net: resnet18, resnet50, mobilenet_v2)"),
 };
 model.eval();
 using var fold = folded ? ModelDsl.BatchNormFolding.Fold(model) : null;

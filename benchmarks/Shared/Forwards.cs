@@ -8,18 +8,22 @@ namespace ModelDsl.Benchmarks.Shared;
 internal static class Forwards
 {
     /// <summary>The milliseconds of <paramref name="reps"/> forwards of <paramref name="model"/> on <paramref name="input"/>, sorted ascending.</summary>
-    public static List<double> Time(nn.Module<Tensor, Tensor> model, Tensor input, int warmup, int reps)
+    public static List<double> Time(nn.Module<Tensor, Tensor> model, Tensor input, int warmup, int reps) =>
+        Time(model.call, input, warmup, reps);
+
+    /// <summary>The milliseconds of <paramref name="reps"/> calls of <paramref name="forward"/> on <paramref name="input"/>, sorted ascending.</summary>
+    public static List<double> Time(Func<Tensor, Tensor> forward, Tensor input, int warmup, int reps)
     {
         for (var i = 0; i < warmup; i++)
         {
-            model.call(input).Dispose();
+            forward(input).Dispose();
         }
 
         var times = new List<double>(reps);
         for (var i = 0; i < reps; i++)
         {
             var clock = Stopwatch.StartNew();
-            model.call(input).Dispose();
+            forward(input).Dispose();
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
 
