@@ -9,7 +9,7 @@ namespace ModelDsl.Zoo.Tests;
 /// Batch norms folded into their convolutions for eval inference: the same logits as the unfolded model (up to float
 /// reassociation), every pair found (ResNet-18: the stem's, two per block and three projections'; MobileNetV2: each
 /// Conv2dNormActivation's and each block's last), training untouched, the state dict unchanged, and disposing the fold
-/// restores the plain forward.
+/// restores the plain forward; and a fold that follows the weights when they change after it was made.
 /// </summary>
 public class BatchNormFoldingTests
 {
@@ -32,6 +32,75 @@ public class BatchNormFoldingTests
     {
         using var dense = new ResNet18();
         Check(ResNet18Half.FromDense(dense), [2, 3, 64, 64], pairs: 20);
+    }
+
+    [Fact]
+    public void AFoldFollowsLoadingTrainingAndReplacedParameters()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet18();
+        RandomiseNorms(model);
+        model.eval();
+        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var folded = BatchNormFolding.Fold(model);
+        Tensor Folded()
+        {
+            using var noGrad = no_grad();
+            return model.call(x).clone();
+        }
+
+        var before = Folded();
+
+        // Loading another model's weights (load_state_dict copies into the same parameters in place).
+        using (var other = new ResNet18())
+        {
+            RandomiseNorms(other, seed: 9);
+            model.load_state_dict(other.state_dict());
+        }
+
+        var loaded = Folded();
+        Assert.False(loaded.allclose(before, 1e-3, 1e-3), "the test's second weights give the same logits");
+        AssertPlain(model, x, loaded, "after load_state_dict");
+
+        // A training step: the optimizer writes the weights, the training-mode norms their running statistics.
+        model.train();
+        using (var optimizer = optim.SGD(model.parameters(), 0.1))
+        {
+            optimizer.zero_grad();
+            model.call(x).square().mean().backward();
+            optimizer.step();
+        }
+
+        model.eval();
+        var trained = Folded();
+        Assert.False(trained.allclose(loaded, 1e-3, 1e-3), "the training step changed nothing");
+        AssertPlain(model, x, trained, "after a training step");
+
+        // A parameter replaced by a new one, and a running statistic written under no_grad.
+        var stem = model.modules().OfType<TorchSharp.Modules.Conv2d>().First();
+        using (no_grad())
+        {
+            stem.weight = new TorchSharp.Modules.Parameter(ChannelsLast.Contiguous(randn(stem.weight!.shape, generator: new Generator(11))));
+            model.modules().OfType<TorchSharp.Modules.BatchNorm2d>().Last().running_var!.mul_(4);
+        }
+
+        var replaced = Folded();
+        Assert.False(replaced.allclose(trained, 1e-3, 1e-3), "the replaced parameter changed nothing");
+        AssertPlain(model, x, replaced, "after replacing a parameter");
+    }
+
+    // The folded logits equal the plain forward of the model's weights now (the fold briefly undone).
+    private static void AssertPlain(ResNet18 model, Tensor x, Tensor folded, string when)
+    {
+        using var noGrad = no_grad();
+        // A second model with the same weights, never folded, gives the plain forward.
+        using var plain = new ResNet18();
+        plain.load_state_dict(model.state_dict());
+        plain.eval();
+        var expected = plain.call(x);
+        var scale = expected.abs().max().item<float>();
+        var difference = (folded - expected).abs().max().item<float>();
+        Assert.True(difference <= 1e-5f * scale, $"{when}: the folded logits differ from the weights' own by {difference:E2} (scale {scale:E2})");
     }
 
     private static void Check(nn.Module<Tensor, Tensor> model, long[] shape, int pairs)
@@ -78,10 +147,10 @@ public class BatchNormFoldingTests
     }
 
     // Running statistics and affine parameters away from their defaults, so that a wrong fold shows.
-    private static void RandomiseNorms(nn.Module model)
+    private static void RandomiseNorms(nn.Module model, ulong seed = 5)
     {
         using var noGrad = no_grad();
-        var generator = new Generator(5);
+        var generator = new Generator(seed);
         foreach (var (name, tensor) in model.state_dict())
         {
             if (name.EndsWith("running_mean", StringComparison.Ordinal) || name.EndsWith(".bias", StringComparison.Ordinal))

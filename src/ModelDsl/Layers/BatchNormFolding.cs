@@ -79,6 +79,7 @@ public static class BatchNormFolding
         switch (module)
         {
             case Conv2d conv when Convolutions.TryGetValue(conv, out var folded):
+                folded = Current(conv, folded);
                 y = nn.functional.conv2d(x, folded.Weight, folded.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
                 return true;
             case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && Convolutions.TryGetValue(conv, out _):
@@ -89,6 +90,21 @@ public static class BatchNormFolding
             default:
                 return false;
         }
+    }
+
+    // A pair whose weights, statistics or affine parameters changed since it was folded is folded again from today's. The
+    // stale tensors are left to their finalizers, not disposed: another thread may be convolving with them right now.
+    private static Folded Current(Conv2d conv, Folded folded)
+    {
+        if (folded.IsCurrent(conv))
+        {
+            return folded;
+        }
+
+        using var noGrad = no_grad();
+        var refolded = Folded.Of(conv, folded.Norm);
+        Convolutions.AddOrUpdate(conv, refolded);
+        return refolded;
     }
 
     // A Sequential's children run one by one here (its own forward would run the norms), each intermediate freed once
@@ -154,14 +170,38 @@ public static class BatchNormFolding
         }
     }
 
-    private sealed class Folded(Tensor weight, Tensor bias) : IDisposable
+    private sealed class Folded : IDisposable
     {
-        public Tensor Weight { get; } = weight;
+        // Reads the version counter libtorch keeps on every tensor (TorchSharp does not expose it); a fixed, tested
+        // script, since a script compile error aborts the process.
+        private const string VersionScript =
+            "def versions(xs: List[Tensor]) -> int:\n    s = 0\n    for x in xs:\n        s += x._version()\n    return s\n";
 
-        public Tensor Bias { get; } = bias;
+        private static readonly Lazy<jit.CompilationUnit> Versions = new(() => jit.compile(VersionScript));
+
+        // The tensors the fold was made from, by identity, and the sum of their version counters then (a counter only
+        // grows, so an unchanged sum means no write).
+        private readonly IntPtr[] handles;
+        private readonly long versions;
+
+        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, Tensor[] sources)
+        {
+            Norm = norm;
+            Weight = weight;
+            Bias = bias;
+            handles = Array.ConvertAll(sources, t => t.Handle);
+            versions = VersionSum(sources);
+        }
+
+        public BatchNorm2d Norm { get; }
+
+        public Tensor Weight { get; }
+
+        public Tensor Bias { get; }
 
         public static Folded Of(Conv2d conv, BatchNorm2d norm)
         {
+            var sources = Sources(conv, norm);
             using var scope = NewDisposeScope();
             var scale = norm.running_var!.add(norm.eps).rsqrt();
             if (norm.weight is { } gamma)
@@ -177,13 +217,29 @@ public static class BatchNormFolding
                 bias = bias.add(beta);
             }
 
-            return new Folded(weight.detach().DetachFromDisposeScope(), bias.detach().DetachFromDisposeScope());
+            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.detach().DetachFromDisposeScope(), sources);
+        }
+
+        /// <summary>Whether the pair's tensors are the same objects, unwritten, as when this fold was made.</summary>
+        public bool IsCurrent(Conv2d conv)
+        {
+            var sources = Sources(conv, Norm);
+            return sources.Length == handles.Length && sources.Select(t => t.Handle).SequenceEqual(handles) && VersionSum(sources) == versions;
         }
 
         public void Dispose()
         {
             Weight.Dispose();
             Bias.Dispose();
+        }
+
+        private static Tensor[] Sources(Conv2d conv, BatchNorm2d norm) =>
+            new[] { conv.weight, conv.bias, norm.running_mean, norm.running_var, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
+
+        private static long VersionSum(Tensor[] sources)
+        {
+            using var sum = Versions.Value.invoke<Scalar>("versions", new object[] { sources });
+            return sum.ToInt64();
         }
     }
 }
