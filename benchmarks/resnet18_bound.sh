@@ -40,7 +40,8 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%H:%M) UTC; raw r
 import json, statistics, sys
 from collections import defaultdict
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-peak = statistics.median(r["gmac_per_s"] for r in rows if r["side"] == "fma_peak")
+peaks = [r["gmac_per_s"] for r in rows if r["side"] == "fma_peak" and r["gmac_per_s"] is not None]
+peak = statistics.median(peaks) if peaks else float("nan")  # no AVX-512: no peak, the shares print as nan
 macs = next(r["macs_per_image"] for r in rows if r["side"] == "bound") * rows[0]["batch"]
 per = defaultdict(list)
 for r in rows:
