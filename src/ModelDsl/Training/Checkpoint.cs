@@ -36,6 +36,7 @@ public static class Checkpoint
         }
         using (var buffer = new MemoryStream())
         {
+            using (ContiguousOptimizerState.ForSave(optimizer))
             using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
             {
                 optimizer.save_state_dict(writer);
@@ -120,6 +121,8 @@ public static class Checkpoint
         Weights.Check(module.state_dict(), modelState.ToDictionary(e => e.Key, e => e.Value.shape), strict: true, path);
 
         // The optimizer reads its state field by field and may fail part-way: its current state is kept to put back.
+        // Channels-last state is read and written through contiguous copies (ContiguousOptimizerState says why).
+        using var contiguous = ContiguousOptimizerState.ForLoad(optimizer);
         using var previous = new MemoryStream();
         using (var writer = new BinaryWriter(previous, Encoding.UTF8, leaveOpen: true))
         {

@@ -49,6 +49,51 @@ public sealed class CheckpointTests
         }
     }
 
+    [Fact]
+    public void A_channels_last_convolution_model_checkpoints_and_resumes_bit_for_bit()
+    {
+        // Generated convolutional models keep their weights channels-last, so AdamW's moments (zeros_like of each weight)
+        // are channels-last too, and TorchSharp's optimizer serialiser reads raw bytes of contiguous tensors only
+        // ("Bytes() called on non-contiguous tensor").
+        using var directory = new IO.TemporaryDirectory();
+        var path = directory.File("conv.ckpt.safetensors");
+
+        torch.manual_seed(5);
+        using var straight = ConvNet();
+        using var straightOptimizer = optim.AdamW(straight.parameters(), lr: 0.01, weight_decay: 0.01);
+        for (var step = 0; step < 6; step++)
+        {
+            ConvStep(straight, straightOptimizer, step);
+        }
+
+        torch.manual_seed(5);
+        using (var first = ConvNet())
+        using (var firstOptimizer = optim.AdamW(first.parameters(), lr: 0.01, weight_decay: 0.01))
+        {
+            for (var step = 0; step < 3; step++)
+            {
+                ConvStep(first, firstOptimizer, step);
+            }
+            Checkpoint.Save(path, first, firstOptimizer, step: 3);
+            Assert.False(first.state_dict()["0.weight"].is_contiguous());   // the layout the save had to handle
+        }
+
+        torch.manual_seed(77);
+        using var resumed = ConvNet();
+        using var resumedOptimizer = optim.AdamW(resumed.parameters(), lr: 0.01, weight_decay: 0.01);
+        Assert.Equal(3, Checkpoint.Load(path, resumed, resumedOptimizer));
+        for (var step = 3; step < 6; step++)
+        {
+            ConvStep(resumed, resumedOptimizer, step);
+        }
+
+        foreach (var (name, expected) in straight.state_dict())
+        {
+            Assert.True(expected.allclose(resumed.state_dict()[name], 0, 0), $"{name} differs after resuming");
+        }
+        Assert.Equal(OptimizerBytesOf(straightOptimizer), OptimizerBytesOf(resumedOptimizer));
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("corrupt")]
@@ -117,6 +162,38 @@ public sealed class CheckpointTests
     /// <summary>A small net with dropout, so resuming needs the random generator's state too.</summary>
     private static Sequential Net() => nn.Sequential(
         ("0", nn.Linear(64, 32)), ("1", nn.ReLU()), ("2", nn.Dropout(0.3)), ("3", nn.Linear(32, 10)));
+
+    /// <summary>A convolution and its batch norm stored channels-last, as a generated convolutional model stores them.</summary>
+    private static Sequential ConvNet() => ChannelsLast.Apply(nn.Sequential(
+        ("0", nn.Conv2d(3, 8, 3, padding: 1)), ("1", nn.BatchNorm2d(8)), ("2", nn.ReLU()), ("3", nn.Flatten()), ("4", nn.Linear(8 * 6 * 6, 4))));
+
+    private static void ConvStep(Sequential model, OptimizerHelper optimizer, int step)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)(2000 + step));
+        var images = ChannelsLast.Contiguous(rand(new long[] { 4, 3, 6, 6 }, generator: generator));
+        var labels = randint(0, 4, new long[] { 4 }, generator: generator);
+        model.train();
+        optimizer.zero_grad();
+        nn.functional.cross_entropy(model.call(images), labels).backward();
+        optimizer.step();
+    }
+
+    // The optimizer's state as TorchSharp serialises it, from contiguous copies (so that channels-last state compares too).
+    private static byte[] OptimizerBytesOf(OptimizerHelper optimizer)
+    {
+        using var directory = new IO.TemporaryDirectory();
+        var path = directory.File("state.ckpt.safetensors");
+        using var module = nn.Sequential();
+        Checkpoint.Save(path, module, optimizer, 0);
+        var tensors = Weights.ReadSafeTensors(path);
+        var bytes = tensors["optimizer.state"].bytes.ToArray();
+        foreach (var value in tensors.Values)
+        {
+            value.Dispose();
+        }
+        return bytes;
+    }
 
     /// <summary>One AdamW step on a batch that depends only on the step number (a resumed run sees the same batches).</summary>
     private static void Step(Sequential model, OptimizerHelper optimizer, int step)
