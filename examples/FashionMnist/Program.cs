@@ -69,7 +69,7 @@ variants.Validators.Add(result =>
     }
 });
 
-var root = new RootCommand("ModelDsl demo: train a DSL-declared CNN on Fashion-MNIST, compress it (budget-fitted KeepChannels variant, 80 % gradual unstructured pruning, 2:4), fine-tune each with distillation, and print and chart accuracy, cost and latency measured in this run.")
+var root = new RootCommand("ModelDsl demo: train a DSL-declared CNN on Fashion-MNIST, compress it (budget-fitted, int8, budget-fitted + int8, low-rank, 80 % gradual unstructured pruning, 2:4), fine-tune each with distillation, and print and chart accuracy, cost and latency measured in this run.")
 {
     dataset, epochs, fineTuneEpochs, seed, variants, output, trainSamples,
 };

@@ -75,6 +75,13 @@ public sealed class DemoRunTests
         {
             Assert.Contains(option, run.Stdout);
         }
+
+        // The description names every kind of variant the demo builds, not only some of them.
+        var description = System.Text.RegularExpressions.Regex.Replace(run.Stdout[..run.Stdout.IndexOf("Usage:", StringComparison.Ordinal)], @"\s+", " ");
+        foreach (var kind in new[] { "budget-fitted", "int8", "budget-fitted + int8", "low-rank", "unstructured", "2:4" })
+        {
+            Assert.Contains(kind, description);
+        }
     }
 
     [Fact]
