@@ -111,6 +111,23 @@ public class DeclarationTests
         """);
 
     [Fact]
+    public void MalformedArgument_ShowsAWholeRealAsAReal()
+    {
+        // "got 3" for `Kernel = 3.0` would read as an integer, the very thing the message asks for.
+        var diagnostics = Verify.Diagnostics("""
+            using ModelDsl;
+            [Model(InputShape = [1, 8, 8])]
+            public partial class Net
+            {
+                [Conv2d(4, {|MDSL0005:Kernel = 3.0|})] public partial Layer Conv { get; }
+                [Flatten, Linear({|MDSL0005:2.0f|})] public partial Layer Fc { get; }
+            }
+            """);
+        Assert.Equal("Argument 'Kernel' of [Conv2d] is malformed: expected an integer or an expression, got 3.0", diagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.EndsWith("got 2.0f", diagnostics[1].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MalformedArgument_FiresOnABlockArgumentWithoutValue() => Verify.Diagnostics("""
         using ModelDsl;
         [Model(InputShape = [3, 8, 8])]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace ModelDsl.Generators;
 
@@ -24,6 +25,19 @@ internal static class ConstantText
             _ => null,
         };
     }
+
+    /// <summary>
+    /// A value as a message quotes it: its C# form, but a whole real keeps its point (<c>3.0</c>, <c>2.0f</c>), since
+    /// Roslyn writes <c>3.0</c> as <c>3</c> and "expected an integer, got 3" would quote an integer.
+    /// </summary>
+    public static string Shown(TypedConstant constant) => constant.Kind == TypedConstantKind.Primitive ? constant.Value switch
+    {
+        double real when Whole(real) => real.ToString("R", CultureInfo.InvariantCulture) + ".0",
+        float real when Whole(real) => real.ToString("R", CultureInfo.InvariantCulture) + ".0f",
+        _ => constant.ToCSharpString(),
+    } : constant.ToCSharpString();
+
+    private static bool Whole(double value) => !double.IsInfinity(value) && Math.Floor(value) == value && Math.Abs(value) < 1e15;
 
     public static int? Int(TypedConstant constant) =>
         constant.Kind == TypedConstantKind.Primitive && constant.Value is int value ? value : null;

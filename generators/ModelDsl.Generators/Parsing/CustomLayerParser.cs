@@ -63,7 +63,7 @@ internal static class CustomLayerParser
                     kinds.Add(ArgumentKind.Real);
                     break;
                 default:
-                    report.Report(DiagnosticDescriptors.MalformedArgument, location, "argument " + (i + 1), "Custom", "expected an integer, an expression, true/false or a number, got " + value.ToCSharpString());
+                    report.Report(DiagnosticDescriptors.MalformedArgument, location, "argument " + (i + 1), "Custom", "expected an integer, an expression, true/false or a number, got " + ConstantText.Shown(value));
                     valid = false;
                     break;
             }
@@ -130,7 +130,7 @@ internal static class CustomLayerParser
                 text = ConstantText.Of(value)!;
                 return true;
             default:
-                report.Report(DiagnosticDescriptors.MalformedArgument, location, what, "Custom", "expected an integer or an expression, got " + value.ToCSharpString());
+                report.Report(DiagnosticDescriptors.MalformedArgument, location, what, "Custom", "expected an integer or an expression, got " + ConstantText.Shown(value));
                 return false;
         }
     }

@@ -46,11 +46,11 @@ internal static class InputParser
                     format = (MemoryFormat)value;
                     break;
                 case "Kind" or "MemoryFormat":
-                    report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Model", "expected one of " + string.Join(", ", Enum.GetNames(named.Key == "Kind" ? typeof(InputKind) : typeof(MemoryFormat)).Select(n => named.Key + "." + n)) + ", got " + named.Value.ToCSharpString());
+                    report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Model", "expected one of " + string.Join(", ", Enum.GetNames(named.Key == "Kind" ? typeof(InputKind) : typeof(MemoryFormat)).Select(n => named.Key + "." + n)) + ", got " + ConstantText.Shown(named.Value));
                     valid = false;
                     break;
                 default:
-                    report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Model", "unexpected value " + named.Value.ToCSharpString());
+                    report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Model", "unexpected value " + ConstantText.Shown(named.Value));
                     return (null, format);
             }
         }

@@ -81,7 +81,7 @@ internal static class LayerParser
             return true;
         }
 
-        report.Report(DiagnosticDescriptors.MalformedArgument, location, "Name", display, "expected a state-dict name (letters, digits, '_'), got " + value.ToCSharpString());
+        report.Report(DiagnosticDescriptors.MalformedArgument, location, "Name", display, "expected a state-dict name (letters, digits, '_'), got " + ConstantText.Shown(value));
         return false;
     }
 
@@ -121,7 +121,7 @@ internal static class LayerParser
 
         if (expected is not null)
         {
-            report.Report(DiagnosticDescriptors.MalformedArgument, location, csharpName, display, expected + ", got " + value.ToCSharpString());
+            report.Report(DiagnosticDescriptors.MalformedArgument, location, csharpName, display, expected + ", got " + ConstantText.Shown(value));
             return false;
         }
 

@@ -206,17 +206,17 @@ internal static class MemberParser
 
             var problem = (attributeName, named.Key) switch
             {
-                ("Stage", "Blocks") => ConstantText.Int(named.Value) is > 0 ? null : "expected a positive number of blocks, got " + named.Value.ToCSharpString(),
+                ("Stage", "Blocks") => ConstantText.Int(named.Value) is > 0 ? null : "expected a positive number of blocks, got " + ConstantText.Shown(named.Value),
                 // Each block's name must be one state-dict segment: PyTorch's add_module refuses a '.' (torchvision's RegNet
                 // names its blocks "block1-0", so other characters stay allowed).
                 ("Stage", "Item") => named.Value.Value is string pattern && (pattern.Contains("{i}") || pattern.Contains("{i+1}")) && pattern.IndexOf('.') < 0
                     ? null
-                    : "expected a state-dict name pattern without '.' containing {i} (or {i+1}, counting from 1), e.g. \"encoder_layer_{i}\", got " + named.Value.ToCSharpString(),
+                    : "expected a state-dict name pattern without '.' containing {i} (or {i+1}, counting from 1), e.g. \"encoder_layer_{i}\", got " + ConstantText.Shown(named.Value),
                 ("Block", "Sequential") => "Sequential belongs on the block's declaration, [Block(..., Sequential = true)]",
                 (_, "Name") => named.Value.Value is string text && Names.IsSegment(text)
                     ? null
-                    : "expected a state-dict name (letters, digits, '_'), got " + named.Value.ToCSharpString(),
-                _ => "unexpected value " + named.Value.ToCSharpString(),
+                    : "expected a state-dict name (letters, digits, '_'), got " + ConstantText.Shown(named.Value),
+                _ => "unexpected value " + ConstantText.Shown(named.Value),
             };
             if (problem is not null)
             {

@@ -104,7 +104,7 @@ internal static class ResidualParser
                         break;
                     default:
                         valid = false;
-                        report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", named.Key == "ProjectionName" ? "expected a state-dict name, e.g. \"downsample\"" : "unexpected value " + named.Value.ToCSharpString());
+                        report.Report(DiagnosticDescriptors.MalformedArgument, location, named.Key, "Residual", named.Key == "ProjectionName" ? "expected a state-dict name, e.g. \"downsample\"" : "unexpected value " + ConstantText.Shown(named.Value));
                         break;
                 }
             }
