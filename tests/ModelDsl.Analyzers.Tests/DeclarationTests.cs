@@ -50,6 +50,22 @@ public class DeclarationTests
         """);
 
     [Fact]
+    public void LayerMemberForm_FiresOnALayerNamedLikeAGeneratedMember()
+    {
+        // The generated Summary() would be a second member 'Summary' (CS0102 in the generated file, and no analyzer runs).
+        var diagnostic = Verify.Diagnostics("""
+            using ModelDsl;
+            [Model(InputShape = [4])]
+            public partial class Net
+            {
+                [Linear(2)] public partial Layer Hidden { get; }
+                [Linear(2)] public partial Layer {|MDSL0002:Summary|} { get; }
+            }
+            """).Single();
+        Assert.StartsWith("Layer member 'Summary' has the name of a member the generator writes on every model", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LayerMemberForm_SilentOnABlockMixedWithLayers() => Verify.Silent("""
         using ModelDsl;
         [Model(InputShape = [3, 8, 8])]

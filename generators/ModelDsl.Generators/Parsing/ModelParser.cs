@@ -31,6 +31,15 @@ internal static class ModelParser
         var scope = new HashSet<string>(StringComparer.Ordinal) { "in_channels" };
         var members = MemberParser.ParseAll(type, scope, MemberParser.ModelOwner, blocksUsed, report);
         var declared = Members.Of(type).Count;
+        foreach (var (property, _) in Members.Of(type).Where(m => GeneratedMemberNames.OnModels.Contains(m.Property.Name)))
+        {
+            report.Report(
+                DiagnosticDescriptors.LayerMemberForm,
+                Syntax.PropertyName(property),
+                property.Name,
+                "has the name of a member the generator writes on every model (the cost constants, InputShape, OutputShape, CostTable, Summary(), ExportOnnx …); rename it");
+        }
+
         if (declared == 0)
         {
             report.Report(DiagnosticDescriptors.NoLayers, Syntax.ClassName(type, cancellationToken), type.Name);
