@@ -143,6 +143,31 @@ public sealed class ChannelAffine : TorchSharp.torch.nn.Module<TorchSharp.torch.
     }
 }
 
+/// <summary>A module whose ONNX mapping asks for a tensor it does not have (a typo in its own name).</summary>
+public sealed class MisnamedExport : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>, ModelDsl.Onnx.IOnnxExportable
+{
+    /// <summary>Creates the module.</summary>
+    public MisnamedExport()
+        : base(nameof(MisnamedExport))
+    {
+    }
+
+    /// <inheritdoc />
+    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input * 2;
+
+    /// <inheritdoc />
+    public string ExportOnnx(ModelDsl.Onnx.OnnxCustomLayer layer, string input) => layer.Node("Mul", [input, layer.Weight("scale")]);
+}
+
+/// <summary>A model whose custom layer's ONNX mapping is wrong: the export fails naming the layer and writes nothing.</summary>
+[Model(InputShape = [8])]
+public partial class MisnamedCustomCoverage
+{
+    [Linear(8)] public partial Layer Fc { get; }
+
+    [Custom(typeof(MisnamedExport))] public partial Layer Twice { get; }
+}
+
 /// <summary>A [Custom] layer whose module implements IOnnxExportable: the model exports, the module writing its nodes.</summary>
 [Model(InputShape = [3, 8, 8])]
 public partial class ExportableCustomCoverage

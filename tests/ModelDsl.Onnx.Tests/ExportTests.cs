@@ -162,6 +162,17 @@ public class ExportTests
     }
 
     [Fact]
+    public void ACustomModulesWrongMappingFailsNamingTheLayerAndTensorAndWritesNothing()
+    {
+        using var model = new MisnamedCustomCoverage();
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("misnamed.onnx");
+        var error = Assert.Throws<ArgumentException>(() => model.ExportOnnx(path));
+        Assert.StartsWith("ONNX export of MisnamedCustomCoverage: the model has no tensor 'twice.scale'", error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void ALowRankVariantExportsAsItsTwoFactorsAndMatches()
     {
         // Rank factors are ordinary Linears in the rewritten spec: the export writes them as two products.
