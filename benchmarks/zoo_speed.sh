@@ -5,6 +5,12 @@
 #   bash benchmarks/zoo_speed.sh                                  # resnet18, mobilenet_v2, vit_b_16; batch 8; 5 rounds
 #   MODELS=resnet18 ROUNDS=3 REPS=5 bash benchmarks/zoo_speed.sh
 #   FOLD=1 MODELS=resnet18 bash benchmarks/zoo_speed.sh           # plus the generated model with its batch norms folded
+#   BOUND=1 MODELS=resnet18 ROUNDS=5 REPS=10 bash benchmarks/zoo_speed.sh   # plus ResNet-18's convolutions-only bound
+#
+# BOUND=1 (resnet18 only) adds the side "bound": the same network reduced to its convolutions (batch norms folded,
+# weights prepacked in oneDNN's blocked layout, no ReLU, no residual add), pools and classifier
+# (ModelDsl.ZooSpeed/ConvBound.cs), and measures the machine's fp32 FMA peak (FmaPeak.cs); a second table gives each
+# side's multiply-adds per second as a share of that peak.
 #
 # Sides: modeldsl (generated model, TorchSharp 0.107 / libtorch 2.10), torchvision_net (TorchVision.NET 0.107, same
 # libtorch; it has no ViT) and pytorch (Debian's PyTorch 1.13 + torchvision 0.14). Each side is a fresh process per
@@ -39,6 +45,7 @@ run_side() { # side model
 sides=(modeldsl torchvision_net pytorch)
 # FOLD=1: a fourth side, the generated model with its batch norms folded (ModelDsl.BatchNormFolding).
 if [[ -n "${FOLD:-}" ]]; then sides+=(modeldsl_folded); fi
+if [[ -n "${BOUND:-}" ]]; then sides+=(bound); fi
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   for model in $MODELS; do
@@ -46,6 +53,9 @@ for round in $(seq 1 "$ROUNDS"); do
       side="${sides[$(( (i + round - 1) % ${#sides[@]} ))]}"
       if [[ "$side" == torchvision_net && "$model" == vit_* ]]; then
         continue # TorchVision.NET 0.107 has no vision transformer
+      fi
+      if [[ "$side" == bound && "$model" != resnet18 ]]; then
+        continue # the bound is ResNet-18's
       fi
       run_side "$side" "$model" | sed "s/}\$/, \"round\": $round}/" >> "$OUT"
     done
@@ -57,6 +67,9 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%H:%M) UTC; raw r
 import json, statistics, sys
 from collections import defaultdict
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+peaks = [r["gmac_per_s"] for r in rows if r["side"] == "fma_peak" and r["gmac_per_s"] is not None]
+bound_macs = next((r["macs_per_image"] * r["batch"] for r in rows if r["side"] == "bound"), None)
+rows = [r for r in rows if "median_ms" in r]
 per = defaultdict(list)
 for r in rows:
     per[(r["model"], r["side"], r["layout"])].append(r["median_ms"])
@@ -68,13 +81,14 @@ print("| model | side | channels-last | NCHW | best |")
 print("|---|---|---:|---:|---:|")
 best = {}
 for m in models:
-    for side in ["modeldsl", "modeldsl_folded", "torchvision_net", "pytorch"]:
-        cells = {l: med.get((m, side, l)) for l in ["channels_last", "nchw"]}
+    for side in ["modeldsl", "modeldsl_folded", "torchvision_net", "pytorch", "bound"]:
+        cells = {l: med.get((m, side, l)) for l in ["channels_last", "nchw", "blocked"]}
         if all(v is None for v in cells.values()):
             continue
         best[(m, side)] = min(v for v in cells.values() if v is not None)
         f = lambda v: "–" if v is None else f"{v:.1f}"
-        print(f"| {m} | {side} | {f(cells['channels_last'])} | {f(cells['nchw'])} | {best[(m, side)]:.1f} |")
+        last = cells["channels_last"] if side != "bound" else cells["blocked"]  # the bound keeps oneDNN's blocked layout
+        print(f"| {m} | {side} | {f(last)} | {f(cells['nchw'])} | {best[(m, side)]:.1f} |")
 print("\n| model | ModelDsl best / TorchVision.NET best | ModelDsl best / PyTorch 1.13 best |")
 print("|---|---:|---:|")
 for m in models:
@@ -85,6 +99,18 @@ for m in models:
         tv = best.get((m, "torchvision_net"))
         name = m if ours_side == "modeldsl" else m + " (folded)"
         print(f"| {name} | {'–' if tv is None else f'{ours / tv:.2f}x'} | {ours / best[(m, 'pytorch')]:.2f}x |")
+if bound_macs is not None and ("resnet18", "torchvision_net") in best:
+    peak = statistics.median(peaks) if peaks else float("nan")  # no AVX-512: no peak, the shares print as nan
+    tv = best[("resnet18", "torchvision_net")]
+    print(f"\nResNet-18: {bound_macs:,} multiply-adds a forward; fp32 FMA peak {peak:.1f} G/s (median of rounds)\n")
+    print("| side | best (ms) | multiply-adds per second (G) | share of the FMA peak | / TorchVision.NET |")
+    print("|---|---:|---:|---:|---:|")
+    for side in ["torchvision_net", "modeldsl", "modeldsl_folded", "bound"]:
+        if ("resnet18", side) in best:
+            ms = best[("resnet18", side)]
+            rate = bound_macs / (ms / 1000) / 1e9
+            print(f"| {side} | {ms:.1f} | {rate:.1f} | {rate / peak:.0%} | {ms / tv:.2f}x |")
+    print(f"\n0.9x TorchVision.NET = {0.9 * tv:.1f} ms = {bound_macs / (0.9 * tv / 1000) / 1e9 / peak:.0%} of the FMA peak")
 print("\nper-round medians (ms):")
 for k, v in sorted(per.items()):
     print(f"  {k[0]:<13} {k[1]:<16} {k[2]:<14} {', '.join(f'{x:.1f}' for x in v)}")

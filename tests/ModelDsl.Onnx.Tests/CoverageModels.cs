@@ -112,6 +112,73 @@ public partial class CustomCoverage
     [Custom(typeof(Scale2))] public partial Layer Scale { get; }
 }
 
+/// <summary>
+/// A user's per-channel affine map (y = x·γ + β, one γ and β per channel, then halved) that writes its own ONNX nodes:
+/// Mul and Add with its parameters broadcast as [C, 1, 1], then Mul by a 0.5 constant.
+/// </summary>
+public sealed class ChannelAffine : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>, ModelDsl.Onnx.IOnnxExportable
+{
+    private readonly TorchSharp.Modules.Parameter gamma;
+    private readonly TorchSharp.Modules.Parameter beta;
+
+    /// <summary>γ = 1 + 0.1·c and β = 0.05·c over <paramref name="channels"/> channels (not the identity, so a lost node shows).</summary>
+    public ChannelAffine(long channels)
+        : base(nameof(ChannelAffine))
+    {
+        gamma = TorchSharp.torch.nn.Parameter(TorchSharp.torch.arange(channels, TorchSharp.torch.float32).mul(0.1).add(1).view(-1, 1, 1));
+        beta = TorchSharp.torch.nn.Parameter(TorchSharp.torch.arange(channels, TorchSharp.torch.float32).mul(0.05).view(-1, 1, 1));
+        register_parameter("gamma", gamma);
+        register_parameter("beta", beta);
+    }
+
+    /// <inheritdoc />
+    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input.mul(gamma).add(beta).mul(0.5);
+
+    /// <inheritdoc />
+    public string ExportOnnx(ModelDsl.Onnx.OnnxCustomLayer layer, string input)
+    {
+        var scaled = layer.Node("Mul", [input, layer.Weight("gamma")]);
+        var shifted = layer.Node("Add", [scaled, layer.Weight("beta")]);
+        return layer.Node("Mul", [shifted, layer.Constant([0.5f])]);
+    }
+}
+
+/// <summary>A module whose ONNX mapping asks for a tensor it does not have (a typo in its own name).</summary>
+public sealed class MisnamedExport : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>, ModelDsl.Onnx.IOnnxExportable
+{
+    /// <summary>Creates the module.</summary>
+    public MisnamedExport()
+        : base(nameof(MisnamedExport))
+    {
+    }
+
+    /// <inheritdoc />
+    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input * 2;
+
+    /// <inheritdoc />
+    public string ExportOnnx(ModelDsl.Onnx.OnnxCustomLayer layer, string input) => layer.Node("Mul", [input, layer.Weight("scale")]);
+}
+
+/// <summary>A model whose custom layer's ONNX mapping is wrong: the export fails naming the layer and writes nothing.</summary>
+[Model(InputShape = [8])]
+public partial class MisnamedCustomCoverage
+{
+    [Linear(8)] public partial Layer Fc { get; }
+
+    [Custom(typeof(MisnamedExport))] public partial Layer Twice { get; }
+}
+
+/// <summary>A [Custom] layer whose module implements IOnnxExportable: the model exports, the module writing its nodes.</summary>
+[Model(InputShape = [3, 8, 8])]
+public partial class ExportableCustomCoverage
+{
+    [Conv2d(4, Kernel = 3, Padding = 1)] public partial Layer Conv { get; }
+
+    [Custom(typeof(ChannelAffine), "in0", Parameters = "2 * in0", Flops = "3 * in0 * in1 * in2")] public partial Layer Affine { get; }
+
+    [ReLU, Flatten, Linear(10)] public partial Layer Head { get; }
+}
+
 /// <summary>A perceptron wide enough for a rank-8 factorisation to pay (64·256 weights against 8·(64 + 256)), and its int4 variant.</summary>
 [Model(InputShape = [64])]
 [Variant("Lr", Rank = 8)]

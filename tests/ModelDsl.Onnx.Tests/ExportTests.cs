@@ -142,6 +142,37 @@ public class ExportTests
     }
 
     [Fact]
+    public void ACustomModuleThatWritesItsOwnNodesExportsAndMatchesTorchSharp()
+    {
+        using var model = new ExportableCustomCoverage();
+        Assert.InRange(Harness.Compare(model, model.ExportOnnx, [3, 8, 8], batches: [1, 3]), 0, Tolerance);
+
+        // The module's nodes sit under its path, its parameters are initializers under their state-dict names.
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("custom.onnx");
+        model.ExportOnnx(path);
+        var graph = Harness.Inspect(path);
+        var nodes = graph.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()).ToList();
+        Assert.Equal(["affine/Mul", "affine/Add", "affine/Mul_1"], nodes.Where(n => n!.StartsWith("affine/", StringComparison.Ordinal)));
+        var initializers = graph.GetProperty("initializers");
+        Assert.Equal([4, 1, 1], initializers.GetProperty("affine.gamma").EnumerateArray().Select(d => d.GetInt32()));
+        Assert.Equal([4, 1, 1], initializers.GetProperty("affine.beta").EnumerateArray().Select(d => d.GetInt32()));
+        // The layer's output carries its declared shape, batch symbolic.
+        Assert.Equal(4, graph.GetProperty("value_info").GetProperty("affine/Mul_1").GetArrayLength());
+    }
+
+    [Fact]
+    public void ACustomModulesWrongMappingFailsNamingTheLayerAndTensorAndWritesNothing()
+    {
+        using var model = new MisnamedCustomCoverage();
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("misnamed.onnx");
+        var error = Assert.Throws<ArgumentException>(() => model.ExportOnnx(path));
+        Assert.StartsWith("ONNX export of MisnamedCustomCoverage: the model has no tensor 'twice.scale'", error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void ALowRankVariantExportsAsItsTwoFactorsAndMatches()
     {
         // Rank factors are ordinary Linears in the rewritten spec: the export writes them as two products.

@@ -71,57 +71,16 @@ public sealed class PackageConsumerTests : IDisposable
     [Fact]
     public async Task ConsumerProjectWarnsFailsWithEditorConfigAndRunsOnceFixed()
     {
-        var feed = Path.Combine(root, "feed");
         var app = Path.Combine(root, "app");
-        Directory.CreateDirectory(feed);
-        Directory.CreateDirectory(app);
-        var packages = Path.Combine(root, "packages");
-        var dotnet = new DotNet(packages);
-
-        // A version no cache has seen, packed from the configuration the tests were built in (so packing is incremental),
-        // on the machine's NuGet cache: the repository's own restore is not what this test is about.
-        var version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "." + Environment.ProcessId;
-        var configuration = typeof(PackageConsumerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var pack = new DotNet(packages: null).Run(RepoRoot(), "pack", "src/ModelDsl.Package/ModelDsl.Package.csproj", "-c", configuration, "-o", feed, "-p:PackageVersion=" + version, "-nodeReuse:false");
-        Assert.True(pack.ExitCode == 0, pack.Output);
-        AssertPackageLayout(Path.Combine(feed, "ModelDsl." + version + ".nupkg"));
+        var (version, dotnet, packages, machineCache) = PackIntoFeed("src/ModelDsl.Package/ModelDsl.Package.csproj");
+        AssertPackageLayout(Path.Combine(root, "feed", "ModelDsl." + version + ".nupkg"));
 
         // Weights from PyTorch 1.13, for the consumer's Mlp.
         var weights = Path.Combine(root, "weights");
         Directory.CreateDirectory(weights);
         RunPython("consumer_weights.py", weights);
 
-        // The package from the folder feed into the consumer's own, empty cache; TorchSharp, PyBridge and the backend
-        // (this project restored them) used in place from this machine's NuGet cache as a read-only fallback folder, so
-        // libtorch's ~1.5 GB for three platforms is not extracted a second time.
-        var machineCache = MachinePackageRoot();
-        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="machine-cache" value="{machineCache}" />
-              </packageSources>
-              <fallbackPackageFolders>
-                <add key="machine-cache" value="{machineCache}" />
-              </fallbackPackageFolders>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ModelDsl" Version="{version}" />
-                <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
-              </ItemGroup>
-            </Project>
-            """);
+        WriteConsumer(app, ("ModelDsl", version), ("TorchSharp-cpu", "0.107.0"));
         File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
         var modelFile = Path.Combine(app, "Model.cs");
         File.WriteAllText(modelFile, OverBudgetModel);
@@ -183,6 +142,117 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Equal(cached.Length, output.Length);
         var changed = Enumerable.Range(0, cached.Length).Count(i => cached[i] != output[i]);
         Assert.Equal(loaderStepNeeded ? 1 : 0, changed);
+    }
+
+    /// <summary>
+    /// ModelDsl.Onnx, the package that runs exported files in ONNX Runtime: a console project that references only it
+    /// (and a TorchSharp backend) gets ModelDsl with it — the generator writes the model and its <c>ExportOnnx</c> —
+    /// and ONNX Runtime's native library; the exported file's output in ONNX Runtime is the TorchSharp module's.
+    /// </summary>
+    [Fact]
+    public void OnnxPackageRunsAnExportedModelInOnnxRuntime()
+    {
+        var app = Path.Combine(root, "onnx-app");
+        var (version, dotnet, _, _) = PackIntoFeed("src/ModelDsl.Package/ModelDsl.Package.csproj", "src/ModelDsl.Onnx/ModelDsl.Onnx.csproj");
+        using (var package = ZipFile.OpenRead(Path.Combine(root, "feed", "ModelDsl.Onnx." + version + ".nupkg")))
+        using (var nuspec = package.GetEntry("ModelDsl.Onnx.nuspec")!.Open())
+        {
+            var ns = System.Xml.Linq.XNamespace.Get("http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd");
+            var dependencies = System.Xml.Linq.XDocument.Load(nuspec).Descendants(ns + "dependency")
+                .Select(d => d.Attribute("id")!.Value + " " + d.Attribute("version")!.Value).Order(StringComparer.Ordinal);
+            Assert.Equal(["Microsoft.ML.OnnxRuntime 1.31.1", "ModelDsl " + version], dependencies);
+        }
+
+        WriteConsumer(app, ("ModelDsl.Onnx", version), ("TorchSharp-cpu", "0.107.0"));
+        File.WriteAllText(Path.Combine(app, "Model.cs"), """
+            using ModelDsl;
+
+            namespace Consumer;
+
+            [Model(InputShape = [1, 8, 8])]
+            public partial class SmallNet
+            {
+                [Conv2d(4, Kernel = 3, Padding = 1), BatchNorm2d, ReLU] public partial Layer Stem { get; }
+                [Flatten, Linear(10)] public partial Layer Head { get; }
+            }
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using Consumer;
+            using ModelDsl.Onnx;
+            using TorchSharp;
+
+            torch.manual_seed(0);
+            using var model = new SmallNet();
+            model.eval();
+            using var noGrad = torch.no_grad();
+            var x = torch.randn(3, 1, 8, 8);
+            var expected = model.call(x);
+            model.ExportOnnx("small.onnx");
+            using var onnx = OnnxModel.Load("small.onnx");
+            var actual = onnx.Run(x);
+            Console.WriteLine("ONNX Runtime: shape [" + string.Join(", ", actual.shape) + "], max |diff| " + (actual - expected).abs().max().item<float>().ToString("E1", System.Globalization.CultureInfo.InvariantCulture));
+            """);
+
+        var ran = dotnet.Run(app, "run", "-nodeReuse:false");
+        Assert.True(ran.ExitCode == 0, ran.Output);
+        var line = ran.Output.Split('\n').Single(l => l.StartsWith("ONNX Runtime:", StringComparison.Ordinal));
+        Assert.StartsWith("ONNX Runtime: shape [3, 10], max |diff| ", line);
+        var difference = float.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(difference, 0, 1e-5f);
+    }
+
+    // Packs the projects into a folder feed under a version no cache has seen, in the configuration the tests were
+    // built in (so packing is incremental), and gives the dotnet runner whose restores use that feed, a private empty
+    // cache, and this machine's NuGet cache as a read-only fallback folder (TorchSharp, PyBridge, the backend and
+    // ONNX Runtime used in place, so libtorch's ~1.5 GB for three platforms is not extracted a second time).
+    private (string Version, DotNet DotNet, string Packages, string MachineCache) PackIntoFeed(params string[] projects)
+    {
+        var feed = Path.Combine(root, "feed");
+        Directory.CreateDirectory(feed);
+        var version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "." + Environment.ProcessId;
+        var configuration = typeof(PackageConsumerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        foreach (var project in projects)
+        {
+            var pack = new DotNet(packages: null).Run(RepoRoot(), "pack", project, "-c", configuration, "-o", feed, "-p:PackageVersion=" + version, "-nodeReuse:false");
+            Assert.True(pack.ExitCode == 0, pack.Output);
+        }
+
+        var machineCache = MachinePackageRoot();
+        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="machine-cache" value="{machineCache}" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <add key="machine-cache" value="{machineCache}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
+        var packages = Path.Combine(root, "packages");
+        return (version, new DotNet(packages), packages, machineCache);
+    }
+
+    // A console project referencing the packages, as a user's App.csproj does.
+    private static void WriteConsumer(string app, params (string Id, string Version)[] references)
+    {
+        Directory.CreateDirectory(app);
+        var items = string.Join("\n", references.Select(r => $"""    <PackageReference Include="{r.Id}" Version="{r.Version}" />"""));
+        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+            {items}
+              </ItemGroup>
+            </Project>
+            """);
     }
 
     /// <summary>

@@ -306,6 +306,10 @@ internal static class OnnxEmitter
             LayerKind.RMSNorm => Op("RMSNorm", Optional("weight"), "eps: " + Float32Epsilon),
             LayerKind.Embedding => Op("Embedding", Named("weight")),
             LayerKind.Dropout => Op("Dropout"),
+            // A user's module that implements IOnnxExportable writes its own nodes (float exports only: an int8
+            // variant's QDQ groups do not know what it computes).
+            LayerKind.Custom when layer.Bool("onnx") && weights != Spec.Precision.Int8 =>
+                "onnx.Custom(" + Quote(layer.Path) + ", " + x + ", " + Dims(layer.Input.Dims) + ", " + Dims(layer.Output.Dims) + ")",
             LayerKind.ReLU => Op("Relu"),
             LayerKind.ReLU6 => Op("Relu6"),
             LayerKind.GELU => Op("Gelu"),

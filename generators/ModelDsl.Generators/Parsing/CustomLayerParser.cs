@@ -14,6 +14,9 @@ internal static class CustomLayerParser
 {
     private const string TensorModule = "TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>";
 
+    // A custom module that writes its own ONNX nodes; the generated ExportOnnx calls it instead of refusing the layer.
+    private const string OnnxExportable = "ModelDsl.Onnx.IOnnxExportable";
+
     public static LayerSpec? Parse(AttributeData attribute, HashSet<string> scope, string owner, DiagnosticBag report)
     {
         var cancellationToken = report.CancellationToken;
@@ -70,6 +73,11 @@ internal static class CustomLayerParser
         }
 
         var args = new List<Arg> { Arg.Of("type", type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)), Arg.Of("arguments", CustomLayer.Join(arguments)) };
+        if (type.AllInterfaces.Any(i => i.ToDisplayString() == OnnxExportable))
+        {
+            args.Add(Arg.Of("onnx", true));
+        }
+
         string? childName = null;
         foreach (var named in attribute.NamedArguments)
         {

@@ -71,7 +71,7 @@ public static class LayerArguments
             [LayerKind.TiedLinear] = new[] { T("tied_to"), B("bias", "false") },
             [LayerKind.Mamba] = new[] { I("d_state", "16"), I("d_conv", "4"), I("expand", "2"), I("dt_rank", "0"), B("conv_bias", "true"), B("bias", "false"),
                 T("in_proj_name", ""), T("conv1d_name", ""), T("x_proj_name", ""), T("dt_proj_name", ""), T("out_proj_name", "") },
-            [LayerKind.Custom] = new[] { T("type"), T("arguments", ""), T("output", ""), I("parameters", "0"), I("macs", "0"), I("flops", "0") },
+            [LayerKind.Custom] = new[] { T("type"), T("arguments", ""), T("output", ""), I("parameters", "0"), I("macs", "0"), I("flops", "0"), B("onnx", "false") },
             [LayerKind.ResidualAdd] = none,
             [LayerKind.ResidualMultiply] = none,
             [LayerKind.ResidualConcat] = none,
