@@ -6,8 +6,9 @@ using ModelDsl.Spec;
 namespace ModelDsl.Analyzers;
 
 // The 2xxx family. Each exceeded limit is reported on its argument with the total and the overshoot: with the top
-// three layers (MDSL2001–2004) when no variant class meets the budget, or with the variant classes that do and their
-// cost (MDSL2009) — the dense model is still over it, and the build says which class ships within it.
+// three layers and what to declare (MDSL2001–2004) when no variant class meets the budget — a build log has no code
+// fix, so the message names the variant that fits itself — or with the variant classes that do and their cost
+// (MDSL2009): the dense model is still over it, and the build says which class ships within it.
 internal static class BudgetChecks
 {
     public static void Run(INamedTypeSymbol type, ModelSpec spec, CostReport cost, BudgetSpec budget, Reporter report)
@@ -62,7 +63,8 @@ internal static class BudgetChecks
                 Format.Number(violation.Actual),
                 Format.Number(violation.Limit),
                 Format.Percent(violation.Actual, violation.Limit),
-                string.Join(", ", top.Select(l => l.Path + " (" + Figure(measure.Layer(l)) + ")")));
+                string.Join(", ", top.Select(l => l.Path + " (" + Figure(measure.Layer(l)) + ")")),
+                Remedy);
         }
     }
 
@@ -81,6 +83,10 @@ internal static class BudgetChecks
             _ => "stores " + Format.Number(violation.Actual) + " weight bytes, over its " + declared,
         };
     }
+
+    // What a build log can act on without the IDE's code fix: a variant the generator fits to the budget itself (the
+    // solver runs once, in the generator, not on every analysis), or the fix's uniform ratio.
+    private const string Remedy = "[Variant(\"Fit\", FitBudget = true)] adds a variant with per-layer widths fitted to the budget (or apply the code fix for one KeepChannels ratio)";
 
     // What a budget limits, read from a layer's row and from a model's totals.
     private sealed record Measure(Func<LayerCost, long> Layer, Func<CostTotals, long> Total);

@@ -223,7 +223,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OverFlopBudget = new(
         "MDSL2001",
         "Model over its FLOP budget",
-        "Model '{0}' needs {1} MFLOPs, over its budget of {2} MFLOPs by {3}%; most expensive layers: {4}",
+        "Model '{0}' needs {1} MFLOPs, over its budget of {2} MFLOPs by {3}%; most expensive layers: {4}; {5}",
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -233,7 +233,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OverMacBudget = new(
         "MDSL2002",
         "Model over its MAC budget",
-        "Model '{0}' needs {1} MMACs, over its budget of {2} MMACs by {3}%; most expensive layers: {4}",
+        "Model '{0}' needs {1} MMACs, over its budget of {2} MMACs by {3}%; most expensive layers: {4}; {5}",
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -243,7 +243,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OverParameterBudget = new(
         "MDSL2003",
         "Model over its parameter budget",
-        "Model '{0}' has {1} parameters, over its budget of {2} by {3}%; largest layers: {4}",
+        "Model '{0}' has {1} parameters, over its budget of {2} by {3}%; largest layers: {4}; {5}",
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -253,7 +253,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OverWeightBudget = new(
         "MDSL2004",
         "Model over its weight-byte budget",
-        "Model '{0}' stores {1} weight bytes, over its budget of {2} by {3}%; largest layers: {4}",
+        "Model '{0}' stores {1} weight bytes, over its budget of {2} by {3}%; largest layers: {4}; {5}",
         Categories.Budget,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

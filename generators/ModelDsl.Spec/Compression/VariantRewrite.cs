@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
 namespace ModelDsl.Spec;
 
 /// <summary>
@@ -64,7 +67,16 @@ public sealed record VariantRewrite(
     /// </summary>
     /// <param name="dense">The dense model.</param>
     /// <param name="variant">One of its variants.</param>
-    public static VariantRewrite? Of(ModelSpec dense, VariantSpec variant)
+    public static VariantRewrite? Of(ModelSpec dense, VariantSpec variant) =>
+        Rewrites.GetValue(dense, _ => new ConcurrentDictionary<VariantSpec, Lazy<VariantRewrite?>>())
+            .GetOrAdd(variant, v => new Lazy<VariantRewrite?>(() => Rewrite(dense, v))).Value;
+
+    // Each variant's rewrite once per spec instance: the analyzers ask for it from several checks (its cost line, its
+    // compression and head checks, the budget), and for a 500-layer model each rewrite is a whole inference and costing.
+    // Keyed by the instance, so a new parse (an edit) never sees an old result; both are immutable records.
+    private static readonly ConditionalWeakTable<ModelSpec, ConcurrentDictionary<VariantSpec, Lazy<VariantRewrite?>>> Rewrites = new();
+
+    private static VariantRewrite? Rewrite(ModelSpec dense, VariantSpec variant)
     {
         if (HeadPruning.Asks(variant, out var keepHeads, out var keepHidden) && NotGenerated(variant) is not null)
         {
