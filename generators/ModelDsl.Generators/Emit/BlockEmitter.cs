@@ -1,3 +1,5 @@
+using static ModelDsl.Generators.Literals;
+
 namespace ModelDsl.Generators;
 
 // The generated half of a [Block] class: a Layer assembled from its layers — passed in, or built by the block itself
@@ -167,7 +169,9 @@ internal static class BlockEmitter
             var member = block.Members[i];
             var read = source ?? (i == 0 ? "input" : "x");
             var owned = source is null ? xFree && i > 0 : sourceOwned;
-            var call = owned ? Then + "(" + member.Identifier + ", " + read + ")" : Call + "(" + member.Identifier + ", " + read + ")";
+            // Named by its state-dict name: an input error reports the layer's path (the model's call prefixes the block's).
+            var named = ", " + Quote(member.Layer.Name!);
+            var call = owned ? Then + "(" + member.Identifier + ", " + read + named + ")" : Call + "(" + member.Identifier + ", " + read + named + ")";
             writer.Line((i == 0 ? "var x = " : "x = ") + call + ";");
             xFree = true;
             foreach (var residual in block.Residuals.Where(r => r.End == i + 1))

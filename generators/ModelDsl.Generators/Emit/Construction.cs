@@ -1,4 +1,5 @@
 using ModelDsl.Spec;
+using static ModelDsl.Generators.Literals;
 
 namespace ModelDsl.Generators;
 
@@ -134,5 +135,4 @@ internal sealed class Construction
         return own?.Call(node, built, shortcuts) ?? call;
     }
 
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelDsl.Spec;
+using static ModelDsl.Generators.Literals;
 
 namespace ModelDsl.Generators;
 
@@ -167,7 +168,6 @@ internal static class FromDenseEmitter
     // The dense Linear a factor (path.0 or path.1) of a rank variant comes from.
     private static string List(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(Quote)) + "]";
 
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 

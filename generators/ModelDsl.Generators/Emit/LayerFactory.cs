@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelDsl.Spec;
+using static ModelDsl.Generators.Literals;
 
 namespace ModelDsl.Generators;
 
@@ -167,7 +168,6 @@ internal static class LayerFactory
     // PyTorch's default LayerNorm eps as the spec resolves it (round-trip format); only another value is written out.
     private const string DefaultEps = "1E-05";
 
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     // The spec counts dimensions per sample; the runtime's tensors have the batch first.
     private static long BatchDim(long dim) => dim >= 0 ? dim + 1 : dim;

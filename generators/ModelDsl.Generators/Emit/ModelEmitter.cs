@@ -1,4 +1,5 @@
 using ModelDsl.Spec;
+using static ModelDsl.Generators.Literals;
 
 namespace ModelDsl.Generators;
 
@@ -123,14 +124,16 @@ internal static class ModelEmitter
         var first = true;
         foreach (var member in members)
         {
+            // Each call names the member by its state-dict name, which an input error reports as the layer's path.
+            var name = Quote(member.Layer.Name!);
             if (first && channelsLast)
             {
                 writer.Line("// The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.");
-                writer.Line("var x = input.dim() == 4 ? " + Then + "(" + member.Identifier + ", global::ModelDsl.ChannelsLast.Contiguous(input)) : " + Call + "(" + member.Identifier + ", input);");
+                writer.Line("var x = input.dim() == 4 ? " + Then + "(" + member.Identifier + ", global::ModelDsl.ChannelsLast.Contiguous(input), " + name + ") : " + Call + "(" + member.Identifier + ", input, " + name + ");");
             }
             else
             {
-                writer.Line(first ? "var x = " + Call + "(" + member.Identifier + ", input);" : "x = " + Then + "(" + member.Identifier + ", x);");
+                writer.Line(first ? "var x = " + Call + "(" + member.Identifier + ", input, " + name + ");" : "x = " + Then + "(" + member.Identifier + ", x, " + name + ");");
             }
 
             first = false;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelDsl.Spec;
+using static ModelDsl.Generators.Literals;
 
 namespace ModelDsl.Generators;
 
@@ -411,7 +412,6 @@ internal static class OnnxEmitter
 
     private static long BatchDim(long dim) => dim >= 0 ? dim + 1 : dim;
 
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelDsl.Spec;
+using static ModelDsl.Generators.Literals;
 
 namespace ModelDsl.Generators;
 
@@ -124,7 +125,6 @@ internal static class PrunableEmitter
 
     private static string Strings(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(Quote)) + "]";
 
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

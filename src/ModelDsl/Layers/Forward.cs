@@ -29,6 +29,42 @@ public static class Forward
         BatchNormFolding.TryForward(module, x, out var y) ? y : module.call(x);
 
     /// <summary>
+    /// <see cref="Then(nn.Module{Tensor, Tensor}, Tensor)"/> for the member <paramref name="name"/> of a generated module:
+    /// an input the layer cannot take is a <see cref="LayerInputException"/> naming the layer's path.
+    /// </summary>
+    public static Tensor Then(nn.Module<Tensor, Tensor> module, Tensor x, string name)
+    {
+        var y = Call(module, x, name);
+        if (!ReferenceEquals(y, x))
+        {
+            x.Dispose();
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// <see cref="Call(nn.Module{Tensor, Tensor}, Tensor)"/> for the member <paramref name="name"/> of a generated module:
+    /// an input the layer cannot take (libtorch's shape errors, a layer's own checks) is a
+    /// <see cref="LayerInputException"/> naming the layer's path, the input's shape and the first line of the error.
+    /// </summary>
+    public static Tensor Call(nn.Module<Tensor, Tensor> module, Tensor x, string name)
+    {
+        try
+        {
+            return Call(module, x);
+        }
+        catch (LayerInputException inner)
+        {
+            throw inner.Under(name);
+        }
+        catch (Exception error) when (LayerInputException.IsInputError(error))
+        {
+            throw LayerInputException.Of(name, module, x, error);
+        }
+    }
+
+    /// <summary>
     /// A gate's product (squeeze-excitation): <paramref name="input"/> times <paramref name="gate"/>, broadcast over it
     /// ([N, C, 1, 1] over [N, C, H, W]). Frees the gate, an intermediate, and the input when it is one (never the
     /// caller's).

@@ -97,13 +97,13 @@ partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = global::ModelDsl.Forward.Call(Conv1, input);
-        x = global::ModelDsl.Forward.Then(Bn1, x);
-        x = global::ModelDsl.Forward.Then(Relu, x);
-        x = global::ModelDsl.Forward.Then(Conv2, x);
-        x = global::ModelDsl.Forward.Then(Bn2, x);
+        var x = global::ModelDsl.Forward.Call(Conv1, input, "conv1");
+        x = global::ModelDsl.Forward.Then(Bn1, x, "bn1");
+        x = global::ModelDsl.Forward.Then(Relu, x, "relu");
+        x = global::ModelDsl.Forward.Then(Conv2, x, "conv2");
+        x = global::ModelDsl.Forward.Then(Bn2, x, "bn2");
         x = downsample is null ? global::ModelDsl.Forward.AddResidual(x, input, disposeShortcut: false) : global::ModelDsl.Forward.AddResidual(x, global::ModelDsl.Forward.Call(downsample, input), disposeShortcut: true);
-        x = global::ModelDsl.Forward.Then(Out, x);
+        x = global::ModelDsl.Forward.Then(Out, x, "out");
         return x;
     }
 

@@ -59,9 +59,9 @@ partial class Dense : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = global::ModelDsl.Forward.Call(Norm1, input);
-        x = global::ModelDsl.Forward.Then(Relu1, x);
-        x = global::ModelDsl.Forward.Then(Conv1, x);
+        var x = global::ModelDsl.Forward.Call(Norm1, input, "norm1");
+        x = global::ModelDsl.Forward.Then(Relu1, x, "relu1");
+        x = global::ModelDsl.Forward.Then(Conv1, x, "conv1");
         x = global::ModelDsl.Forward.Concat(input, x, disposeShortcut: false);
         return x;
     }

@@ -70,11 +70,11 @@ partial class Down : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = global::ModelDsl.Forward.Call(Branch1, input);
+        var x = global::ModelDsl.Forward.Call(Branch1, input, "branch1");
         var shortcut0 = x;
-        x = global::ModelDsl.Forward.Call(Branch2, input);
+        x = global::ModelDsl.Forward.Call(Branch2, input, "branch2");
         x = global::ModelDsl.Forward.Concat(shortcut0, x, disposeShortcut: true);
-        x = global::ModelDsl.Forward.Then(Shuffle, x);
+        x = global::ModelDsl.Forward.Then(Shuffle, x, "shuffle");
         return x;
     }
 }

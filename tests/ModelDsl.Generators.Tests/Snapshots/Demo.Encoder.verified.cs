@@ -33,8 +33,8 @@ partial class Encoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
-        var x = global::ModelDsl.Forward.Call(Layers, input);
-        x = global::ModelDsl.Forward.Then(Ln, x);
+        var x = global::ModelDsl.Forward.Call(Layers, input, "layers");
+        x = global::ModelDsl.Forward.Then(Ln, x, "ln");
         return x;
     }
 

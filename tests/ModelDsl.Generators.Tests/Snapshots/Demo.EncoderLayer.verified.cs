@@ -71,12 +71,12 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
-        var x = global::ModelDsl.Forward.Call(Ln1, input);
-        x = global::ModelDsl.Forward.Then(Attention, x);
+        var x = global::ModelDsl.Forward.Call(Ln1, input, "ln_1");
+        x = global::ModelDsl.Forward.Then(Attention, x, "attention");
         x = global::ModelDsl.Forward.AddResidual(x, input, disposeShortcut: false);
         var branchInput1 = x;
-        x = global::ModelDsl.Forward.Call(Ln2, x);
-        x = global::ModelDsl.Forward.Then(Mlp, x);
+        x = global::ModelDsl.Forward.Call(Ln2, x, "ln_2");
+        x = global::ModelDsl.Forward.Then(Mlp, x, "mlp");
         x = global::ModelDsl.Forward.AddResidual(x, branchInput1, disposeShortcut: true);
         return x;
     }

@@ -34,8 +34,8 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
-        var x = global::ModelDsl.Forward.Call(Hidden, input);
-        x = global::ModelDsl.Forward.Then(Output, x);
+        var x = global::ModelDsl.Forward.Call(Hidden, input, "hidden");
+        x = global::ModelDsl.Forward.Then(Output, x, "output");
         return x;
     }
 

@@ -38,8 +38,8 @@ public sealed class MlpHalfInt8 : global::TorchSharp.torch.nn.Module<global::Tor
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
-        var x = global::ModelDsl.Forward.Call(Hidden, input);
-        x = global::ModelDsl.Forward.Then(Output, x);
+        var x = global::ModelDsl.Forward.Call(Hidden, input, "hidden");
+        x = global::ModelDsl.Forward.Then(Output, x, "output");
         return x;
     }
 

@@ -38,8 +38,8 @@ partial class Shuffled : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
         // The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.
-        var x = input.dim() == 4 ? global::ModelDsl.Forward.Then(Stage2, global::ModelDsl.ChannelsLast.Contiguous(input)) : global::ModelDsl.Forward.Call(Stage2, input);
-        x = global::ModelDsl.Forward.Then(Denseblock, x);
+        var x = input.dim() == 4 ? global::ModelDsl.Forward.Then(Stage2, global::ModelDsl.ChannelsLast.Contiguous(input), "stage2") : global::ModelDsl.Forward.Call(Stage2, input, "stage2");
+        x = global::ModelDsl.Forward.Then(Denseblock, x, "denseblock");
         return x;
     }
 

@@ -52,10 +52,10 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
     {
         // Each intermediate is freed as soon as the next layer has consumed it; the caller owns the result.
         // The weights are channels-last (MemoryFormat); a 4-d input is converted once, here.
-        var x = input.dim() == 4 ? global::ModelDsl.Forward.Then(Stem, global::ModelDsl.ChannelsLast.Contiguous(input)) : global::ModelDsl.Forward.Call(Stem, input);
-        x = global::ModelDsl.Forward.Then(Layer1, x);
-        x = global::ModelDsl.Forward.Then(Layer2, x);
-        x = global::ModelDsl.Forward.Then(Head, x);
+        var x = input.dim() == 4 ? global::ModelDsl.Forward.Then(Stem, global::ModelDsl.ChannelsLast.Contiguous(input), "stem") : global::ModelDsl.Forward.Call(Stem, input, "stem");
+        x = global::ModelDsl.Forward.Then(Layer1, x, "layer1");
+        x = global::ModelDsl.Forward.Then(Layer2, x, "layer2");
+        x = global::ModelDsl.Forward.Then(Head, x, "head");
         return x;
     }
 

@@ -54,9 +54,9 @@ partial class Unit : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     {
         // Each intermediate is freed as soon as it is consumed; a branch's input is kept until its residual add.
         var (kept0, half0) = global::ModelDsl.Forward.Halves(input);
-        var x = global::ModelDsl.Forward.Then(Branch2, half0);
+        var x = global::ModelDsl.Forward.Then(Branch2, half0, "branch2");
         x = global::ModelDsl.Forward.Concat(kept0, x, disposeShortcut: true);
-        x = global::ModelDsl.Forward.Then(Shuffle, x);
+        x = global::ModelDsl.Forward.Then(Shuffle, x, "shuffle");
         return x;
     }
 }
