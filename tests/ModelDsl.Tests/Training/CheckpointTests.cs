@@ -11,42 +11,9 @@ public sealed class CheckpointTests
     [Fact]
     public void Resuming_from_a_checkpoint_gives_the_weights_of_uninterrupted_training()
     {
-        using var directory = new IO.TemporaryDirectory();
-        var path = directory.File("run.ckpt.safetensors");
-
-        torch.manual_seed(11);
-        using var straight = Net();
-        using var straightOptimizer = optim.AdamW(straight.parameters(), lr: 0.01, weight_decay: 0.01);
-        for (var step = 0; step < 12; step++)
-        {
-            Step(straight, straightOptimizer, step);
-        }
-
-        torch.manual_seed(11);
-        using (var first = Net())
-        using (var firstOptimizer = optim.AdamW(first.parameters(), lr: 0.01, weight_decay: 0.01))
-        {
-            for (var step = 0; step < 6; step++)
-            {
-                Step(first, firstOptimizer, step);
-            }
-            Checkpoint.Save(path, first, firstOptimizer, step: 6);
-        }
-
-        torch.manual_seed(999);   // other initial weights and another generator state: everything must come from the file
-        using var resumed = Net();
-        using var resumedOptimizer = optim.AdamW(resumed.parameters(), lr: 0.01, weight_decay: 0.01);
-        var start = Checkpoint.Load(path, resumed, resumedOptimizer);
-        Assert.Equal(6, start);
-        for (var step = (int)start; step < 12; step++)
-        {
-            Step(resumed, resumedOptimizer, step);
-        }
-
-        foreach (var (name, expected) in straight.state_dict())
-        {
-            Assert.True(expected.allclose(resumed.state_dict()[name], 0, 0), $"{name} differs after resuming");
-        }
+        var (straight, resumed) = TrainStraightAndResumed(Net, Step, seed: 11, steps: 12, saveAt: 6);
+        AssertSameWeights(straight.Model, resumed.Model);
+        Dispose(straight, resumed);
     }
 
     [Fact]
@@ -55,43 +22,67 @@ public sealed class CheckpointTests
         // Generated convolutional models keep their weights channels-last, so AdamW's moments (zeros_like of each weight)
         // are channels-last too, and TorchSharp's optimizer serialiser reads raw bytes of contiguous tensors only
         // ("Bytes() called on non-contiguous tensor").
-        using var directory = new IO.TemporaryDirectory();
-        var path = directory.File("conv.ckpt.safetensors");
+        var (straight, resumed) = TrainStraightAndResumed(ConvNet, ConvStep, seed: 5, steps: 6, saveAt: 3);
+        Assert.False(straight.Model.state_dict()["0.weight"].is_contiguous());   // the layout the save had to handle
+        AssertSameWeights(straight.Model, resumed.Model);
+        Assert.Equal(OptimizerBytesOf(straight.Optimizer), OptimizerBytesOf(resumed.Optimizer));
+        Dispose(straight, resumed);
+    }
 
-        torch.manual_seed(5);
-        using var straight = ConvNet();
-        using var straightOptimizer = optim.AdamW(straight.parameters(), lr: 0.01, weight_decay: 0.01);
-        for (var step = 0; step < 6; step++)
+    // Trains `steps` AdamW steps straight through, and again with a checkpoint saved after `saveAt` steps and loaded into
+    // a model built from another seed (everything must come from the file), which then trains the remaining steps.
+    private static ((Sequential Model, OptimizerHelper Optimizer) Straight, (Sequential Model, OptimizerHelper Optimizer) Resumed) TrainStraightAndResumed(
+        Func<Sequential> build, Action<Sequential, OptimizerHelper, int> step, long seed, int steps, int saveAt)
+    {
+        using var directory = new IO.TemporaryDirectory();
+        var path = directory.File("run.ckpt.safetensors");
+
+        torch.manual_seed(seed);
+        var straight = build();
+        var straightOptimizer = optim.AdamW(straight.parameters(), lr: 0.01, weight_decay: 0.01);
+        for (var i = 0; i < steps; i++)
         {
-            ConvStep(straight, straightOptimizer, step);
+            step(straight, straightOptimizer, i);
         }
 
-        torch.manual_seed(5);
-        using (var first = ConvNet())
+        torch.manual_seed(seed);
+        using (var first = build())
         using (var firstOptimizer = optim.AdamW(first.parameters(), lr: 0.01, weight_decay: 0.01))
         {
-            for (var step = 0; step < 3; step++)
+            for (var i = 0; i < saveAt; i++)
             {
-                ConvStep(first, firstOptimizer, step);
+                step(first, firstOptimizer, i);
             }
-            Checkpoint.Save(path, first, firstOptimizer, step: 3);
-            Assert.False(first.state_dict()["0.weight"].is_contiguous());   // the layout the save had to handle
+            Checkpoint.Save(path, first, firstOptimizer, step: saveAt);
         }
 
-        torch.manual_seed(77);
-        using var resumed = ConvNet();
-        using var resumedOptimizer = optim.AdamW(resumed.parameters(), lr: 0.01, weight_decay: 0.01);
-        Assert.Equal(3, Checkpoint.Load(path, resumed, resumedOptimizer));
-        for (var step = 3; step < 6; step++)
+        torch.manual_seed(seed + 988);   // other initial weights and another generator state
+        var resumed = build();
+        var resumedOptimizer = optim.AdamW(resumed.parameters(), lr: 0.01, weight_decay: 0.01);
+        Assert.Equal(saveAt, Checkpoint.Load(path, resumed, resumedOptimizer));
+        for (var i = saveAt; i < steps; i++)
         {
-            ConvStep(resumed, resumedOptimizer, step);
+            step(resumed, resumedOptimizer, i);
         }
 
-        foreach (var (name, expected) in straight.state_dict())
+        return ((straight, straightOptimizer), (resumed, resumedOptimizer));
+    }
+
+    private static void AssertSameWeights(Sequential expected, Sequential actual)
+    {
+        foreach (var (name, tensor) in expected.state_dict())
         {
-            Assert.True(expected.allclose(resumed.state_dict()[name], 0, 0), $"{name} differs after resuming");
+            Assert.True(tensor.allclose(actual.state_dict()[name], 0, 0), $"{name} differs after resuming");
         }
-        Assert.Equal(OptimizerBytesOf(straightOptimizer), OptimizerBytesOf(resumedOptimizer));
+    }
+
+    private static void Dispose(params (Sequential Model, OptimizerHelper Optimizer)[] runs)
+    {
+        foreach (var (model, optimizer) in runs)
+        {
+            optimizer.Dispose();
+            model.Dispose();
+        }
     }
 
     [Theory]
@@ -167,17 +158,8 @@ public sealed class CheckpointTests
     private static Sequential ConvNet() => ChannelsLast.Apply(nn.Sequential(
         ("0", nn.Conv2d(3, 8, 3, padding: 1)), ("1", nn.BatchNorm2d(8)), ("2", nn.ReLU()), ("3", nn.Flatten()), ("4", nn.Linear(8 * 6 * 6, 4))));
 
-    private static void ConvStep(Sequential model, OptimizerHelper optimizer, int step)
-    {
-        using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)(2000 + step));
-        var images = ChannelsLast.Contiguous(rand(new long[] { 4, 3, 6, 6 }, generator: generator));
-        var labels = randint(0, 4, new long[] { 4 }, generator: generator);
-        model.train();
-        optimizer.zero_grad();
-        nn.functional.cross_entropy(model.call(images), labels).backward();
-        optimizer.step();
-    }
+    private static void ConvStep(Sequential model, OptimizerHelper optimizer, int step) =>
+        Train(model, optimizer, step, 2000, [4, 3, 6, 6], classes: 4, ChannelsLast.Contiguous);
 
     // The optimizer's state as TorchSharp serialises it, from contiguous copies (so that channels-last state compares too).
     private static byte[] OptimizerBytesOf(OptimizerHelper optimizer)
@@ -196,15 +178,18 @@ public sealed class CheckpointTests
     }
 
     /// <summary>One AdamW step on a batch that depends only on the step number (a resumed run sees the same batches).</summary>
-    private static void Step(Sequential model, OptimizerHelper optimizer, int step)
+    private static void Step(Sequential model, OptimizerHelper optimizer, int step) =>
+        Train(model, optimizer, step, 1000, [16, 64], classes: 10, x => x);
+
+    private static void Train(Sequential model, OptimizerHelper optimizer, int step, int seeds, long[] shape, int classes, Func<Tensor, Tensor> layout)
     {
         using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)(1000 + step));
-        var images = rand(new long[] { 16, 64 }, generator: generator);
-        var labels = randint(0, 10, new long[] { 16 }, generator: generator);
+        var generator = new Generator((ulong)(seeds + step));
+        var inputs = layout(rand(shape, generator: generator));
+        var labels = randint(0, classes, new long[] { shape[0] }, generator: generator);
         model.train();
         optimizer.zero_grad();
-        nn.functional.cross_entropy(model.call(images), labels).backward();
+        nn.functional.cross_entropy(model.call(inputs), labels).backward();
         optimizer.step();
     }
 
