@@ -46,6 +46,21 @@ public class LayerInputErrorTests
     }
 
     [Fact]
+    public void AMemberOfAStagesBlockIsNamedWithTheBlocksIndex()
+    {
+        // A stage is a Sequential of blocks, which runs them itself: the path still has the block's index.
+        using var model = new ResNet18();
+        model.eval();
+        var conv = model.named_modules().Single(m => m.name == "layer2.1.conv1").module as TorchSharp.Modules.Conv2d;
+        conv!.weight = new TorchSharp.Modules.Parameter(randn(128, 64, 3, 3));   // a weight for 64 input channels, fed 128
+        using var noGrad = no_grad();
+        using var input = randn(1, 3, 32, 32);
+        var error = Assert.Throws<LayerInputException>(() => model.call(input));
+        Assert.Equal("layer2.1.conv1", error.Path);
+        Assert.StartsWith("layer 'layer2.1.conv1' (Conv2d) cannot take input [1, 128, 4, 4]: ", error.Message);
+    }
+
+    [Fact]
     public void ABlocksMemberIsNamedUnderTheBlock()
     {
         // 240² gives 225 patches and the class token: 226 tokens, where the position table holds 197.

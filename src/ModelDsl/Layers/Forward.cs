@@ -56,7 +56,7 @@ public static class Forward
         }
         catch (LayerInputException inner)
         {
-            throw inner.Under(name);
+            throw inner.Under(name, module);
         }
         catch (Exception error) when (LayerInputException.IsInputError(error))
         {

@@ -11,10 +11,10 @@ namespace ModelDsl;
 /// </summary>
 public sealed class LayerInputException : ArgumentException
 {
-    private LayerInputException(string path, string layer, long[] inputShape, string reason, Exception inner)
+    private LayerInputException(string path, nn.Module origin, string layer, long[] inputShape, string reason, Exception inner)
         : base($"layer '{path}'{layer} cannot take input {LayerBase.FormatShape(inputShape)}: {reason}", inner)
     {
-        (Path, Layer, InputShape, Reason) = (path, layer, inputShape, reason);
+        (Path, Origin, Layer, InputShape, Reason) = (path, origin, layer, inputShape, reason);
     }
 
     /// <summary>The layer's state-dict path in the model.</summary>
@@ -22,6 +22,10 @@ public sealed class LayerInputException : ArgumentException
 
     /// <summary>The input the layer was given, batch first.</summary>
     public IReadOnlyList<long> InputShape { get; }
+
+    // The module that failed: each enclosing call finds it among its own modules to name the path (a stage's
+    // Sequential runs its blocks itself, so the block's index is known only from the module tree).
+    private nn.Module Origin { get; }
 
     private string Layer { get; }
 
@@ -34,12 +38,15 @@ public sealed class LayerInputException : ArgumentException
         var kind = module.GetType() == typeof(TorchSharp.Modules.Sequential) ? string.Empty : " (" + module.GetType().Name + ")";
         var message = error.Message;
         var end = message.IndexOf('\n');
-        return new LayerInputException(name, kind, input is null || input.IsInvalid ? [] : input.shape, (end < 0 ? message : message[..end]).TrimEnd(), error);
+        return new LayerInputException(name, module, kind, input is null || input.IsInvalid ? [] : input.shape, (end < 0 ? message : message[..end]).TrimEnd(), error);
     }
 
-    /// <summary>This failure seen from the module that holds the layer as <paramref name="name"/>: the path grows by it.</summary>
-    internal LayerInputException Under(string name) =>
-        new(name + "." + Path, Layer, (long[])InputShape, Reason, InnerException!);
+    /// <summary>This failure seen from <paramref name="holder"/>, called as <paramref name="name"/>: the path from there.</summary>
+    internal LayerInputException Under(string name, nn.Module holder)
+    {
+        var inside = holder.named_modules().FirstOrDefault(m => ReferenceEquals(m.module, Origin)).name;
+        return new(name + "." + (inside ?? Path), Origin, Layer, (long[])InputShape, Reason, InnerException!);
+    }
 
     /// <summary>Whether <paramref name="error"/> is what a layer throws for an input it cannot take (libtorch's errors, shape checks).</summary>
     internal static bool IsInputError(Exception error) => error is ExternalException or ArgumentException && error is not LayerInputException;
