@@ -15,6 +15,20 @@ public class CompressionTests
         """;
 
     [Theory]
+    [InlineData("public class NetSlim { }")]
+    [InlineData("public partial class NetSlim { }")]
+    [InlineData("public struct NetSlim { }")]
+    public void VariantClassNameTaken_FiresOnTheNameWhenTheUsersCodeHasIt(string declaration)
+    {
+        var diagnostics = Verify.Diagnostics(Net("[Variant({|MDSL0005:\"Slim\"|}, KeepChannels = 0.5)]"), [declaration]);
+        Assert.Contains("the variant's class 'NetSlim' is already declared at Input1.cs(1); rename the variant or that type", diagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void VariantClassNameTaken_SilentBesideATypeOfAnotherName() =>
+        Verify.Silent(Net("[Variant(\"Slim\", KeepChannels = 0.5)]"), "public class NetSlimmer { }");
+
+    [Theory]
     [InlineData("4:4")]
     [InlineData("3:2")]
     [InlineData("0:4")]

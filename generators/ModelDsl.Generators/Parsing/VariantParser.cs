@@ -10,6 +10,28 @@ namespace ModelDsl.Generators;
 // what needs shapes (divisibility, ranks, emptied layers) is judged on the inferred model.
 internal static class VariantParser
 {
+    // Where the user's source already declares a type of the variant class's name beside the model: the generated
+    // (sealed) class would be a second type of that name — CS0101 in the generated file, after which the build runs no
+    // analyzer. The analyzers' compilation holds the generated class itself; its file is told by its header.
+    private static string? Taken(INamedTypeSymbol model, string className, CancellationToken cancellationToken)
+    {
+        var siblings = model.ContainingType is { } outer ? outer.GetTypeMembers(className, 0) : model.ContainingNamespace.GetTypeMembers(className, 0);
+        foreach (var reference in siblings.SelectMany(t => t.DeclaringSyntaxReferences))
+        {
+            var text = reference.SyntaxTree.GetText(cancellationToken);
+            if (text.Lines.Count > 1 && text.Lines[1].ToString().StartsWith(FileHeader.Marker, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var span = reference.SyntaxTree.GetLineSpan(reference.Span, cancellationToken);
+            var (file, line) = (System.IO.Path.GetFileName(span.Path), (span.StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture));
+            return file.Length > 0 ? file + "(" + line + ")" : "line " + line;
+        }
+
+        return null;
+    }
+
     public static List<VariantSpec> Parse(INamedTypeSymbol type, DiagnosticBag report)
     {
         var cancellationToken = report.CancellationToken;
@@ -27,6 +49,15 @@ internal static class VariantParser
             {
                 var why = name is null || !Names.IsIdentifier(name) ? "a variant name is a C# identifier suffix, e.g. \"Slim\"" : "another variant is named '" + name + "'";
                 report.Report(DiagnosticDescriptors.MalformedArgument, Syntax.Positional(attribute, 0, cancellationToken), "name", "Variant", why);
+            }
+            else if (Taken(type, type.Name + name, cancellationToken) is { } where)
+            {
+                report.Report(
+                    DiagnosticDescriptors.MalformedArgument,
+                    Syntax.Positional(attribute, 0, cancellationToken),
+                    "name",
+                    "Variant",
+                    "the variant's class '" + type.Name + name + "' is already declared at " + where + "; rename the variant or that type");
             }
 
             var variant = new VariantSpec(name ?? "?");

@@ -433,6 +433,20 @@ public sealed class RealBuildTests : IDisposable
                 [Conv2d(100000, Kernel = 3, Padding = 1)] public partial Layer Stem { get; }
             }
             """),
+        // A variant whose class name the user's code already has: said on the variant's name, not as CS0101 in obj/.
+        ("Taken.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            public sealed class TakenSlim { }
+
+            [Model(InputShape = [8])]
+            [Variant("Slim", KeepChannels = 0.5)]
+            public partial class Taken
+            {
+                [Linear(8), ReLU, Linear(2)] public partial Layer Body { get; }
+            }
+            """),
     ];
 
     // An over-budget model with variants that meet the budget, as the Fashion-MNIST demo declares its FashionNet.
@@ -555,6 +569,7 @@ public sealed class RealBuildTests : IDisposable
         Assert.DoesNotContain("error CS", output, StringComparison.Ordinal);
         Assert.DoesNotContain(output.Split('\n'), l => l.Contains("Valid.cs", StringComparison.Ordinal) && (l.Contains(": error ", StringComparison.Ordinal) || l.Contains(": warning ", StringComparison.Ordinal)));
         Expect(Files, output, "Overflow.cs", "Conv2d(100000, Kernel = 3, Padding = 1)", "error MDSL2006", "Model 'Overflow' cannot be costed: a figure of layer 'stem'");
+        Expect(Files, output, "Taken.cs", "\"Slim\"", "error MDSL0005", "Argument 'name' of [Variant] is malformed: the variant's class 'TakenSlim' is already declared at Taken.cs(4); rename the variant or that type");
     }
 
     [Fact]
