@@ -156,6 +156,11 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
         {
             throw ShapeError($"[N, {InChannels}, H, W]", input);
         }
+        if (!input.is_floating_point())
+        {
+            // The dequantised weight would be cast to the input's integer type, every |w| < 1 truncated to 0.
+            throw new ArgumentException($"{Describe()} takes floating-point input, got {input.dtype}");
+        }
         if (kernel is not null)
         {
             if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)

@@ -144,6 +144,11 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
         {
             throw ShapeError($"[*, {InFeatures}]", input);
         }
+        if (!input.is_floating_point())
+        {
+            // The dequantised weight would be cast to the input's integer type, every |w| < 1 truncated to 0.
+            throw new ArgumentException($"{Describe()} takes floating-point input, got {input.dtype}");
+        }
         if (!ComputesInInt8(input))
         {
             return DequantizedLinear(input);

@@ -231,4 +231,25 @@ public sealed class QuantizedLayerTests(ITestOutputHelper output)
         Assert.Equal(new long[] { 3, 6 }, onMeta.shape);
         Assert.Contains("the input is on CPU", Assert.Throws<ArgumentException>(() => linear.call(x)).Message);
     }
+
+    /// <summary>
+    /// An integer input would dequantise the weight to integers (|w| &lt; 1 truncated to 0) and give an integer result:
+    /// both int8 layers refuse it, naming the layer and the type, as a float Linear or convolution refuses it.
+    /// </summary>
+    [Fact]
+    public void Int8LayersRejectAnIntegerInputInsteadOfTruncatingTheirWeights()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (weight, bias, _) = Case(16, 6, 3);
+        using var linear = new Int8Linear(16, 6);
+        linear.Quantize(weight, bias);
+        var message = Assert.Throws<ArgumentException>(() => linear.call(randint(0, 5, [3, 16]))).Message;
+        Assert.Contains("Int8Linear takes floating-point input, got Int64", message);
+
+        using var conv = new Int8Conv2d(4, 6, 3, padding: 1);
+        conv.Quantize(randn(6, 4, 3, 3), randn(6));
+        message = Assert.Throws<ArgumentException>(() => conv.call(randint(0, 5, [2, 4, 5, 5], ScalarType.Int32))).Message;
+        Assert.Contains("Int8Conv2d takes floating-point input, got Int32", message);
+    }
 }
