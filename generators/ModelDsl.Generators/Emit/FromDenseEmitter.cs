@@ -142,7 +142,7 @@ internal static class FromDenseEmitter
 
             foreach (var tensor in variant.Plan is null ? layer.Tensors.Where(t => t.TiedTo is null) : Enumerable.Empty<TensorSpec>())
             {
-                writer.Line(Pruning + ".Copy(variant, weights, " + Quote(tensor.Name) + ");");
+                writer.Line(CopyLine(tensor.Name, ""));
             }
         }
 
@@ -151,13 +151,19 @@ internal static class FromDenseEmitter
         {
             if (!quantisedTensors.Contains(tensor.Name))
             {
-                writer.Line(Pruning + ".Copy(variant, weights, " + Quote(tensor.Name) + slices[tensor.Name] + ");");
+                writer.Line(CopyLine(tensor.Name, slices[tensor.Name]));
             }
         }
 
         writer.Line("return variant;");
         writer.Close();
     }
+
+    // A custom layer's spec lists its declared parameter count, not its tensors: every tensor under its path is copied whole.
+    private static string CopyLine(string name, string slices) =>
+        name.EndsWith("." + CustomLayer.DeclaredParameters, StringComparison.Ordinal)
+            ? Pruning + ".CopyUnder(variant, weights, " + Quote(name.Substring(0, name.Length - CustomLayer.DeclaredParameters.Length - 1)) + ");"
+            : Pruning + ".Copy(variant, weights, " + Quote(name) + slices + ");";
 
     // The dense tensor as the variant needs it: cut to the kept channels in a pruned variant, else the tensor itself.
     private static string Dense(string name, Dictionary<string, string> slices) =>

@@ -410,7 +410,7 @@ internal static class ShapeRules
 
         if (parameters > 0)
         {
-            tensors.Add(new TensorSpec(c.Name("(declared parameters)"), new[] { parameters }));
+            tensors.Add(new TensorSpec(c.Name(CustomLayer.DeclaredParameters), new[] { parameters }));
         }
 
         return dims.Count == 0 ? c.Input : new Shape(dims.ToArray());

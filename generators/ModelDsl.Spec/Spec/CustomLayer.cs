@@ -13,6 +13,12 @@ public static class CustomLayer
     /// <summary>Separates the items of a list argument (no expression or number contains one).</summary>
     public const char Separator = ';';
 
+    /// <summary>
+    /// The one tensor a custom layer's spec lists (its declared <c>Parameters</c> count, under the layer's path): its real
+    /// tensors are the module's own, which only the running module knows.
+    /// </summary>
+    public const string DeclaredParameters = "(declared parameters)";
+
     /// <summary>The expression name of the layer input's dimension <paramref name="index"/> (<c>in0</c>, <c>in1</c> …).</summary>
     /// <param name="index">The per-sample dimension.</param>
     public static string InputName(int index) => "in" + index.ToString(CultureInfo.InvariantCulture);

@@ -319,6 +319,30 @@ public static class Pruning
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
     /// <summary>
+    /// Copies every tensor of <paramref name="target"/>'s state dict under <paramref name="path"/> (<c>path.*</c>) whole from
+    /// <paramref name="dense"/>: a <c>[Custom]</c> layer's own parameters and buffers, which the generator cannot see.
+    /// </summary>
+    /// <exception cref="ArgumentException">One of them is missing from <paramref name="dense"/> or has another shape; nothing is written then.</exception>
+    public static void CopyUnder(nn.Module target, IReadOnlyDictionary<string, Tensor> dense, string path)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(dense);
+        ArgumentNullException.ThrowIfNull(path);
+        var names = target.state_dict().Where(t => t.Key.StartsWith(path + ".", StringComparison.Ordinal)).ToList();
+        foreach (var (name, tensor) in names)
+        {
+            if (!dense.TryGetValue(name, out var source) || source is null || !source.shape.SequenceEqual(tensor.shape))
+            {
+                throw new ArgumentException($"tensor '{name}' of custom layer '{path}' is not in the dense state dict with shape {LayerBase.FormatShape(tensor.shape)}; nothing was written", nameof(dense));
+            }
+        }
+        foreach (var (name, _) in names)
+        {
+            Copy(target, dense, name);
+        }
+    }
+
+    /// <summary>
     /// <c>dense[name]</c> sliced along each listed dim by the kept indices, as a new tensor (what <see cref="Copy"/> writes;
     /// a pruned-then-quantised variant quantises it instead). The checks are <see cref="Copy"/>'s, before any native call.
     /// </summary>

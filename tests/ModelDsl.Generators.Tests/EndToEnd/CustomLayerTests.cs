@@ -39,6 +39,7 @@ public sealed class ChannelScale : nn.Module<Tensor, Tensor>
 
 /// <summary>A model that uses the two: the escape hatch as a user writes it.</summary>
 [Model(InputShape = [4, 6, 6])]
+[Variant("Int8", Weights = ModelDsl.Precision.Int8)]
 public partial class CustomNet
 {
     /// <summary>A 3×3 convolution to 8 channels.</summary>
@@ -140,6 +141,20 @@ public class CustomLayerTests
         Assert.Equal(CustomNet.TotalParameters, model.parameters().Sum(p => p.numel()));
         Assert.IsType<ChannelShuffle>(model.Shuffle);
         Assert.Equal(["conv1.bias", "conv1.weight", "head.2.bias", "head.2.weight", "scale.gamma"], model.state_dict().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AVariantCopiesTheCustomLayersOwnTensorsFromTheDenseModel()
+    {
+        using var dense = new CustomNet();
+        using (no_grad())
+        {
+            dense.state_dict()["scale.gamma"].copy_(arange(1, 9, ScalarType.Float32));
+        }
+
+        // The spec knows the scale only by its declared count; FromDense copies the module's own gamma, under its name.
+        using var int8 = CustomNetInt8.FromDense(dense);
+        Assert.Equal([1f, 2, 3, 4, 5, 6, 7, 8], int8.state_dict()["scale.gamma"].data<float>().ToArray());
     }
 
     [Fact]
