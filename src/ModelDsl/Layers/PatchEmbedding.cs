@@ -43,9 +43,12 @@ public sealed class PatchEmbedding : LayerBase
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != InChannels || input.shape[2] < Patch || input.shape[3] < Patch)
+        // As the build checks the declared input (and torchvision's _process_input asserts): a size that is not a
+        // multiple of the patch would lose its last rows or columns in the strided convolution, without a word.
+        if (input.dim() != 4 || input.shape[1] != InChannels || input.shape[2] < Patch || input.shape[3] < Patch
+            || input.shape[2] % Patch != 0 || input.shape[3] % Patch != 0)
         {
-            throw ShapeError($"[N, {InChannels}, H ≥ {Patch}, W ≥ {Patch}]", input);
+            throw ShapeError($"[N, {InChannels}, H, W] with H and W multiples of {Patch}", input);
         }
         using var grid = nn.functional.conv2d(input, Weight, Bias, strides: [Patch, Patch]);
         using var flat = grid.flatten(2);
