@@ -168,8 +168,12 @@ public partial class MisnamedCustomCoverage
     [Custom(typeof(MisnamedExport))] public partial Layer Twice { get; }
 }
 
-/// <summary>A [Custom] layer whose module implements IOnnxExportable: the model exports, the module writing its nodes.</summary>
+/// <summary>
+/// A [Custom] layer whose module implements IOnnxExportable: the model exports, the module writing its nodes; its int8
+/// variant's QDQ export does not take them.
+/// </summary>
 [Model(InputShape = [3, 8, 8])]
+[Variant("Int8", Weights = Precision.Int8)]
 public partial class ExportableCustomCoverage
 {
     [Conv2d(4, Kernel = 3, Padding = 1)] public partial Layer Conv { get; }

@@ -162,6 +162,21 @@ public class ExportTests
     }
 
     [Fact]
+    public void AnInt8VariantSaysItsQdqFormDoesNotTakeACustomModulesOwnNodes()
+    {
+        using var dense = new ExportableCustomCoverage();
+        using var int8 = ExportableCustomCoverageInt8.FromDense(dense);
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("custom_int8.onnx");
+        using var calibration = TorchSharp.torch.randn(4, 3, 8, 8);
+        var error = Assert.Throws<NotSupportedException>(() => int8.ExportOnnx(path, calibration));
+        Assert.Equal(
+            "ONNX export of ExportableCustomCoverageInt8: layer 'affine' (Custom) has no ONNX mapping in an int8 variant's QDQ form: the nodes its IOnnxExportable module writes are exported by the float models only",
+            error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void ACustomModulesWrongMappingFailsNamingTheLayerAndTensorAndWritesNothing()
     {
         using var model = new MisnamedCustomCoverage();

@@ -76,7 +76,10 @@ internal static class OnnxEmitter
             writer.Line("/// <exception cref=\"global::System.NotSupportedException\">Always: " + Xml(unmapped.Path) + " (" + unmapped.Kind + ") has no ONNX mapping.</exception>");
             writer.Open("public void ExportOnnx(string path" + (int8 ? ", global::TorchSharp.torch.Tensor calibration" : string.Empty) + ")");
             writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(path);");
-            writer.Line("throw new global::System.NotSupportedException(" + Export + ".Unmapped(" + Quote(className) + ", " + Quote(unmapped.Path) + ", " + Quote(unmapped.Kind.ToString()) + "));");
+            // An exportable custom module is unmapped only in an int8 variant's QDQ form: the message says so.
+            writer.Line(unmapped.Kind == LayerKind.Custom && unmapped.Bool("onnx")
+                ? "throw new global::System.NotSupportedException(" + Export + ".UnmappedInQdq(" + Quote(className) + ", " + Quote(unmapped.Path) + "));"
+                : "throw new global::System.NotSupportedException(" + Export + ".Unmapped(" + Quote(className) + ", " + Quote(unmapped.Path) + ", " + Quote(unmapped.Kind.ToString()) + "));");
             writer.Close();
         }
         else

@@ -476,4 +476,11 @@ public sealed partial class OnnxExport
     /// <summary>The message generated <c>ExportOnnx</c> methods throw for a layer with no ONNX mapping.</summary>
     public static string Unmapped(string modelName, string path, string kind) =>
         string.Format(CultureInfo.InvariantCulture, "ONNX export of {0}: layer '{1}' ({2}) has no ONNX mapping", modelName, path, kind);
+
+    /// <summary>
+    /// What a generated int8 variant's <c>ExportOnnx</c> throws for a <c>[Custom]</c> module that writes its own nodes: the
+    /// QDQ form does not know what they compute, so only the float models export them.
+    /// </summary>
+    public static string UnmappedInQdq(string modelName, string path) =>
+        Unmapped(modelName, path, "Custom") + " in an int8 variant's QDQ form: the nodes its IOnnxExportable module writes are exported by the float models only";
 }
