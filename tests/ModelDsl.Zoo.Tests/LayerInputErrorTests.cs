@@ -14,22 +14,27 @@ namespace ModelDsl.Zoo.Tests;
 public class LayerInputErrorTests
 {
     [Fact]
-    public void AWrongFeatureCountNamesTheLinearsPropertyAndBothShapes()
+    public void AWrongFeatureCountNamesTheLinearInsideItsPropertyAndBothShapes()
     {
         using var model = new Mlp();
         model.eval();
         using var noGrad = no_grad();
         using var wrong = randn(2, 800);
         var error = Assert.Throws<LayerInputException>(() => model.call(wrong));
-        Assert.Equal("hidden1", error.Path);
+        Assert.Equal("hidden1.0", error.Path);
         Assert.Equal([2L, 800], error.InputShape);
-        Assert.Equal("layer 'hidden1' cannot take input [2, 800]: mat1 and mat2 shapes cannot be multiplied (2x800 and 784x256)", error.Message);
+        Assert.Equal("layer 'hidden1.0' (Linear) cannot take input [2, 800]: mat1 and mat2 shapes cannot be multiplied (2x800 and 784x256)", error.Message);
         Assert.IsAssignableFrom<ExternalException>(error.InnerException);
         Assert.Contains("\n", error.InnerException!.Message, StringComparison.Ordinal); // libtorch's frames stay inside
 
         using var right = randn(2, 784);
         using var logits = model.call(right);
         Assert.Equal([2L, 10], logits.shape);
+
+        // In training mode the layers are not run again to find the one that failed: the property is named.
+        model.train();
+        var training = Assert.Throws<LayerInputException>(() => model.call(wrong));
+        Assert.Equal("hidden1", training.Path);
     }
 
     [Fact]

@@ -60,8 +60,41 @@ public static class Forward
         }
         catch (Exception error) when (LayerInputException.IsInputError(error))
         {
-            throw LayerInputException.Of(name, module, x, error);
+            throw InSequence(module, x, name) ?? LayerInputException.Of(name, module, x, error);
         }
+    }
+
+    // A property of several layers is an nn.Sequential, which runs its children itself, so the failing child is not
+    // known. In eval mode a forward changes no state (no running statistics, no dropout), so the children are run again
+    // one by one on the same input, without gradients, to name the one that fails (`hidden.0`). Null in training mode,
+    // or when the replay does not fail the same way: the Sequential is named.
+    private static LayerInputException? InSequence(nn.Module<Tensor, Tensor> module, Tensor x, string name)
+    {
+        if (module is not TorchSharp.Modules.Sequential sequential || module.training)
+        {
+            return null;
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var y = x;
+        for (var i = 0; i < sequential.Count; i++)
+        {
+            try
+            {
+                y = Call((nn.Module<Tensor, Tensor>)sequential[i], y, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (LayerInputException inner)
+            {
+                return inner.Under(name, module);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
