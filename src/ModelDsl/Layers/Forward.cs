@@ -10,16 +10,7 @@ namespace ModelDsl;
 public static class Forward
 {
     /// <summary>Runs <paramref name="module"/> on <paramref name="x"/>, an intermediate the caller owns, and frees it.</summary>
-    public static Tensor Then(nn.Module<Tensor, Tensor> module, Tensor x)
-    {
-        var y = Call(module, x);
-        if (!ReferenceEquals(y, x))
-        {
-            x.Dispose();
-        }
-
-        return y;
-    }
+    public static Tensor Then(nn.Module<Tensor, Tensor> module, Tensor x) => Consumed(x, Call(module, x));
 
     /// <summary>
     /// Runs <paramref name="module"/> on <paramref name="x"/>, which stays the caller's: <c>module.call(x)</c>, or the
@@ -32,9 +23,11 @@ public static class Forward
     /// <see cref="Then(nn.Module{Tensor, Tensor}, Tensor)"/> for the member <paramref name="name"/> of a generated module:
     /// an input the layer cannot take is a <see cref="LayerInputException"/> naming the layer's path.
     /// </summary>
-    public static Tensor Then(nn.Module<Tensor, Tensor> module, Tensor x, string name)
+    public static Tensor Then(nn.Module<Tensor, Tensor> module, Tensor x, string name) => Consumed(x, Call(module, x, name));
+
+    // The layer's input x, an intermediate, is freed once the layer has made y (unless the layer returned it as is).
+    private static Tensor Consumed(Tensor x, Tensor y)
     {
-        var y = Call(module, x, name);
         if (!ReferenceEquals(y, x))
         {
             x.Dispose();
