@@ -299,6 +299,16 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1006");
 
+    /// <summary>MDSL1007: a Linear on a channel-first feature map, which maps its last axis (the forgotten <c>[Flatten]</c>).</summary>
+    public static readonly DiagnosticDescriptor LinearOnFeatureMap = new(
+        "MDSL1007",
+        "Linear on a channel-first feature map",
+        "Layer '{0}' (Linear) maps the last axis ({1}, {2}) of the channel-first {3} {4} from {5}; add [Flatten] before it to classify the whole {3}, or [{6}] before it if a Linear over the channels at each position is meant",
+        Categories.Shape,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl1007");
+
     /// <summary>MDSL2008: a variant over its own budget.</summary>
     public static readonly DiagnosticDescriptor VariantOverBudget = new(
         "MDSL2008",
@@ -508,7 +518,7 @@ public static class DiagnosticDescriptors
     {
         ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock, CustomLayerType,
         EmptyPartName, PartNameNotSegment, DuplicatePartName, PartNameCollides, AttributeDoesNotCompile,
-        ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer,
+        ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer, LinearOnFeatureMap,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,
         VariantNotGenerated, NothingToFit, VariantOverBudget, OverBudgetMetByVariant, InvalidLayerWidths, LayerWidthsChangeTheNetwork,

@@ -30,6 +30,9 @@ internal static class ModelChecks
             return;
         }
 
+        // A warning: the model is valid and generated as declared, so the cost and budget checks still run after it.
+        FeatureMapChecks.Run(spec, shapes, report);
+
         var cost = Cost.Of(shapes);
         if (GeneratedText.Characters(SummaryTable.Format(target.ClassName, spec.Input, shapes, cost), shapes) is var characters && characters > GeneratedText.Limit)
         {
