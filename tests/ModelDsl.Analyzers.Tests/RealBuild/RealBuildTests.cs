@@ -471,6 +471,35 @@ public sealed class RealBuildTests : IDisposable
             """),
     ];
 
+    // The forgotten [Flatten]: a warning, so the build succeeds; a #pragma silences it on its line as any warning.
+    private static readonly (string File, string Source)[] FeatureMapFiles =
+    [
+        ("FeatureMap.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [1, 28, 28])]
+            public partial class Net
+            {
+                [Conv2d(8, Kernel = 3, Padding = 1)] public partial Layer C1 { get; }
+                [ReLU] public partial Layer R1 { get; }
+                [Linear(10)] public partial Layer Fc { get; }
+            }
+            """),
+        ("Silenced.cs", """
+            using ModelDsl;
+            namespace Consumer;
+
+            [Model(InputShape = [3, 8, 8])]
+            public partial class WidthMixer
+            {
+            #pragma warning disable MDSL1007 // a Linear along the width is meant
+                [Linear(8)] public partial Layer Width { get; }
+            #pragma warning restore MDSL1007
+            }
+            """),
+    ];
+
     // Attributes the compiler cannot bind: each a declaration error, after which the build runs no analyzer.
     private static readonly (string File, string Source)[] UnboundFiles =
     [
@@ -586,6 +615,19 @@ public sealed class RealBuildTests : IDisposable
             "Model 'Mlp' needs 0.204 MFLOPs, over its budget of 0.1 MFLOPs by 103.5%; within the budget: MlpFit (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs), " +
             "MlpFitInt8 (0.099 MFLOPs, 98.6% of the budget; 49,228 MACs)");
         Assert.DoesNotContain("MDSL2001", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DotnetBuildWarnsOfALinearOnAFeatureMapAtTheLinear()
+    {
+        WriteProject(FeatureMapFiles, "Library");
+        var (exitCode, output) = Build();
+
+        Assert.True(exitCode == 0, output);
+        Expect(FeatureMapFiles, output, "FeatureMap.cs", "Linear(10)", "warning MDSL1007",
+            "Layer 'fc' (Linear) maps the last axis (width, 28) of the channel-first feature map [8, 28, 28] from 'r1'; add [Flatten] before it " +
+            "to classify the whole feature map, or [Permute(1, 2, 0)] before it if a Linear over the channels at each position is meant");
+        Assert.DoesNotContain(output.Split('\n'), l => l.Contains("Silenced.cs", StringComparison.Ordinal) && l.Contains("MDSL1007", StringComparison.Ordinal));
     }
 
     [Fact]
