@@ -71,4 +71,34 @@ public class CodeFixFrameworkTests
             }
             """,
     }.RunAsync();
+
+    [Fact]
+    public Task InsertFlatten_TheFixedModelIsGeneratedAndCompiles() => new GeneratedFrameworkTest<InsertFlattenCodeFix>
+    {
+        TestCode = """
+            using ModelDsl;
+            namespace Demo;
+
+            [Model(InputShape = [1, 28, 28])]
+            public partial class {|MDSL2005:Net|}
+            {
+                [Conv2d(8, Kernel = 3, Padding = 1)] public partial Layer C1 { get; }
+                [ReLU] public partial Layer R1 { get; }
+                [{|MDSL1007:Linear(10)|}] public partial Layer Fc { get; }
+            }
+            """,
+        FixedCode = """
+            using ModelDsl;
+            namespace Demo;
+
+            [Model(InputShape = [1, 28, 28])]
+            public partial class {|MDSL2005:Net|}
+            {
+                [Conv2d(8, Kernel = 3, Padding = 1)] public partial Layer C1 { get; }
+                [ReLU] public partial Layer R1 { get; }
+                [Flatten] public partial Layer Flatten { get; }
+                [Linear(10)] public partial Layer Fc { get; }
+            }
+            """,
+    }.RunAsync();
 }
