@@ -27,6 +27,14 @@ var layouts = Option("layouts", modelName.StartsWith("vit", StringComparison.Ord
 // TorchSharp defaults to one intra-op thread per core; set it explicitly so every side runs the same count.
 set_num_threads(threads);
 
+// --side winograd: ResNet-18's 3x3 stride-1 convolutions, oneDNN's direct one against Winograd built from libtorch's
+// operators, phase by phase (Winograd.cs).
+if (side == "winograd")
+{
+    ModelDsl.Benchmarks.ZooSpeed.Winograd.Run(batch);
+    return;
+}
+
 // --side bound (resnet18 only): the machine's fp32 multiply-add peak, and a ResNet-18 forward of nothing but its folded,
 // prepacked convolutions, pools and classifier (ConvBound) — the floor under any fp32 ResNet-18 on libtorch here.
 if (side == "bound")

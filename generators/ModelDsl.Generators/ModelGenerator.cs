@@ -89,7 +89,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
     private static GeneratorInput<ModelTarget>? ModelInput(GeneratorAttributeSyntaxContext context, ParseResult<ModelTarget>? parsed, CancellationToken cancellationToken) =>
         parsed is null ? null : new GeneratorInput<ModelTarget>(parsed.Target, parsed.Completion, Problem(parsed.Diagnostics))
         {
-            Unbound = parsed.Target is null && context.TargetSymbol is INamedTypeSymbol type ? UnboundAttributes.Of(type, "model", cancellationToken) : EquatableArray<DiagnosticInfo>.Empty,
+            Unbound = context.TargetSymbol is INamedTypeSymbol type ? UnboundAttributes.Of(type, "model", generated: parsed.Target is not null, cancellationToken) : EquatableArray<DiagnosticInfo>.Empty,
         };
 
     private static GeneratorInput<BlockTarget>? BlockInput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -108,7 +108,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
             : parsed.Target;
         return new GeneratorInput<BlockTarget>(target, parsed.Completion, Problem(parsed.Diagnostics))
         {
-            Unbound = parsed.Target is null ? UnboundAttributes.Of(type, "block", cancellationToken) : EquatableArray<DiagnosticInfo>.Empty,
+            Unbound = UnboundAttributes.Of(type, "block", generated: parsed.Target is not null, cancellationToken),
         };
     }
 

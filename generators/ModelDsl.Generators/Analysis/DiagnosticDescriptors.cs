@@ -169,6 +169,20 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0014");
 
+    /// <summary>
+    /// MDSL0015: a named argument a ModelDsl attribute does not have (a misspelt <c>Kernal = 3</c>). The compiler says only
+    /// "the type or namespace name 'Kernal' could not be found" (CS0246), and that error stops the build before any
+    /// analyzer runs, so the generator reports this one, with the closest argument the attribute has and the list of them.
+    /// </summary>
+    public static readonly DiagnosticDescriptor UnknownArgument = new(
+        "MDSL0015",
+        "Unknown argument of a ModelDsl attribute",
+        "[{0}] has no argument '{1}'{2}; its named arguments are {3}",
+        Categories.Declaration,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/modeldsl/modeldsl/blob/main/README.md#mdsl0015");
+
     /// <summary>MDSL1001: the first layer whose input does not fit.</summary>
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
         "MDSL1001",
@@ -517,7 +531,7 @@ public static class DiagnosticDescriptors
     public static IEnumerable<DiagnosticDescriptor> All => new[]
     {
         ClassNotPartial, LayerMemberForm, UnknownBlock, MissingInput, MalformedArgument, UnknownName, NoLayers, RecursiveBlock, CustomLayerType,
-        EmptyPartName, PartNameNotSegment, DuplicatePartName, PartNameCollides, AttributeDoesNotCompile,
+        EmptyPartName, PartNameNotSegment, DuplicatePartName, PartNameCollides, AttributeDoesNotCompile, UnknownArgument,
         ShapeMismatch, ResidualMismatch, KernelTooLarge, InvalidLayerArgument, InvalidInput, UnsupportedLayer, LinearOnFeatureMap,
         OverFlopBudget, OverMacBudget, OverParameterBudget, OverWeightBudget, ModelCost, CostOverflow, TooLargeToGenerate,
         InvalidSparsity, SparsityNotDividing, KeepRatioOutOfRange, UnsupportedPrecision, RankTooLarge, VariantChangesNothing, PruningEmptiesLayer, VariantNotBuildableFromDense,

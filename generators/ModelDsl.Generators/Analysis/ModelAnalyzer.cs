@@ -17,7 +17,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        DiagnosticDescriptors.All.Where(d => d != DiagnosticDescriptors.AttributeDoesNotCompile).ToImmutableArray();   // the generator's to report
+        DiagnosticDescriptors.All.Where(d => d != DiagnosticDescriptors.AttributeDoesNotCompile && d != DiagnosticDescriptors.UnknownArgument).ToImmutableArray();   // the generator's to report
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

@@ -10,6 +10,9 @@ namespace ModelDsl.Generators;
 internal sealed record GeneratorInput<T>(T? Target, ClassCompletion? Completion, string Problem)
     where T : class
 {
-    /// <summary>MDSL0014 on each attribute the compiler cannot bind, when there is no target: the generator reports these.</summary>
+    /// <summary>
+    /// What the generator itself reports, since the compiler's errors behind them stop the analyzers: MDSL0015 on each
+    /// unknown named argument, and MDSL0014 on each attribute the compiler cannot bind when there is no target.
+    /// </summary>
     public EquatableArray<DiagnosticInfo> Unbound { get; init; } = EquatableArray<DiagnosticInfo>.Empty;
 }

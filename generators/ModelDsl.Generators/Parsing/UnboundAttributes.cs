@@ -10,30 +10,33 @@ namespace ModelDsl.Generators;
 // runs: none of the analyzers' MDSL diagnostics would print, for this model or any other. So the generator itself
 // reports MDSL0014 on each such attribute — the one ModelDsl diagnostic it reports — saying why the class was not
 // generated and that ModelDsl's checks wait for the compiler's error to be fixed. The analyzers never report it.
+// A named argument the attribute does not have gets the more precise MDSL0015 instead (UnknownArguments), even on a
+// class that was generated, since the compiler's error for it stops the analyzers all the same.
 internal static class UnboundAttributes
 {
-    public static EquatableArray<DiagnosticInfo> Of(INamedTypeSymbol type, string kind, CancellationToken cancellationToken)
+    // generated: whether the class was generated; then only unknown named arguments are reported.
+    public static EquatableArray<DiagnosticInfo> Of(INamedTypeSymbol type, string kind, bool generated, CancellationToken cancellationToken)
     {
         var report = new DiagnosticBag(cancellationToken);
         foreach (var attribute in type.GetAttributes())
         {
-            Check(attribute, type.Name, kind, type.Name, report);
+            Check(attribute, type.Name, kind, type.Name, generated, report);
         }
 
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
         {
             foreach (var attribute in property.GetAttributes())
             {
-                Check(attribute, property.Name, kind, type.Name, report);
+                Check(attribute, property.Name, kind, type.Name, generated, report);
             }
         }
 
         return report.ToArray();
     }
 
-    private static void Check(AttributeData attribute, string on, string kind, string className, DiagnosticBag report)
+    private static void Check(AttributeData attribute, string on, string kind, string className, bool generated, DiagnosticBag report)
     {
-        if (!Unbound(attribute) || Syntax.Of(attribute, report.CancellationToken) is not { } syntax)
+        if (UnknownArguments.Check(attribute, report) || generated || !Unbound(attribute) || Syntax.Of(attribute, report.CancellationToken) is not { } syntax)
         {
             return;
         }

@@ -525,6 +525,12 @@ public sealed class RealBuildTests : IDisposable
             {
                 [Block(typeof(NoSuchConstructor), "planes = 3")] public partial Layer Body { get; }
             }
+
+            [Model(InputShape = [3, 8, 8])]
+            public partial class Misspelt
+            {
+                [Conv2d(4, Kernal = 3)] public partial Layer Stem { get; }
+            }
             """),
     ];
 
@@ -644,6 +650,11 @@ public sealed class RealBuildTests : IDisposable
         Assert.Contains("error CS1729: 'BatchNorm2dAttribute' does not contain a constructor that takes 3 arguments", output, StringComparison.Ordinal);
         Expect(UnboundFiles, output, "Unbound.cs", "BatchNorm2d(\"planes\", 2, 3)", "error MDSL0014",
             "[BatchNorm2d] on 'Norm' does not compile, so ModelDsl cannot generate block 'NoSuchConstructor'");
+
+        // A misspelt named argument: the compiler's CS0246 does not say it is an argument, ModelDsl's line does.
+        Assert.Contains("error CS0246: The type or namespace name 'Kernal' could not be found", output, StringComparison.Ordinal);
+        Expect(UnboundFiles, output, "Unbound.cs", "Kernal", "error MDSL0015",
+            "[Conv2d] has no argument 'Kernal' (did you mean 'Kernel'?); its named arguments are Kernel, Stride, Padding, Dilation, Groups, Depthwise, Bias, Name");
         Assert.DoesNotContain("CS9248", output, StringComparison.Ordinal);
     }
 

@@ -110,15 +110,25 @@ public class RobustnessTests(ITestOutputHelper output)
             }
         }
 
-        // The generator's MDSL0014 points at the attribute, in this file, as the build prints it.
+        // The generator's MDSL0014 points at the attribute, and its MDSL0015 at the unknown argument's name, in this
+        // file, as the build prints them.
         foreach (var diagnostic in generatorErrors)
         {
             counts.AddOrUpdate(diagnostic.Id + " (generator)", 1, (_, n) => n + 1);
             var span = diagnostic.Location.GetLineSpan();
-            if (diagnostic.Id != "MDSL0014" || span.Path != tree.FilePath || diagnostic.Location.SourceSpan.End > source.Length ||
-                !source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length).StartsWith(diagnostic.GetMessage().Split(']')[0].TrimStart('['), StringComparison.Ordinal))
+            var text = span.Path == tree.FilePath && diagnostic.Location.SourceSpan.End <= source.Length
+                ? source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)
+                : null;
+            var message = diagnostic.GetMessage();
+            var placed = diagnostic.Id switch
             {
-                yield return "a generator diagnostic that is not MDSL0014 on its attribute: " + diagnostic;
+                "MDSL0014" => text is not null && text.StartsWith(message.Split(']')[0].TrimStart('['), StringComparison.Ordinal),
+                "MDSL0015" => text is not null && message.Contains("has no argument '" + text + "'", StringComparison.Ordinal),
+                _ => false,
+            };
+            if (!placed)
+            {
+                yield return "a generator diagnostic that is not MDSL0014 on its attribute or MDSL0015 on its argument: " + diagnostic;
             }
         }
 
