@@ -35,7 +35,7 @@ internal static class FeatureMapChecks
             var location = declared ?? node.Location;
             map = node.Kind switch
             {
-                LayerKind.Residual => Residual(node, map, location, report),
+                LayerKind.Residual => Residual(node, map, declared, report),
 
                 // A block or stage is one unit to the model: what follows it reads "from" the use, not its last member.
                 LayerKind.Block or LayerKind.Stage => Walk(node.Children, map, node.Kind == LayerKind.Block ? location : declared, report) is { } after ? after with { From = Quoted(node.Path) } : null,
@@ -48,12 +48,12 @@ internal static class FeatureMapChecks
         return map;
     }
 
-    private static Map? Residual(ResolvedNode node, Map? map, SourceLocation? location, Reporter report)
+    private static Map? Residual(ResolvedNode node, Map? map, SourceLocation? declared, Reporter report)
     {
         // A declared shortcut path runs on the input beside the branch; a split branch reads half the input's channels,
         // which is the same layout.
-        var shortcut = Walk(node.Children.Take(node.ShortcutMembers), map, location, report);
-        var branch = Walk(node.Children.Skip(node.ShortcutMembers), map, location, report);
+        var shortcut = Walk(node.Children.Take(node.ShortcutMembers), map, declared, report);
+        var branch = Walk(node.Children.Skip(node.ShortcutMembers), map, declared, report);
         var from = node.Add is { } join ? Quoted(join.Path) : null;
         return node.Add?.Kind switch
         {
