@@ -6,11 +6,17 @@
 #   MODELS=resnet18 ROUNDS=3 REPS=5 bash benchmarks/zoo_speed.sh
 #   FOLD=1 MODELS=resnet18 bash benchmarks/zoo_speed.sh           # plus the generated model with its batch norms folded
 #   BOUND=1 MODELS=resnet18 ROUNDS=5 REPS=10 bash benchmarks/zoo_speed.sh   # plus ResNet-18's convolutions-only bound
+#   OPS=1 FOLD=1 MODELS=resnet18 bash benchmarks/zoo_speed.sh     # plus the sum of its operations, each timed alone
 #
 # BOUND=1 (resnet18 only) adds the side "bound": the same network reduced to its convolutions (batch norms folded,
 # weights prepacked in oneDNN's blocked layout, no ReLU, no residual add), pools and classifier
 # (ModelDsl.ZooSpeed/ConvBound.cs), and measures the machine's fp32 FMA peak (FmaPeak.cs); a second table gives each
 # side's multiply-adds per second as a share of that peak.
+#
+# OPS=1 (resnet18 only) adds the side "ops": every operation of a folded channels-last ResNet-18 forward (each
+# convolution with its bias, ReLU and residual add in place, the pools, the classifier) timed alone, over and over on
+# its own input so that it runs hot in cache, and summed (ModelDsl.Benchmarks.ZooSpeed/OpSum.cs): the time of those
+# kernels with no framework around them and no cache misses between layers.
 #
 # Sides: modeldsl (generated model, TorchSharp 0.107 / libtorch 2.10), torchvision_net (TorchVision.NET 0.107, same
 # libtorch; it has no ViT) and pytorch (Debian's PyTorch 1.13 + torchvision 0.14). Each side is a fresh process per
@@ -46,6 +52,7 @@ sides=(modeldsl torchvision_net pytorch)
 # FOLD=1: a fourth side, the generated model with its batch norms folded (ModelDsl.BatchNormFolding).
 if [[ -n "${FOLD:-}" ]]; then sides+=(modeldsl_folded); fi
 if [[ -n "${BOUND:-}" ]]; then sides+=(bound); fi
+if [[ -n "${OPS:-}" ]]; then sides+=(ops); fi
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   for model in $MODELS; do
@@ -54,8 +61,8 @@ for round in $(seq 1 "$ROUNDS"); do
       if [[ "$side" == torchvision_net && "$model" == vit_* ]]; then
         continue # TorchVision.NET 0.107 has no vision transformer
       fi
-      if [[ "$side" == bound && "$model" != resnet18 ]]; then
-        continue # the bound is ResNet-18's
+      if [[ "$side" == bound || "$side" == ops ]] && [[ "$model" != resnet18 ]]; then
+        continue # the bound and the operation sum are ResNet-18's
       fi
       run_side "$side" "$model" | sed "s/}\$/, \"round\": $round}/" >> "$OUT"
     done
@@ -68,7 +75,7 @@ import json, statistics, sys
 from collections import defaultdict
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 peaks = [r["gmac_per_s"] for r in rows if r["side"] == "fma_peak" and r["gmac_per_s"] is not None]
-bound_macs = next((r["macs_per_image"] * r["batch"] for r in rows if r["side"] == "bound"), None)
+bound_macs = next((r["macs_per_image"] * r["batch"] for r in rows if r["side"] in ("bound", "ops")), None)
 rows = [r for r in rows if "median_ms" in r]
 per = defaultdict(list)
 for r in rows:
@@ -81,7 +88,7 @@ print("| model | side | channels-last | NCHW | best |")
 print("|---|---|---:|---:|---:|")
 best = {}
 for m in models:
-    for side in ["modeldsl", "modeldsl_folded", "torchvision_net", "pytorch", "bound"]:
+    for side in ["modeldsl", "modeldsl_folded", "torchvision_net", "pytorch", "bound", "ops"]:
         cells = {l: med.get((m, side, l)) for l in ["channels_last", "nchw", "blocked"]}
         if all(v is None for v in cells.values()):
             continue
@@ -105,7 +112,7 @@ if bound_macs is not None and ("resnet18", "torchvision_net") in best:
     print(f"\nResNet-18: {bound_macs:,} multiply-adds a forward; fp32 FMA peak {peak:.1f} G/s (median of rounds)\n")
     print("| side | best (ms) | multiply-adds per second (G) | share of the FMA peak | / TorchVision.NET |")
     print("|---|---:|---:|---:|---:|")
-    for side in ["torchvision_net", "modeldsl", "modeldsl_folded", "bound"]:
+    for side in ["torchvision_net", "modeldsl", "modeldsl_folded", "bound", "ops"]:
         if ("resnet18", side) in best:
             ms = best[("resnet18", side)]
             rate = bound_macs / (ms / 1000) / 1e9

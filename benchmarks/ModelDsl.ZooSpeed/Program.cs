@@ -35,6 +35,13 @@ if (side == "winograd")
     return;
 }
 
+// --side ops: every operation of a folded ResNet-18 forward timed alone, hot in cache, and their sum (OpSum.cs).
+if (side == "ops")
+{
+    ModelDsl.Benchmarks.ZooSpeed.OpSum.Run(batch);
+    return;
+}
+
 // --side bound (resnet18 only): the machine's fp32 multiply-add peak, and a ResNet-18 forward of nothing but its folded,
 // prepacked convolutions, pools and classifier (ConvBound) — the floor under any fp32 ResNet-18 on libtorch here.
 if (side == "bound")

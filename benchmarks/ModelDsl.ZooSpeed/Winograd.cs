@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,13 +12,15 @@ namespace ModelDsl.Benchmarks.ZooSpeed;
 /// transformed by one GEMM with the Kronecker product of Bᵀ, the products are (m + 2)² batched GEMMs of
 /// [tiles, C] x [C, K] over the transformed weights (computed once), and the output tiles by one GEMM with that of Aᵀ.
 /// For each stage's shape it prints the direct convolution's time (channels-last, as the generated model runs) and each
-/// phase of F(2, 3) and F(4, 3), and their error against a float64 convolution next to the direct one's.
+/// phase of F(2, 3) and F(4, 3), and their error against a float64 convolution next to the direct one's; and libtorch's
+/// own NNPACK convolution (Winograd F(6, 3) kernels) on the same NCHW tensors.
 /// </summary>
 internal static class Winograd
 {
     public static void Run(int batch)
     {
         using var noGrad = no_grad();
+        var nnpack = NnpackAvailable();
         foreach (var m in new[] { 2, 4 })
         {
             var (bt, g, at) = Matrices(m);
@@ -55,6 +58,7 @@ internal static class Winograd
                 var wl = ChannelsLast.Contiguous(w);
                 Tensor Direct() => nn.functional.conv2d(x, wl, bias, padding: [1, 1]);
                 using var exact = nn.functional.conv2d(x.to(float64), w.to(float64), bias.to(float64), padding: [1, 1]);
+                var (nnpackMs, nnpackError, nnpackFailure) = nnpack ? Nnpack(x, w, bias, exact) : (null, null, "not available");
                 var phases = new[] { ("pad", (Func<Tensor>)Pad), ("tiles", Tiles), ("input_transform", In), ("products", Products), ("output_transform", Out), ("assemble", Assemble) }
                     .Select(p => (p.Item1, Ms: Median(p.Item2))).ToList();
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -70,8 +74,38 @@ internal static class Winograd
                     transformed_weight_mb = u.NumberOfElements * 4 / 1e6,
                     winograd_max_error = Assemble().to(float64).sub(exact).abs().max().item<double>(),
                     direct_max_error = Direct().to(float64).sub(exact).abs().max().item<double>(),
+                    nnpack_ms = nnpackMs,
+                    nnpack_max_error = nnpackError,
+                    nnpack_failure = nnpackFailure,
                 }));
             }
+        }
+    }
+
+    // libtorch ships NNPACK, whose 3x3 convolutions are Winograd kernels (on NCHW tensors). Its scripts are fixed and
+    // compile (a script that does not would abort the process); a failing call throws. NNPACK is initialised by
+    // torch._nnpack_available(): before that first call every convolution fails ("SpatialConvolution_updateOutput failed").
+    private const string NnpackScript =
+        "def available() -> bool:\n    return torch._nnpack_available()\n" +
+        "def conv(x: Tensor, w: Tensor, b: Tensor) -> Tensor:\n    return torch._nnpack_spatial_convolution(x, w, b, [1, 1], [1, 1])\n";
+
+    private static readonly Lazy<jit.CompilationUnit> NnpackUnit = new(() => jit.compile(NnpackScript));
+
+    private static bool NnpackAvailable() => NnpackUnit.Value.invoke<Scalar>("available").ToBoolean();
+
+    private static (double? Ms, double? Error, string? Failure) Nnpack(Tensor x, Tensor w, Tensor bias, Tensor exact)
+    {
+        try
+        {
+            using var input = x.contiguous();
+            using var weight = w.contiguous();
+            Tensor Conv() => NnpackUnit.Value.invoke<Tensor>("conv", input, weight, bias);
+            using var y = Conv();
+            return (Median(Conv), y.to(float64).sub(exact).abs().max().item<double>(), null);
+        }
+        catch (ExternalException e)
+        {
+            return (null, null, e.Message.Split('\n').Last(l => l.Length > 0).Trim());
         }
     }
 
