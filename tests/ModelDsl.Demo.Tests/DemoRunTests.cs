@@ -36,6 +36,10 @@ public sealed class DemoRunTests
             Assert.True(run.ExitCode == 0, description);
             Assert.Contains("measured in this run", run.Stdout);
 
+            // Nothing on stderr: libtorch's warnings (its deprecated fbgemm_linear_* entry points print one at their
+            // first call, which the int8 rows once did) would be the first thing a user reads after the table.
+            Assert.True(run.Stderr.Trim().Length == 0, "stderr is not empty\n" + description);
+
             // Issue 12's column: each exported model timed in ONNX Runtime; the dense model's file passes for an ONNX one.
             Assert.Contains("ONNX RT b=1 / b=256", run.Stdout);
             var dense = Path.Combine(output, "onnx", "dense.onnx");

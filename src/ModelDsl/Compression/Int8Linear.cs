@@ -4,41 +4,29 @@ using static TorchSharp.torch;
 namespace ModelDsl;
 
 /// <summary>
-/// An inference-only Linear with int8 weights and dynamic int8 activations, computed by libtorch's FBGEMM kernel
-/// (<c>fbgemm_linear_int8_weight_fp32_activation</c>). Weights are quantised symmetrically per output channel, as
-/// PyTorch's <c>per_channel_dynamic_qconfig</c> does (scale = max|w| / 127.5, zero point 0, values in [-128, 127]):
-/// FBGEMM's entry point takes one scale per tensor, so it runs with scale 1 and the per-channel scales are applied to
-/// its output, one multiply per output element, for the accuracy of per-channel weights at the speed of the int8 GEMM.
-/// The input is quantised per call to uint8 over its own range (what "dynamic" means).
+/// An inference-only Linear with int8 weights and dynamic int8 activations, computed by libtorch's
+/// <c>quantized::linear_dynamic</c> (FBGEMM), the kernel of PyTorch's <c>quantize_dynamic</c>. Weights are quantised
+/// symmetrically per output channel, as PyTorch's <c>per_channel_dynamic_qconfig</c> does (scale = max|w| / 127.5, zero
+/// point 0, values in [-128, 127]), and packed with their per-channel scales and the bias once (<see cref="Refresh"/>).
+/// The input is quantised per call to uint8 over its own range (what "dynamic" means): with all 8 bits on a CPU with
+/// VNNI, with 7 on an x86 CPU without it, whose int8 instructions could overflow (as PyTorch's x86 configuration does).
 /// <para>
-/// FBGEMM is a CPU kernel for float32 input. On another device (a CUDA GPU) or for another input type the layer
+/// The kernel is a CPU kernel for float32 input. On another device (a CUDA GPU) or for another input type the layer
 /// computes with its dequantised weight in the input's type on the input's device — int8 is then the storage format
 /// only, as int4 is on CPU; <see cref="ComputesInInt8"/> says which an input gets.
 /// </para>
 /// <para>
 /// State dict: <c>weight</c> (int8 [out, in]), <c>weight_scale</c> (float32 [out]) and <c>bias</c> (float32 [out]) as
-/// buffers; the packed matrix and its column sums are derived from them (<see cref="Refresh"/>) and not stored.
+/// buffers; the packed weight is derived from them (<see cref="Refresh"/>) and not stored.
 /// </para>
 /// </summary>
 public sealed class Int8Linear : LayerBase, IQuantizedLayer
 {
-    // Compiled once per process: only these two functions, which the runtime tests compile and call. The aten ops are
-    // deprecated in libtorch 2.10 and still present; naming quantized:: ops here instead would abort the process.
-    private const string Script =
-        "def pack(weight: Tensor) -> Tensor:\n" +
-        "    return torch.fbgemm_pack_quantized_matrix(weight)\n" +
-        "\n" +
-        "def linear(x: Tensor, weight: Tensor, packed: Tensor, col_offsets: Tensor, bias: Tensor) -> Tensor:\n" +
-        "    return torch.fbgemm_linear_int8_weight_fp32_activation(x, weight, packed, col_offsets, 1.0, 0, bias)\n";
-
-    private static readonly Lazy<jit.CompilationUnit> Unit = new(() => jit.compile(Script));
-
     // PyTorch's observers floor a scale at float32's machine epsilon (torch.finfo(torch.float32).eps).
     internal const float Epsilon = 1.1920929e-07f;
 
-    private Tensor? packed;
-    private Tensor? columnSums;
-    private Tensor? zeroBias;
+    // The loaded kernel module holding the packed weight (CPU only), made by Refresh.
+    private jit.ScriptModule? kernel;
     private Tensor? dequantized;
 
     /// <summary>An int8 linear of the given size with zero weights (load or <see cref="Quantize"/> its weights).</summary>
@@ -107,24 +95,29 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
     /// <inheritdoc />
     public void Refresh()
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        packed?.Dispose();
-        columnSums?.Dispose();
-        zeroBias?.Dispose();
+        kernel?.Dispose();
+        kernel = null;
         dequantized?.Dispose();
         dequantized = null;
         if (Weight.device_type != DeviceType.CPU)
         {
-            // FBGEMM packs on CPU only; this device computes with the dequantised weight (made at the first forward).
-            (packed, columnSums, zeroBias) = (null, null, null);
+            // The int8 kernel packs on CPU only; this device computes with the dequantised weight (made at the first forward).
             return;
         }
 
-        var weight = Weight.contiguous();
-        packed = Unit.Value.invoke<Tensor>("pack", weight).DetachFromDisposeScope();
-        // FBGEMM's column offsets: each output's sum of int8 weights minus zero point × K (the zero point is 0 here).
-        columnSums = weight.to(ScalarType.Int32).sum([1], type: ScalarType.Int32).DetachFromDisposeScope();
-        zeroBias = zeros(OutFeatures).DetachFromDisposeScope();
+        var loaded = Int8LinearKernels.Load();
+        var bias = Bias ?? zeros(OutFeatures);
+        // TorchScript's int comes back as a Scalar.
+        using var packedChannels = (Scalar)loaded.invoke(Int8LinearKernels.Pack, Weight.contiguous(), WeightScale.contiguous(), bias.contiguous());
+        if (packedChannels.ToInt64() != OutFeatures)
+        {
+            loaded.Dispose();
+            throw new InvalidOperationException($"{Describe()}: the int8 kernel packed {packedChannels.ToInt64()} output channels, expected {OutFeatures}");
+        }
+
+        kernel = loaded;
     }
 
     /// <inheritdoc />
@@ -157,18 +150,13 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
         {
             throw new ArgumentException($"{Describe()}: the input is on CPU but the layer is on {Weight.device}; move one of them");
         }
-        if (packed is null)
+        if (kernel is null)
         {
             Refresh();
         }
         using var scope = NewDisposeScope();
         var x = input.dim() == 1 ? input.unsqueeze(0) : input;
-        var y = Unit.Value.invoke<Tensor>("linear", x.contiguous(), Weight, packed!, columnSums!, zeroBias!);
-        y.mul_(WeightScale);
-        if (Bias is { } bias)
-        {
-            y.add_(bias);
-        }
+        var y = kernel!.invoke<Tensor>(Int8LinearKernels.Linear, x.contiguous(), Int8LinearKernels.ReduceRange);
         return (input.dim() == 1 ? y.squeeze(0) : y).MoveToOuterDisposeScope();
     }
 
@@ -192,9 +180,7 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
     {
         if (disposing)
         {
-            packed?.Dispose();
-            columnSums?.Dispose();
-            zeroBias?.Dispose();
+            kernel?.Dispose();
             dequantized?.Dispose();
         }
         base.Dispose(disposing);

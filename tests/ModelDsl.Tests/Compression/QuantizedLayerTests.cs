@@ -55,8 +55,9 @@ public sealed class QuantizedLayerTests(ITestOutputHelper output)
         Assert.Equal(0L, (layer.Weight.to(ScalarType.Int32) - reference["q"].to(ScalarType.Int32)).abs().max().item<int>());
         Assert.True((layer.WeightScale - reference["scale"]).abs().max().item<float>() <= 1e-9f);
 
-        // Both quantise the activations dynamically (PyTorch to 7-bit on fbgemm, FBGEMM's entry point to 8-bit), so
-        // the outputs agree to the activation rounding; both are within ~1e-2 of float32.
+        // Both quantise the activations dynamically with the same kernel (PyTorch's quantize_dynamic to 7 bits on
+        // fbgemm, ours to 8 bits where the CPU has VNNI), so the outputs agree to the activation rounding; both are
+        // within ~1e-2 of float32.
         using var noGrad = no_grad();
         var y = layer.call(x);
         var vsPyTorch = Relative(y, reference["y"]);
@@ -66,6 +67,36 @@ public sealed class QuantizedLayerTests(ITestOutputHelper output)
         Assert.True(vsPyTorch < 3e-2, $"vs PyTorch's int8 output {vsPyTorch:E2}");
         Assert.True(vsFloat < 2e-2, $"vs float32 {vsFloat:E2}");
         Assert.True(vsFloat <= 1.5 * pytorchVsFloat, $"ours {vsFloat:E2} vs PyTorch's own {pytorchVsFloat:E2}");
+    }
+
+    [Fact]
+    public void TheEmbeddedLinearKernelFileIsWhatItsScriptWrites()
+    {
+        var directory = Directory.CreateTempSubdirectory("modeldsl-int8linear-");
+        try
+        {
+            var embedded = Path.Combine(directory.FullName, "embedded.pt");
+            using (var stream = typeof(Int8Linear).Assembly.GetManifestResourceStream(Int8LinearKernels.ResourceName)!)
+            using (var file = File.Create(embedded))
+            {
+                stream.CopyTo(file);
+            }
+
+            // TorchScript's compiled code of each method, from the embedded file and from the script scripted afresh.
+            var report = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(Python.Run("int8_conv_reference.py", "schemas", embedded, "linear"))!;
+            Assert.Equal(report["script"].Keys.Order(), report["embedded"].Keys.Order());
+            foreach (var (method, code) in report["script"])
+            {
+                Assert.Equal(code, report["embedded"][method]);
+            }
+
+            // The C# side invokes only methods the file has (invoking a missing one would crash the process).
+            Assert.Equal([Int8LinearKernels.Linear, Int8LinearKernels.Pack], report["embedded"].Keys.Order());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]

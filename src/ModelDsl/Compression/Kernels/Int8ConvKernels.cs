@@ -1,4 +1,3 @@
-using System.Reflection;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,16 +21,6 @@ internal static class Int8ConvKernels
     /// <summary>conv(x float32, input scale, input zero point, output scale, output zero point) → float32.</summary>
     internal const string Conv = "conv";
 
-    // Read once; each layer loads its own module from the bytes (libtorch parses them from memory, no temporary file).
-    private static readonly Lazy<byte[]> Bytes = new(() =>
-    {
-        using var stream = typeof(Int8ConvKernels).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"ModelDsl: the embedded resource {ResourceName} is missing from {typeof(Int8ConvKernels).Assembly.GetName().Name}");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    });
-
     /// <summary>A new module, with no weight packed yet.</summary>
-    internal static jit.ScriptModule Load() => jit.load(Bytes.Value);
+    internal static jit.ScriptModule Load() => EmbeddedModules.Load(ResourceName);
 }
