@@ -28,7 +28,11 @@ public static class Int8Calibration
         var layers = Int8Layers(model);
         if (layers.Count == 0)
         {
-            throw new ArgumentException($"Int8Calibration.Run: {model.GetName()} has no Int8Conv2d to calibrate", nameof(model));
+            // An int8 model of Linears only (an MLP's variant) is ready as it is: say so rather than only what is missing.
+            var linears = model.modules().OfType<Int8Linear>().Any()
+                ? "; its Int8Linear layers quantise their activations per call and need no calibration"
+                : "";
+            throw new ArgumentException($"Int8Calibration.Run: {model.GetName()} has no Int8Conv2d to calibrate{linears}", nameof(model));
         }
 
         model.eval();

@@ -165,7 +165,7 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
         {
             if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
             {
-                throw new ArgumentException($"{Describe()} is calibrated for int8 compute, which runs on CPU float32 input, got {input.dtype} on {input.device}; call ClearCalibration() to compute in float32");
+                throw new ArgumentException($"{Describe()} is calibrated for int8 compute, which runs on CPU float32 input, got {input.dtype} on {input.device}; call ClearCalibration() to compute with the dequantised weight in the input's type");
             }
             return kernel.invoke<Tensor>(Int8ConvKernels.Conv, input, inputQuantization.Scale, inputQuantization.ZeroPoint, outputQuantization.Scale, outputQuantization.ZeroPoint);
         }

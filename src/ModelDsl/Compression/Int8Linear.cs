@@ -155,7 +155,10 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
             Refresh();
         }
         using var scope = NewDisposeScope();
-        var x = input.dim() == 1 ? input.unsqueeze(0) : input;
+        // quantized::linear_dynamic has no autograd formula: an input that records gradients (a float layer's parameters
+        // before this one) would give an output that claims to, whose backward warns on stderr ("an autograd kernel was
+        // not registered") and leaves the gradients before it null. Inference only: the output records none.
+        var x = input.dim() == 1 ? input.detach().unsqueeze(0) : input.detach();
         var y = kernel!.invoke<Tensor>(Int8LinearKernels.Linear, x.contiguous(), Int8LinearKernels.ReduceRange);
         return (input.dim() == 1 ? y.squeeze(0) : y).MoveToOuterDisposeScope();
     }

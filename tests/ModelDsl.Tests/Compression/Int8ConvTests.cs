@@ -173,7 +173,12 @@ public sealed class Int8ConvTests(ITestOutputHelper output)
         using var _ = layer;
         Assert.Contains("at least one calibration batch", Assert.Throws<ArgumentException>(() => Int8Calibration.Run(layer)).Message);
         using var plain = nn.Sequential(("relu", nn.ReLU()));
-        Assert.Contains("has no Int8Conv2d", Assert.Throws<ArgumentException>(() => Int8Calibration.Run(plain, x)).Message);
+        var missing = Assert.Throws<ArgumentException>(() => Int8Calibration.Run(plain, x)).Message;
+        Assert.Contains("has no Int8Conv2d", missing);
+        Assert.DoesNotContain("Int8Linear", missing);
+        // An int8 MLP's variant has nothing to calibrate, and the message says it needs nothing.
+        using var mlp = nn.Sequential(("fc", new Int8Linear(16, 4)));
+        Assert.Contains("has no Int8Conv2d to calibrate; its Int8Linear layers quantise their activations per call and need no calibration", Assert.Throws<ArgumentException>(() => Int8Calibration.Run(mlp, randn(2, 16))).Message);
 
         var nan = x.clone();
         nan[0, 0, 0, 0] = float.NaN;

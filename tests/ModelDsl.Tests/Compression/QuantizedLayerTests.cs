@@ -283,4 +283,42 @@ public sealed class QuantizedLayerTests(ITestOutputHelper output)
         message = Assert.Throws<ArgumentException>(() => conv.call(randint(0, 5, [2, 4, 5, 5], ScalarType.Int32))).Message;
         Assert.Contains("Int8Conv2d takes floating-point input, got Int32", message);
     }
+
+    /// <summary>
+    /// <c>quantized::linear_dynamic</c> has no autograd formula: an input that records gradients (a batch norm's
+    /// parameters before the classifier of an int8 CNN, a forward without <c>no_grad</c>) made an output that claimed to,
+    /// whose backward printed libtorch's "an autograd kernel was not registered" warning once per layer on stderr and
+    /// left every gradient before it null. The int8 layers are inference-only: their int8 output records no gradient
+    /// (as a calibrated convolution's, through <c>quantized::conv2d</c>, does not) and equals the <c>no_grad</c> output.
+    /// </summary>
+    [Fact]
+    public void Int8KernelOutputsRecordNoGradientEvenForAnInputThatDoes()
+    {
+        using var scope = NewDisposeScope();
+        var (weight, bias, x) = Case(16, 6, 3);
+        using var linear = new Int8Linear(16, 6);
+        linear.Quantize(weight, bias);
+        Tensor expected;
+        using (no_grad())
+        {
+            expected = linear.call(x);
+        }
+        var tracked = x.detach().requires_grad_(true);
+        Assert.True(Int8Linear.ComputesInInt8(tracked));
+        var y = linear.call(tracked);
+        Assert.False(y.requires_grad);
+        Assert.Equal(0, (y - expected).abs().max().item<float>());
+
+        using var conv = new Int8Conv2d(4, 6, 3, padding: 1);
+        conv.Quantize(randn(6, 4, 3, 3).mul(0.1), randn(6).mul(0.1));
+        var image = rand(2, 4, 5, 5);
+        Int8Calibration.Run(conv, image);
+        using (no_grad())
+        {
+            expected = conv.call(image);
+        }
+        var z = conv.call(image.detach().requires_grad_(true));
+        Assert.False(z.requires_grad);
+        Assert.Equal(0, (z - expected).abs().max().item<float>());
+    }
 }
