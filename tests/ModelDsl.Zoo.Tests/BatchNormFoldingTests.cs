@@ -89,6 +89,68 @@ public class BatchNormFoldingTests
         AssertPlain(model, x, replaced, "after replacing a parameter");
     }
 
+    /// <summary>
+    /// Training-mode forwards alone, no optimizer step (re-estimating the running statistics on new data, as after
+    /// pruning): libtorch's batch norm writes the running statistics inside its kernel without bumping their version
+    /// counters, so the fold must see the forward another way (the norm's num_batches_tracked, which it increments).
+    /// </summary>
+    [Fact]
+    public void AFoldFollowsRunningStatisticsReestimatedByTrainingModeForwards()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet18();
+        RandomiseNorms(model);
+        model.eval();
+        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var folded = BatchNormFolding.Fold(model);
+        Tensor Folded()
+        {
+            using var noGrad = no_grad();
+            return model.call(x).clone();
+        }
+
+        var before = Folded();
+        model.train();
+        using (no_grad())
+        {
+            // Data far from the randomised statistics, so the re-estimated ones differ from them.
+            model.call(ChannelsLast.Contiguous(randn([4, 3, 64, 64], generator: new Generator(4)).mul_(3).add_(1))).Dispose();
+        }
+
+        model.eval();
+        var reestimated = Folded();
+        AssertPlain(model, x, reestimated, "after a training-mode forward");
+        Assert.False(reestimated.allclose(before, 1e-3, 1e-3), "the training-mode forward changed no statistic");
+    }
+
+    /// <summary>
+    /// Folding a model again replaces the first fold's tensors; disposing the first fold afterwards (a <c>using</c> that
+    /// ends later) leaves the second in place, and disposing the second restores the plain forward.
+    /// </summary>
+    [Fact]
+    public void DisposingAReplacedFoldKeepsTheFoldThatReplacedIt()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet18();
+        RandomiseNorms(model);
+        model.eval();
+        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var noGrad = no_grad();
+        var plain = model.call(x).clone();
+        var first = BatchNormFolding.Fold(model);
+        var folded = model.call(x).clone();
+        Assert.False(folded.allclose(plain, 0, 0), "folding changed no bit of the logits, so the test cannot tell");
+
+        using (var second = BatchNormFolding.Fold(model))
+        {
+            Assert.Equal(20, second.Pairs);
+            first.Dispose();
+            Assert.True(model.call(x).allclose(folded, 0, 0), "disposing the replaced fold unfolded the one that replaced it");
+        }
+
+        Assert.True(model.call(x).allclose(plain, 0, 0), "disposing the last fold did not restore the plain forward");
+    }
+
     // The folded logits equal the plain forward of the model's weights now (the fold briefly undone).
     private static void AssertPlain(ResNet18 model, Tensor x, Tensor folded, string when)
     {

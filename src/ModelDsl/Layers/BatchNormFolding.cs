@@ -12,7 +12,8 @@ namespace ModelDsl;
 /// model and its state dict are not changed: the folded tensors sit beside them, and <see cref="Forward"/> uses them
 /// while the model is in eval mode. A pair is folded where the convolution's output goes to the norm alone: adjacent in
 /// an <c>nn.Sequential</c>, or declared by a generated block (<see cref="IBatchNormPairs"/>). The folded tensors are made
-/// from the weights of the moment: after changing weights (training, loading), fold again.
+/// from the weights of the moment, and made again before the next eval-mode forward once one of the pair's tensors is
+/// written in place (an optimizer step, loading, a training-mode forward) or replaced.
 /// </summary>
 public static class BatchNormFolding
 {
@@ -29,10 +30,11 @@ public static class BatchNormFolding
     {
         ArgumentNullException.ThrowIfNull(model);
         var pairs = Pairs(model).ToList();
+        var fold = new FoldedInference(pairs);
         using var noGrad = no_grad();
         foreach (var (conv, norm) in pairs)
         {
-            var folded = Folded.Of(conv, norm);
+            var folded = Folded.Of(conv, norm, fold);
             if (Convolutions.TryGetValue(conv, out var old))
             {
                 old.Dispose();
@@ -45,7 +47,7 @@ public static class BatchNormFolding
             Interlocked.Increment(ref active);
         }
 
-        return new FoldedInference(pairs);
+        return fold;
     }
 
     /// <summary>The pairs <see cref="Fold"/> folds: a Sequential's adjacent Conv2d → BatchNorm2d and each <see cref="IBatchNormPairs"/>'s.</summary>
@@ -102,7 +104,7 @@ public static class BatchNormFolding
         }
 
         using var noGrad = no_grad();
-        var refolded = Folded.Of(conv, folded.Norm);
+        var refolded = Folded.Of(conv, folded.Norm, folded.Owner);
         Convolutions.AddOrUpdate(conv, refolded);
         return refolded;
     }
@@ -155,18 +157,18 @@ public static class BatchNormFolding
         norm.track_running_stats && norm.running_mean is not null && norm.running_var is not null &&
         conv.padding_mode == PaddingModes.Zeros && conv.padding_type is null && conv.out_channels == norm.num_features;
 
-    internal static void Release(IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> pairs)
+    // Only the pairs this fold still owns: a later Fold of the same model replaced the others, and keeps them.
+    internal static void Release(FoldedInference fold, IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> pairs)
     {
         foreach (var (conv, norm) in pairs)
         {
-            if (Convolutions.TryGetValue(conv, out var folded))
+            if (Convolutions.TryGetValue(conv, out var folded) && ReferenceEquals(folded.Owner, fold))
             {
                 folded.Dispose();
                 Convolutions.Remove(conv);
                 Interlocked.Decrement(ref active);
+                Norms.Remove(norm);
             }
-
-            Norms.Remove(norm);
         }
     }
 
@@ -184,8 +186,9 @@ public static class BatchNormFolding
         private readonly IntPtr[] handles;
         private readonly long versions;
 
-        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, Tensor[] sources)
+        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, Tensor[] sources, FoldedInference owner)
         {
+            Owner = owner;
             Norm = norm;
             Weight = weight;
             Bias = bias;
@@ -193,13 +196,16 @@ public static class BatchNormFolding
             versions = VersionSum(sources);
         }
 
+        // The Fold call this pair belongs to, whose Dispose unfolds it.
+        public FoldedInference Owner { get; }
+
         public BatchNorm2d Norm { get; }
 
         public Tensor Weight { get; }
 
         public Tensor Bias { get; }
 
-        public static Folded Of(Conv2d conv, BatchNorm2d norm)
+        public static Folded Of(Conv2d conv, BatchNorm2d norm, FoldedInference owner)
         {
             var sources = Sources(conv, norm);
             using var scope = NewDisposeScope();
@@ -217,7 +223,7 @@ public static class BatchNormFolding
                 bias = bias.add(beta);
             }
 
-            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.detach().DetachFromDisposeScope(), sources);
+            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.detach().DetachFromDisposeScope(), sources, owner);
         }
 
         /// <summary>Whether the pair's tensors are the same objects, unwritten, as when this fold was made.</summary>
@@ -234,7 +240,9 @@ public static class BatchNormFolding
         }
 
         private static Tensor[] Sources(Conv2d conv, BatchNorm2d norm) =>
-            new[] { conv.weight, conv.bias, norm.running_mean, norm.running_var, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
+            // A training-mode forward writes the running statistics inside libtorch's kernel, which bumps no version
+            // counter; TorchSharp's module then increments num_batches_tracked in place, which does.
+            new[] { conv.weight, conv.bias, norm.running_mean, norm.running_var, norm.num_batches_tracked, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
 
         private static long VersionSum(Tensor[] sources)
         {
@@ -261,7 +269,7 @@ public sealed class FoldedInference : IDisposable
         if (!disposed)
         {
             disposed = true;
-            BatchNormFolding.Release(pairs);
+            BatchNormFolding.Release(this, pairs);
         }
     }
 }
