@@ -1,16 +1,23 @@
 namespace ModelDsl;
 
 /// <summary>
-/// A state dict that does not fit the module: keys it lacks, keys the module lacks, and tensors of the wrong shape.
-/// Thrown before any weight is changed.
+/// A state dict that does not fit the module: keys it lacks, keys the module lacks, tensors of the wrong shape, and
+/// tensors of the wrong kind (floating point where the module holds integers, or the reverse). Thrown before any weight
+/// is changed.
 /// </summary>
 public sealed class StateDictMismatchException : InvalidOperationException
 {
     /// <summary>Creates the exception; <paramref name="source"/> names where the state dict came from (a file, or "state dict").</summary>
     public StateDictMismatchException(string source, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IReadOnlyList<string> misShaped)
-        : base(Describe(source, missing, unexpected, misShaped))
+        : this(source, missing, unexpected, misShaped, [])
     {
-        (Missing, Unexpected, MisShaped) = (missing, unexpected, misShaped);
+    }
+
+    /// <summary>Creates the exception, with the tensors of the wrong kind (<see cref="MisTyped"/>) too.</summary>
+    public StateDictMismatchException(string source, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IReadOnlyList<string> misShaped, IReadOnlyList<string> misTyped)
+        : base(Describe(source, missing, unexpected, misShaped, misTyped))
+    {
+        (Missing, Unexpected, MisShaped, MisTyped) = (missing, unexpected, misShaped, misTyped);
     }
 
     /// <summary>Keys of the module the state dict has no tensor for.</summary>
@@ -22,7 +29,14 @@ public sealed class StateDictMismatchException : InvalidOperationException
     /// <summary>"key: expected [8, 16], got [8, 15]" for every tensor of the wrong shape.</summary>
     public IReadOnlyList<string> MisShaped { get; }
 
-    private static string Describe(string source, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IReadOnlyList<string> misShaped)
+    /// <summary>
+    /// "key: expected Int8, got Float32" for every tensor whose kind differs from the module's: a floating-point tensor
+    /// for an integer one (a dense checkpoint loaded into a quantised variant, whose copy would truncate every weight) or
+    /// the reverse. A floating-point type for another (float64 for float32) is converted and not listed.
+    /// </summary>
+    public IReadOnlyList<string> MisTyped { get; }
+
+    private static string Describe(string source, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IReadOnlyList<string> misShaped, IReadOnlyList<string> misTyped)
     {
         var parts = new List<string>();
         if (missing.Count > 0)
@@ -36,6 +50,10 @@ public sealed class StateDictMismatchException : InvalidOperationException
         if (misShaped.Count > 0)
         {
             parts.Add($"mis-shaped: {string.Join("; ", misShaped)}");
+        }
+        if (misTyped.Count > 0)
+        {
+            parts.Add($"mis-typed: {string.Join("; ", misTyped)}");
         }
         return $"{source} does not match the module, no weight was changed: {string.Join("; ", parts)}";
     }

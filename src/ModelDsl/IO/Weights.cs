@@ -133,9 +133,10 @@ public static class Weights
         WriteReplacing(path, module.state_dict(), (stream, tensors) => PyTorchPickler.PickleStateDict(stream, tensors, leaveOpen: true));
 
     /// <summary>
-    /// Copies <paramref name="source"/> into <paramref name="module"/>'s parameters and buffers (dtype converted as by
-    /// <c>copy_</c>), after checking that every source tensor is alive, every shared key has the module's shape and,
-    /// with <paramref name="strict"/>, that the keys match exactly. Nothing is changed unless all checks pass.
+    /// Copies <paramref name="source"/> into <paramref name="module"/>'s parameters and buffers (one floating-point type
+    /// converted to another as by <c>copy_</c>), after checking that every source tensor is alive, every shared key has
+    /// the module's shape and kind (floating point or not: a float tensor for an int8 weight is refused, as copying would
+    /// truncate it) and, with <paramref name="strict"/>, that the keys match exactly. Nothing is changed unless all checks pass.
     /// </summary>
     /// <exception cref="ObjectDisposedException">A source tensor was disposed.</exception>
     /// <exception cref="StateDictMismatchException">Keys or shapes do not fit.</exception>
@@ -153,6 +154,17 @@ public static class Weights
         }
         var destination = module.state_dict();
         Check(destination, source.ToDictionary(e => e.Key, e => e.Value.shape), strict, origin);
+        // copy_ converts any type to any other: floating point into an int8 weight truncates it to zeros, int8 values into
+        // a float weight make weights of ±127. Only a floating-point type for another is a conversion.
+        var misTyped = destination
+            .Where(e => source.TryGetValue(e.Key, out var value) && value.is_floating_point() != e.Value.is_floating_point())
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => $"{e.Key}: expected {e.Value.dtype}, got {source[e.Key].dtype}")
+            .ToList();
+        if (misTyped.Count > 0)
+        {
+            throw new StateDictMismatchException(origin, [], [], [], misTyped);
+        }
         using var noGrad = no_grad();
         foreach (var (key, target) in destination)
         {

@@ -76,6 +76,31 @@ public sealed class StateDictLoadTests : IDisposable
     }
 
     [Fact]
+    public void A_float_tensor_for_an_integer_one_or_the_reverse_is_rejected_even_when_not_strict()
+    {
+        // copy_ would truncate a dense checkpoint's weights (|w| < 1) to int8 zeros, or turn int8 values into weights of
+        // ±127, silently; a float type for another (float64 for float32) is a conversion and loads.
+        using var scope = NewDisposeScope();
+        var quantised = nn.Sequential(("fc", new Int8Linear(4, 3)));
+        quantised.state_dict()["fc.weight"].copy_(tensor(new sbyte[] { 1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12 }).view(3, 4));
+        var before = Snapshot(quantised);
+        var dense = new Dictionary<string, Tensor> { ["fc.weight"] = rand(3, 4).sub_(0.5), ["fc.bias"] = zeros(3) };
+        var error = Assert.Throws<StateDictMismatchException>(() => quantised.LoadStateDictChecked(dense, strict: false));
+        Assert.Equal(["fc.weight: expected Int8, got Float32"], error.MisTyped);
+        Assert.Contains("mis-typed: fc.weight: expected Int8, got Float32", error.Message);
+        AssertUnchanged(before, quantised);
+
+        var module = Model();
+        before = Snapshot(module);
+        error = Assert.Throws<StateDictMismatchException>(() => module.LoadStateDictChecked(new Dictionary<string, Tensor> { ["0.weight"] = ones(3, 4, dtype: ScalarType.Int8) }, strict: false));
+        Assert.Equal(["0.weight: expected Float32, got Int8"], error.MisTyped);
+        AssertUnchanged(before, module);
+
+        module.LoadStateDictChecked(new Dictionary<string, Tensor> { ["0.bias"] = full(3, 0.25, ScalarType.Float64) }, strict: false);
+        Assert.Equal(new float[] { 0.25f, 0.25f, 0.25f }, module.state_dict()["0.bias"].data<float>().ToArray());
+    }
+
+    [Fact]
     public void A_safetensors_file_that_does_not_fit_changes_nothing_and_names_the_file()
     {
         using var scope = NewDisposeScope();
