@@ -124,6 +124,42 @@ public class BatchNormFoldingTests
     }
 
     /// <summary>
+    /// An eval-mode forward that records gradients (fine-tuning with the norms' statistics frozen, as torchvision's
+    /// detection models do) runs the pairs unfolded: the folded tensors are detached, so through them the convolutions'
+    /// and the norms' parameters got no gradient at all. The gradients equal a never-folded twin's.
+    /// </summary>
+    [Fact]
+    public void AnEvalModeForwardThatRecordsGradientsGivesThePlainGradients()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet18();
+        RandomiseNorms(model);
+        model.eval();
+        using var plain = new ResNet18();
+        plain.load_state_dict(model.state_dict());
+        plain.eval();
+        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var folded = BatchNormFolding.Fold(model);
+
+        model.call(x).square().mean().backward();
+        plain.call(x).square().mean().backward();
+        var expected = plain.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad);
+        foreach (var name in new[] { "conv1.weight", "bn1.weight", "bn1.bias", "layer4.1.conv2.weight", "layer4.1.bn2.weight" })
+        {
+            var actual = model.named_parameters().Single(p => p.name == name).parameter.grad;
+            Assert.True(actual is not null, name + " got no gradient through the fold");
+            var reference = expected[name]!;
+            var difference = (actual - reference).abs().max().item<float>();
+            var size = reference.abs().max().item<float>();
+            Assert.True(size > 0 && difference <= 1e-5f * size, $"{name}: gradients differ by {difference:E2} (scale {size:E2})");
+        }
+
+        // Under no_grad the folded forward still gives the plain logits.
+        using var noGrad = no_grad();
+        AssertPlain(model, x, model.call(x), "under no_grad after a backward");
+    }
+
+    /// <summary>
     /// Folding a model again replaces the first fold's tensors; disposing the first fold afterwards (a <c>using</c> that
     /// ends later) leaves the second in place, and disposing the second restores the plain forward.
     /// </summary>

@@ -23,7 +23,9 @@ public static class BatchNormFolding
 
     /// <summary>
     /// Folds every pair of <paramref name="model"/> for eval-mode forwards until the result is disposed (or
-    /// <paramref name="model"/> is folded again, which replaces the folded tensors). Training-mode forwards ignore it.
+    /// <paramref name="model"/> is folded again, which replaces the folded tensors; disposing the replaced fold then leaves
+    /// the new one). Training-mode forwards ignore it, and so does an eval-mode forward that records gradients for a pair's
+    /// parameters (outside <c>no_grad</c>), which runs that pair unfolded so that they get their gradients.
     /// </summary>
     /// <returns>The fold; disposing it restores the unfolded forward and frees the folded tensors.</returns>
     public static FoldedInference Fold(nn.Module model)
@@ -69,7 +71,9 @@ public static class BatchNormFolding
         }
     }
 
-    // Every folded convolution is forwarded with its folded tensors in eval mode; its norm passes its input through.
+    // Every folded convolution is forwarded with its folded tensors in eval mode; its norm passes its input through. A
+    // forward that records gradients for the pair's parameters runs it unfolded: the folded tensors are detached, and
+    // through them the convolution and the norm would get no gradient (fine-tuning with frozen statistics).
     internal static bool TryForward(nn.Module<Tensor, Tensor> module, Tensor x, out Tensor y)
     {
         y = x;
@@ -80,11 +84,11 @@ public static class BatchNormFolding
 
         switch (module)
         {
-            case Conv2d conv when Convolutions.TryGetValue(conv, out var folded):
+            case Conv2d conv when Convolutions.TryGetValue(conv, out var folded) && !RecordsGradients(conv, folded.Norm):
                 folded = Current(conv, folded);
                 y = nn.functional.conv2d(x, folded.Weight, folded.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
                 return true;
-            case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && Convolutions.TryGetValue(conv, out _):
+            case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && Convolutions.TryGetValue(conv, out _) && !RecordsGradients(conv, norm):
                 return true;
             case Sequential sequential when Any(sequential):
                 y = Sequence(sequential, x);
@@ -93,6 +97,9 @@ public static class BatchNormFolding
                 return false;
         }
     }
+
+    private static bool RecordsGradients(Conv2d conv, BatchNorm2d norm) =>
+        is_grad_enabled() && (conv.weight is { requires_grad: true } || conv.bias is { requires_grad: true } || norm.weight is { requires_grad: true } || norm.bias is { requires_grad: true });
 
     // A pair whose weights, statistics or affine parameters changed since it was folded is folded again from today's. The
     // stale tensors are left to their finalizers, not disposed: another thread may be convolving with them right now.
