@@ -9,8 +9,9 @@ namespace ModelDsl.QuantSpeed;
 
 /// <summary>
 /// The zoo's ResNet18 (float32) against its generated ResNet18Int8, uncalibrated (int8-stored convolutions computing in
-/// float32) and calibrated (int8 convolutions), in one process with interleaved rounds; then, with --profile, each
-/// distinct convolution of the network alone, float32 against int8, at the shape it sees in the network.
+/// float32) and calibrated (int8 convolutions), and both with their batch norms folded (BatchNormFolding: into the
+/// float32 weights, and into what the int8 convolutions pack), in one process with interleaved rounds; then, with
+/// --profile, each distinct convolution of the network alone, float32 against int8, at the shape it sees in the network.
 /// </summary>
 internal static class ResNet18Int8Speed
 {
@@ -21,22 +22,33 @@ internal static class ResNet18Int8Speed
         dense.eval();
         using var stored = ResNet18Int8.FromDense(dense);
         using var int8 = ResNet18Int8.FromDense(dense);
-        stored.eval();
-        int8.eval();
+        using var int8Folded = ResNet18Int8.FromDense(dense);
+        using var denseFolded = new ResNet18();
+        denseFolded.load_state_dict(dense.state_dict());
+        foreach (var model in new nn.Module[] { stored, int8, int8Folded, denseFolded })
+        {
+            model.eval();
+        }
+
         using var noGrad = no_grad();
         using var calibration = randn(batch, 3, 224, 224);
         Int8Calibration.Run(int8, calibration);
+        Int8Calibration.Run(int8Folded, calibration);
+        using var int8Fold = BatchNormFolding.Fold(int8Folded);
+        using var denseFold = BatchNormFolding.Fold(denseFolded);
         using var input = randn(batch, 3, 224, 224);
 
-        double error, storedError;
+        double error, storedError, foldedError;
         using (var scope = NewDisposeScope())
         {
             var reference = dense.call(input);
             error = Relative(int8.call(input), reference);
             storedError = Relative(stored.call(input), reference);
+            foldedError = Relative(int8Folded.call(input), reference);
         }
 
-        (string Name, nn.Module<Tensor, Tensor> Model)[] models = [("float32", dense), ("int8_stored", stored), ("int8", int8)];
+        (string Name, nn.Module<Tensor, Tensor> Model)[] models =
+            [("float32", dense), ("int8_stored", stored), ("int8", int8), ("float32_folded", denseFolded), ("int8_folded", int8Folded)];
         var perRound = models.ToDictionary(m => m.Name, _ => new List<double>());
         var fastest = models.ToDictionary(m => m.Name, _ => double.MaxValue);
         // CPU time per forward (both threads, warm-up forwards included: the same work), which a preempted forward
@@ -83,6 +95,13 @@ internal static class ResNet18Int8Speed
             int8_cpu_speedup = ModelDsl.Benchmarks.Shared.Forwards.Median(cpuPerRound["float32"]) / ModelDsl.Benchmarks.Shared.Forwards.Median(cpuPerRound["int8"]),
             int8_relative_error = error,
             int8_stored_relative_error = storedError,
+            float32_folded_ms = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["float32_folded"]),
+            int8_folded_ms = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8_folded"]),
+            int8_folded_pairs = int8Fold.Pairs,
+            int8_folded_speedup = floatMs / ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8_folded"]),
+            int8_folded_vs_float32_folded = ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["float32_folded"]) / ModelDsl.Benchmarks.Shared.Forwards.Median(perRound["int8_folded"]),
+            int8_folded_min_speedup = fastest["float32"] / fastest["int8_folded"],
+            int8_folded_relative_error = foldedError,
         }));
 
         if (profile)

@@ -35,7 +35,7 @@ public class BatchNormPairsTests
 
         var block = run.Sources["Demo.Split.g.cs"];
         Assert.Contains("global::ModelDsl.IBatchNormPairs", block, StringComparison.Ordinal);
-        Assert.Contains("if (C is global::TorchSharp.Modules.Conv2d cConv && D is global::TorchSharp.Modules.BatchNorm2d dNorm)", block, StringComparison.Ordinal);
-        Assert.DoesNotContain("aConv", block, StringComparison.Ordinal);
+        Assert.Contains("if (C is global::TorchSharp.Modules.Conv2d or global::ModelDsl.Int8Conv2d && D is global::TorchSharp.Modules.BatchNorm2d dNorm)", block, StringComparison.Ordinal);
+        Assert.DoesNotContain("if (A is", block, StringComparison.Ordinal);
     }
 }

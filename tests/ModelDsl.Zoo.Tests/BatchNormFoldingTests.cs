@@ -245,7 +245,7 @@ public class BatchNormFoldingTests
     }
 
     // Running statistics and affine parameters away from their defaults, so that a wrong fold shows.
-    private static void RandomiseNorms(nn.Module model, ulong seed = 5)
+    internal static void RandomiseNorms(nn.Module model, ulong seed = 5)
     {
         using var noGrad = no_grad();
         var generator = new Generator(seed);

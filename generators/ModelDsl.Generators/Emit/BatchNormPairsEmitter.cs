@@ -36,14 +36,14 @@ internal static class BatchNormPairsEmitter
 
         writer.Line();
         writer.Line("/// <summary>The convolutions this forward runs straight into a batch norm, with the norm (for <see cref=\"global::ModelDsl.BatchNormFolding\"/>).</summary>");
-        writer.Open("global::System.Collections.Generic.IEnumerable<(global::TorchSharp.Modules.Conv2d Conv, global::TorchSharp.Modules.BatchNorm2d Norm)> " + Interface + ".BatchNormPairs()");
+        writer.Open("global::System.Collections.Generic.IEnumerable<(global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Conv, global::TorchSharp.Modules.BatchNorm2d Norm)> " + Interface + ".BatchNormPairs()");
         foreach (var (conv, norm) in pairs)
         {
-            // A block assembled from other modules (its layer constructor) may hold something else there; a variant's
-            // int8 or N:M convolution is no Conv2d.
-            var (c, n) = (conv.ParameterName.TrimStart('@') + "Conv", norm.ParameterName.TrimStart('@') + "Norm");
-            writer.Open("if (" + conv.Identifier + " is global::TorchSharp.Modules.Conv2d " + c + " && " + norm.Identifier + " is global::TorchSharp.Modules.BatchNorm2d " + n + ")");
-            writer.Line("yield return (" + c + ", " + n + ");");
+            // A block assembled from other modules (its layer constructor) may hold something else there: a variant's
+            // int8 convolution folds too, its N:M one does not.
+            var n = norm.ParameterName.TrimStart('@') + "Norm";
+            writer.Open("if (" + conv.Identifier + " is global::TorchSharp.Modules.Conv2d or global::ModelDsl.Int8Conv2d && " + norm.Identifier + " is global::TorchSharp.Modules.BatchNorm2d " + n + ")");
+            writer.Line("yield return (" + conv.Identifier + ", " + n + ");");
             writer.Close();
         }
 

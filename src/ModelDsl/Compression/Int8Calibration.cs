@@ -12,8 +12,9 @@ public static class Int8Calibration
 {
     /// <summary>
     /// Runs <paramref name="batches"/> through <paramref name="model"/> (eval mode, no gradients, float32 compute),
-    /// recording every <see cref="Int8Conv2d"/>'s input and output range over all of them, then calibrates each with
-    /// its range (<see cref="Int8Conv2d.Calibrate"/>). Pass inputs like the ones the model will see (a few hundred
+    /// recording every <see cref="Int8Conv2d"/>'s input and output range over all of them (and, where a batch norm alone
+    /// reads the output, the range after the norm, for <see cref="BatchNormFolding"/>), then calibrates each with its
+    /// range (<see cref="Int8Conv2d.Calibrate"/>). Pass inputs like the ones the model will see (a few hundred
     /// images of the training distribution is PyTorch's usual advice): values outside the observed ranges are clamped.
     /// Returns the number of convolutions calibrated. The model is left in eval mode.
     /// </summary>
@@ -36,9 +37,13 @@ public static class Int8Calibration
         }
 
         model.eval();
+
+        // A convolution whose output only a batch norm reads also records the range after the norm, which a fold of the
+        // two needs (BatchNormFolding.Fold, before or after this pass).
+        var norms = BatchNormFolding.Pairs(model).Where(p => p.Conv is Int8Conv2d).ToDictionary(p => (Int8Conv2d)p.Conv, p => p.Norm);
         foreach (var (_, layer) in layers)
         {
-            layer.BeginObserving();
+            layer.BeginObserving(norms.GetValueOrDefault(layer));
         }
         try
         {
@@ -65,7 +70,7 @@ public static class Int8Calibration
         }
         foreach (var (_, layer, range) in ranges)
         {
-            layer.Calibrate(range!);
+            layer.CalibrateFor(range!, norms.GetValueOrDefault(layer));
         }
         return layers.Count;
     }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ModelDsl;
@@ -18,7 +19,7 @@ namespace ModelDsl;
 /// The dequantised weight keeps the stored weight's memory format (channels-last after <see cref="ChannelsLast.Apply"/>).
 /// </para>
 /// </summary>
-public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
+public sealed partial class Int8Conv2d : LayerBase, IQuantizedLayer
 {
     private readonly long[] stride;
     private readonly long[] padding;
@@ -28,6 +29,9 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
     private (double Scale, long ZeroPoint) inputQuantization;
     private (double Scale, long ZeroPoint) outputQuantization;
     private ActivationRange? observed;
+
+    // The batch norm a calibration pass observes this layer's output through (Int8Calibration.Run passes it).
+    private BatchNorm2d? observingNorm;
 
     /// <summary>An int8-stored square-kernel Conv2d with zero weights (load or <see cref="Quantize"/> its weights).</summary>
     public Int8Conv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, long dilation = 1, long groups = 1, bool bias = true)
@@ -80,7 +84,10 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
     /// weight. Usually <see cref="Int8Calibration.Run"/> does this from observed data; a range saved from an earlier
     /// calibration can be set again here.
     /// </summary>
-    public void Calibrate(ActivationRange range)
+    public void Calibrate(ActivationRange range) => CalibrateFor(range, null);
+
+    // With the batch norm whose output range the pass also observed (its FoldedOutput): what a fold of that norm needs.
+    internal void CalibrateFor(ActivationRange range, BatchNorm2d? norm)
     {
         ArgumentNullException.ThrowIfNull(range);
         var (input, output) = (range.Input, range.Output);
@@ -96,6 +103,7 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
             throw new InvalidOperationException($"{Describe()}: the int8 kernel packed {packedChannels} output channels, expected {OutChannels}");
         }
         (kernel, inputQuantization, outputQuantization, Calibration) = (loaded, input, output, range);
+        CalibratedWith(norm is not null && range.FoldedOutput is not null ? norm : null);
     }
 
     /// <summary>Returns the layer to float32 compute with the dequantised weight.</summary>
@@ -103,19 +111,21 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
     {
         kernel?.Dispose();
         (kernel, Calibration) = (null, null);
+        CalibratedWith(null);
     }
 
     /// <summary>Starts recording the input and output range of every forward (float32 compute) until <see cref="EndObserving"/>.</summary>
-    internal void BeginObserving()
+    /// <param name="norm">The batch norm that alone reads this layer's output, whose output range is recorded too.</param>
+    internal void BeginObserving(BatchNorm2d? norm = null)
     {
         ClearCalibration();
-        (Observing, observed) = (true, null);
+        (Observing, observed, observingNorm) = (true, null, norm);
     }
 
     /// <summary>Stops recording and returns the range seen, or null when no forward ran.</summary>
     internal ActivationRange? EndObserving()
     {
-        Observing = false;
+        (Observing, observingNorm) = (false, null);
         return observed;
     }
 
@@ -135,8 +145,9 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
     /// <inheritdoc />
     public void Refresh()
     {
-        // New weights: the packed copy and the ranges observed with the old ones no longer apply.
+        // New weights: the packed copy and the ranges observed with the old ones no longer apply, nor a folded copy.
         ClearCalibration();
+        fold?.Invalidate();
         dequantized?.Dispose();
         dequantized = Dequantize().DetachFromDisposeScope();
     }
@@ -197,6 +208,16 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
             throw new ArgumentException($"{Describe()}: the calibration batch gives NaN or infinity at this layer's input or output; nothing was calibrated");
         }
         var seen = new ActivationRange(inMin, inMax, outMin, outMax);
+        if (observingNorm is { } norm)
+        {
+            using var normalized = EvalNorm(norm, output);
+            var (foldedMin, foldedMax) = (normalized.min().item<float>(), normalized.max().item<float>());
+            if (!float.IsFinite(foldedMin) || !float.IsFinite(foldedMax))
+            {
+                throw new ArgumentException($"{Describe()}: the calibration batch gives NaN or infinity after its batch norm; nothing was calibrated");
+            }
+            seen = seen with { FoldedOutputMin = foldedMin, FoldedOutputMax = foldedMax };
+        }
         observed = observed is null ? seen : observed.Union(seen);
     }
 
@@ -207,6 +228,7 @@ public sealed class Int8Conv2d : LayerBase, IQuantizedLayer
         {
             dequantized?.Dispose();
             kernel?.Dispose();
+            Unfold();
         }
         base.Dispose(disposing);
     }

@@ -52,18 +52,26 @@ public static class Weights
     /// exactly the module's state-dict keys; in any mode every shared key must have the module's shape. Nothing is
     /// changed unless everything fits.
     /// </summary>
+    /// <param name="module">The module to load into.</param>
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="strict">Whether the keys must match exactly (missing and unexpected keys are errors).</param>
+    /// <param name="ignore">
+    /// File keys to leave out, as if the file did not have them (neither loaded nor unexpected), so a strict load can
+    /// still check every other key: nanoGPT's <c>attn.bias</c> mask buffers from PyTorch before 2.0
+    /// (<c>key =&gt; key.EndsWith(".attn.bias")</c>), a training framework's extra entries.
+    /// </param>
     /// <exception cref="InvalidDataException">Malformed file (rejected before any tensor exists).</exception>
     /// <exception cref="StateDictMismatchException">Keys or shapes do not fit (checked against the header, before the data is read).</exception>
-    public static void LoadSafeTensors(this nn.Module module, string path, bool strict = true)
+    public static void LoadSafeTensors(this nn.Module module, string path, bool strict = true, Func<string, bool>? ignore = null)
     {
         using var file = OpenRead(path);
         var header = SafeTensorsHeader.Read(file, path);
-        Check(module.state_dict(), header.Entries.ToDictionary(e => e.Name, e => e.Shape), strict, path);
+        Check(module.state_dict(), header.Entries.Where(e => ignore?.Invoke(e.Name) != true).ToDictionary(e => e.Name, e => e.Shape), strict, path);
         file.Position = 0;
         var tensors = ReadSafeTensors(file, path);
         try
         {
-            module.LoadStateDictChecked(tensors, strict, path);
+            module.LoadStateDictChecked(Without(tensors, ignore), strict, path);
         }
         finally
         {
@@ -82,9 +90,13 @@ public static class Weights
         WriteReplacing(path, tensors, (stream, contiguous) => Safetensors.SaveStateDict(stream, contiguous, leaveOpen: true));
 
     /// <summary>Loads a PyTorch <c>torch.save(model.state_dict())</c> file (<c>.pt</c>/<c>.pth</c>) into <paramref name="module"/>, with the same checks as <see cref="LoadSafeTensors"/>.</summary>
+    /// <param name="module">The module to load into.</param>
+    /// <param name="path">The PyTorch file.</param>
+    /// <param name="strict">Whether the keys must match exactly (missing and unexpected keys are errors).</param>
+    /// <param name="ignore">File keys to leave out, as if the file did not have them (see <see cref="LoadSafeTensors"/>).</param>
     /// <exception cref="InvalidDataException">The file cannot be read as a state dict (damaged, truncated, not a state dict).</exception>
     /// <exception cref="StateDictMismatchException">Keys or shapes do not fit.</exception>
-    public static void LoadPyTorch(this nn.Module module, string path, bool strict = true)
+    public static void LoadPyTorch(this nn.Module module, string path, bool strict = true, Func<string, bool>? ignore = null)
     {
         Hashtable table;
         using (var file = OpenRead(path))
@@ -117,7 +129,7 @@ public static class Weights
                 }
                 tensors[key] = tensor;
             }
-            module.LoadStateDictChecked(tensors, strict, path);
+            module.LoadStateDictChecked(Without(tensors, ignore), strict, path);
         }
         finally
         {
@@ -138,10 +150,18 @@ public static class Weights
     /// the module's shape and kind (floating point or not: a float tensor for an int8 weight is refused, as copying would
     /// truncate it) and, with <paramref name="strict"/>, that the keys match exactly. Nothing is changed unless all checks pass.
     /// </summary>
+    /// <param name="module">The module to load into.</param>
+    /// <param name="source">The tensors, by state-dict key.</param>
+    /// <param name="strict">Whether the keys must match exactly (missing and unexpected keys are errors).</param>
+    /// <param name="ignore">Source keys to leave out, as if <paramref name="source"/> did not have them (see <see cref="LoadSafeTensors"/>).</param>
     /// <exception cref="ObjectDisposedException">A source tensor was disposed.</exception>
     /// <exception cref="StateDictMismatchException">Keys or shapes do not fit.</exception>
-    public static void LoadStateDictChecked(this nn.Module module, IReadOnlyDictionary<string, Tensor> source, bool strict = true) =>
-        module.LoadStateDictChecked(source, strict, "the state dict");
+    public static void LoadStateDictChecked(this nn.Module module, IReadOnlyDictionary<string, Tensor> source, bool strict = true, Func<string, bool>? ignore = null) =>
+        module.LoadStateDictChecked(Without(source, ignore), strict, "the state dict");
+
+    // The source without the keys `ignore` leaves out (the same dictionary when there is nothing to leave out).
+    private static IReadOnlyDictionary<string, Tensor> Without(IReadOnlyDictionary<string, Tensor> source, Func<string, bool>? ignore) =>
+        ignore is null ? source : source.Where(e => !ignore(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
 
     internal static void LoadStateDictChecked(this nn.Module module, IReadOnlyDictionary<string, Tensor> source, bool strict, string origin)
     {

@@ -11,14 +11,30 @@ namespace ModelDsl;
 /// convolution and the norm's pass over the activations (memory-bound, 4–7 % of a ResNet-18 forward here) is gone. The
 /// model and its state dict are not changed: the folded tensors sit beside them, and <see cref="Forward"/> uses them
 /// while the model is in eval mode. A pair is folded where the convolution's output goes to the norm alone: adjacent in
-/// an <c>nn.Sequential</c>, or declared by a generated block (<see cref="IBatchNormPairs"/>). The folded tensors are made
-/// from the weights of the moment, and made again before the next eval-mode forward once one of the pair's tensors is
-/// written in place (an optimizer step, loading, a training-mode forward) or replaced.
+/// an <c>nn.Sequential</c>, or declared by a generated block (<see cref="IBatchNormPairs"/>). A pair whose weights or
+/// statistics change (training, loading) is folded again from the new ones at its next eval forward.
+/// <para>
+/// An int8 variant's <see cref="Int8Conv2d"/> folds its norm too, into what it packs for its int8 kernel (the stored
+/// int8 weight is unchanged): one int8 convolution then does the work of the convolution, the norm and the requantise.
+/// Its output range after the norm comes from the calibration (<see cref="Int8Calibration.Run"/> records it), so fold
+/// and calibrate in either order; a layer calibrated without it (<see cref="Int8Conv2d.Calibrate"/> with a range of
+/// your own) keeps its norm unfolded.
+/// </para>
 /// </summary>
 public static class BatchNormFolding
 {
     private static readonly ConditionalWeakTable<Conv2d, Folded> Convolutions = new();
-    private static readonly ConditionalWeakTable<BatchNorm2d, Conv2d> Norms = new();
+    private static readonly ConditionalWeakTable<BatchNorm2d, nn.Module<Tensor, Tensor>> Norms = new();
+
+    // The Fold call each folded convolution belongs to, whose Dispose unfolds it (a later Fold of the model takes it over).
+    private static readonly ConditionalWeakTable<nn.Module<Tensor, Tensor>, FoldedInference> Owners = new();
+
+    // Reads the version counter libtorch keeps on every tensor (TorchSharp does not expose it); a fixed, tested script,
+    // since a script compile error aborts the process.
+    private const string VersionScript =
+        "def versions(xs: List[Tensor]) -> int:\n    s = 0\n    for x in xs:\n        s += x._version()\n    return s\n";
+
+    private static readonly Lazy<jit.CompilationUnit> Versions = new(() => jit.compile(VersionScript));
     private static int active;
 
     /// <summary>
@@ -31,12 +47,31 @@ public static class BatchNormFolding
     public static FoldedInference Fold(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var pairs = Pairs(model).ToList();
+        var pairs = new List<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)>();
         var fold = new FoldedInference(pairs);
         using var noGrad = no_grad();
-        foreach (var (conv, norm) in pairs)
+        foreach (var (module, norm) in Pairs(model))
         {
-            var folded = Folded.Of(conv, norm, fold);
+            if (module is Int8Conv2d int8)
+            {
+                var refolded = int8.IsFolded;
+                if (int8.Fold(norm))
+                {
+                    Norms.AddOrUpdate(norm, int8);
+                    Owners.AddOrUpdate(int8, fold);
+                    pairs.Add((int8, norm));
+                    if (!refolded)
+                    {
+                        Interlocked.Increment(ref active);
+                    }
+                }
+
+                continue;
+            }
+
+            var conv = (Conv2d)module;
+            pairs.Add((conv, norm));
+            var folded = Folded.Of(conv, norm);
             if (Convolutions.TryGetValue(conv, out var old))
             {
                 old.Dispose();
@@ -46,19 +81,23 @@ public static class BatchNormFolding
 
             Convolutions.Add(conv, folded);
             Norms.AddOrUpdate(norm, conv);
+            Owners.AddOrUpdate(conv, fold);
             Interlocked.Increment(ref active);
         }
 
         return fold;
     }
 
-    /// <summary>The pairs <see cref="Fold"/> folds: a Sequential's adjacent Conv2d → BatchNorm2d and each <see cref="IBatchNormPairs"/>'s.</summary>
-    public static IEnumerable<(Conv2d Conv, BatchNorm2d Norm)> Pairs(nn.Module model)
+    /// <summary>
+    /// The pairs <see cref="Fold"/> considers: a Sequential's adjacent convolution (a <see cref="Conv2d"/> or an
+    /// <see cref="Int8Conv2d"/>) → BatchNorm2d and each <see cref="IBatchNormPairs"/>'s.
+    /// </summary>
+    public static IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> Pairs(nn.Module model)
     {
         // TorchSharp's named_modules() leaves out the module itself, whose own members may be a pair (ResNet's conv1, bn1).
         foreach (var module in model.named_modules().Select(m => m.module).Prepend(model))
         {
-            IEnumerable<(Conv2d Conv, BatchNorm2d Norm)> candidates = module switch
+            IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> candidates = module switch
             {
                 Sequential sequential => Adjacent(sequential),
                 IBatchNormPairs declared => declared.BatchNormPairs(),
@@ -71,9 +110,7 @@ public static class BatchNormFolding
         }
     }
 
-    // Every folded convolution is forwarded with its folded tensors in eval mode; its norm passes its input through. A
-    // forward that records gradients for the pair's parameters runs it unfolded: the folded tensors are detached, and
-    // through them the convolution and the norm would get no gradient (fine-tuning with frozen statistics).
+    // Every folded convolution is forwarded with its folded tensors in eval mode; its norm passes its input through.
     internal static bool TryForward(nn.Module<Tensor, Tensor> module, Tensor x, out Tensor y)
     {
         y = x;
@@ -88,7 +125,10 @@ public static class BatchNormFolding
                 folded = Current(conv, folded);
                 y = nn.functional.conv2d(x, folded.Weight, folded.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
                 return true;
-            case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && Convolutions.TryGetValue(conv, out _) && !RecordsGradients(conv, norm):
+            case Int8Conv2d int8 when int8.FoldedNorm is { } folded && !RecordsGradients(int8, folded):
+                y = int8.ForwardFolded(x);
+                return true;
+            case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && IsFolded(conv) && !RecordsGradients(conv, norm):
                 return true;
             case Sequential sequential when Any(sequential):
                 y = Sequence(sequential, x);
@@ -98,8 +138,13 @@ public static class BatchNormFolding
         }
     }
 
-    private static bool RecordsGradients(Conv2d conv, BatchNorm2d norm) =>
-        is_grad_enabled() && (conv.weight is { requires_grad: true } || conv.bias is { requires_grad: true } || norm.weight is { requires_grad: true } || norm.bias is { requires_grad: true });
+    // A forward that records gradients for a pair's parameters runs the pair unfolded: the folded tensors are detached,
+    // and through them the convolution and the norm would get no gradient (fine-tuning with frozen statistics). An
+    // int8 convolution's own output records none (it is inference-only); its norm's parameters still do.
+    private static bool RecordsGradients(nn.Module<Tensor, Tensor> conv, BatchNorm2d norm) =>
+        is_grad_enabled() &&
+        (conv is Conv2d plain && (plain.weight is { requires_grad: true } || plain.bias is { requires_grad: true }) ||
+         norm.weight is { requires_grad: true } || norm.bias is { requires_grad: true });
 
     // A pair whose weights, statistics or affine parameters changed since it was folded is folded again from today's. The
     // stale tensors are left to their finalizers, not disposed: another thread may be convolving with them right now.
@@ -111,7 +156,7 @@ public static class BatchNormFolding
         }
 
         using var noGrad = no_grad();
-        var refolded = Folded.Of(conv, folded.Norm, folded.Owner);
+        var refolded = Folded.Of(conv, folded.Norm);
         Convolutions.AddOrUpdate(conv, refolded);
         return refolded;
     }
@@ -135,11 +180,14 @@ public static class BatchNormFolding
         return y;
     }
 
+    private static bool IsFolded(nn.Module<Tensor, Tensor> conv) =>
+        conv is Conv2d plain ? Convolutions.TryGetValue(plain, out _) : conv is Int8Conv2d { IsFolded: true };
+
     private static bool Any(Sequential sequential)
     {
         for (var i = 0; i < sequential.Count; i++)
         {
-            if (sequential[i] is Conv2d conv && Convolutions.TryGetValue(conv, out _) || sequential[i] is Sequential inner && Any(inner))
+            if (sequential[i] is nn.Module<Tensor, Tensor> conv && conv is Conv2d or Int8Conv2d && IsFolded(conv) || sequential[i] is Sequential inner && Any(inner))
             {
                 return true;
             }
@@ -148,54 +196,70 @@ public static class BatchNormFolding
         return false;
     }
 
-    private static IEnumerable<(Conv2d Conv, BatchNorm2d Norm)> Adjacent(Sequential sequential)
+    private static IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> Adjacent(Sequential sequential)
     {
         for (var i = 0; i + 1 < sequential.Count; i++)
         {
-            if (sequential[i] is Conv2d conv && sequential[i + 1] is BatchNorm2d norm)
+            if (sequential[i] is Conv2d or Int8Conv2d && sequential[i + 1] is BatchNorm2d norm)
             {
-                yield return (conv, norm);
+                yield return ((nn.Module<Tensor, Tensor>)sequential[i], norm);
             }
         }
     }
 
-    // A norm without running statistics normalises by the batch's even in eval mode; zero padding is what conv2d does.
-    private static bool Foldable(Conv2d conv, BatchNorm2d norm) =>
-        norm.track_running_stats && norm.running_mean is not null && norm.running_var is not null &&
-        conv.padding_mode == PaddingModes.Zeros && conv.padding_type is null && conv.out_channels == norm.num_features;
+    // A norm without running statistics normalises by the batch's even in eval mode; zero padding is what conv2d does
+    // (Int8Conv2d has no other).
+    private static bool Foldable(nn.Module<Tensor, Tensor> conv, BatchNorm2d norm) =>
+        norm.track_running_stats && norm.running_mean is not null && norm.running_var is not null && conv switch
+        {
+            Conv2d plain => plain.padding_mode == PaddingModes.Zeros && plain.padding_type is null && plain.out_channels == norm.num_features,
+            Int8Conv2d int8 => int8.OutChannels == norm.num_features,
+            _ => false,
+        };
 
-    // Only the pairs this fold still owns: a later Fold of the same model replaced the others, and keeps them.
-    internal static void Release(FoldedInference fold, IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> pairs)
+    // Only the pairs this fold still owns: a later Fold of the same model took the others over, and keeps them.
+    internal static void Release(FoldedInference fold, IReadOnlyList<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> pairs)
     {
         foreach (var (conv, norm) in pairs)
         {
-            if (Convolutions.TryGetValue(conv, out var folded) && ReferenceEquals(folded.Owner, fold))
+            if (!Owners.TryGetValue(conv, out var owner) || !ReferenceEquals(owner, fold))
+            {
+                continue;
+            }
+
+            Owners.Remove(conv);
+            if (conv is Conv2d plain && Convolutions.TryGetValue(plain, out var folded))
             {
                 folded.Dispose();
-                Convolutions.Remove(conv);
+                Convolutions.Remove(plain);
                 Interlocked.Decrement(ref active);
-                Norms.Remove(norm);
             }
+            else if (conv is Int8Conv2d { IsFolded: true } int8)
+            {
+                int8.Unfold();
+                Interlocked.Decrement(ref active);
+            }
+
+            Norms.Remove(norm);
         }
+    }
+
+    /// <summary>The sum of the version counters of <paramref name="tensors"/> (a counter only grows: an unchanged sum means no write).</summary>
+    internal static long VersionSum(Tensor[] tensors)
+    {
+        using var sum = Versions.Value.invoke<Scalar>("versions", new object[] { tensors });
+        return sum.ToInt64();
     }
 
     private sealed class Folded : IDisposable
     {
-        // Reads the version counter libtorch keeps on every tensor (TorchSharp does not expose it); a fixed, tested
-        // script, since a script compile error aborts the process.
-        private const string VersionScript =
-            "def versions(xs: List[Tensor]) -> int:\n    s = 0\n    for x in xs:\n        s += x._version()\n    return s\n";
-
-        private static readonly Lazy<jit.CompilationUnit> Versions = new(() => jit.compile(VersionScript));
-
         // The tensors the fold was made from, by identity, and the sum of their version counters then (a counter only
         // grows, so an unchanged sum means no write).
         private readonly IntPtr[] handles;
         private readonly long versions;
 
-        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, Tensor[] sources, FoldedInference owner)
+        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, Tensor[] sources)
         {
-            Owner = owner;
             Norm = norm;
             Weight = weight;
             Bias = bias;
@@ -203,16 +267,13 @@ public static class BatchNormFolding
             versions = VersionSum(sources);
         }
 
-        // The Fold call this pair belongs to, whose Dispose unfolds it.
-        public FoldedInference Owner { get; }
-
         public BatchNorm2d Norm { get; }
 
         public Tensor Weight { get; }
 
         public Tensor Bias { get; }
 
-        public static Folded Of(Conv2d conv, BatchNorm2d norm, FoldedInference owner)
+        public static Folded Of(Conv2d conv, BatchNorm2d norm)
         {
             var sources = Sources(conv, norm);
             using var scope = NewDisposeScope();
@@ -230,7 +291,7 @@ public static class BatchNormFolding
                 bias = bias.add(beta);
             }
 
-            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.detach().DetachFromDisposeScope(), sources, owner);
+            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.detach().DetachFromDisposeScope(), sources);
         }
 
         /// <summary>Whether the pair's tensors are the same objects, unwritten, as when this fold was made.</summary>
@@ -246,28 +307,22 @@ public static class BatchNormFolding
             Bias.Dispose();
         }
 
+        // A training-mode forward writes the running statistics inside libtorch's kernel, which bumps no version counter;
+        // TorchSharp's module then increments num_batches_tracked in place, which does.
         private static Tensor[] Sources(Conv2d conv, BatchNorm2d norm) =>
-            // A training-mode forward writes the running statistics inside libtorch's kernel, which bumps no version
-            // counter; TorchSharp's module then increments num_batches_tracked in place, which does.
             new[] { conv.weight, conv.bias, norm.running_mean, norm.running_var, norm.num_batches_tracked, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
-
-        private static long VersionSum(Tensor[] sources)
-        {
-            using var sum = Versions.Value.invoke<Scalar>("versions", new object[] { sources });
-            return sum.ToInt64();
-        }
     }
 }
 
 /// <summary>A model's folded batch norms (<see cref="BatchNormFolding.Fold"/>); disposing it unfolds them.</summary>
 public sealed class FoldedInference : IDisposable
 {
-    private readonly IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> pairs;
+    private readonly IReadOnlyList<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> pairs;
     private bool disposed;
 
-    internal FoldedInference(IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> pairs) => this.pairs = pairs;
+    internal FoldedInference(IReadOnlyList<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> pairs) => this.pairs = pairs;
 
-    /// <summary>How many convolution–batch-norm pairs are folded.</summary>
+    /// <summary>How many convolution–batch-norm pairs are folded (an int8 one only where its calibration allows it).</summary>
     public int Pairs => pairs.Count;
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ModelDsl;
 
@@ -9,6 +10,9 @@ namespace ModelDsl;
 /// </summary>
 public interface IBatchNormPairs
 {
-    /// <summary>Each convolution whose output only its batch norm reads, with that norm.</summary>
-    IEnumerable<(Conv2d Conv, BatchNorm2d Norm)> BatchNormPairs();
+    /// <summary>
+    /// Each convolution whose output only its batch norm reads, with that norm: a <see cref="Conv2d"/>, or the
+    /// <see cref="Int8Conv2d"/> an int8 variant holds in its place.
+    /// </summary>
+    IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> BatchNormPairs();
 }

@@ -108,15 +108,15 @@ partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
     }
 
     /// <summary>The convolutions this forward runs straight into a batch norm, with the norm (for <see cref="global::ModelDsl.BatchNormFolding"/>).</summary>
-    global::System.Collections.Generic.IEnumerable<(global::TorchSharp.Modules.Conv2d Conv, global::TorchSharp.Modules.BatchNorm2d Norm)> global::ModelDsl.IBatchNormPairs.BatchNormPairs()
+    global::System.Collections.Generic.IEnumerable<(global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Conv, global::TorchSharp.Modules.BatchNorm2d Norm)> global::ModelDsl.IBatchNormPairs.BatchNormPairs()
     {
-        if (Conv1 is global::TorchSharp.Modules.Conv2d conv1Conv && Bn1 is global::TorchSharp.Modules.BatchNorm2d bn1Norm)
+        if (Conv1 is global::TorchSharp.Modules.Conv2d or global::ModelDsl.Int8Conv2d && Bn1 is global::TorchSharp.Modules.BatchNorm2d bn1Norm)
         {
-            yield return (conv1Conv, bn1Norm);
+            yield return (Conv1, bn1Norm);
         }
-        if (Conv2 is global::TorchSharp.Modules.Conv2d conv2Conv && Bn2 is global::TorchSharp.Modules.BatchNorm2d bn2Norm)
+        if (Conv2 is global::TorchSharp.Modules.Conv2d or global::ModelDsl.Int8Conv2d && Bn2 is global::TorchSharp.Modules.BatchNorm2d bn2Norm)
         {
-            yield return (conv2Conv, bn2Norm);
+            yield return (Conv2, bn2Norm);
         }
     }
 }

@@ -116,6 +116,53 @@ public sealed class StateDictLoadTests : IDisposable
     }
 
     [Fact]
+    public void A_strict_load_can_leave_out_named_file_keys_and_still_checks_every_other_key()
+    {
+        // A file with one entry the model does not have (as nanoGPT's attn.bias mask buffers are in a state dict saved
+        // by PyTorch before 2.0), written both ways a user gets weights.
+        using var scope = NewDisposeScope();
+        var saved = Model();
+        var tensors = saved.state_dict().ToDictionary(e => e.Key, e => e.Value);
+        tensors["0.attn.bias"] = ones(1, 1, 4, 4);
+        var safetensors = directory.File("extra.safetensors");
+        var pytorch = directory.File("extra.pt");
+        Weights.WriteSafeTensors(safetensors, tensors);
+        using (var file = File.Create(pytorch))
+        {
+            TorchSharp.PyBridge.PyTorchPickler.PickleStateDict(file, tensors);
+        }
+
+        static bool Mask(string key) => key.EndsWith(".attn.bias", StringComparison.Ordinal);
+        foreach (var (path, load) in new (string, Action<nn.Module, Func<string, bool>?>)[]
+        {
+            (safetensors, (m, ignore) => m.LoadSafeTensors(safetensors, ignore: ignore)),
+            (pytorch, (m, ignore) => m.LoadPyTorch(pytorch, ignore: ignore)),
+            ("the state dict", (m, ignore) => m.LoadStateDictChecked(tensors, ignore: ignore)),
+        })
+        {
+            // Strict without it: the extra key is unexpected, and nothing changes.
+            var module = Model();
+            var before = Snapshot(module);
+            var error = Assert.Throws<StateDictMismatchException>(() => load(module, null));
+            Assert.Equal(["0.attn.bias"], error.Unexpected);
+            AssertUnchanged(before, module);
+
+            // Strict, leaving it out: every model key loads.
+            load(module, Mask);
+            foreach (var (key, value) in saved.state_dict())
+            {
+                Assert.True(value.allclose(module.state_dict()[key], 0, 0), $"{path}: {key} was not loaded");
+            }
+
+            // Leaving out a key the model has makes it missing: the strict check still covers the model's keys.
+            var other = Model();
+            var missing = Assert.Throws<StateDictMismatchException>(() => load(other, key => key == "2.bias" || Mask(key)));
+            Assert.Equal(["2.bias"], missing.Missing);
+            Assert.Empty(missing.Unexpected);
+        }
+    }
+
+    [Fact]
     public void Non_strict_load_fills_the_shared_keys_only()
     {
         using var scope = NewDisposeScope();

@@ -1,0 +1,197 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ModelDsl;
+
+// The batch norm after an int8 convolution folded into it for eval inference (BatchNormFolding.Fold), as PyTorch fuses
+// conv and bn before it quantises. Per output channel the norm is y = a·z + s with a = γ/√(σ² + ε) and s = β − μ·a, so
+// the folded convolution has weight scales |a|·scale (the int8 values negated where a < 0) and bias a·b + s: the stored
+// int8 weight and the state dict are not changed, only what is packed. Calibrated, the folded kernel requantises its
+// output at the range the calibration saw after the norm (ActivationRange.FoldedOutput), so one int8 kernel replaces
+// the kernel's dequantise, the norm's pass and the requantise. Uncalibrated, it convolves with the folded dequantised
+// weight in float32. A folded forward is only used through ModelDsl.Forward in eval mode; a forward called directly is
+// the unfolded one, since the norm then runs as well.
+public sealed partial class Int8Conv2d
+{
+    // The norm whose output the calibration also observed, and the version sum of its tensors and this layer's then:
+    // the folded range holds while neither changed.
+    private (BatchNorm2d Norm, long Versions)? calibratedNorm;
+    private NormFold? fold;
+
+    /// <summary>Whether a batch norm is folded into this layer (<see cref="BatchNormFolding.Fold"/>).</summary>
+    internal bool IsFolded => fold is not null;
+
+    // The norm folded into this layer, if any.
+    internal BatchNorm2d? FoldedNorm => fold?.Norm;
+
+    // Whether the int8 kernel can run with `norm` folded in: the calibration saw the output after that very norm, and
+    // neither has changed since. Otherwise a calibrated layer folds nothing (a float fold would lose its int8 kernel).
+    internal bool CanFold(BatchNorm2d norm) =>
+        Calibration is null || (calibratedNorm is { } c && ReferenceEquals(c.Norm, norm) && c.Versions == Versions(norm));
+
+    /// <summary>Folds <paramref name="norm"/> into this layer; false (nothing folded) when <see cref="CanFold"/> is not.</summary>
+    internal bool Fold(BatchNorm2d norm)
+    {
+        if (!CanFold(norm))
+        {
+            return false;
+        }
+
+        Unfold();
+        fold = new NormFold(norm);
+        return true;
+    }
+
+    internal void Unfold()
+    {
+        fold?.Dispose();
+        fold = null;
+    }
+
+    /// <summary>
+    /// The convolution followed by its folded norm, in one int8 kernel when calibrated for it. While a calibration pass
+    /// observes, or after the norm or the weights changed since the calibration, the unfolded convolution and the norm.
+    /// </summary>
+    internal Tensor ForwardFolded(Tensor input)
+    {
+        var current = fold ?? throw new InvalidOperationException($"{Describe()}: no batch norm is folded into it");
+        if (Observing || (Calibration is not null && !CanFold(current.Norm)))
+        {
+            using var unfolded = forward(input);
+            return EvalNorm(current.Norm, unfolded);
+        }
+
+        if (kernel is null)
+        {
+            // float32 compute: the dequantised weight with the norm folded in, made again when either changed.
+            var (weight, bias) = current.FloatWeights(this);
+            if (weight.dtype == input.dtype && weight.device == input.device)
+            {
+                return nn.functional.conv2d(input, weight, bias, stride, padding, dilation, Groups);
+            }
+
+            using var convertedWeight = weight.to(input.dtype, input.device);
+            using var convertedBias = bias.to(input.dtype, input.device);
+            return nn.functional.conv2d(input, convertedWeight, convertedBias, stride, padding, dilation, Groups);
+        }
+
+        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
+        {
+            throw new ArgumentException($"{Describe()} is calibrated for int8 compute, which runs on CPU float32 input, got {input.dtype} on {input.device}; call ClearCalibration() to compute with the dequantised weight in the input's type");
+        }
+
+        var (outputScale, outputZeroPoint) = Calibration!.FoldedOutput!.Value;
+        return current.Kernel(this).invoke<Tensor>(Int8ConvKernels.Conv, input, inputQuantization.Scale, inputQuantization.ZeroPoint, outputScale, outputZeroPoint);
+    }
+
+    // The norm in eval mode (running statistics), as BatchNorm2d computes it.
+    private static Tensor EvalNorm(BatchNorm2d norm, Tensor x) =>
+        nn.functional.batch_norm(x, norm.running_mean, norm.running_var, norm.weight, norm.bias, training: false, momentum: 0, eps: norm.eps);
+
+    private void CalibratedWith(BatchNorm2d? norm) => calibratedNorm = norm is null ? null : (norm, Versions(norm));
+
+    private long Versions(BatchNorm2d norm) => BatchNormFolding.VersionSum(Sources(norm));
+
+    // num_batches_tracked: a training-mode forward's running statistics bump no version counter, its increment does.
+    private Tensor[] Sources(BatchNorm2d norm) =>
+        new[] { Weight, WeightScale, Bias, norm.running_mean, norm.running_var, norm.num_batches_tracked, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
+
+    // The per-channel a and a·b + s of the norm, and what is made from them on demand (each dropped when the tensors
+    // they came from change).
+    private sealed class NormFold(BatchNorm2d norm) : IDisposable
+    {
+        private (Tensor Weight, Tensor Bias, long Versions)? floatWeights;
+        private (jit.ScriptModule Module, long Versions)? kernel;
+
+        public BatchNorm2d Norm { get; } = norm;
+
+        public (Tensor Weight, Tensor Bias) FloatWeights(Int8Conv2d layer)
+        {
+            var versions = layer.Versions(Norm);
+            if (floatWeights is not { } made || made.Versions != versions)
+            {
+                DisposeFloat();
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var (scale, bias) = Affine(layer);
+                var weight = layer.Dequantize().mul_(scale.view(-1, 1, 1, 1));
+                floatWeights = (weight.DetachFromDisposeScope(), bias.DetachFromDisposeScope(), versions);
+            }
+
+            return (floatWeights.Value.Weight, floatWeights.Value.Bias);
+        }
+
+        public jit.ScriptModule Kernel(Int8Conv2d layer)
+        {
+            var versions = layer.Versions(Norm);
+            if (kernel is not { } made || made.Versions != versions)
+            {
+                DisposeKernel();
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var (scale, bias) = Affine(layer);
+
+                // A negative a flips the channel: its int8 values are negated (−128 becomes 127, one step off) and its
+                // scale stays positive, as the kernel needs; a zero a leaves the bias alone.
+                var sign = scale.sign().to(ScalarType.Int32).view(-1, 1, 1, 1);
+                var weight = layer.Weight.to(ScalarType.Int32).mul(sign).clamp(-128, 127).to(ScalarType.Int8);
+                var scales = layer.WeightScale.mul(scale.abs()).clamp_min(Int8Linear.Epsilon);
+                var loaded = Int8ConvKernels.Load();
+                using var packed = (Scalar)loaded.invoke(Int8ConvKernels.Pack, weight.contiguous(), scales.contiguous(), bias.contiguous(), layer.stride[0], layer.padding[0], layer.dilation[0], layer.Groups);
+                if (packed.ToInt64() != layer.OutChannels)
+                {
+                    loaded.Dispose();
+                    throw new InvalidOperationException($"{layer.Describe()}: the int8 kernel packed {packed.ToInt64()} output channels, expected {layer.OutChannels}");
+                }
+
+                kernel = (loaded, versions);
+            }
+
+            return kernel.Value.Module;
+        }
+
+        // Weights and bias changed: made again at the next folded forward.
+        public void Invalidate()
+        {
+            DisposeFloat();
+            DisposeKernel();
+        }
+
+        public void Dispose() => Invalidate();
+
+        // a = γ/√(σ² + ε) and the folded bias a·b + β − μ·a, per output channel.
+        private (Tensor Scale, Tensor Bias) Affine(Int8Conv2d layer)
+        {
+            var scale = Norm.running_var!.add(Norm.eps).rsqrt();
+            if (Norm.weight is { } gamma)
+            {
+                scale = scale.mul(gamma);
+            }
+
+            var bias = (layer.Bias is { } b ? b.sub(Norm.running_mean!) : Norm.running_mean!.neg()).mul(scale);
+            if (Norm.bias is { } beta)
+            {
+                bias = bias.add(beta);
+            }
+
+            return (scale.detach(), bias.detach());
+        }
+
+        private void DisposeFloat()
+        {
+            if (floatWeights is { } made)
+            {
+                made.Weight.Dispose();
+                made.Bias.Dispose();
+                floatWeights = null;
+            }
+        }
+
+        private void DisposeKernel()
+        {
+            kernel?.Module.Dispose();
+            kernel = null;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using ModelDsl.Zoo.ResNets;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Zoo.Tests;
+
+/// <summary>
+/// Batch norms folded into an int8 variant's convolutions (what they pack for the int8 kernel; the stored int8 weights
+/// and the state dict do not change): every pair of ResNet18Int8 folds, the logits stay as close to float32's as the
+/// unfolded int8 network's, folding before or after calibrating gives the same network, a layer calibrated without the
+/// norm's range keeps its norm, changed statistics fall back to the unfolded forward, and a channel whose norm scale is
+/// negative or zero folds right.
+/// </summary>
+public class Int8BatchNormFoldingTests
+{
+    private static Tensor Input(long batch = 4) => ChannelsLast.Contiguous(randn([batch, 3, 64, 64], generator: new Generator(3)));
+
+    private static (ResNet18 Dense, ResNet18Int8 Int8) Models()
+    {
+        var dense = new ResNet18();
+        BatchNormFoldingTests.RandomiseNorms(dense);
+        dense.eval();
+        var int8 = ResNet18Int8.FromDense(dense);
+        int8.eval();
+        return (dense, int8);
+    }
+
+    // Through ModelDsl.Forward, as a generated forward calls its members: a plain Sequential's own forward (the pairs
+    // below) calls its children directly and never sees the fold.
+    private static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor x)
+    {
+        using var noGrad = no_grad();
+        return Forward.Call(model, x).clone();
+    }
+
+    private static double Relative(Tensor actual, Tensor expected) =>
+        (actual - expected).norm().item<float>() / (double)expected.norm().item<float>();
+
+    [Fact]
+    public void ResNet18Int8FoldsAllTwentyPairsAndStaysAsCloseToFloat32()
+    {
+        using var scope = NewDisposeScope();
+        var (dense, int8) = Models();
+        using var _ = dense;
+        using var __ = int8;
+        var x = Input();
+        Assert.Equal(20, Int8Calibration.Run(int8, x));
+        var reference = Logits(dense, x);
+        var unfolded = Logits(int8, x);
+        var before = int8.state_dict().ToDictionary(e => e.Key, e => e.Value.clone());
+
+        using (var fold = BatchNormFolding.Fold(int8))
+        {
+            // 1 stem + 8 blocks × 2 + 3 projections, as the float ResNet-18 folds.
+            Assert.Equal(20, fold.Pairs);
+            var folded = Logits(int8, x);
+
+            // The folded kernel requantises after the norm instead of before it: a different rounding of the same
+            // network, so its error against float32 is of the unfolded one's size (not a bit-identical result).
+            var (foldedError, unfoldedError) = (Relative(folded, reference), Relative(unfolded, reference));
+            Assert.True(unfoldedError < 0.1, $"the unfolded int8 network is {unfoldedError:E2} from float32");
+            Assert.True(foldedError <= 1.5 * unfoldedError, $"folded {foldedError:E2} against unfolded {unfoldedError:E2}");
+            Assert.False(folded.allclose(unfolded, 0, 0), "the fold changed nothing: the norms still ran");
+
+            // A forward in training mode is the plain one (its norms use the batch's statistics).
+            int8.train();
+            int8.eval();
+            Assert.True(Logits(int8, x).allclose(folded, 0, 0), "the fold was lost across train()/eval()");
+        }
+
+        // Unfolded again: exactly the int8 network as calibrated; the stored weights never changed.
+        Assert.True(Logits(int8, x).allclose(unfolded, 0, 0), "disposing the fold did not restore the unfolded forward");
+        foreach (var (name, tensor) in int8.state_dict())
+        {
+            Assert.True(tensor.allclose(before[name], 0, 0), name + " changed");
+        }
+    }
+
+    [Fact]
+    public void FoldingBeforeOrAfterCalibratingGivesTheSameNetwork()
+    {
+        using var scope = NewDisposeScope();
+        var (dense, first) = Models();
+        using var _ = dense;
+        using var __ = first;
+        using var second = ResNet18Int8.FromDense(dense);
+        second.eval();
+        var x = Input();
+
+        Int8Calibration.Run(first, x);
+        using var afterCalibrating = BatchNormFolding.Fold(first);
+
+        // Calibrating a folded network observes the unfolded convolutions and their norms all the same.
+        using var beforeCalibrating = BatchNormFolding.Fold(second);
+        Int8Calibration.Run(second, x);
+
+        Assert.Equal(20, afterCalibrating.Pairs);
+        Assert.Equal(20, beforeCalibrating.Pairs);
+        Assert.True(Logits(first, x).allclose(Logits(second, x), 0, 0), "the two orders give different networks");
+    }
+
+    [Fact]
+    public void ALayerCalibratedWithoutTheNormsRangeKeepsItsNorm()
+    {
+        using var scope = NewDisposeScope();
+        var (dense, int8) = Models();
+        using var _ = dense;
+        using var __ = int8;
+        var x = Input();
+        Int8Calibration.Run(int8, x);
+
+        // A range of one's own (here the stem's, without what the pass saw after its norm).
+        var stem = int8.modules().OfType<Int8Conv2d>().First();
+        stem.Calibrate(new ActivationRange(stem.Calibration!.InputMin, stem.Calibration.InputMax, stem.Calibration.OutputMin, stem.Calibration.OutputMax));
+        var unfolded = Logits(int8, x);
+        using (var fold = BatchNormFolding.Fold(int8))
+        {
+            Assert.Equal(19, fold.Pairs);
+        }
+
+        // Folding only that pair would fold nothing: its norm runs, so the forward is the unfolded one.
+        // (Not disposed: its members belong to the network.)
+        var stemPair = nn.Sequential(("conv", stem), ("bn", int8.modules().OfType<BatchNorm2d>().First()));
+        using var none = BatchNormFolding.Fold(stemPair);
+        Assert.Equal(0, none.Pairs);
+        Assert.True(Logits(int8, x).allclose(unfolded, 0, 0));
+    }
+
+    [Fact]
+    public void ChangedStatisticsFallBackToTheUnfoldedForward()
+    {
+        using var scope = NewDisposeScope();
+        var (pair, x) = Pair(new[] { 1.5f, 0.7f, 0.9f, 1.1f, 1.2f, 0.4f });
+        using var _ = pair;
+        Int8Calibration.Run(pair, x);
+        using var fold = BatchNormFolding.Fold(pair);
+        Assert.Equal(1, fold.Pairs);
+        var folded = Logits(pair, x);
+
+        // The calibration's range after the norm no longer holds once the norm's statistics change: the convolution
+        // runs unfolded and its norm after it, the int8 pair as it now is.
+        using (no_grad())
+        {
+            ((BatchNorm2d)pair[1]).running_var!.mul_(4);
+        }
+
+        var changed = Logits(pair, x);
+        Assert.False(changed.allclose(folded, 1e-3, 1e-3), "the changed statistic changed nothing");
+        fold.Dispose();
+        Assert.True(changed.allclose(Logits(pair, x), 0, 0), "the folded forward is not the unfolded one after the change");
+    }
+
+    [Fact]
+    public void StatisticsReestimatedByATrainingModeForwardFallBackToTheUnfoldedForward()
+    {
+        // libtorch's batch norm writes its running statistics without bumping their version counters; the norm's
+        // num_batches_tracked, which TorchSharp's module increments, tells the fold.
+        using var scope = NewDisposeScope();
+        var (pair, x) = Pair(new[] { 1.5f, 0.7f, 0.9f, 1.1f, 1.2f, 0.4f });
+        using var _ = pair;
+        Int8Calibration.Run(pair, x);
+        var unfolded = Logits(pair, x);
+        using var fold = BatchNormFolding.Fold(pair);
+        var folded = Logits(pair, x);
+        Assert.False(folded.allclose(unfolded, 0, 0), "the fold changed nothing: the norm still ran");
+
+        pair.train();
+        using (no_grad())
+        {
+            pair.call(x.mul(3).add(1)).Dispose();
+        }
+
+        pair.eval();
+        var changed = Logits(pair, x);
+        Assert.False(changed.allclose(folded, 1e-3, 1e-3), "the fold kept the statistics of before the training-mode forward");
+        fold.Dispose();
+        Assert.True(changed.allclose(Logits(pair, x), 0, 0), "the folded forward is not the unfolded one after the change");
+    }
+
+    // An Int8Conv2d 8 → 6 and its norm with γ = `gammas`, in a Sequential in eval mode, and an input for it.
+    private static (Sequential Pair, Tensor X) Pair(float[] gammas)
+    {
+        var generator = new Generator(17);
+        var conv = new Int8Conv2d(8, 6, 3, padding: 1);
+        conv.Quantize(randn([6, 8, 3, 3], generator: generator).mul(0.2), randn([6], generator: generator).mul(0.1));
+        var norm = nn.BatchNorm2d(6);
+        using (no_grad())
+        {
+            norm.weight!.copy_(tensor(gammas));
+            norm.bias!.copy_(tensor(new[] { 0.1f, -0.2f, 0.3f, 0.25f, 0f, -0.1f }));
+            norm.running_mean!.copy_(rand([6], generator: generator).sub_(0.5));
+            norm.running_var!.copy_(rand([6], generator: generator).add_(0.5));
+        }
+
+        var pair = nn.Sequential(("conv", conv), ("bn", norm));
+        pair.eval();
+        return (pair, rand([2, 8, 10, 10], generator: generator));
+    }
+
+    [Fact]
+    public void ANegativeOrZeroNormScaleFoldsRight()
+    {
+        using var scope = NewDisposeScope();
+
+        // γ: two negative channels and one zero (its output is β alone, 0.25).
+        var (pair, x) = Pair(new[] { 1.5f, -0.7f, 0.9f, 0f, -1.2f, 0.4f });
+        using var _ = pair;
+        var (conv, norm) = ((Int8Conv2d)pair[0], (BatchNorm2d)pair[1]);
+        var plain = Logits(pair, x);
+
+        // Uncalibrated: float32 with the folded dequantised weight, equal to the pair's forward up to reassociation.
+        using (var fold = BatchNormFolding.Fold(pair))
+        {
+            Assert.Equal(1, fold.Pairs);
+            var folded = Logits(pair, x);
+            Assert.True((folded - plain).abs().max().item<float>() <= 1e-5f, "the float fold differs from the pair");
+            Assert.True(folded[.., 3].sub(0.25f).abs().max().item<float>() <= 1e-6f, "the zero-γ channel is not β");
+        }
+
+        // Calibrated: within one output step of the pair's own int8 forward (a different rounding point, the same range).
+        Int8Calibration.Run(pair, x);
+        var int8 = Logits(pair, x);
+        using (var fold = BatchNormFolding.Fold(pair))
+        {
+            Assert.Equal(1, fold.Pairs);
+            var folded = Logits(pair, x);
+            var step = conv.Calibration!.FoldedOutput!.Value.Scale;
+            var preNormStep = conv.Calibration.Output.Scale * norm.running_var!.add(norm.eps).rsqrt().mul(norm.weight!).abs().max().item<float>();
+            var difference = (folded - int8).abs().max().item<float>();
+            Assert.True(difference <= step + preNormStep + 1e-5, $"folded and unfolded int8 differ by {difference:E2}, more than the two steps {step:E2} + {preNormStep:E2}");
+            Assert.True(folded[.., 3].sub(0.25f).abs().max().item<float>() <= step, "the zero-γ channel is not β");
+            Assert.True((folded - plain).abs().max().item<float>() <= 0.1f * plain.abs().max().item<float>(), "the folded int8 pair is far from float32");
+        }
+    }
+}
