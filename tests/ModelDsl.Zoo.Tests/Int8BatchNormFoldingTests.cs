@@ -149,6 +149,26 @@ public class Int8BatchNormFoldingTests
         Assert.True(changed.allclose(Logits(pair, x), 0, 0), "the folded forward is not the unfolded one after the change");
     }
 
+    [Fact]
+    public void StatisticsReestimatedByATrainingForwardFallBackToo()
+    {
+        // A training-mode forward re-estimates the running statistics (and counts itself in num_batches_tracked).
+        using var scope = NewDisposeScope();
+        var (pair, x) = Pair(new[] { 1.5f, 0.7f, 0.9f, 1.1f, 1.2f, 0.4f });
+        using var _ = pair;
+        Int8Calibration.Run(pair, x);
+        using var fold = BatchNormFolding.Fold(pair);
+        var folded = Logits(pair, x);
+        pair.train();
+        Logits(pair, x.mul(3).add(1));
+        pair.eval();
+
+        var reestimated = Logits(pair, x);
+        Assert.False(reestimated.allclose(folded, 1e-3, 1e-3), "the training forward changed no statistic");
+        fold.Dispose();
+        Assert.True(reestimated.allclose(Logits(pair, x), 0, 0), "the folded forward is not the unfolded one after the training forward");
+    }
+
     // An Int8Conv2d 8 → 6 and its norm with γ = `gammas`, in a Sequential in eval mode, and an input for it.
     private static (Sequential Pair, Tensor X) Pair(float[] gammas)
     {
