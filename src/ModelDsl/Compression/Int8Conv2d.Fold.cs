@@ -56,7 +56,11 @@ public sealed partial class Int8Conv2d
     internal Tensor ForwardFolded(Tensor input)
     {
         var current = fold ?? throw new InvalidOperationException($"{Describe()}: no batch norm is folded into it");
-        if (Observing || (Calibration is not null && !CanFold(current.Norm)))
+
+        // Unfolded as well when the norm's parameters would get gradients (an eval forward outside no_grad, as when
+        // fine-tuning with frozen statistics): the folded tensors are detached from them.
+        var recordsGradients = is_grad_enabled() && (current.Norm.weight?.requires_grad == true || current.Norm.bias?.requires_grad == true);
+        if (Observing || recordsGradients || (Calibration is not null && !CanFold(current.Norm)))
         {
             using var unfolded = forward(input);
             return EvalNorm(current.Norm, unfolded);
@@ -93,7 +97,7 @@ public sealed partial class Int8Conv2d
 
     private long Versions(BatchNorm2d norm) => BatchNormFolding.VersionSum(Sources(norm));
 
-    // num_batches_tracked: a training-mode forward's running statistics bump no version counter, its increment does.
+    // num_batches_tracked too, which every training-mode forward increments in place (as BatchNormFolding checks it).
     private Tensor[] Sources(BatchNorm2d norm) =>
         new[] { Weight, WeightScale, Bias, norm.running_mean, norm.running_var, norm.num_batches_tracked, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
 
