@@ -233,4 +233,42 @@ public class Int8BatchNormFoldingTests
             Assert.True((folded - plain).abs().max().item<float>() <= 0.1f * plain.abs().max().item<float>(), "the folded int8 pair is far from float32");
         }
     }
+    [Fact]
+    public void AConvolutionInTrainingModeBeforeAnEvalNormStillGetsItsNorm()
+    {
+        // A folded int8 convolution in training mode forwards unfolded (TryForward leaves a training-mode module alone),
+        // so its eval-mode norm has to run: y = γ (z − μ)/√(σ² + ε) + β on the convolution's own output z.
+        using var scope = NewDisposeScope();
+        var (pair, x) = Pair(new[] { 1.5f, -0.7f, 0.9f, 1.1f, 1.2f, 0.4f });
+        using var _ = pair;
+        var (conv, norm) = ((Int8Conv2d)pair[0], (BatchNorm2d)pair[1]);
+        using var fold = BatchNormFolding.Fold(pair);
+        Assert.Equal(1, fold.Pairs);
+        conv.train();
+        using var noGrad = no_grad();
+        var z = conv.call(x);
+        var view = new long[] { 1, -1, 1, 1 };
+        var expected = z.sub(norm.running_mean!.view(view)).div(norm.running_var!.add(norm.eps).sqrt().view(view)).mul(norm.weight!.view(view)).add(norm.bias!.view(view));
+        var actual = Forward.Call(pair, x);
+        Assert.True((actual - expected).abs().max().item<float>() <= 1e-5f, "the eval-mode norm after a training-mode convolution was skipped");
+    }
+
+    [Fact]
+    public void ANormInTrainingModeAfterAFoldedConvolutionSeesTheConvolutionsOutput()
+    {
+        // Re-estimating the norms of an int8 network (the model in eval mode, only its norms in training mode): each norm's
+        // running mean moves by momentum 0.1 towards the batch mean of the convolution's output z, per channel.
+        using var scope = NewDisposeScope();
+        var (pair, x) = Pair(new[] { 1.5f, -0.7f, 0.9f, 1.1f, 1.2f, 0.4f });
+        using var _ = pair;
+        var (conv, norm) = ((Int8Conv2d)pair[0], (BatchNorm2d)pair[1]);
+        using var fold = BatchNormFolding.Fold(pair);
+        Assert.Equal(1, fold.Pairs);
+        using var noGrad = no_grad();
+        var z = conv.call(x);
+        var expectedMean = norm.running_mean!.mul(0.9).add(z.mean([0, 2, 3]).mul(0.1));
+        norm.train();
+        Forward.Call(pair, x).Dispose();
+        Assert.True((norm.running_mean! - expectedMean).abs().max().item<float>() <= 1e-5f, "the training-mode norm read the folded convolution's already-normalised output");
+    }
 }

@@ -110,7 +110,9 @@ public static class BatchNormFolding
         }
     }
 
-    // Every folded convolution is forwarded with its folded tensors in eval mode; its norm passes its input through.
+    // Every folded convolution is forwarded with its folded tensors in eval mode; its norm passes its input through. Both
+    // of the pair must be in eval mode: a training-mode convolution runs unfolded (its norm then runs too), and a
+    // training-mode norm (re-estimating statistics) must see the convolution's own output.
     internal static bool TryForward(nn.Module<Tensor, Tensor> module, Tensor x, out Tensor y)
     {
         y = x;
@@ -121,14 +123,14 @@ public static class BatchNormFolding
 
         switch (module)
         {
-            case Conv2d conv when Convolutions.TryGetValue(conv, out var folded) && !RecordsGradients(conv, folded.Norm):
+            case Conv2d conv when Convolutions.TryGetValue(conv, out var folded) && !folded.Norm.training && !RecordsGradients(conv, folded.Norm):
                 folded = Current(conv, folded);
                 y = nn.functional.conv2d(x, folded.Weight, folded.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
                 return true;
-            case Int8Conv2d int8 when int8.FoldedNorm is { } folded && !RecordsGradients(int8, folded):
+            case Int8Conv2d int8 when int8.FoldedNorm is { } folded && !folded.training && !RecordsGradients(int8, folded):
                 y = int8.ForwardFolded(x);
                 return true;
-            case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && IsFolded(conv) && !RecordsGradients(conv, norm):
+            case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && !conv.training && IsFolded(conv) && !RecordsGradients(conv, norm):
                 return true;
             case Sequential sequential when Any(sequential):
                 y = Sequence(sequential, x);
