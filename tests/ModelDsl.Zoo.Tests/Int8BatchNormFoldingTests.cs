@@ -271,4 +271,57 @@ public class Int8BatchNormFoldingTests
         Forward.Call(pair, x).Dispose();
         Assert.True((norm.running_mean! - expectedMean).abs().max().item<float>() <= 1e-5f, "the training-mode norm read the folded convolution's already-normalised output");
     }
+    [Fact]
+    public void ADepthwiseBiaslessConvolutionFoldsANormWithoutAffineParameters()
+    {
+        // groups = channels, no bias, a norm without γ and β: the fold is y = (z − μ)/√(σ² + ε) per channel, in float32
+        // uncalibrated and within an output step or two of the unfolded int8 pair calibrated.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(23);
+        var conv = new Int8Conv2d(6, 6, 3, padding: 1, groups: 6, bias: false);
+        conv.Quantize(randn([6, 1, 3, 3], generator: generator), null);
+        var norm = nn.BatchNorm2d(6, affine: false);
+        using (no_grad())
+        {
+            norm.running_mean!.copy_(randn([6], generator: generator));
+            norm.running_var!.copy_(rand([6], generator: generator).add_(0.5));
+        }
+
+        using var pair = nn.Sequential(("conv", conv), ("bn", norm));
+        pair.eval();
+        var x = rand([2, 6, 9, 9], generator: generator);
+        var view = new long[] { 1, -1, 1, 1 };
+        Tensor Expected()
+        {
+            using var noGrad = no_grad();
+            return conv.call(x).sub(norm.running_mean!.view(view)).div(norm.running_var!.add(norm.eps).sqrt().view(view));
+        }
+
+        var plain = Expected();
+        using (var fold = BatchNormFolding.Fold(pair))
+        {
+            Assert.Equal(1, fold.Pairs);
+            Assert.True((Logits(pair, x) - plain).abs().max().item<float>() <= 1e-4f, "the float fold differs from the pair");
+        }
+
+        Int8Calibration.Run(pair, x);
+        var int8 = Expected();
+        using (var fold = BatchNormFolding.Fold(pair))
+        {
+            Assert.Equal(1, fold.Pairs);
+            var step = conv.Calibration!.FoldedOutput!.Value.Scale;
+            var preNormStep = conv.Calibration.Output.Scale * norm.running_var!.add(norm.eps).rsqrt().max().item<float>();
+            var difference = (Logits(pair, x) - int8).abs().max().item<float>();
+            Assert.True(difference <= step + preNormStep + 1e-5, $"folded and unfolded int8 differ by {difference:E2}");
+
+            // Back to float32 while folded: the float fold again.
+            conv.ClearCalibration();
+            Assert.True((Logits(pair, x) - plain).abs().max().item<float>() <= 1e-4f, "ClearCalibration while folded");
+
+            // New weights while folded: the fold follows them.
+            conv.Quantize(randn([6, 1, 3, 3], generator: generator), null);
+            var renewed = Expected();
+            Assert.True((Logits(pair, x) - renewed).abs().max().item<float>() <= 1e-4f, "new weights while folded");
+        }
+    }
 }
