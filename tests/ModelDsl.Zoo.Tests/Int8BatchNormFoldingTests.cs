@@ -324,4 +324,48 @@ public class Int8BatchNormFoldingTests
             Assert.True((Logits(pair, x) - renewed).abs().max().item<float>() <= 1e-4f, "new weights while folded");
         }
     }
+    [Fact]
+    public void AFoldFollowsAReplacedNormParameter()
+    {
+        // A norm whose γ was never written (its version counter still 0) replaced by a new parameter (whose counter is 0
+        // too): the fold must see the new γ, y = γ' (z − μ)/√(σ² + ε) + β, uncalibrated and calibrated alike.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(29);
+        var conv = new Int8Conv2d(4, 3, 3, padding: 1);
+        conv.Quantize(randn([3, 4, 3, 3], generator: generator).mul(0.3), randn([3], generator: generator).mul(0.1));
+        var norm = nn.BatchNorm2d(3);
+        using (no_grad())
+        {
+            norm.running_mean!.copy_(randn([3], generator: generator).mul(0.2));
+            norm.running_var!.copy_(rand([3], generator: generator).add_(0.5));
+        }
+
+        using var pair = nn.Sequential(("conv", conv), ("bn", norm));
+        pair.eval();
+        var x = rand([2, 4, 8, 8], generator: generator);
+        var view = new long[] { 1, -1, 1, 1 };
+        Tensor Expected()
+        {
+            using var noGrad = no_grad();
+            return conv.call(x).sub(norm.running_mean!.view(view)).div(norm.running_var!.add(norm.eps).sqrt().view(view)).mul(norm.weight!.view(view)).add(norm.bias!.view(view));
+        }
+
+        using (var fold = BatchNormFolding.Fold(pair))
+        {
+            Assert.Equal(1, fold.Pairs);
+            Assert.True((Logits(pair, x) - Expected()).abs().max().item<float>() <= 1e-5f, "the fold differs before the change");
+            norm.weight = new TorchSharp.Modules.Parameter(tensor(new[] { -2f, 0.5f, 3f }));
+            Assert.True((Logits(pair, x) - Expected()).abs().max().item<float>() <= 1e-5f, "the float fold kept the replaced γ");
+        }
+
+        // Calibrated with the norm, then γ replaced again: the calibrated range after the norm no longer holds, so the
+        // pair runs unfolded, the int8 convolution and then the norm.
+        Int8Calibration.Run(pair, x);
+        using (var fold = BatchNormFolding.Fold(pair))
+        {
+            Assert.Equal(1, fold.Pairs);
+            norm.weight = new TorchSharp.Modules.Parameter(tensor(new[] { 1f, -1f, 0.25f }));
+            Assert.True((Logits(pair, x) - Expected()).abs().max().item<float>() <= 1e-5f, "the calibrated fold kept the replaced γ");
+        }
+    }
 }

@@ -14,9 +14,9 @@ namespace ModelDsl;
 // the unfolded one, since the norm then runs as well.
 public sealed partial class Int8Conv2d
 {
-    // The norm whose output the calibration also observed, and the version sum of its tensors and this layer's then:
-    // the folded range holds while neither changed.
-    private (BatchNorm2d Norm, long Versions)? calibratedNorm;
+    // The norm whose output the calibration also observed, and its tensors and this layer's then: the folded range holds
+    // while neither changed.
+    private (BatchNorm2d Norm, SourceState Versions)? calibratedNorm;
     private NormFold? fold;
 
     /// <summary>Whether a batch norm is folded into this layer (<see cref="BatchNormFolding.Fold"/>).</summary>
@@ -95,18 +95,31 @@ public sealed partial class Int8Conv2d
 
     private void CalibratedWith(BatchNorm2d? norm) => calibratedNorm = norm is null ? null : (norm, Versions(norm));
 
-    private long Versions(BatchNorm2d norm) => BatchNormFolding.VersionSum(Sources(norm));
+    private SourceState Versions(BatchNorm2d norm)
+    {
+        var sources = Sources(norm);
+        return new(Array.ConvertAll(sources, t => t.Handle), BatchNormFolding.VersionSum(sources));
+    }
 
     // num_batches_tracked too, which every training-mode forward increments in place (as BatchNormFolding checks it).
     private Tensor[] Sources(BatchNorm2d norm) =>
         new[] { Weight, WeightScale, Bias, norm.running_mean, norm.running_var, norm.num_batches_tracked, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
 
+    // The tensors a folded form was made from, by identity, and the sum of their version counters then (as
+    // BatchNormFolding's folds keep them): a replaced tensor (a new parameter, a module moved) changes it as a write does.
+    private readonly record struct SourceState(IntPtr[] Handles, long Versions)
+    {
+        public bool Equals(SourceState other) => Versions == other.Versions && Handles.AsSpan().SequenceEqual(other.Handles);
+
+        public override int GetHashCode() => Versions.GetHashCode();
+    }
+
     // The per-channel a and a·b + s of the norm, and what is made from them on demand (each dropped when the tensors
     // they came from change).
     private sealed class NormFold(BatchNorm2d norm) : IDisposable
     {
-        private (Tensor Weight, Tensor Bias, long Versions)? floatWeights;
-        private (jit.ScriptModule Module, long Versions)? kernel;
+        private (Tensor Weight, Tensor Bias, SourceState Versions)? floatWeights;
+        private (jit.ScriptModule Module, SourceState Versions)? kernel;
 
         public BatchNorm2d Norm { get; } = norm;
 
