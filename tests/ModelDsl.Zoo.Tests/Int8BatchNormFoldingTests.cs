@@ -368,4 +368,40 @@ public class Int8BatchNormFoldingTests
             Assert.True((Logits(pair, x) - Expected()).abs().max().item<float>() <= 1e-5f, "the calibrated fold kept the replaced γ");
         }
     }
+    [Fact]
+    public void AFoldedConvolutionRejectsTheInputsTheUnfoldedOneRejects()
+    {
+        // The layer's own errors, folded or not: an unbatched [C, H, W] map, the wrong channel count, integer input.
+        using var scope = NewDisposeScope();
+        var (pair, _) = Pair(new[] { 1.5f, 0.7f, 0.9f, 1.1f, 1.2f, 0.4f });
+        using var __ = pair;
+        using var noGrad = no_grad();
+        var inputs = new[] { rand([8, 10, 10]), rand([2, 7, 10, 10]), randint(0, 5, [2, 8, 10, 10], ScalarType.Int32) };
+        var expected = new[]
+        {
+            "Int8Conv2d expects input [N, 8, H, W], got [8, 10, 10]",
+            "Int8Conv2d expects input [N, 8, H, W], got [2, 7, 10, 10]",
+            "Int8Conv2d takes floating-point input, got Int32",
+        };
+        void Check(string when)
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var message = Assert.Throws<ArgumentException>(() => Forward.Call(pair, inputs[i])).Message;
+                Assert.True(message.Contains(expected[i]), $"{when}: '{message}' does not say '{expected[i]}'");
+            }
+        }
+
+        Check("unfolded");
+        using (BatchNormFolding.Fold(pair))
+        {
+            Check("folded, uncalibrated");
+        }
+
+        Int8Calibration.Run(pair, rand([2, 8, 10, 10]));
+        using (BatchNormFolding.Fold(pair))
+        {
+            Check("folded, calibrated");
+        }
+    }
 }

@@ -56,6 +56,7 @@ public sealed partial class Int8Conv2d
     internal Tensor ForwardFolded(Tensor input)
     {
         var current = fold ?? throw new InvalidOperationException($"{Describe()}: no batch norm is folded into it");
+        CheckInput(input);
 
         // Unfolded as well when the norm's parameters would get gradients (an eval forward outside no_grad, as when
         // fine-tuning with frozen statistics): the folded tensors are detached from them.

@@ -163,15 +163,7 @@ public sealed partial class Int8Conv2d : LayerBase, IQuantizedLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != InChannels)
-        {
-            throw ShapeError($"[N, {InChannels}, H, W]", input);
-        }
-        if (!input.is_floating_point())
-        {
-            // The dequantised weight would be cast to the input's integer type, every |w| < 1 truncated to 0.
-            throw new ArgumentException($"{Describe()} takes floating-point input, got {input.dtype}");
-        }
+        CheckInput(input);
         if (kernel is not null)
         {
             if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
@@ -195,6 +187,20 @@ public sealed partial class Int8Conv2d : LayerBase, IQuantizedLayer
             Observe(input, output);
         }
         return output;
+    }
+
+    // What forward and the folded forward (ForwardFolded) both take.
+    private void CheckInput(Tensor input)
+    {
+        if (input.dim() != 4 || input.shape[1] != InChannels)
+        {
+            throw ShapeError($"[N, {InChannels}, H, W]", input);
+        }
+        if (!input.is_floating_point())
+        {
+            // The dequantised weight would be cast to the input's integer type, every |w| < 1 truncated to 0.
+            throw new ArgumentException($"{Describe()} takes floating-point input, got {input.dtype}");
+        }
     }
 
     private void Observe(Tensor input, Tensor output)
