@@ -321,4 +321,43 @@ public sealed class QuantizedLayerTests(ITestOutputHelper output)
         Assert.False(z.requires_grad);
         Assert.Equal(0, (z - expected).abs().max().item<float>());
     }
+    /// <summary>
+    /// The worst case for the int8 GEMM's 16-bit pair sums: every weight at +127 and every activation at the top of its
+    /// range, 2 × 255 × 127 = 64 770 per pair, beyond int16. y = x·Wᵀ with W = 127 × scale exactly, so the output is
+    /// the float product up to the activations' rounding (one step, 1/255 of the range, per input).
+    /// </summary>
+    [Fact]
+    public void Int8LinearOutputIsRightForActivationsAtTheTopOfTheirRange()
+    {
+        using var scope = NewDisposeScope();
+        using var layer = new Int8Linear(256, 8, hasBias: false);
+        layer.Quantize(full(8, 256, 1.0f), null);
+        using var noGrad = no_grad();
+        var x = ones(64, 256);
+        x[.., 0] = tensor(-1e-4f);
+        var expected = x.matmul(layer.Dequantize().t());
+        var y = layer.call(x);
+        var difference = (y - expected).abs().max().item<float>();
+        Assert.True(difference <= 256 * 2 / 255f * (float)layer.WeightScale[0].item<float>() * 127, $"the int8 output is {difference} off the float product {expected[0, 0].item<float>()} (reduce_range {Int8LinearKernels.ReduceRange})");
+    }
+
+    /// <summary>
+    /// FBGEMM has VNNI kernels for AVX-512 only; on a CPU whose VNNI is the VEX form alone (AVX-VNNI), or when
+    /// FBGEMM_ENABLE_INSTRUCTIONS makes it use a set without VNNI, it runs its AVX2 or AVX-512 kernels, whose 16-bit pair
+    /// sums overflow on full-range activations: the layer must then quantise them to 7 bits, as PyTorch's x86
+    /// configuration does without AVX-512 VNNI. The test above, in a process whose FBGEMM runs its AVX2 kernels.
+    /// </summary>
+    [Fact]
+    public void Int8LinearQuantisesTo7BitsWhereFbgemmRunsItsKernelsWithoutVnni()
+    {
+        var test = $"{typeof(QuantizedLayerTests).FullName}.{nameof(Int8LinearOutputIsRightForActivationsAtTheTopOfTheirRange)}";
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(k => k, _ => (string?)null);
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["FBGEMM_ENABLE_INSTRUCTIONS"] = "AVX2";
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var result = ChildProcess.Run(dotnet, ["test", typeof(QuantizedLayerTests).Assembly.Location, "--filter", $"FullyQualifiedName={test}", "--nologo"], TimeSpan.FromMinutes(3), environment: environment);
+        Assert.True(result.ExitCode == 0 && (result.Stdout.Contains("Passed: 1") || result.Stdout.Contains("Passed:     1")), result.Describe("dotnet test with FBGEMM_ENABLE_INSTRUCTIONS=AVX2"));
+    }
 }

@@ -23,12 +23,19 @@ internal static class Int8LinearKernels
     internal const string Linear = "linear";
 
     /// <summary>
-    /// Whether activations are quantised to 7 bits instead of 8, as PyTorch's x86 configuration does: FBGEMM's AVX2
-    /// kernel multiplies uint8 by int8 into saturating 16-bit pair sums (vpmaddubsw), which full-range activations can
-    /// overflow; with VNNI the products accumulate in 32 bits and all 8 bits are safe. .NET reports the VEX form of VNNI
-    /// only, so a CPU with AVX-512 VNNI alone also gets 7 bits: a little more rounding, never an overflow.
+    /// Whether activations are quantised to 7 bits instead of 8, as PyTorch's x86 configuration does without AVX-512 VNNI
+    /// (<c>at::cpu::does_cpu_support_vnni</c>): FBGEMM's AVX2 and AVX-512 kernels multiply uint8 by int8 into saturating
+    /// 16-bit pair sums (vpmaddubsw), which full-range activations overflow; only its AVX-512 VNNI kernels accumulate in
+    /// 32 bits. FBGEMM has no kernels for the VEX form (AVX-VNNI), so a CPU with that alone gets 7 bits, as does a
+    /// process whose <c>FBGEMM_ENABLE_INSTRUCTIONS</c> makes FBGEMM use a set without VNNI.
     /// </summary>
-    internal static readonly bool ReduceRange = X86Base.IsSupported && !AvxVnni.IsSupported;
+    internal static readonly bool ReduceRange = X86Base.IsSupported && !FbgemmRunsVnni(Environment.GetEnvironmentVariable("FBGEMM_ENABLE_INSTRUCTIONS"));
+
+    // AVX-512 VNNI is CPUID leaf 7, ECX bit 11; Avx512F.IsSupported says the OS keeps the 512-bit state too. FBGEMM
+    // ignores a value of FBGEMM_ENABLE_INSTRUCTIONS it does not know.
+    private static bool FbgemmRunsVnni(string? forced) =>
+        Avx512F.IsSupported && (X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0 &&
+        forced?.Trim().ToUpperInvariant() is not ("AVX2" or "AVX512" or "AVX512_256");
 
     /// <summary>A new module, with no weight packed yet.</summary>
     internal static jit.ScriptModule Load() => EmbeddedModules.Load(ResourceName);
