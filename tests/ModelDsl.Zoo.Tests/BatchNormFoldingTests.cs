@@ -187,6 +187,40 @@ public class BatchNormFoldingTests
         Assert.True(model.call(x).allclose(plain, 0, 0), "disposing the last fold did not restore the plain forward");
     }
 
+    /// <summary>
+    /// An eval-mode model with only its norms in training mode (re-estimating the statistics after pruning): each norm
+    /// normalises and averages its convolution's own output, as a never-folded twin's do, not the folded pair's output.
+    /// </summary>
+    [Fact]
+    public void NormsInTrainingModeInAnEvalModelSeeTheirConvolutionsOwnOutputs()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet18();
+        RandomiseNorms(model);
+        model.eval();
+        using var plain = new ResNet18();
+        plain.load_state_dict(model.state_dict());
+        plain.eval();
+        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var folded = BatchNormFolding.Fold(model);
+        using var noGrad = no_grad();
+        foreach (var norm in model.modules().Concat(plain.modules()).OfType<TorchSharp.Modules.BatchNorm2d>())
+        {
+            norm.train();
+        }
+
+        var actual = model.call(x);
+        var expected = plain.call(x);
+        var scale = expected.abs().max().item<float>();
+        Assert.True((actual - expected).abs().max().item<float>() <= 1e-4f * scale, "the logits differ from the never-folded twin's");
+        var twin = plain.state_dict();
+        foreach (var (name, tensor) in model.state_dict().Where(e => e.Key.EndsWith("running_mean", StringComparison.Ordinal)))
+        {
+            var difference = (tensor - twin[name]).abs().max().item<float>();
+            Assert.True(difference <= 1e-4f, $"{name} differs from the never-folded twin's by {difference:E2}");
+        }
+    }
+
     // The folded logits equal the plain forward of the model's weights now (the fold briefly undone).
     private static void AssertPlain(ResNet18 model, Tensor x, Tensor folded, string when)
     {
