@@ -27,6 +27,11 @@ var layouts = Option("layouts", modelName.StartsWith("vit", StringComparison.Ord
 // TorchSharp defaults to one intra-op thread per core; set it explicitly so every side runs the same count.
 set_num_threads(threads);
 
+// ModelDsl tunes glibc's malloc when its assembly loads (MallocTuning), for the whole process. Touched here, before
+// any model exists, so that every side runs with it — TorchVision.NET's too, as in an application that references
+// ModelDsl — rather than whichever side first happens to load ModelDsl.
+var mallocTuned = MallocTuning.Applied;
+
 // --side winograd: ResNet-18's 3x3 stride-1 convolutions, oneDNN's direct one against Winograd built from libtorch's
 // operators, phase by phase (Winograd.cs).
 if (side == "winograd")
@@ -105,6 +110,7 @@ foreach (var layout in layouts.OrderBy(l => l == "channels_last"))
         layout,
         batch,
         threads = get_num_threads(),
+        malloc_tuned = mallocTuned,
         median_ms = times[times.Count / 2],
         min_ms = times[0],
     }));

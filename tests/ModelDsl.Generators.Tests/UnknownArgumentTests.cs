@@ -68,6 +68,30 @@ public class UnknownArgumentTests
         Assert.Equal(5, run.GeneratorDiagnostics.Length);   // no MDSL0014 besides, and nothing twice
     }
 
+    [Theory]
+    [InlineData("kernel: 3", "kernel", " (a named argument takes '=': Kernel = …)")]    // PyTorch's keyword habit
+    [InlineData("Kernel: 3", "Kernel", " (a named argument takes '=': Kernel = …)")]    // the right name, the wrong form
+    [InlineData("size: 3", "size", "")]                                                  // neither
+    public void APropertyWrittenAsAConstructorParameterSaysNamedArgumentsTakeEquals(string argument, string name, string guess)
+    {
+        var source = "using ModelDsl;\nnamespace Demo;\n[Model(InputShape = [1, 8, 8])]\npublic partial class M\n{\n    [Conv2d(4, " + argument + ")] public partial Layer Stem { get; }\n}\n";
+        var run = GeneratorHarness.Generate(source);
+
+        // Only MDSL0015: the attribute does not bind (no constructor has that parameter), but MDSL0014 would say less.
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal($"[Conv2d] has no argument '{name}'{guess}; its named arguments are {Conv2dArguments}", diagnostic.GetMessage());
+        Assert.Equal(name, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains(run.Output.GetDiagnostics(), d => d.Id == "CS1739");
+    }
+
+    [Fact]
+    public void AConstructorParameterByNameIsFine()
+    {
+        var run = GeneratorHarness.Generate("using ModelDsl;\nnamespace Demo;\n[Model(InputShape = [1, 8, 8])]\npublic partial class M\n{\n    [Conv2d(outChannels: 4, Kernel = 3)] public partial Layer Stem { get; }\n}\n");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+    }
+
     [Fact]
     public void AnUnknownNameOnAnotherLibrarysAttributeIsLeftToTheCompiler()
     {

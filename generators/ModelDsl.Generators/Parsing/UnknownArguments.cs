@@ -7,7 +7,8 @@ namespace ModelDsl.Generators;
 // Named arguments a ModelDsl attribute does not have ([Conv2d(8, Kernal = 3)]). The compiler drops such an argument and
 // says only "the type or namespace name 'Kernal' could not be found" (CS0246); that error also stops the build before
 // any analyzer runs. So the generator reports MDSL0015 on the name, with the closest argument the attribute has (a
-// typo or a wrong case) and the whole list, whether or not the class could be generated.
+// typo or a wrong case) and the whole list, whether or not the class could be generated. A property written as a
+// constructor parameter ([Conv2d(8, kernel: 3)], CS1739) gets it too, saying that named arguments take '='.
 internal static class UnknownArguments
 {
     /// <summary>Reports MDSL0015 for each unknown named argument of <paramref name="attribute"/>; whether there was one.</summary>
@@ -20,22 +21,32 @@ internal static class UnknownArguments
         }
 
         var known = Names(type);
+        var parameters = new HashSet<string>(type.InstanceConstructors.SelectMany(c => c.Parameters).Select(p => p.Name), StringComparer.Ordinal);
         var found = false;
-        foreach (var name in arguments.Arguments.Select(a => a.NameEquals?.Name).OfType<IdentifierNameSyntax>())
+        foreach (var argument in arguments.Arguments)
         {
-            var text = name.Identifier.ValueText;
-            if (known.Contains(text, StringComparer.Ordinal))
+            // Kernel = 3 names a property; outChannels: 8 a constructor parameter. A PyTorch habit writes the first as
+            // kernel: 3, which the compiler rejects as a parameter the constructor lacks (CS1739).
+            var (name, colon) = argument.NameEquals is { } equals ? (equals.Name, false) : (argument.NameColon?.Name, true);
+            if (name is null || (colon ? parameters.Contains(name.Identifier.ValueText) : known.Contains(name.Identifier.ValueText, StringComparer.Ordinal)))
             {
                 continue;
             }
 
+            var text = name.Identifier.ValueText;
             var closest = Closest(text, known);
+            var guess = (closest, colon) switch
+            {
+                (null, _) => string.Empty,
+                (_, true) => $" (a named argument takes '=': {closest} = …)",
+                _ => $" (did you mean '{closest}'?)",
+            };
             report.Report(
                 DiagnosticDescriptors.UnknownArgument,
                 name.GetLocation(),
                 AttributeName(type),
                 text,
-                closest is null ? string.Empty : $" (did you mean '{closest}'?)",
+                guess,
                 known.Count == 0 ? "none" : string.Join(", ", known));
             found = true;
         }

@@ -57,11 +57,7 @@ public sealed partial class Int8Conv2d
     {
         var current = fold ?? throw new InvalidOperationException($"{Describe()}: no batch norm is folded into it");
         CheckInput(input);
-
-        // Unfolded as well when the norm's parameters would get gradients (an eval forward outside no_grad, as when
-        // fine-tuning with frozen statistics): the folded tensors are detached from them.
-        var recordsGradients = is_grad_enabled() && (current.Norm.weight?.requires_grad == true || current.Norm.bias?.requires_grad == true);
-        if (Observing || recordsGradients || (Calibration is not null && !CanFold(current.Norm)))
+        if (Observing || (Calibration is not null && !CanFold(current.Norm)))
         {
             using var unfolded = forward(input);
             return EvalNorm(current.Norm, unfolded);

@@ -43,6 +43,11 @@ public sealed class StateDictMismatchException : InvalidOperationException
         {
             parts.Add($"missing keys: {string.Join(", ", missing)}");
         }
+        if (missing.Count > 0 && missing.All(QuantisationKey))
+        {
+            // What a float32 checkpoint lacks when it is loaded into an int8 or int4 variant.
+            parts.Add("the missing keys are the scales of quantised layers, which a float checkpoint does not have: load it into the dense model and make this variant from that with its FromDense");
+        }
         if (unexpected.Count > 0)
         {
             parts.Add($"unexpected keys: {string.Join(", ", unexpected)}");
@@ -57,4 +62,9 @@ public sealed class StateDictMismatchException : InvalidOperationException
         }
         return $"{source} does not match the module, no weight was changed: {string.Join("; ", parts)}";
     }
+
+    // Int8Linear's and Int8Conv2d's weight_scale, Int4Linear's weight_packed: state-dict entries only a quantised layer has.
+    private static bool QuantisationKey(string key) =>
+        key.EndsWith(".weight_scale", StringComparison.Ordinal) || key.EndsWith(".weight_packed", StringComparison.Ordinal) ||
+        key is "weight_scale" or "weight_packed";
 }

@@ -5,16 +5,20 @@ using System.Runtime.InteropServices;
 namespace ModelDsl;
 
 /// <summary>
-/// Raises glibc's malloc thresholds when ModelDsl's assembly loads (the first use of a ModelDsl type, at the latest a
-/// generated model's first forward), as the old native shim did: the mmap threshold to 32 MiB (glibc's maximum) and the
-/// trim threshold to 1 GiB. libtorch allocates CPU tensors with <c>posix_memalign</c>; with glibc's defaults a CNN
+/// Tunes glibc's malloc when ModelDsl's assembly loads (the first use of a ModelDsl type, at the latest a generated
+/// model's first forward), as the old native shim did: the mmap threshold to 32 MiB (glibc's maximum), the trim
+/// threshold to 1 GiB, and no block mmapped at all (<c>M_MMAP_MAX</c> 0), so that a block above 32 MiB comes from the
+/// heap and is recycled too. libtorch allocates CPU tensors with <c>posix_memalign</c>; with glibc's defaults a CNN
 /// forward's activation blocks go back to the kernel on free and are page-faulted in again on the next pass. Measured
 /// on libtorch 2.10 (TorchSharp 0.107), generated ResNet-18, batch 8, 224², one intra-op thread: 151 → 126 ms and
-/// 15,654 → 6 minor page faults per forward (docs/benchmarks.md, section 1). The price is that resident memory stays at
-/// its peak instead of shrinking between passes.
+/// 15,654 → 6 minor page faults per forward; MobileNetV2 at batch 8, whose first block's 38.5 MB activations are above
+/// the largest threshold, faults about 26,000 pages a forward with the thresholds alone and about 1,300 with nothing
+/// mmapped (docs/benchmarks.md, section 1). glibc still maps a block of more than 64 MiB that a thread other than the
+/// main one allocates (a thread's own heap holds at most 64 MiB). The price is that resident memory stays at its peak
+/// instead of shrinking between passes.
 /// <para>
 /// Not applied when the environment variable <c>MODELDSL_MALLOC_TUNING</c> is <c>0</c>, when <c>GLIBC_TUNABLES</c>
-/// already sets either threshold (the user's choice wins), or off Linux/glibc.
+/// already sets any of the three (the user's choice wins), or off Linux/glibc.
 /// </para>
 /// </summary>
 public static class MallocTuning
@@ -27,15 +31,17 @@ public static class MallocTuning
 
     private const int MTrimThreshold = -1;
     private const int MMmapThreshold = -3;
+    private const int MMmapMax = -4;
 
-    /// <summary>Whether both thresholds were set in this process.</summary>
+    /// <summary>Whether the thresholds and the mmap limit were set in this process.</summary>
     public static bool Applied { get; private set; }
 
     /// <summary>Whether the tuning should be applied, given <c>MODELDSL_MALLOC_TUNING</c> and <c>GLIBC_TUNABLES</c>.</summary>
     internal static bool ShouldApply(string? setting, string? glibcTunables) =>
         setting != "0"
         && (glibcTunables is null || (!glibcTunables.Contains("glibc.malloc.mmap_threshold", StringComparison.Ordinal)
-                                      && !glibcTunables.Contains("glibc.malloc.trim_threshold", StringComparison.Ordinal)));
+                                      && !glibcTunables.Contains("glibc.malloc.trim_threshold", StringComparison.Ordinal)
+                                      && !glibcTunables.Contains("glibc.malloc.mmap_max", StringComparison.Ordinal)));
 
     // A module initializer because the thresholds must be in place before the first forward allocates, and a user of a
     // generated model never calls into ModelDsl explicitly before that; it only calls libc and cannot fail.
@@ -51,7 +57,7 @@ public static class MallocTuning
         try
         {
             _ = GnuGetLibcVersion();   // throws EntryPointNotFoundException on a libc that is not glibc (musl)
-            Applied = Mallopt(MMmapThreshold, MmapThreshold) == 1 & Mallopt(MTrimThreshold, TrimThreshold) == 1;
+            Applied = Mallopt(MMmapThreshold, MmapThreshold) == 1 & Mallopt(MTrimThreshold, TrimThreshold) == 1 & Mallopt(MMmapMax, 0) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

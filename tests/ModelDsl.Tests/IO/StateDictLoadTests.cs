@@ -163,6 +163,25 @@ public sealed class StateDictLoadTests : IDisposable
     }
 
     [Fact]
+    public void A_float_checkpoint_loaded_into_an_int8_variant_says_to_use_FromDense()
+    {
+        using var scope = NewDisposeScope();
+        var path = directory.File("dense.safetensors");
+        Model().SaveSafeTensors(path);
+        var int8 = nn.Sequential(("0", new Int8Linear(4, 3)), ("1", nn.ReLU()), ("2", new Int8Linear(3, 2)));
+        var before = Snapshot(int8);
+
+        var error = Assert.Throws<StateDictMismatchException>(() => int8.LoadSafeTensors(path));
+        Assert.Equal(["0.weight_scale", "2.weight_scale"], error.Missing);
+        Assert.Contains("load it into the dense model and make this variant from that with its FromDense", error.Message);
+        AssertUnchanged(before, int8);
+
+        // Any other missing key: no such advice.
+        var other = Assert.Throws<StateDictMismatchException>(() => Model().LoadStateDictChecked(new Dictionary<string, Tensor>(), strict: true));
+        Assert.DoesNotContain("FromDense", other.Message);
+    }
+
+    [Fact]
     public void Non_strict_load_fills_the_shared_keys_only()
     {
         using var scope = NewDisposeScope();

@@ -21,6 +21,7 @@ public sealed class MallocTuningTests
     [InlineData("0", null, false)]
     [InlineData(null, "glibc.malloc.mmap_threshold=1048576", false)]
     [InlineData(null, "glibc.pthread.rseq=0:glibc.malloc.trim_threshold=0", false)]
+    [InlineData(null, "glibc.malloc.mmap_max=65536", false)]
     [InlineData(null, "glibc.pthread.rseq=0", true)]
     public void Opting_out_or_choosing_the_thresholds_yourself_leaves_glibc_alone(string? setting, string? tunables, bool applied) =>
         Assert.Equal(applied, MallocTuning.ShouldApply(setting, tunables));
