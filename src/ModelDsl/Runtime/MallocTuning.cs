@@ -14,8 +14,8 @@ namespace ModelDsl;
 /// 15,654 → 6 minor page faults per forward; MobileNetV2 at batch 8, whose first block's 38.5 MB activations are above
 /// the largest threshold, faults about 26,000 pages a forward with the thresholds alone and about 1,300 with nothing
 /// mmapped (docs/benchmarks.md, section 1). glibc still maps a block of more than 64 MiB that a thread other than the
-/// main one allocates (a thread's own heap holds at most 64 MiB). The price is that resident memory stays at its peak
-/// instead of shrinking between passes.
+/// main one allocates (a thread's own heap holds at most 64 MiB), and unmaps such a thread heap once it is empty. The
+/// price is that resident memory stays at its peak instead of shrinking between passes.
 /// <para>
 /// Not applied when the environment variable <c>MODELDSL_MALLOC_TUNING</c> is <c>0</c>, when <c>GLIBC_TUNABLES</c>
 /// already sets any of the three (the user's choice wins), or off Linux/glibc.
