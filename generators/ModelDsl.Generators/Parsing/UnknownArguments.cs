@@ -35,8 +35,11 @@ internal static class UnknownArguments
 
             var text = name.Identifier.ValueText;
             var closest = Closest(text, known);
+            var parameter = parameters.FirstOrDefault(p => string.Equals(p, text, StringComparison.OrdinalIgnoreCase));
             var guess = (closest, colon) switch
             {
+                // [Conv2d(OutChannels = 8)]: a constructor argument, which the attribute exposes read-only.
+                _ when !colon && parameter is not null => $" ('{parameter}' is a constructor argument: write it first, without a name)",
                 (null, _) => string.Empty,
                 (_, true) => $" (a named argument takes '=': {closest} = …)",
                 _ => $" (did you mean '{closest}'?)",

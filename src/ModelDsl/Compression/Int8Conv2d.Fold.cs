@@ -151,14 +151,15 @@ public sealed partial class Int8Conv2d
                 var sign = scale.sign().to(ScalarType.Int32).view(-1, 1, 1, 1);
                 var weight = layer.Weight.to(ScalarType.Int32).mul(sign).clamp(-128, 127).to(ScalarType.Int8);
                 var scales = layer.WeightScale.mul(scale.abs()).clamp_min(Int8Linear.Epsilon);
-                var loaded = Int8ConvKernels.Load();
-                using var packed = (Scalar)loaded.invoke(Int8ConvKernels.Pack, weight.contiguous(), scales.contiguous(), bias.contiguous(), layer.stride[0], layer.padding[0], layer.dilation[0], layer.Groups);
-                if (packed.ToInt64() != layer.OutChannels)
-                {
-                    loaded.Dispose();
-                    throw new InvalidOperationException($"{layer.Describe()}: the int8 kernel packed {packed.ToInt64()} output channels, expected {layer.OutChannels}");
-                }
-
+                var loaded = EmbeddedModules.LoadPacked(
+                    Int8ConvKernels.ResourceName,
+                    module =>
+                    {
+                        using var packed = (Scalar)module.invoke(Int8ConvKernels.Pack, weight.contiguous(), scales.contiguous(), bias.contiguous(), layer.stride[0], layer.padding[0], layer.dilation[0], layer.Groups);
+                        return packed.ToInt64();
+                    },
+                    layer.OutChannels,
+                    layer.Describe());
                 kernel = (loaded, versions);
             }
 

@@ -107,17 +107,17 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
             return;
         }
 
-        var loaded = Int8LinearKernels.Load();
         var bias = Bias ?? zeros(OutFeatures);
-        // TorchScript's int comes back as a Scalar.
-        using var packedChannels = (Scalar)loaded.invoke(Int8LinearKernels.Pack, Weight.contiguous(), WeightScale.contiguous(), bias.contiguous());
-        if (packedChannels.ToInt64() != OutFeatures)
-        {
-            loaded.Dispose();
-            throw new InvalidOperationException($"{Describe()}: the int8 kernel packed {packedChannels.ToInt64()} output channels, expected {OutFeatures}");
-        }
-
-        kernel = loaded;
+        kernel = EmbeddedModules.LoadPacked(
+            Int8LinearKernels.ResourceName,
+            module =>
+            {
+                // TorchScript's int comes back as a Scalar.
+                using var packed = (Scalar)module.invoke(Int8LinearKernels.Pack, Weight.contiguous(), WeightScale.contiguous(), bias.contiguous());
+                return packed.ToInt64();
+            },
+            OutFeatures,
+            Describe());
     }
 
     /// <inheritdoc />

@@ -54,7 +54,8 @@ public static class BatchNormFolding
         {
             if (module is Int8Conv2d int8)
             {
-                var refolded = int8.IsFolded;
+                // Counted once while a fold owns it (even if the layer was disposed and so unfolded meanwhile).
+                var refolded = Owners.TryGetValue(int8, out _);
                 if (int8.Fold(norm))
                 {
                     Norms.AddOrUpdate(norm, int8);
@@ -236,7 +237,7 @@ public static class BatchNormFolding
                 Convolutions.Remove(plain);
                 Interlocked.Decrement(ref active);
             }
-            else if (conv is Int8Conv2d { IsFolded: true } int8)
+            else if (conv is Int8Conv2d int8)
             {
                 int8.Unfold();
                 Interlocked.Decrement(ref active);
