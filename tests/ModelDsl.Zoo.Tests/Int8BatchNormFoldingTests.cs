@@ -128,6 +128,42 @@ public class Int8BatchNormFoldingTests
     }
 
     [Fact]
+    public void FoldedForwardsOnSeveralThreadsAtOnceGiveTheSingleThreadedResult()
+    {
+        // A server's requests: eval forwards of one folded model on several threads. Each round folds afresh, so that
+        // the first forwards on every thread make the folded kernel (calibrated) or the folded weights (uncalibrated)
+        // at the same moment.
+        using var scope = NewDisposeScope();
+        foreach (var calibrated in new[] { false, true })
+        {
+            var (pair, x) = Pair(new[] { 1.5f, 0.7f, 0.9f, 1.1f, 1.2f, 0.4f });
+            using var _ = pair;
+            if (calibrated)
+            {
+                Int8Calibration.Run(pair, x);
+            }
+
+            Tensor expected;
+            using (BatchNormFolding.Fold(pair))
+            {
+                expected = Logits(pair, x);
+            }
+
+            for (var round = 0; round < 10; round++)
+            {
+                using var fold = BatchNormFolding.Fold(pair);
+                Assert.Equal(1, fold.Pairs);
+                var results = new Tensor[4];
+                Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = results.Length }, i => results[i] = Logits(pair, x));
+                foreach (var result in results)
+                {
+                    Assert.True(result.allclose(expected, 0, 0), $"round {round}, calibrated {calibrated}: a concurrent folded forward differs");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void ChangedStatisticsFallBackToTheUnfoldedForward()
     {
         using var scope = NewDisposeScope();

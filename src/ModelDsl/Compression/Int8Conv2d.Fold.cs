@@ -113,8 +113,12 @@ public sealed partial class Int8Conv2d
 
     // The per-channel a and a·b + s of the norm, and what is made from them on demand (each dropped when the tensors
     // they came from change).
+    // Eval forwards of one model may run on several threads at once (a server's requests): what is made is made under
+    // a lock, and what a change of the tensors makes stale is left to its finalizer, not disposed, since another thread
+    // may be convolving with it right now (as BatchNormFolding does with a plain convolution's folded tensors).
     private sealed class NormFold(BatchNorm2d norm) : IDisposable
     {
+        private readonly Lock gate = new();
         private (Tensor Weight, Tensor Bias, SourceState Versions)? floatWeights;
         private (jit.ScriptModule Module, SourceState Versions)? kernel;
 
@@ -123,9 +127,25 @@ public sealed partial class Int8Conv2d
         public (Tensor Weight, Tensor Bias) FloatWeights(Int8Conv2d layer)
         {
             var versions = layer.Versions(Norm);
+            lock (gate)
+            {
+                return FloatWeightsLocked(layer, versions);
+            }
+        }
+
+        public jit.ScriptModule Kernel(Int8Conv2d layer)
+        {
+            var versions = layer.Versions(Norm);
+            lock (gate)
+            {
+                return KernelLocked(layer, versions);
+            }
+        }
+
+        private (Tensor Weight, Tensor Bias) FloatWeightsLocked(Int8Conv2d layer, SourceState versions)
+        {
             if (floatWeights is not { } made || made.Versions != versions)
             {
-                DisposeFloat();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var (scale, bias) = Affine(layer);
@@ -136,12 +156,10 @@ public sealed partial class Int8Conv2d
             return (floatWeights.Value.Weight, floatWeights.Value.Bias);
         }
 
-        public jit.ScriptModule Kernel(Int8Conv2d layer)
+        private jit.ScriptModule KernelLocked(Int8Conv2d layer, SourceState versions)
         {
-            var versions = layer.Versions(Norm);
             if (kernel is not { } made || made.Versions != versions)
             {
-                DisposeKernel();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var (scale, bias) = Affine(layer);
@@ -166,11 +184,14 @@ public sealed partial class Int8Conv2d
             return kernel.Value.Module;
         }
 
-        // Weights and bias changed: made again at the next folded forward.
+        // Weights and bias changed (Refresh), or the fold ends: freed now, made again at the next folded forward.
         public void Invalidate()
         {
-            DisposeFloat();
-            DisposeKernel();
+            lock (gate)
+            {
+                DisposeFloat();
+                DisposeKernel();
+            }
         }
 
         public void Dispose() => Invalidate();

@@ -27,6 +27,7 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
 
     // The loaded kernel module holding the packed weight (CPU only), made by Refresh.
     private jit.ScriptModule? kernel;
+    private readonly Lock packing = new();
     private Tensor? dequantized;
 
     /// <summary>An int8 linear of the given size with zero weights (load or <see cref="Quantize"/> its weights).</summary>
@@ -150,16 +151,27 @@ public sealed class Int8Linear : LayerBase, IQuantizedLayer
         {
             throw new ArgumentException($"{Describe()}: the input is on CPU but the layer is on {Weight.device}; move one of them");
         }
-        if (kernel is null)
+        var packed = kernel;
+        if (packed is null)
         {
-            Refresh();
+            // Packed here only when nothing packed it yet; under a lock, since eval forwards may run on several threads
+            // at once and a second Refresh would dispose the module the first thread is about to call.
+            lock (packing)
+            {
+                if (kernel is null)
+                {
+                    Refresh();
+                }
+
+                packed = kernel!;
+            }
         }
         using var scope = NewDisposeScope();
         // quantized::linear_dynamic has no autograd formula: an input that records gradients (a float layer's parameters
         // before this one) would give an output that claims to, whose backward warns on stderr ("an autograd kernel was
         // not registered") and leaves the gradients before it null. Inference only: the output records none.
         var x = input.dim() == 1 ? input.detach().unsqueeze(0) : input.detach();
-        var y = kernel!.invoke<Tensor>(Int8LinearKernels.Linear, x.contiguous(), Int8LinearKernels.ReduceRange);
+        var y = packed.invoke<Tensor>(Int8LinearKernels.Linear, x.contiguous(), Int8LinearKernels.ReduceRange);
         return (input.dim() == 1 ? y.squeeze(0) : y).MoveToOuterDisposeScope();
     }
 

@@ -100,6 +100,40 @@ public sealed class QuantizedLayerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnInt8LinearPackedByItsFirstForwardsOnSeveralThreadsGivesTheSingleThreadedResult()
+    {
+        using var scope = NewDisposeScope();
+        var (weight, bias, x) = Case(64, 32, 8);
+        using var reference = new Int8Linear(64, 32);
+        reference.Quantize(weight, bias);
+        Tensor expected;
+        using (no_grad())
+        {
+            expected = reference.call(x).clone();
+        }
+
+        for (var round = 0; round < 10; round++)
+        {
+            // Stored values written straight into the buffers (no Refresh): the first forwards pack them, on four threads.
+            using var layer = new Int8Linear(64, 32);
+            using (no_grad())
+            {
+                layer.Weight.copy_(reference.Weight);
+                layer.WeightScale.copy_(reference.WeightScale);
+                layer.Bias!.copy_(reference.Bias!);
+            }
+
+            var results = new Tensor[4];
+            Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = results.Length }, i =>
+            {
+                using var noGrad = no_grad();
+                results[i] = layer.call(x);
+            });
+            Assert.All(results, r => Assert.True(r.allclose(expected, 0, 0), $"round {round}: a concurrent first forward differs"));
+        }
+    }
+
+    [Fact]
     public void Int8OutputMatchesAHandDequantisedReferenceAndHandlesBatchDimensions()
     {
         using var scope = NewDisposeScope();
