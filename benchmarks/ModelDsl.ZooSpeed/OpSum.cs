@@ -18,7 +18,7 @@ internal static class OpSum
         using var scope = NewDisposeScope();
         manual_seed(0);
         var rows = new List<(string Op, double Ms, int Count)>();
-        void Add(string op, Func<Tensor> run, int count) => rows.Add((op, Median(run), count));
+        void Add(string op, Func<Tensor> run, int count) => rows.Add((op, ModelDsl.Benchmarks.Shared.Forwards.MedianOfCalls(run), count));
         Tensor Random(params long[] shape) => ChannelsLast.Contiguous(randn(shape));
 
         var image = Random(batch, 3, 224, 224);
@@ -70,11 +70,5 @@ internal static class OpSum
             median_ms = rows.Sum(r => r.Ms * r.Count),
             ops = rows.Select(r => new { op = r.Op, ms = Math.Round(r.Ms, 3), count = r.Count }),
         }));
-    }
-
-    private static double Median(Func<Tensor> step)
-    {
-        var times = ModelDsl.Benchmarks.Shared.Forwards.Time(_ => step(), empty(0), warmup: 3, reps: 21);
-        return times[times.Count / 2];
     }
 }

@@ -60,7 +60,7 @@ internal static class Winograd
                 using var exact = nn.functional.conv2d(x.to(float64), w.to(float64), bias.to(float64), padding: [1, 1]);
                 var (nnpackMs, nnpackError, nnpackFailure) = nnpack ? Nnpack(x, w, bias, exact) : (null, null, "not available");
                 var phases = new[] { ("pad", (Func<Tensor>)Pad), ("tiles", Tiles), ("input_transform", In), ("products", Products), ("output_transform", Out), ("assemble", Assemble) }
-                    .Select(p => (p.Item1, Ms: Median(p.Item2))).ToList();
+                    .Select(p => (p.Item1, Ms: ModelDsl.Benchmarks.Shared.Forwards.MedianOfCalls(p.Item2))).ToList();
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     side = "winograd",
@@ -68,7 +68,7 @@ internal static class Winograd
                     channels,
                     size,
                     batch,
-                    direct_ms = Median(Direct),
+                    direct_ms = ModelDsl.Benchmarks.Shared.Forwards.MedianOfCalls(Direct),
                     winograd_ms = phases.Sum(p => p.Ms),
                     phases_ms = phases.ToDictionary(p => p.Item1, p => Math.Round(p.Ms, 3)),
                     transformed_weight_mb = u.NumberOfElements * 4 / 1e6,
@@ -101,7 +101,7 @@ internal static class Winograd
             using var weight = w.contiguous();
             Tensor Conv() => NnpackUnit.Value.invoke<Tensor>("conv", input, weight, bias);
             using var y = Conv();
-            return (Median(Conv), y.to(float64).sub(exact).abs().max().item<double>(), null);
+            return (ModelDsl.Benchmarks.Shared.Forwards.MedianOfCalls(Conv), y.to(float64).sub(exact).abs().max().item<double>(), null);
         }
         catch (ExternalException e)
         {
@@ -131,11 +131,5 @@ internal static class Winograd
         }
 
         return tensor(flat).view(rows, columns);
-    }
-
-    private static double Median(Func<Tensor> step)
-    {
-        var times = ModelDsl.Benchmarks.Shared.Forwards.Time(_ => step(), empty(0), warmup: 3, reps: 21);
-        return times[times.Count / 2];
     }
 }

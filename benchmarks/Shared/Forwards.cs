@@ -31,6 +31,13 @@ internal static class Forwards
         return times;
     }
 
+    /// <summary>The median milliseconds of <paramref name="reps"/> calls of <paramref name="step"/> after <paramref name="warmup"/>, each result freed.</summary>
+    public static double MedianOfCalls(Func<Tensor> step, int warmup = 3, int reps = 21)
+    {
+        var times = Time(_ => step(), empty(0), warmup, reps);
+        return times[times.Count / 2];
+    }
+
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
     public static double Median(List<double> values)
     {

@@ -38,16 +38,10 @@ public class BatchNormFoldingTests
     public void AFoldFollowsLoadingTrainingAndReplacedParameters()
     {
         using var scope = NewDisposeScope();
-        using var model = new ResNet18();
-        RandomiseNorms(model);
-        model.eval();
-        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var model = EvalResNet18();
+        var x = Input();
         using var folded = BatchNormFolding.Fold(model);
-        Tensor Folded()
-        {
-            using var noGrad = no_grad();
-            return model.call(x).clone();
-        }
+        Tensor Folded() => Logits(model, x);
 
         var before = Folded();
 
@@ -98,16 +92,10 @@ public class BatchNormFoldingTests
     public void AFoldFollowsRunningStatisticsReestimatedByTrainingModeForwards()
     {
         using var scope = NewDisposeScope();
-        using var model = new ResNet18();
-        RandomiseNorms(model);
-        model.eval();
-        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var model = EvalResNet18();
+        var x = Input();
         using var folded = BatchNormFolding.Fold(model);
-        Tensor Folded()
-        {
-            using var noGrad = no_grad();
-            return model.call(x).clone();
-        }
+        Tensor Folded() => Logits(model, x);
 
         var before = Folded();
         model.train();
@@ -132,13 +120,9 @@ public class BatchNormFoldingTests
     public void AnEvalModeForwardThatRecordsGradientsGivesThePlainGradients()
     {
         using var scope = NewDisposeScope();
-        using var model = new ResNet18();
-        RandomiseNorms(model);
-        model.eval();
-        using var plain = new ResNet18();
-        plain.load_state_dict(model.state_dict());
-        plain.eval();
-        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var model = EvalResNet18();
+        using var plain = Twin(model);
+        var x = Input();
         using var folded = BatchNormFolding.Fold(model);
 
         model.call(x).square().mean().backward();
@@ -167,10 +151,8 @@ public class BatchNormFoldingTests
     public void DisposingAReplacedFoldKeepsTheFoldThatReplacedIt()
     {
         using var scope = NewDisposeScope();
-        using var model = new ResNet18();
-        RandomiseNorms(model);
-        model.eval();
-        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var model = EvalResNet18();
+        var x = Input();
         using var noGrad = no_grad();
         var plain = model.call(x).clone();
         var first = BatchNormFolding.Fold(model);
@@ -195,13 +177,9 @@ public class BatchNormFoldingTests
     public void NormsInTrainingModeInAnEvalModelSeeTheirConvolutionsOwnOutputs()
     {
         using var scope = NewDisposeScope();
-        using var model = new ResNet18();
-        RandomiseNorms(model);
-        model.eval();
-        using var plain = new ResNet18();
-        plain.load_state_dict(model.state_dict());
-        plain.eval();
-        var x = ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+        using var model = EvalResNet18();
+        using var plain = Twin(model);
+        var x = Input();
         using var folded = BatchNormFolding.Fold(model);
         using var noGrad = no_grad();
         foreach (var norm in model.modules().Concat(plain.modules()).OfType<TorchSharp.Modules.BatchNorm2d>())
@@ -226,9 +204,7 @@ public class BatchNormFoldingTests
     {
         using var noGrad = no_grad();
         // A second model with the same weights, never folded, gives the plain forward.
-        using var plain = new ResNet18();
-        plain.load_state_dict(model.state_dict());
-        plain.eval();
+        using var plain = Twin(model);
         var expected = plain.call(x);
         var scale = expected.abs().max().item<float>();
         var difference = (folded - expected).abs().max().item<float>();
@@ -276,6 +252,33 @@ public class BatchNormFoldingTests
                 Assert.True(tensor.allclose(before[name], 0, 0), name + " changed");
             }
         }
+    }
+
+    // A ResNet-18 with its norms randomised, in eval mode.
+    private static ResNet18 EvalResNet18()
+    {
+        var model = new ResNet18();
+        RandomiseNorms(model);
+        model.eval();
+        return model;
+    }
+
+    // A never-folded model with `model`'s weights, in eval mode: the plain forward to compare with.
+    private static ResNet18 Twin(ResNet18 model)
+    {
+        var twin = new ResNet18();
+        twin.load_state_dict(model.state_dict());
+        twin.eval();
+        return twin;
+    }
+
+    private static Tensor Input() => ChannelsLast.Contiguous(randn([2, 3, 64, 64], generator: new Generator(3)));
+
+    // The eval logits under no_grad, kept past the next forward.
+    private static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor x)
+    {
+        using var noGrad = no_grad();
+        return model.call(x).clone();
     }
 
     // Running statistics and affine parameters away from their defaults, so that a wrong fold shows.

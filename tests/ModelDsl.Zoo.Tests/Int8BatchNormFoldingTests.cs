@@ -269,6 +269,7 @@ public class Int8BatchNormFoldingTests
             Assert.True((folded - plain).abs().max().item<float>() <= 0.1f * plain.abs().max().item<float>(), "the folded int8 pair is far from float32");
         }
     }
+
     [Fact]
     public void AConvolutionInTrainingModeBeforeAnEvalNormStillGetsItsNorm()
     {
@@ -307,6 +308,7 @@ public class Int8BatchNormFoldingTests
         Forward.Call(pair, x).Dispose();
         Assert.True((norm.running_mean! - expectedMean).abs().max().item<float>() <= 1e-5f, "the training-mode norm read the folded convolution's already-normalised output");
     }
+
     [Fact]
     public void ADepthwiseBiaslessConvolutionFoldsANormWithoutAffineParameters()
     {
@@ -360,6 +362,7 @@ public class Int8BatchNormFoldingTests
             Assert.True((Logits(pair, x) - renewed).abs().max().item<float>() <= 1e-4f, "new weights while folded");
         }
     }
+
     [Fact]
     public void AFoldFollowsAReplacedNormParameter()
     {
@@ -404,6 +407,7 @@ public class Int8BatchNormFoldingTests
             Assert.True((Logits(pair, x) - Expected()).abs().max().item<float>() <= 1e-5f, "the calibrated fold kept the replaced γ");
         }
     }
+
     [Fact]
     public void AFoldedConvolutionRejectsTheInputsTheUnfoldedOneRejects()
     {

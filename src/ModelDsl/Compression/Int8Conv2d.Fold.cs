@@ -16,7 +16,7 @@ public sealed partial class Int8Conv2d
 {
     // The norm whose output the calibration also observed, and its tensors and this layer's then: the folded range holds
     // while neither changed.
-    private (BatchNorm2d Norm, SourceState Versions)? calibratedNorm;
+    private (BatchNorm2d Norm, TensorState Versions)? calibratedNorm;
     private NormFold? fold;
 
     /// <summary>Whether a batch norm is folded into this layer (<see cref="BatchNormFolding.Fold"/>).</summary>
@@ -27,8 +27,10 @@ public sealed partial class Int8Conv2d
 
     // Whether the int8 kernel can run with `norm` folded in: the calibration saw the output after that very norm, and
     // neither has changed since. Otherwise a calibrated layer folds nothing (a float fold would lose its int8 kernel).
-    internal bool CanFold(BatchNorm2d norm) =>
-        Calibration is null || (calibratedNorm is { } c && ReferenceEquals(c.Norm, norm) && c.Versions == Versions(norm));
+    internal bool CanFold(BatchNorm2d norm) => CanFoldAt(norm, State(norm));
+
+    private bool CanFoldAt(BatchNorm2d norm, TensorState now) =>
+        Calibration is null || (calibratedNorm is { } c && ReferenceEquals(c.Norm, norm) && c.Versions == now);
 
     /// <summary>Folds <paramref name="norm"/> into this layer; false (nothing folded) when <see cref="CanFold"/> is not.</summary>
     internal bool Fold(BatchNorm2d norm)
@@ -57,7 +59,10 @@ public sealed partial class Int8Conv2d
     {
         var current = fold ?? throw new InvalidOperationException($"{Describe()}: no batch norm is folded into it");
         CheckInput(input);
-        if (Observing || (Calibration is not null && !CanFold(current.Norm)))
+
+        // The tensors' state, read once a forward: for the calibration's check and for what is made from them.
+        var now = State(current.Norm);
+        if (Observing || !CanFoldAt(current.Norm, now))
         {
             using var unfolded = forward(input);
             return EvalNorm(current.Norm, unfolded);
@@ -66,7 +71,7 @@ public sealed partial class Int8Conv2d
         if (kernel is null)
         {
             // float32 compute: the dequantised weight with the norm folded in, made again when either changed.
-            var (weight, bias) = current.FloatWeights(this);
+            var (weight, bias) = current.FloatWeights(this, now);
             if (weight.dtype == input.dtype && weight.device == input.device)
             {
                 return nn.functional.conv2d(input, weight, bias, stride, padding, dilation, Groups);
@@ -83,33 +88,20 @@ public sealed partial class Int8Conv2d
         }
 
         var (outputScale, outputZeroPoint) = Calibration!.FoldedOutput!.Value;
-        return current.Kernel(this).invoke<Tensor>(Int8ConvKernels.Conv, input, inputQuantization.Scale, inputQuantization.ZeroPoint, outputScale, outputZeroPoint);
+        return current.Kernel(this, now).invoke<Tensor>(Int8ConvKernels.Conv, input, inputQuantization.Scale, inputQuantization.ZeroPoint, outputScale, outputZeroPoint);
     }
 
     // The norm in eval mode (running statistics), as BatchNorm2d computes it.
     private static Tensor EvalNorm(BatchNorm2d norm, Tensor x) =>
         nn.functional.batch_norm(x, norm.running_mean, norm.running_var, norm.weight, norm.bias, training: false, momentum: 0, eps: norm.eps);
 
-    private void CalibratedWith(BatchNorm2d? norm) => calibratedNorm = norm is null ? null : (norm, Versions(norm));
+    private void CalibratedWith(BatchNorm2d? norm) => calibratedNorm = norm is null ? null : (norm, State(norm));
 
-    private SourceState Versions(BatchNorm2d norm)
-    {
-        var sources = Sources(norm);
-        return new(Array.ConvertAll(sources, t => t.Handle), BatchNormFolding.VersionSum(sources));
-    }
+    private TensorState State(BatchNorm2d norm) => TensorState.Of(Sources(norm));
 
     // num_batches_tracked too, which every training-mode forward increments in place (as BatchNormFolding checks it).
     private Tensor[] Sources(BatchNorm2d norm) =>
         new[] { Weight, WeightScale, Bias, norm.running_mean, norm.running_var, norm.num_batches_tracked, norm.weight, norm.bias }.OfType<Tensor>().ToArray();
-
-    // The tensors a folded form was made from, by identity, and the sum of their version counters then (as
-    // BatchNormFolding's folds keep them): a replaced tensor (a new parameter, a module moved) changes it as a write does.
-    private readonly record struct SourceState(IntPtr[] Handles, long Versions)
-    {
-        public bool Equals(SourceState other) => Versions == other.Versions && Handles.AsSpan().SequenceEqual(other.Handles);
-
-        public override int GetHashCode() => Versions.GetHashCode();
-    }
 
     // The per-channel a and a·b + s of the norm, and what is made from them on demand (each dropped when the tensors
     // they came from change).
@@ -119,69 +111,42 @@ public sealed partial class Int8Conv2d
     private sealed class NormFold(BatchNorm2d norm) : IDisposable
     {
         private readonly Lock gate = new();
-        private (Tensor Weight, Tensor Bias, SourceState Versions)? floatWeights;
-        private (jit.ScriptModule Module, SourceState Versions)? kernel;
+        private (Tensor Weight, Tensor Bias, TensorState Versions)? floatWeights;
+        private (jit.ScriptModule Module, TensorState Versions)? kernel;
 
         public BatchNorm2d Norm { get; } = norm;
 
-        public (Tensor Weight, Tensor Bias) FloatWeights(Int8Conv2d layer)
+        // `versions`: the state of the layer's and the norm's tensors now.
+        public (Tensor Weight, Tensor Bias) FloatWeights(Int8Conv2d layer, TensorState versions)
         {
-            var versions = layer.Versions(Norm);
             lock (gate)
             {
-                return FloatWeightsLocked(layer, versions);
+                if (floatWeights is not { } made || made.Versions != versions)
+                {
+                    using var scope = NewDisposeScope();
+                    using var noGrad = no_grad();
+                    var (scale, bias) = BatchNormFolding.NormAffine(Norm, layer.Bias);
+                    var weight = layer.Dequantize().mul_(scale.view(-1, 1, 1, 1));
+                    made = (weight.DetachFromDisposeScope(), bias.DetachFromDisposeScope(), versions);
+                    floatWeights = made;
+                }
+
+                return (made.Weight, made.Bias);
             }
         }
 
-        public jit.ScriptModule Kernel(Int8Conv2d layer)
+        public jit.ScriptModule Kernel(Int8Conv2d layer, TensorState versions)
         {
-            var versions = layer.Versions(Norm);
             lock (gate)
             {
-                return KernelLocked(layer, versions);
+                if (kernel is not { } made || made.Versions != versions)
+                {
+                    made = (Pack(layer), versions);
+                    kernel = made;
+                }
+
+                return made.Module;
             }
-        }
-
-        private (Tensor Weight, Tensor Bias) FloatWeightsLocked(Int8Conv2d layer, SourceState versions)
-        {
-            if (floatWeights is not { } made || made.Versions != versions)
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                var (scale, bias) = Affine(layer);
-                var weight = layer.Dequantize().mul_(scale.view(-1, 1, 1, 1));
-                floatWeights = (weight.DetachFromDisposeScope(), bias.DetachFromDisposeScope(), versions);
-            }
-
-            return (floatWeights.Value.Weight, floatWeights.Value.Bias);
-        }
-
-        private jit.ScriptModule KernelLocked(Int8Conv2d layer, SourceState versions)
-        {
-            if (kernel is not { } made || made.Versions != versions)
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                var (scale, bias) = Affine(layer);
-
-                // A negative a flips the channel: its int8 values are negated (−128 becomes 127, one step off) and its
-                // scale stays positive, as the kernel needs; a zero a leaves the bias alone.
-                var sign = scale.sign().to(ScalarType.Int32).view(-1, 1, 1, 1);
-                var weight = layer.Weight.to(ScalarType.Int32).mul(sign).clamp(-128, 127).to(ScalarType.Int8);
-                var scales = layer.WeightScale.mul(scale.abs()).clamp_min(Int8Linear.Epsilon);
-                var loaded = EmbeddedModules.LoadPacked(
-                    Int8ConvKernels.ResourceName,
-                    module =>
-                    {
-                        using var packed = (Scalar)module.invoke(Int8ConvKernels.Pack, weight.contiguous(), scales.contiguous(), bias.contiguous(), layer.stride[0], layer.padding[0], layer.dilation[0], layer.Groups);
-                        return packed.ToInt64();
-                    },
-                    layer.OutChannels,
-                    layer.Describe());
-                kernel = (loaded, versions);
-            }
-
-            return kernel.Value.Module;
         }
 
         // Weights and bias changed (Refresh), or the fold ends: freed now, made again at the next folded forward.
@@ -196,22 +161,25 @@ public sealed partial class Int8Conv2d
 
         public void Dispose() => Invalidate();
 
-        // a = γ/√(σ² + ε) and the folded bias a·b + β − μ·a, per output channel.
-        private (Tensor Scale, Tensor Bias) Affine(Int8Conv2d layer)
+        // A negative a flips the channel: its int8 values are negated (−128 becomes 127, one step off) and its scale
+        // stays positive, as the kernel needs; a zero a leaves the bias alone.
+        private jit.ScriptModule Pack(Int8Conv2d layer)
         {
-            var scale = Norm.running_var!.add(Norm.eps).rsqrt();
-            if (Norm.weight is { } gamma)
-            {
-                scale = scale.mul(gamma);
-            }
-
-            var bias = (layer.Bias is { } b ? b.sub(Norm.running_mean!) : Norm.running_mean!.neg()).mul(scale);
-            if (Norm.bias is { } beta)
-            {
-                bias = bias.add(beta);
-            }
-
-            return (scale.detach(), bias.detach());
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (scale, bias) = BatchNormFolding.NormAffine(Norm, layer.Bias);
+            var sign = scale.sign().to(ScalarType.Int32).view(-1, 1, 1, 1);
+            var weight = layer.Weight.to(ScalarType.Int32).mul(sign).clamp(-128, 127).to(ScalarType.Int8);
+            var scales = layer.WeightScale.mul(scale.abs()).clamp_min(Int8Linear.Epsilon);
+            return EmbeddedModules.LoadPacked(
+                Int8ConvKernels.ResourceName,
+                module =>
+                {
+                    using var packed = (Scalar)module.invoke(Int8ConvKernels.Pack, weight.contiguous(), scales.contiguous(), bias.contiguous(), layer.stride[0], layer.padding[0], layer.dilation[0], layer.Groups);
+                    return packed.ToInt64();
+                },
+                layer.OutChannels,
+                layer.Describe());
         }
 
         private void DisposeFloat()

@@ -29,12 +29,6 @@ public static class BatchNormFolding
     // The Fold call each folded convolution belongs to, whose Dispose unfolds it (a later Fold of the model takes it over).
     private static readonly ConditionalWeakTable<nn.Module<Tensor, Tensor>, FoldedInference> Owners = new();
 
-    // Reads the version counter libtorch keeps on every tensor (TorchSharp does not expose it); a fixed, tested script,
-    // since a script compile error aborts the process.
-    private const string VersionScript =
-        "def versions(xs: List[Tensor]) -> int:\n    s = 0\n    for x in xs:\n        s += x._version()\n    return s\n";
-
-    private static readonly Lazy<jit.CompilationUnit> Versions = new(() => jit.compile(VersionScript));
     private static int active;
 
     /// <summary>
@@ -247,27 +241,39 @@ public static class BatchNormFolding
         }
     }
 
-    /// <summary>The sum of the version counters of <paramref name="tensors"/> (a counter only grows: an unchanged sum means no write).</summary>
-    internal static long VersionSum(Tensor[] tensors)
+    /// <summary>
+    /// The norm as a per-channel affine map of the convolution's output, folded into the convolution's bias
+    /// <paramref name="convBias"/> (or none): a = γ/√(σ² + ε) and (b − μ)·a + β, as <see cref="Fold"/> computes them for
+    /// a plain and an int8 convolution alike.
+    /// </summary>
+    internal static (Tensor Scale, Tensor Bias) NormAffine(BatchNorm2d norm, Tensor? convBias)
     {
-        using var sum = Versions.Value.invoke<Scalar>("versions", new object[] { tensors });
-        return sum.ToInt64();
+        var scale = norm.running_var!.add(norm.eps).rsqrt();
+        if (norm.weight is { } gamma)
+        {
+            scale = scale.mul(gamma);
+        }
+
+        var bias = (convBias is { } b ? b.sub(norm.running_mean!) : norm.running_mean!.neg()).mul(scale);
+        if (norm.bias is { } beta)
+        {
+            bias = bias.add(beta);
+        }
+
+        return (scale.detach(), bias.detach());
     }
 
     private sealed class Folded : IDisposable
     {
-        // The tensors the fold was made from, by identity, and the sum of their version counters then (a counter only
-        // grows, so an unchanged sum means no write).
-        private readonly IntPtr[] handles;
-        private readonly long versions;
+        // The tensors the fold was made from, and their version counters then.
+        private readonly TensorState state;
 
-        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, Tensor[] sources)
+        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, TensorState state)
         {
             Norm = norm;
             Weight = weight;
             Bias = bias;
-            handles = Array.ConvertAll(sources, t => t.Handle);
-            versions = VersionSum(sources);
+            this.state = state;
         }
 
         public BatchNorm2d Norm { get; }
@@ -278,31 +284,17 @@ public static class BatchNormFolding
 
         public static Folded Of(Conv2d conv, BatchNorm2d norm)
         {
-            var sources = Sources(conv, norm);
+            var state = TensorState.Of(Sources(conv, norm));
             using var scope = NewDisposeScope();
-            var scale = norm.running_var!.add(norm.eps).rsqrt();
-            if (norm.weight is { } gamma)
-            {
-                scale = scale.mul(gamma);
-            }
+            var (scale, bias) = NormAffine(norm, conv.bias);
 
             // The scale multiplies each output channel's weights; mul keeps the weight's (channels-last) strides.
             var weight = conv.weight!.mul(scale.view(-1, 1, 1, 1));
-            var bias = (conv.bias is { } b ? b.sub(norm.running_mean!) : norm.running_mean!.neg()).mul(scale);
-            if (norm.bias is { } beta)
-            {
-                bias = bias.add(beta);
-            }
-
-            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.detach().DetachFromDisposeScope(), sources);
+            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.DetachFromDisposeScope(), state);
         }
 
         /// <summary>Whether the pair's tensors are the same objects, unwritten, as when this fold was made.</summary>
-        public bool IsCurrent(Conv2d conv)
-        {
-            var sources = Sources(conv, Norm);
-            return sources.Length == handles.Length && sources.Select(t => t.Handle).SequenceEqual(handles) && VersionSum(sources) == versions;
-        }
+        public bool IsCurrent(Conv2d conv) => TensorState.Of(Sources(conv, Norm)) == state;
 
         public void Dispose()
         {

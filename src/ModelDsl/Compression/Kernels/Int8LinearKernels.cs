@@ -36,7 +36,4 @@ internal static class Int8LinearKernels
     private static bool FbgemmRunsVnni(string? forced) =>
         Avx512F.IsSupported && (X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0 &&
         forced?.Trim().ToUpperInvariant() is not ("AVX2" or "AVX512" or "AVX512_256");
-
-    /// <summary>A new module, with no weight packed yet.</summary>
-    internal static jit.ScriptModule Load() => EmbeddedModules.Load(ResourceName);
 }
