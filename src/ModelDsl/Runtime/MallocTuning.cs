@@ -12,8 +12,8 @@ namespace ModelDsl;
 /// forward's activation blocks go back to the kernel on free and are page-faulted in again on the next pass. Measured
 /// on libtorch 2.10 (TorchSharp 0.107), generated ResNet-18, batch 8, 224², one intra-op thread: 151 → 126 ms and
 /// 15,654 → 6 minor page faults per forward; MobileNetV2 at batch 8, whose first block's 38.5 MB activations are above
-/// the largest threshold, faults about 26,000 pages a forward with the thresholds alone and about 1,300 with nothing
-/// mmapped (docs/benchmarks.md, section 1). glibc still maps a block of more than 64 MiB that a thread other than the
+/// the largest threshold, faults 12,000–21,000 pages a forward with the thresholds alone and about 2,500 with nothing
+/// mmapped (42–53 → 31–34 ms; docs/benchmarks.md, section 1). glibc still maps a block of more than 64 MiB that a thread other than the
 /// main one allocates (a thread's own heap holds at most 64 MiB), and unmaps such a thread heap once it is empty. The
 /// price is that resident memory stays at its peak instead of shrinking between passes.
 /// <para>
