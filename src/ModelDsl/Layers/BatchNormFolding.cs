@@ -119,8 +119,7 @@ public static class BatchNormFolding
         switch (module)
         {
             case Conv2d conv when Convolutions.TryGetValue(conv, out var folded) && !folded.Norm.training && !RecordsGradients(conv, folded.Norm):
-                folded = Current(conv, folded);
-                y = nn.functional.conv2d(x, folded.Weight, folded.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+                y = Current(conv, folded).Convolve(conv, x);
                 return true;
             case Int8Conv2d int8 when int8.FoldedNorm is { } folded && !folded.training && !RecordsGradients(int8, folded):
                 y = int8.ForwardFolded(x);
@@ -176,6 +175,9 @@ public static class BatchNormFolding
 
         return y;
     }
+
+    /// <summary>Whether <paramref name="conv"/> is folded and convolves with a prepacked weight (for the tests).</summary>
+    internal static bool IsPacked(Conv2d conv) => Convolutions.TryGetValue(conv, out var folded) && folded.IsPacked;
 
     private static bool IsFolded(nn.Module<Tensor, Tensor> conv) =>
         conv is Conv2d plain ? Convolutions.TryGetValue(plain, out _) : conv is Int8Conv2d { IsFolded: true };
@@ -282,6 +284,45 @@ public static class BatchNormFolding
 
         public Tensor Bias { get; }
 
+        // The weight in oneDNN's blocked layout, made at the first forward that can use it (PackedConvKernels).
+        private Tensor? packed;
+
+        /// <summary>The pair's convolution of <paramref name="x"/>: with the packed weight where it fits, else eagerly.</summary>
+        public Tensor Convolve(Conv2d conv, Tensor x)
+        {
+            if (PackedConvKernels.Fits(conv, Weight, x) && Packed(conv, x) is { } weight)
+            {
+                return PackedConvKernels.Convolve(conv, x, weight, Bias);
+            }
+
+            return nn.functional.conv2d(x, Weight, Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+        }
+
+        /// <summary>Whether the weight has been packed (for the tests).</summary>
+        internal bool IsPacked => Volatile.Read(ref packed) is not null;
+
+        // Two threads may pack at once: one packing is kept, and the other, which nobody else has seen, is freed.
+        private Tensor? Packed(Conv2d conv, Tensor x)
+        {
+            if (Volatile.Read(ref packed) is { } existing)
+            {
+                return existing;
+            }
+
+            if (PackedConvKernels.TryPack(conv, Weight, x) is not { } made)
+            {
+                return null;
+            }
+
+            if (Interlocked.CompareExchange(ref packed, made, null) is { } other)
+            {
+                made.Dispose();
+                return other;
+            }
+
+            return made;
+        }
+
         public static Folded Of(Conv2d conv, BatchNorm2d norm)
         {
             var state = TensorState.Of(Sources(conv, norm));
@@ -300,6 +341,7 @@ public static class BatchNormFolding
         {
             Weight.Dispose();
             Bias.Dispose();
+            packed?.Dispose();
         }
 
         // A training-mode forward writes the running statistics inside libtorch's kernel, which bumps no version counter;

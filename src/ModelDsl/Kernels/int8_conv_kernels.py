@@ -2,7 +2,7 @@
 
 Run with Debian's PyTorch 1.13 (the interpreter that has torch), from the repository root:
 
-    /usr/bin/python3 src/ModelDsl/Compression/Kernels/int8_conv_kernels.py src/ModelDsl/Compression/Kernels/Int8ConvKernels.pt
+    /usr/bin/python3 src/ModelDsl/Kernels/int8_conv_kernels.py src/ModelDsl/Kernels/Int8ConvKernels.pt
 
 Why a saved module: libtorch's int8 convolutions are the quantized:: operators, which TorchSharp cannot name (a
 torch.jit.compile script that calls them aborts the process), while a module saved by PyTorch carries the calls in its

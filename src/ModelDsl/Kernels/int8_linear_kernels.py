@@ -2,7 +2,7 @@
 
 Run with Debian's PyTorch 1.13 (the interpreter that has torch), from the repository root:
 
-    /usr/bin/python3 src/ModelDsl/Compression/Kernels/int8_linear_kernels.py src/ModelDsl/Compression/Kernels/Int8LinearKernels.pt
+    /usr/bin/python3 src/ModelDsl/Kernels/int8_linear_kernels.py src/ModelDsl/Kernels/Int8LinearKernels.pt
 
 Why a saved module: libtorch's dynamic int8 Linear is the quantized::linear_dynamic operator (what PyTorch's
 quantize_dynamic runs), which TorchSharp cannot name (a torch.jit.compile script that calls it aborts the process),

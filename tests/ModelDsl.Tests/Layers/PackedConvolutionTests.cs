@@ -1,0 +1,214 @@
+using ModelDsl.Tests.Parity;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Tests.Layers;
+
+/// <summary>
+/// A folded convolution with a large weight convolves with that weight prepacked in oneDNN's layout (the embedded
+/// PackedConvKernels): the same output as the unfolded pair for the input it was packed for and for others, a weight
+/// changed after packing packed again, small weights and inputs that record gradients left to the eager convolution,
+/// a wrong input reported as the eager convolution reports it, and the embedded file byte for byte what its script
+/// writes.
+/// </summary>
+public sealed class PackedConvolutionTests
+{
+    [Fact]
+    public void TheEmbeddedKernelFileIsWhatItsScriptWrites()
+    {
+        var directory = Directory.CreateTempSubdirectory("modeldsl-packedconv-");
+        try
+        {
+            var written = Path.Combine(directory.FullName, "PackedConvKernels.pt");
+            Python.Run("packed_conv_kernels.py", written);
+            using var stream = typeof(BatchNormFolding).Assembly.GetManifestResourceStream(PackedConvKernels.ResourceName)!;
+            using var embedded = new MemoryStream();
+            stream.CopyTo(embedded);
+            // The script writes the same bytes every time (torch's zip entries carry no dates).
+            Assert.Equal(File.ReadAllBytes(written), embedded.ToArray());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    // 256 → 256 3×3 (2.4 MB of weight): stride 1, and stride 2 with a rectangular input.
+    [InlineData(256, 256, 3, 1, 1, 1, 1, 14, 14)]
+    [InlineData(256, 256, 3, 2, 1, 1, 1, 15, 9)]
+    // Dilation 2 and two groups (512 → 512 in 2 groups: 4.7 MB), and a 1×1 projection of 1 MiB.
+    [InlineData(512, 512, 3, 1, 2, 2, 2, 9, 9)]
+    [InlineData(512, 512, 1, 1, 0, 1, 1, 7, 7)]
+    public void ALargeFoldedConvolutionIsPackedAndGivesTheUnfoldedOutput(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var (pair, conv) = Pair(inChannels, outChannels, kernel, stride, padding, dilation, groups);
+        using var _ = pair;
+        var x = ChannelsLast.Contiguous(randn([2, inChannels, height, width], generator: new Generator(1)));
+        // Another batch and size than the one packed for: oneDNN reorders as it needs, the result is the same.
+        var other = ChannelsLast.Contiguous(randn([3, inChannels, height + 4, width + 2], generator: new Generator(2)));
+        using var noGrad = no_grad();
+        var expected = pair.call(x).clone();
+        var expectedOther = pair.call(other).clone();
+
+        using (BatchNormFolding.Fold(pair))
+        {
+            AssertClose(expected, Forward.Call(pair, x), "the input packed for");
+            Assert.True(BatchNormFolding.IsPacked(conv), "the convolution was not packed");
+            AssertClose(expectedOther, Forward.Call(pair, other), "another input shape");
+            Assert.True(ChannelsLast.IsContiguous(Forward.Call(pair, x)), "a channels-last input gave another layout");
+        }
+    }
+
+    [Fact]
+    public void AWeightChangedAfterPackingIsPackedAgain()
+    {
+        using var scope = NewDisposeScope();
+        var (pair, conv) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        var x = ChannelsLast.Contiguous(randn([2, 256, 8, 8], generator: new Generator(3)));
+        using var noGrad = no_grad();
+        using var fold = BatchNormFolding.Fold(pair);
+        var before = Forward.Call(pair, x).clone();
+        Assert.True(BatchNormFolding.IsPacked(conv));
+
+        conv.weight!.mul_(-0.5);
+        var after = Forward.Call(pair, x);
+        Assert.False(after.allclose(before, 1e-3, 1e-3), "the output did not change with the weight");
+        using var unfolded = Twin(pair);
+        AssertClose(unfolded.call(x), after, "after the weight changed");
+        Assert.True(BatchNormFolding.IsPacked(conv), "the new weight was not packed");
+    }
+
+    [Fact]
+    public void ASmallWeightStaysOnTheEagerConvolution()
+    {
+        using var scope = NewDisposeScope();
+        // 128 → 128 3×3 is 0.6 MB, below PackedConvKernels.MinWeightBytes: packing gains nothing there (measured).
+        var (pair, conv) = Pair(128, 128, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        Assert.True(128L * 128 * 9 * sizeof(float) < PackedConvKernels.MinWeightBytes);
+        var x = ChannelsLast.Contiguous(randn([2, 128, 8, 8], generator: new Generator(4)));
+        using var noGrad = no_grad();
+        var expected = pair.call(x).clone();
+        using var fold = BatchNormFolding.Fold(pair);
+        AssertClose(expected, Forward.Call(pair, x), "the small folded convolution");
+        Assert.False(BatchNormFolding.IsPacked(conv), "a small weight was packed");
+    }
+
+    [Fact]
+    public void AnInputThatRecordsGradientsGetsThemThroughTheEagerConvolution()
+    {
+        using var scope = NewDisposeScope();
+        var (pair, conv) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        foreach (var parameter in pair.parameters())
+        {
+            parameter.requires_grad = false;
+        }
+
+        // The gradient of an eval-mode forward with respect to its input (saliency, adversarial inputs): the packed
+        // operator has no backward, so this forward stays on the folded eager convolution.
+        var x = ChannelsLast.Contiguous(randn([2, 256, 6, 6], generator: new Generator(5))).requires_grad_();
+        using var fold = BatchNormFolding.Fold(pair);
+        Forward.Call(pair, x).square().sum().backward();
+        Assert.False(BatchNormFolding.IsPacked(conv), "a forward recording gradients packed the weight");
+
+        using var unfolded = Twin(pair);
+        var y = x.detach().clone().requires_grad_();
+        unfolded.call(y).square().sum().backward();
+        AssertClose(y.grad!, x.grad!, "the input's gradient");
+    }
+
+    [Fact]
+    public void AWrongInputIsReportedAsTheEagerConvolutionReportsIt()
+    {
+        using var scope = NewDisposeScope();
+        var (pair, _) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var __ = pair;
+        using var noGrad = no_grad();
+        using var fold = BatchNormFolding.Fold(pair);
+        var wrong = randn([2, 128, 8, 8]);
+        var error = Assert.Throws<LayerInputException>(() => Forward.Call(pair, wrong, "features"));
+        Assert.Contains("features", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[2, 128, 8, 8]", error.Message, StringComparison.Ordinal);
+        // The process is fine and the pair still works.
+        Assert.Equal([2L, 256, 8, 8], Forward.Call(pair, randn([2, 256, 8, 8])).shape);
+    }
+
+    [Fact]
+    public void FourThreadsPackingAtOnceAllGetTheUnfoldedOutput()
+    {
+        using var scope = NewDisposeScope();
+        var (pair, conv) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        var x = ChannelsLast.Contiguous(randn([2, 256, 8, 8], generator: new Generator(6)));
+        Tensor expected;
+        using (no_grad())
+        {
+            expected = pair.call(x).clone();
+        }
+
+        using var fold = BatchNormFolding.Fold(pair);
+        var outputs = new Tensor[4];
+        using var start = new Barrier(outputs.Length);
+        var threads = Enumerable.Range(0, outputs.Length).Select(i => new Thread(() =>
+        {
+            using var noGrad = no_grad();
+            start.SignalAndWait();
+            outputs[i] = Forward.Call(pair, x).DetachFromDisposeScope();
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.True(BatchNormFolding.IsPacked(conv));
+        foreach (var output in outputs)
+        {
+            using (output)
+            {
+                AssertClose(expected, output, "a concurrent first forward");
+            }
+        }
+    }
+
+    // A convolution (no bias, as before a norm) and a norm with statistics and affine parameters away from their
+    // defaults, in a Sequential, channels-last, in eval mode.
+    private static (Sequential Pair, Conv2d Conv) Pair(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        var conv = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, dilation: dilation, groups: groups, bias: false);
+        var norm = nn.BatchNorm2d(outChannels);
+        using (no_grad())
+        {
+            var generator = new Generator(7);
+            norm.running_mean!.copy_(rand([outChannels], generator: generator).sub_(0.5));
+            norm.running_var!.copy_(rand([outChannels], generator: generator).add_(0.5));
+            norm.weight!.copy_(rand([outChannels], generator: generator).add_(0.5));
+            norm.bias!.copy_(rand([outChannels], generator: generator).sub_(0.5));
+        }
+
+        var pair = nn.Sequential(("0", conv), ("1", norm));
+        ChannelsLast.Apply(pair);
+        pair.eval();
+        return (pair, conv);
+    }
+
+    // A never-folded Sequential with the pair's weights, in eval mode.
+    private static Sequential Twin(Sequential pair)
+    {
+        var conv = (Conv2d)pair[0];
+        var (twin, _) = Pair((int)conv.in_channels, (int)conv.out_channels, (int)conv.weight!.shape[2], (int)conv.stride[0], (int)conv.padding![0], (int)conv.dilation[0], (int)conv.groups);
+        twin.load_state_dict(pair.state_dict());
+        return twin;
+    }
+
+    // Folding reassociates the norm's scale into the weight: float32 rounding, relative to the output's scale.
+    private static void AssertClose(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        var scale = expected.abs().max().item<float>();
+        var difference = (actual - expected).abs().max().item<float>();
+        Assert.True(scale > 1e-2f, $"{what}: the output is trivially small");
+        Assert.True(difference <= 1e-5f * scale, $"{what}: differs from the unfolded pair by {difference:E2} (scale {scale:E2})");
+    }
+}
