@@ -43,14 +43,17 @@ run_side() { # side model
   local common=(--model "$2" --batch "$BATCH" --reps "$REPS" --warmup "$WARMUP" --threads "$THREADS")
   case "$1" in
     pytorch) "$PYTHON" "$here/zoo_speed.py" "${common[@]}" ;;
+    # The folded model with its convolutions' weights left dense (no oneDNN prepacking), as before session 7.
+    modeldsl_folded_eager) MODELDSL_PREPACK=0 dotnet "$runner" --side "$1" "${common[@]}" ;;
     *) dotnet "$runner" --side "$1" "${common[@]}" ;;
   esac
 }
 
 : > "$OUT"
 sides=(modeldsl torchvision_net pytorch)
-# FOLD=1: a fourth side, the generated model with its batch norms folded (ModelDsl.BatchNormFolding).
-if [[ -n "${FOLD:-}" ]]; then sides+=(modeldsl_folded); fi
+# FOLD=1: two more sides, the generated model with its batch norms folded (ModelDsl.BatchNormFolding), its large
+# convolutions prepacked in oneDNN's layout (modeldsl_folded) and not (modeldsl_folded_eager, MODELDSL_PREPACK=0).
+if [[ -n "${FOLD:-}" ]]; then sides+=(modeldsl_folded modeldsl_folded_eager); fi
 if [[ -n "${BOUND:-}" ]]; then sides+=(bound); fi
 if [[ -n "${OPS:-}" ]]; then sides+=(ops); fi
 for round in $(seq 1 "$ROUNDS"); do
@@ -88,7 +91,7 @@ print("| model | side | channels-last | NCHW | best |")
 print("|---|---|---:|---:|---:|")
 best = {}
 for m in models:
-    for side in ["modeldsl", "modeldsl_folded", "torchvision_net", "pytorch", "bound", "ops"]:
+    for side in ["modeldsl", "modeldsl_folded", "modeldsl_folded_eager", "torchvision_net", "pytorch", "bound", "ops"]:
         cells = {l: med.get((m, side, l)) for l in ["channels_last", "nchw", "blocked"]}
         if all(v is None for v in cells.values()):
             continue
@@ -99,12 +102,12 @@ for m in models:
 print("\n| model | ModelDsl best / TorchVision.NET best | ModelDsl best / PyTorch 1.13 best |")
 print("|---|---:|---:|")
 for m in models:
-    for ours_side in ["modeldsl", "modeldsl_folded"]:
+    for ours_side in ["modeldsl", "modeldsl_folded", "modeldsl_folded_eager"]:
         if (m, ours_side) not in best:
             continue
         ours = best[(m, ours_side)]
         tv = best.get((m, "torchvision_net"))
-        name = m if ours_side == "modeldsl" else m + " (folded)"
+        name = m + {"modeldsl": "", "modeldsl_folded": " (folded)", "modeldsl_folded_eager": " (folded, not prepacked)"}[ours_side]
         print(f"| {name} | {'–' if tv is None else f'{ours / tv:.2f}x'} | {ours / best[(m, 'pytorch')]:.2f}x |")
 if bound_macs is not None and ("resnet18", "torchvision_net") in best:
     peak = statistics.median(peaks) if peaks else float("nan")  # no AVX-512: no peak, the shares print as nan
@@ -112,7 +115,7 @@ if bound_macs is not None and ("resnet18", "torchvision_net") in best:
     print(f"\nResNet-18: {bound_macs:,} multiply-adds a forward; fp32 FMA peak {peak:.1f} G/s (median of rounds)\n")
     print("| side | best (ms) | multiply-adds per second (G) | share of the FMA peak | / TorchVision.NET |")
     print("|---|---:|---:|---:|---:|")
-    for side in ["torchvision_net", "modeldsl", "modeldsl_folded", "bound", "ops"]:
+    for side in ["torchvision_net", "modeldsl", "modeldsl_folded", "modeldsl_folded_eager", "bound", "ops"]:
         if ("resnet18", side) in best:
             ms = best[("resnet18", side)]
             rate = bound_macs / (ms / 1000) / 1e9
@@ -120,5 +123,5 @@ if bound_macs is not None and ("resnet18", "torchvision_net") in best:
     print(f"\n0.9x TorchVision.NET = {0.9 * tv:.1f} ms = {bound_macs / (0.9 * tv / 1000) / 1e9 / peak:.0%} of the FMA peak")
 print("\nper-round medians (ms):")
 for k, v in sorted(per.items()):
-    print(f"  {k[0]:<13} {k[1]:<16} {k[2]:<14} {', '.join(f'{x:.1f}' for x in v)}")
+    print(f"  {k[0]:<13} {k[1]:<22} {k[2]:<14} {', '.join(f'{x:.1f}' for x in v)}")
 PY

@@ -68,8 +68,9 @@ if (side == "bound")
     return;
 }
 
-// --side modeldsl_folded: the DSL-declared model with its batch norms folded into its convolutions (BatchNormFolding).
-var folded = side == "modeldsl_folded";
+// --side modeldsl_folded: the DSL-declared model with its batch norms folded into its convolutions (BatchNormFolding);
+// modeldsl_folded_eager is the same side, which zoo_speed.sh runs with MODELDSL_PREPACK=0 (no prepacked weights).
+var folded = side is "modeldsl_folded" or "modeldsl_folded_eager";
 using Layer model = (folded ? "modeldsl" : side, modelName) switch
 {
     ("modeldsl", "resnet18") => new ResNet18(),
@@ -113,6 +114,8 @@ foreach (var layout in layouts.OrderBy(l => l == "channels_last"))
         batch,
         threads = get_num_threads(),
         malloc_tuned = mallocTuned,
+        // Whether a folded model's convolutions may use prepacked weights (MODELDSL_PREPACK=0 turns it off).
+        prepack = Environment.GetEnvironmentVariable("MODELDSL_PREPACK") != "0",
         // Minor page faults per forward, warm-ups included (Linux: /proc/self/stat); what the malloc tuning removes.
         minor_faults_per_forward = faultsPerForward,
         median_ms = times[times.Count / 2],

@@ -24,34 +24,38 @@ internal static class PackedConvKernels
     internal const string Conv = "conv";
 
     /// <summary>
-    /// Smaller weights are left to the eager convolution. Prepacking gains with the weight's size (at batch 8, 3×3:
-    /// nothing at 128 channels, 0.6 MB; 4 % at 256 channels, 2.4 MB; 16 % at 512 channels, 9.4 MB), while the
-    /// TorchScript call costs about 12 µs more than an eager <c>conv2d</c>, which would double a small layer's time.
+    /// Smaller convolutions are left to the eager one. The TorchScript call costs about 14 µs more than an eager
+    /// <c>conv2d</c>, so a packed convolution takes at least 22 µs here, while the eager one of 0.6 M multiply-adds
+    /// takes 8–15 µs; from about 2 M on (36 µs eager, 32 µs packed) packing gains, most of all within a whole forward,
+    /// where each weight comes from memory (docs/benchmarks.md section 1 has the measurements).
     /// </summary>
-    internal const long MinWeightBytes = 1L << 20;
+    internal const long MinMultiplyAdds = 1L << 21;
 
     private static readonly Lazy<jit.ScriptModule> Module = new(() => EmbeddedModules.Load(ResourceName));
 
+    /// <summary>The environment variable that turns prepacking off for the process when set to 0.</summary>
+    internal const string Switch = "MODELDSL_PREPACK";
+
     // Cleared for the process when packing fails: a libtorch built without oneDNN (or with a oneDNN that cannot take
-    // the weight) runs every convolution eagerly, as before.
-    private static volatile bool available = true;
+    // the weight) runs every convolution eagerly, as before. MODELDSL_PREPACK=0 does the same from the start.
+    private static volatile bool available = Environment.GetEnvironmentVariable(Switch) != "0";
 
     /// <summary>
     /// Whether <paramref name="x"/> can go to the packed kernel of <paramref name="conv"/>, whose folded weight is
     /// <paramref name="weight"/>: a float32 CPU forward that records no gradient for x (the packed operator has no
-    /// backward), a weight large enough to gain, and an input the convolution takes. Anything else (a wrong shape
+    /// backward), enough multiply-adds to gain, and an input the convolution takes. Anything else (a wrong shape
     /// included, so that the eager convolution reports it as it always has) stays on the eager path.
     /// </summary>
     public static bool Fits(Conv2d conv, Tensor weight, Tensor x) =>
         available &&
-        weight.numel() * sizeof(float) >= MinWeightBytes &&
         x.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32 &&
         x.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU &&
         !(x.requires_grad && is_grad_enabled()) &&
         x.dim() == 4 && x.shape[1] == conv.in_channels &&
         conv.padding is { Length: 2 } && conv.stride.Length == 2 && conv.dilation.Length == 2 &&
         Covers(x.shape[2], weight.shape[2], conv.padding[0], conv.dilation[0]) &&
-        Covers(x.shape[3], weight.shape[3], conv.padding[1], conv.dilation[1]);
+        Covers(x.shape[3], weight.shape[3], conv.padding[1], conv.dilation[1]) &&
+        MultiplyAdds(conv, weight, x) >= MinMultiplyAdds;
 
     /// <summary>
     /// <paramref name="weight"/> in oneDNN's layout for inputs shaped as <paramref name="x"/> (other shapes still give the
@@ -78,6 +82,14 @@ internal static class PackedConvKernels
     public static Tensor Convolve(Conv2d conv, Tensor x, Tensor packed, Tensor bias) =>
         (Tensor)Module.Value.invoke(Conv, x, packed, bias,
             conv.stride[0], conv.stride[1], conv.padding![0], conv.padding[1], conv.dilation[0], conv.dilation[1], conv.groups);
+
+    // Per call: every output element of the batch sums over in/groups · kh · kw products.
+    private static long MultiplyAdds(Conv2d conv, Tensor weight, Tensor x)
+    {
+        var height = (x.shape[2] + 2 * conv.padding![0] - conv.dilation[0] * (weight.shape[2] - 1) - 1) / conv.stride[0] + 1;
+        var width = (x.shape[3] + 2 * conv.padding[1] - conv.dilation[1] * (weight.shape[3] - 1) - 1) / conv.stride[1] + 1;
+        return x.shape[0] * height * width * weight.numel();
+    }
 
     // The dilated kernel fits the padded input (the eager convolution reports it otherwise).
     private static bool Covers(long size, long kernel, long padding, long dilation) => size + 2 * padding >= dilation * (kernel - 1) + 1;

@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace ModelDsl.Tests.Layers;
 
 /// <summary>
-/// A folded convolution with a large weight convolves with that weight prepacked in oneDNN's layout (the embedded
+/// A large folded convolution convolves with that weight prepacked in oneDNN's layout (the embedded
 /// PackedConvKernels): the same output as the unfolded pair for the input it was packed for and for others, a weight
-/// changed after packing packed again, small weights and inputs that record gradients left to the eager convolution,
+/// changed after packing packed again, small calls and inputs that record gradients left to the eager convolution,
 /// a wrong input reported as the eager convolution reports it, and the embedded file byte for byte what its script
 /// writes.
 /// </summary>
@@ -35,12 +35,13 @@ public sealed class PackedConvolutionTests
     }
 
     [Theory]
-    // 256 → 256 3×3 (2.4 MB of weight): stride 1, and stride 2 with a rectangular input.
+    // 256 → 256 3×3: stride 1, and stride 2 with a rectangular input.
     [InlineData(256, 256, 3, 1, 1, 1, 1, 14, 14)]
     [InlineData(256, 256, 3, 2, 1, 1, 1, 15, 9)]
-    // Dilation 2 and two groups (512 → 512 in 2 groups: 4.7 MB), and a 1×1 projection of 1 MiB.
+    // Dilation 2 and two groups, a 1×1 projection, and a depthwise 3×3 (MobileNet's).
     [InlineData(512, 512, 3, 1, 2, 2, 2, 9, 9)]
     [InlineData(512, 512, 1, 1, 0, 1, 1, 7, 7)]
+    [InlineData(256, 256, 3, 1, 1, 1, 256, 28, 28)]
     public void ALargeFoldedConvolutionIsPackedAndGivesTheUnfoldedOutput(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups, int height, int width)
     {
         using var scope = NewDisposeScope();
@@ -83,19 +84,25 @@ public sealed class PackedConvolutionTests
     }
 
     [Fact]
-    public void ASmallWeightStaysOnTheEagerConvolution()
+    public void ASmallCallStaysOnTheEagerConvolutionAndALargeOneOfTheSameLayerIsPacked()
     {
         using var scope = NewDisposeScope();
-        // 128 → 128 3×3 is 0.6 MB, below PackedConvKernels.MinWeightBytes: packing gains nothing there (measured).
-        var (pair, conv) = Pair(128, 128, 3, 1, 1, 1, 1);
+        var (pair, conv) = Pair(64, 64, 3, 1, 1, 1, 1);
         using var _ = pair;
-        Assert.True(128L * 128 * 9 * sizeof(float) < PackedConvKernels.MinWeightBytes);
-        var x = ChannelsLast.Contiguous(randn([2, 128, 8, 8], generator: new Generator(4)));
+        // 4×4 outputs × 64 channels × 64·3·3 = 0.6 M multiply-adds, below PackedConvKernels.MinMultiplyAdds (2 M), where
+        // the TorchScript call would cost more than packing gains (measured); 2 × 32 × 32 outputs are 75 M.
+        var small = ChannelsLast.Contiguous(randn([1, 64, 4, 4], generator: new Generator(4)));
+        var large = ChannelsLast.Contiguous(randn([2, 64, 32, 32], generator: new Generator(5)));
+        Assert.True(4L * 4 * 64 * 64 * 9 < PackedConvKernels.MinMultiplyAdds && 2L * 32 * 32 * 64 * 64 * 9 > PackedConvKernels.MinMultiplyAdds);
         using var noGrad = no_grad();
-        var expected = pair.call(x).clone();
+        var expectedSmall = pair.call(small).clone();
+        var expectedLarge = pair.call(large).clone();
         using var fold = BatchNormFolding.Fold(pair);
-        AssertClose(expected, Forward.Call(pair, x), "the small folded convolution");
-        Assert.False(BatchNormFolding.IsPacked(conv), "a small weight was packed");
+        AssertClose(expectedSmall, Forward.Call(pair, small), "the small call");
+        Assert.False(BatchNormFolding.IsPacked(conv), "a small call packed the weight");
+        AssertClose(expectedLarge, Forward.Call(pair, large), "the large call");
+        Assert.True(BatchNormFolding.IsPacked(conv), "the large call did not pack the weight");
+        AssertClose(expectedSmall, Forward.Call(pair, small), "the small call after packing");
     }
 
     [Fact]
