@@ -46,16 +46,28 @@ internal static class PackedConvKernels
     /// backward), enough multiply-adds to gain, and an input the convolution takes. Anything else (a wrong shape
     /// included, so that the eager convolution reports it as it always has) stays on the eager path.
     /// </summary>
-    public static bool Fits(Conv2d conv, Tensor weight, Tensor x) =>
-        available &&
-        x.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32 &&
-        x.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU &&
-        !(x.requires_grad && is_grad_enabled()) &&
-        x.dim() == 4 && x.shape[1] == conv.in_channels &&
-        conv.padding is { Length: 2 } && conv.stride.Length == 2 && conv.dilation.Length == 2 &&
-        Covers(x.shape[2], weight.shape[2], conv.padding[0], conv.dilation[0]) &&
-        Covers(x.shape[3], weight.shape[3], conv.padding[1], conv.dilation[1]) &&
-        MultiplyAdds(conv, weight, x) >= MinMultiplyAdds;
+    public static bool Fits(Conv2d conv, Tensor weight, Tensor x)
+    {
+        if (!available || x.dtype != ScalarType.Float32 || weight.dtype != ScalarType.Float32 ||
+            x.device_type != DeviceType.CPU || weight.device_type != DeviceType.CPU || (x.requires_grad && is_grad_enabled()) ||
+            conv.padding is not { Length: 2 } padding || conv.stride is not { Length: 2 } stride || conv.dilation is not { Length: 2 } dilation)
+        {
+            return false;
+        }
+
+        // Each shape read is a call into libtorch and a new array: once each.
+        var input = x.shape;
+        var kernel = weight.shape;
+        if (input.Length != 4 || input[1] != conv.in_channels || kernel.Length != 4)
+        {
+            return false;
+        }
+
+        var height = Output(input[2], kernel[2], stride[0], padding[0], dilation[0]);
+        var width = Output(input[3], kernel[3], stride[1], padding[1], dilation[1]);
+        // Every output element of the batch sums over in/groups · kh · kw products.
+        return height > 0 && width > 0 && input[0] * height * width * kernel[0] * kernel[1] * kernel[2] * kernel[3] >= MinMultiplyAdds;
+    }
 
     /// <summary>
     /// <paramref name="weight"/> in oneDNN's layout for inputs shaped as <paramref name="x"/> (other shapes still give the
@@ -83,14 +95,11 @@ internal static class PackedConvKernels
         (Tensor)Module.Value.invoke(Conv, x, packed, bias,
             conv.stride[0], conv.stride[1], conv.padding![0], conv.padding[1], conv.dilation[0], conv.dilation[1], conv.groups);
 
-    // Per call: every output element of the batch sums over in/groups · kh · kw products.
-    private static long MultiplyAdds(Conv2d conv, Tensor weight, Tensor x)
+    // The output's size along one axis; 0 or less where the dilated kernel does not fit the padded input (the eager
+    // convolution then reports it).
+    private static long Output(long size, long kernel, long stride, long padding, long dilation)
     {
-        var height = (x.shape[2] + 2 * conv.padding![0] - conv.dilation[0] * (weight.shape[2] - 1) - 1) / conv.stride[0] + 1;
-        var width = (x.shape[3] + 2 * conv.padding[1] - conv.dilation[1] * (weight.shape[3] - 1) - 1) / conv.stride[1] + 1;
-        return x.shape[0] * height * width * weight.numel();
+        var span = size + 2 * padding - dilation * (kernel - 1) - 1;
+        return span < 0 || stride <= 0 ? 0 : span / stride + 1;
     }
-
-    // The dilated kernel fits the padded input (the eager convolution reports it otherwise).
-    private static bool Covers(long size, long kernel, long padding, long dilation) => size + 2 * padding >= dilation * (kernel - 1) + 1;
 }

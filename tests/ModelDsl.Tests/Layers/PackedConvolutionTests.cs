@@ -141,6 +141,19 @@ public sealed class PackedConvolutionTests
         var error = Assert.Throws<LayerInputException>(() => Forward.Call(pair, wrong, "features"));
         Assert.Contains("features", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 128, 8, 8]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("to have 256 channels", error.Message, StringComparison.Ordinal);
+        // An input too short for a dilated kernel is reported as the eager convolution reports it, at stride 2 too,
+        // where rounding the output size toward zero would make it one row.
+        var (dilated, _) = Pair(256, 256, 3, 2, 1, 4, 1);
+        using (dilated)
+        using (BatchNormFolding.Fold(dilated))
+        {
+            // Dilation 4 spans 9 rows; 6 + 2·1 = 8 padded rows do not hold it, 9 + 2 do (two output rows at stride 2).
+            var tooShort = Assert.Throws<LayerInputException>(() => Forward.Call(dilated, randn([2, 256, 6, 40]), "dilated"));
+            Assert.Contains("Kernel size can't be greater than actual input size", tooShort.Message, StringComparison.Ordinal);
+            Assert.Equal([2L, 256, 2, 17], Forward.Call(dilated, randn([2, 256, 9, 40])).shape);
+        }
+
         // The process is fine and the pair still works.
         Assert.Equal([2L, 256, 8, 8], Forward.Call(pair, randn([2, 256, 8, 8])).shape);
     }
