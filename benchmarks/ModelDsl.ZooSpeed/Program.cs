@@ -40,6 +40,13 @@ if (side == "winograd")
     return;
 }
 
+// --side prepack: single convolutions, eager against with the weight prepacked as a folded one is (Prepack.cs).
+if (side == "prepack")
+{
+    ModelDsl.Benchmarks.ZooSpeed.Prepack.Run(batch);
+    return;
+}
+
 // --side ops: every operation of a folded ResNet-18 forward timed alone, hot in cache, and their sum (OpSum.cs).
 if (side == "ops")
 {

@@ -79,9 +79,12 @@ internal static class PackedConvKernels
         try
         {
             using var noGrad = no_grad();
-            return (Tensor)Module.Value.invoke(Pack, weight,
+            var packed = (Tensor)Module.Value.invoke(Pack, weight,
                 conv.stride[0], conv.stride[1], conv.padding![0], conv.padding[1], conv.dilation[0], conv.dilation[1], conv.groups,
                 x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
+
+            // The fold owns it: the first forward may run in the caller's dispose scope, which must not free it.
+            return packed.DetachFromDisposeScope();
         }
         catch (ExternalException)
         {

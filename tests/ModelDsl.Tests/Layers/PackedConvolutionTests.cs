@@ -64,6 +64,28 @@ public sealed class PackedConvolutionTests
     }
 
     [Fact]
+    public void AWeightPackedInTheCallersDisposeScopeOutlivesIt()
+    {
+        var (pair, conv) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        using var x = ChannelsLast.Contiguous(randn([2, 256, 8, 8], generator: new Generator(8)));
+        using var noGrad = no_grad();
+        using var expected = pair.call(x);
+        using var fold = BatchNormFolding.Fold(pair);
+        // The first forward, which packs, runs in a scope of the caller's that frees everything made in it.
+        using (NewDisposeScope())
+        {
+            Forward.Call(pair, x);
+        }
+
+        Assert.True(BatchNormFolding.IsPacked(conv));
+        using (NewDisposeScope())
+        {
+            AssertClose(expected, Forward.Call(pair, x), "after the scope that packed ended");
+        }
+    }
+
+    [Fact]
     public void AWeightChangedAfterPackingIsPackedAgain()
     {
         using var scope = NewDisposeScope();
