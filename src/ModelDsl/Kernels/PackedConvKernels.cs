@@ -23,11 +23,17 @@ internal static class PackedConvKernels
     /// <summary>conv(x, packed weight, bias, stride h/w, padding h/w, dilation h/w, groups) → float32.</summary>
     internal const string Conv = "conv";
 
+    /// <summary>conv_relu(the arguments of <see cref="Conv"/>) → relu(conv), in one kernel.</summary>
+    internal const string ConvRelu = "conv_relu";
+
+    /// <summary>conv_hardtanh(the arguments of <see cref="Conv"/>, min, max) → clamp(conv, min, max), in one kernel.</summary>
+    internal const string ConvHardtanh = "conv_hardtanh";
+
     /// <summary>
     /// Smaller convolutions are left to the eager one. The TorchScript call costs about 14 µs more than an eager
-    /// <c>conv2d</c>, so a packed convolution takes at least 22 µs here, while the eager one of 0.6 M multiply-adds
-    /// takes 8–15 µs; from about 2 M on (36 µs eager, 32 µs packed) packing gains, most of all within a whole forward,
-    /// where each weight comes from memory (docs/benchmarks.md section 1 has the measurements).
+    /// <c>conv2d</c>: a packed call takes at least 22 µs here, while eager calls of 0.15–1 M multiply-adds take 8–20 µs.
+    /// From 2.4 M on (34–36 µs eager) packing gains, 0.88–0.93× the time, and more within a whole forward, where each
+    /// weight comes from memory (docs/benchmarks.md section 1; <c>ModelDsl.ZooSpeed --side prepack</c>).
     /// </summary>
     internal const long MinMultiplyAdds = 1L << 21;
 
@@ -93,10 +99,20 @@ internal static class PackedConvKernels
         }
     }
 
-    /// <summary><paramref name="conv"/>'s convolution of <paramref name="x"/> with its packed weight and <paramref name="bias"/>.</summary>
-    public static Tensor Convolve(Conv2d conv, Tensor x, Tensor packed, Tensor bias) =>
-        (Tensor)Module.Value.invoke(Conv, x, packed, bias,
-            conv.stride[0], conv.stride[1], conv.padding![0], conv.padding[1], conv.dilation[0], conv.dilation[1], conv.groups);
+    /// <summary>
+    /// <paramref name="conv"/>'s convolution of <paramref name="x"/> with its packed weight and <paramref name="bias"/>,
+    /// then <paramref name="activation"/> (none, a ReLU or a ReLU6) in the same kernel.
+    /// </summary>
+    public static Tensor Convolve(Conv2d conv, Tensor x, Tensor packed, Tensor bias, FusedActivation activation)
+    {
+        var (stride, padding, dilation) = (conv.stride, conv.padding!, conv.dilation);
+        return (Tensor)(activation switch
+        {
+            FusedActivation.ReLU => Module.Value.invoke(ConvRelu, x, packed, bias, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], conv.groups),
+            FusedActivation.ReLU6 => Module.Value.invoke(ConvHardtanh, x, packed, bias, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], conv.groups, 0.0, 6.0),
+            _ => Module.Value.invoke(Conv, x, packed, bias, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], conv.groups),
+        });
+    }
 
     // The output's size along one axis; 0 or less where the dilated kernel does not fit the padded input (the eager
     // convolution then reports it).
@@ -105,4 +121,17 @@ internal static class PackedConvKernels
         var span = size + 2 * padding - dilation * (kernel - 1) - 1;
         return span < 0 || stride <= 0 ? 0 : span / stride + 1;
     }
+}
+
+/// <summary>The activation a folded convolution's kernel applies to its output (the one after its norm).</summary>
+internal enum FusedActivation
+{
+    /// <summary>None: the convolution alone.</summary>
+    None,
+
+    /// <summary><c>nn.ReLU</c>.</summary>
+    ReLU,
+
+    /// <summary><c>nn.ReLU6</c>: clamped to [0, 6].</summary>
+    ReLU6,
 }

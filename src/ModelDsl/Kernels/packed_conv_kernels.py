@@ -14,10 +14,12 @@ Why a saved module, and why a substitution: TorchSharp cannot name mkldnn:: oper
 that calls one aborts the process), while a module saved by PyTorch carries the call in its serialised code, which
 libtorch 2.10 compiles when it loads the file. PyTorch 1.13 has no mkldnn::_convolution_pointwise and no input_size
 argument on mkldnn_reorder_conv2d_weight, so it cannot script the calls themselves. The class below scripts the same
-methods with 1.13's nearest operators (mkldnn_convolution, and the reorder without input_size), and SUBSTITUTIONS
-rewrites those calls in the saved code into libtorch 2's; each must match exactly once. The module holds no state:
-one instance serves every convolution. Only names declared here are ever invoked from C# (invoking a missing method
-crashes the process); the tests call each of them and compare the code of the embedded file with what this writes.
+methods with 1.13's operators (mkldnn_convolution, then relu or clamp; the reorder without input_size), and BODIES
+replaces each method's body in the saved code with the libtorch 2 call; each method must be found exactly once. The
+fused methods apply the activation in the convolution's kernel (oneDNN's post-op), so the output is written once.
+The module holds no state: one instance serves every convolution. Only names declared here are ever invoked from C#
+(invoking a missing method crashes the process); the tests call each of them and compare the embedded file with what
+this writes, byte for byte.
 """
 import os
 import sys
@@ -45,28 +47,66 @@ class PackedConvKernels(torch.nn.Module):
         return torch.mkldnn_convolution(x, packed, bias, [pad_h, pad_w], [stride_h, stride_w],
                                         [dilation_h, dilation_w], groups)
 
+    @torch.jit.export
+    def conv_relu(self, x: torch.Tensor, packed: torch.Tensor, bias: torch.Tensor, stride_h: int, stride_w: int,
+                  pad_h: int, pad_w: int, dilation_h: int, dilation_w: int, groups: int) -> torch.Tensor:
+        """conv, then ReLU in the same kernel (oneDNN's eltwise post-op): the output is written once."""
+        return torch.relu(torch.mkldnn_convolution(x, packed, bias, [pad_h, pad_w], [stride_h, stride_w],
+                                                   [dilation_h, dilation_w], groups))
+
+    @torch.jit.export
+    def conv_hardtanh(self, x: torch.Tensor, packed: torch.Tensor, bias: torch.Tensor, stride_h: int, stride_w: int,
+                      pad_h: int, pad_w: int, dilation_h: int, dilation_w: int, groups: int, min_val: float,
+                      max_val: float) -> torch.Tensor:
+        """conv, then clamping to [min_val, max_val] in the same kernel (ReLU6 is 0, 6)."""
+        return torch.clamp(torch.mkldnn_convolution(x, packed, bias, [pad_h, pad_w], [stride_h, stride_w],
+                                                    [dilation_h, dilation_w], groups), min_val, max_val)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x
 
 
 _GEOMETRY = "[pad_h, pad_w], [stride_h, stride_w], [dilation_h, dilation_w], groups"
+_NO_SCALARS = "annotate(List[Optional[number]], [])"
 
-# 1.13's call as it saves it -> libtorch 2's operator. No scalars and no algorithm for the "none" post-op.
-SUBSTITUTIONS = [
-    (f"torch.mkldnn_reorder_conv2d_weight(torch.to_mkldnn(weight), {_GEOMETRY})",
-     f"torch.mkldnn_reorder_conv2d_weight(torch.to_mkldnn(weight), {_GEOMETRY}, [n, c, h, w])"),
-    (f"torch.mkldnn_convolution(x, packed, bias, {_GEOMETRY})",
-     f'ops.mkldnn._convolution_pointwise(x, packed, bias, {_GEOMETRY}, "none", '
-     'annotate(List[Optional[number]], []), None)'),
-]
+# Each method's body in libtorch 2's operators, replacing what 1.13 saved for it. A post-op's scalars are its arguments
+# (none for "none" and "relu", the bounds for "hardtanh"); no algorithm.
+BODIES = {
+    "pack": f"torch.mkldnn_reorder_conv2d_weight(torch.to_mkldnn(weight), {_GEOMETRY}, [n, c, h, w])",
+    "conv": f'ops.mkldnn._convolution_pointwise(x, packed, bias, {_GEOMETRY}, "none", {_NO_SCALARS}, None)',
+    "conv_relu": f'ops.mkldnn._convolution_pointwise(x, packed, bias, {_GEOMETRY}, "relu", {_NO_SCALARS}, None)',
+    "conv_hardtanh": f'ops.mkldnn._convolution_pointwise(x, packed, bias, {_GEOMETRY}, "hardtanh", '
+                     'annotate(List[Optional[number]], [min_val, max_val]), None)',
+}
 
 
 def substitute(code):
-    for old, new in SUBSTITUTIONS:
-        if code.count(old) != 1:
-            sys.exit(f"packed_conv_kernels.py: expected one `{old}` in the saved code, found {code.count(old)}")
-        code = code.replace(old, new)
-    return code
+    """Replaces the body of each method in BODIES (the lines after its `) -> Tensor:` up to the next method) with a
+    return of its libtorch 2 expression; each method must be found exactly once."""
+    lines = code.split("\n")
+    out = []
+    i = 0
+    found = set()
+    while i < len(lines):
+        line = lines[i]
+        name = line.strip()[4:].split("(")[0] if line.startswith("  def ") else None
+        out.append(line)
+        i += 1
+        if name not in BODIES:
+            continue
+        if name in found:
+            sys.exit(f"packed_conv_kernels.py: method {name} saved twice")
+        found.add(name)
+        while not out[-1].endswith(") -> Tensor:"):
+            out.append(lines[i])
+            i += 1
+        while i < len(lines) and lines[i].startswith("    "):
+            i += 1
+        out.append(f"    return {BODIES[name]}")
+    missing = set(BODIES) - found
+    if missing:
+        sys.exit(f"packed_conv_kernels.py: methods {sorted(missing)} not in the saved code")
+    return "\n".join(out)
 
 
 def write(path):

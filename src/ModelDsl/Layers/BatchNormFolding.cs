@@ -26,6 +26,10 @@ public static class BatchNormFolding
     private static readonly ConditionalWeakTable<Conv2d, Folded> Convolutions = new();
     private static readonly ConditionalWeakTable<BatchNorm2d, nn.Module<Tensor, Tensor>> Norms = new();
 
+    // Outputs whose convolution kernel already applied the activation after the pair's norm, with that activation:
+    // when it gets exactly this tensor, it passes it through.
+    private static readonly ConditionalWeakTable<Tensor, nn.Module<Tensor, Tensor>> Activated = new();
+
     // The Fold call each folded convolution belongs to, whose Dispose unfolds it (a later Fold of the model takes it over).
     private static readonly ConditionalWeakTable<nn.Module<Tensor, Tensor>, FoldedInference> Owners = new();
 
@@ -44,6 +48,7 @@ public static class BatchNormFolding
         var pairs = new List<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)>();
         var fold = new FoldedInference(pairs);
         using var noGrad = no_grad();
+        var activations = Activations(model);
         foreach (var (module, norm) in Pairs(model))
         {
             if (module is Int8Conv2d int8)
@@ -66,7 +71,7 @@ public static class BatchNormFolding
 
             var conv = (Conv2d)module;
             pairs.Add((conv, norm));
-            var folded = Folded.Of(conv, norm);
+            var folded = Folded.Of(conv, norm, activations.GetValueOrDefault(norm));
             if (Convolutions.TryGetValue(conv, out var old))
             {
                 old.Dispose();
@@ -105,6 +110,47 @@ public static class BatchNormFolding
         }
     }
 
+    // The activation each norm runs straight into, where that is known: a Sequential's [convolution, norm, ReLU or
+    // ReLU6] and each IBatchNormPairs's declared ones. A pair with one applies it in its convolution's kernel.
+    private static Dictionary<BatchNorm2d, nn.Module<Tensor, Tensor>> Activations(nn.Module model)
+    {
+        var activations = new Dictionary<BatchNorm2d, nn.Module<Tensor, Tensor>>(ReferenceEqualityComparer.Instance);
+        foreach (var module in model.named_modules().Select(m => m.module).Prepend(model))
+        {
+            IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor> Activation)> declared = module switch
+            {
+                Sequential sequential => AdjacentActivations(sequential),
+                IBatchNormPairs pairs => pairs.NormActivations(),
+                _ => [],
+            };
+            foreach (var (norm, activation) in declared.Where(d => Fusable(d.Activation) != FusedActivation.None))
+            {
+                activations[norm] = activation;
+            }
+        }
+
+        return activations;
+    }
+
+    private static IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor> Activation)> AdjacentActivations(Sequential sequential)
+    {
+        for (var i = 0; i + 2 < sequential.Count; i++)
+        {
+            if (sequential[i] is Conv2d or Int8Conv2d && sequential[i + 1] is BatchNorm2d norm && sequential[i + 2] is nn.Module<Tensor, Tensor> activation)
+            {
+                yield return (norm, activation);
+            }
+        }
+    }
+
+    // The activations a convolution kernel can apply: ReLU, and ReLU6 (a clamp to [0, 6]).
+    private static FusedActivation Fusable(nn.Module<Tensor, Tensor>? activation) => activation switch
+    {
+        ReLU => FusedActivation.ReLU,
+        ReLU6 => FusedActivation.ReLU6,
+        _ => FusedActivation.None,
+    };
+
     // Every folded convolution is forwarded with its folded tensors in eval mode; its norm passes its input through. Both
     // of the pair must be in eval mode: a training-mode convolution runs unfolded (its norm then runs too), and a
     // training-mode norm (re-estimating statistics) must see the convolution's own output.
@@ -119,12 +165,20 @@ public static class BatchNormFolding
         switch (module)
         {
             case Conv2d conv when Convolutions.TryGetValue(conv, out var folded) && !folded.Norm.training && !RecordsGradients(conv, folded.Norm):
-                y = Current(conv, folded).Convolve(conv, x);
+                y = Current(conv, folded).Convolve(conv, x, out var activated);
+                if (activated)
+                {
+                    Activated.AddOrUpdate(y, folded.Activation!);
+                }
+
                 return true;
             case Int8Conv2d int8 when int8.FoldedNorm is { } folded && !folded.training && !RecordsGradients(int8, folded):
                 y = int8.ForwardFolded(x);
                 return true;
             case BatchNorm2d norm when Norms.TryGetValue(norm, out var conv) && !conv.training && IsFolded(conv) && !RecordsGradients(conv, norm):
+                return true;
+            case ReLU or ReLU6 when Activated.TryGetValue(x, out var by) && ReferenceEquals(by, module):
+                Activated.Remove(x);
                 return true;
             case Sequential sequential when Any(sequential):
                 y = Sequence(sequential, x);
@@ -152,7 +206,7 @@ public static class BatchNormFolding
         }
 
         using var noGrad = no_grad();
-        var refolded = Folded.Of(conv, folded.Norm);
+        var refolded = Folded.Of(conv, folded.Norm, folded.Activation);
         Convolutions.AddOrUpdate(conv, refolded);
         return refolded;
     }
@@ -270,15 +324,19 @@ public static class BatchNormFolding
         // The tensors the fold was made from, and their version counters then.
         private readonly TensorState state;
 
-        private Folded(BatchNorm2d norm, Tensor weight, Tensor bias, TensorState state)
+        private Folded(BatchNorm2d norm, nn.Module<Tensor, Tensor>? activation, Tensor weight, Tensor bias, TensorState state)
         {
             Norm = norm;
+            Activation = activation;
             Weight = weight;
             Bias = bias;
             this.state = state;
         }
 
         public BatchNorm2d Norm { get; }
+
+        /// <summary>The ReLU or ReLU6 the norm runs straight into, which the packed kernel applies too; or none.</summary>
+        public nn.Module<Tensor, Tensor>? Activation { get; }
 
         public Tensor Weight { get; }
 
@@ -287,14 +345,21 @@ public static class BatchNormFolding
         // The weight in oneDNN's blocked layout, made at the first forward that can use it (PackedConvKernels).
         private Tensor? packed;
 
-        /// <summary>The pair's convolution of <paramref name="x"/>: with the packed weight where it fits, else eagerly.</summary>
-        public Tensor Convolve(Conv2d conv, Tensor x)
+        /// <summary>
+        /// The pair's convolution of <paramref name="x"/>: with the packed weight where it fits, and then with the
+        /// <see cref="Activation"/> applied in the same kernel (<paramref name="activated"/>); else eagerly, the
+        /// activation left to run itself.
+        /// </summary>
+        public Tensor Convolve(Conv2d conv, Tensor x, out bool activated)
         {
             if (PackedConvKernels.Fits(conv, Weight, x) && Packed(conv, x) is { } weight)
             {
-                return PackedConvKernels.Convolve(conv, x, weight, Bias);
+                var activation = Fusable(Activation);
+                activated = activation != FusedActivation.None;
+                return PackedConvKernels.Convolve(conv, x, weight, Bias, activation);
             }
 
+            activated = false;
             return nn.functional.conv2d(x, Weight, Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
         }
 
@@ -323,7 +388,7 @@ public static class BatchNormFolding
             return made;
         }
 
-        public static Folded Of(Conv2d conv, BatchNorm2d norm)
+        public static Folded Of(Conv2d conv, BatchNorm2d norm, nn.Module<Tensor, Tensor>? activation)
         {
             var state = TensorState.Of(Sources(conv, norm));
             using var scope = NewDisposeScope();
@@ -331,7 +396,7 @@ public static class BatchNormFolding
 
             // The scale multiplies each output channel's weights; mul keeps the weight's (channels-last) strides.
             var weight = conv.weight!.mul(scale.view(-1, 1, 1, 1));
-            return new Folded(norm, weight.detach().DetachFromDisposeScope(), bias.DetachFromDisposeScope(), state);
+            return new Folded(norm, activation, weight.detach().DetachFromDisposeScope(), bias.DetachFromDisposeScope(), state);
         }
 
         /// <summary>Whether the pair's tensors are the same objects, unwritten, as when this fold was made.</summary>

@@ -119,4 +119,13 @@ partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
             yield return (Conv2, bn2Norm);
         }
     }
+
+    /// <summary>The batch norms of these pairs this forward runs straight into an activation, with it (a folded pair applies it in its convolution's kernel).</summary>
+    global::System.Collections.Generic.IEnumerable<(global::TorchSharp.Modules.BatchNorm2d Norm, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Activation)> global::ModelDsl.IBatchNormPairs.NormActivations()
+    {
+        if (Bn1 is global::TorchSharp.Modules.BatchNorm2d bn1Norm)
+        {
+            yield return (bn1Norm, Relu);
+        }
+    }
 }

@@ -85,6 +85,53 @@ public sealed class PackedConvolutionTests
         }
     }
 
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("relu6")]
+    public void TheActivationAfterTheNormRunsInTheConvolutionsKernel(string kind)
+    {
+        using var scope = NewDisposeScope();
+        var (pair, conv) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        var activation = kind == "relu" ? (nn.Module<Tensor, Tensor>)nn.ReLU() : nn.ReLU6();
+        var triple = nn.Sequential(("0", conv), ("1", (nn.Module<Tensor, Tensor>)pair[1]), ("2", activation));
+        triple.eval();
+        // Scaled so that the norm's output crosses both of ReLU6's bounds.
+        var x = ChannelsLast.Contiguous(randn([2, 256, 8, 8], generator: new Generator(9)).mul(20));
+        using var noGrad = no_grad();
+        var expected = triple.call(x).clone();
+        var normalised = pair.call(x);
+        Assert.True(expected.max().item<float>() >= (kind == "relu" ? 1 : 6) && normalised.min().item<float>() < 0, "the test's input does not reach the activation's bounds");
+        var scale = normalised.abs().max().item<float>();
+
+        using var fold = BatchNormFolding.Fold(triple);
+        AssertClose(expected, Forward.Call(triple, x), "conv, norm and " + kind, scale);
+        // The convolution's own output already has the activation applied (its kernel's post-op): the norm and the
+        // activation pass it through.
+        var convolved = Forward.Call(conv, x);
+        Assert.True(convolved.min().item<float>() >= 0, "the convolution's kernel did not apply " + kind);
+        AssertClose(expected, convolved, "the convolution alone", scale);
+        // Any other tensor still gets the activation.
+        var other = randn([2, 256, 8, 8]).mul(10);
+        Assert.True(Forward.Call(activation, other).min().item<float>() >= 0);
+    }
+
+    [Fact]
+    public void AnActivationAKernelCannotApplyRunsItself()
+    {
+        using var scope = NewDisposeScope();
+        var (pair, conv) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        var triple = nn.Sequential(("0", conv), ("1", (nn.Module<Tensor, Tensor>)pair[1]), ("2", nn.GELU()));
+        triple.eval();
+        var x = ChannelsLast.Contiguous(randn([2, 256, 8, 8], generator: new Generator(10)));
+        using var noGrad = no_grad();
+        var expected = triple.call(x).clone();
+        using var fold = BatchNormFolding.Fold(triple);
+        AssertClose(expected, Forward.Call(triple, x), "conv, norm and GELU");
+        Assert.True(Forward.Call(conv, x).min().item<float>() < 0, "the convolution's kernel applied an activation");
+    }
+
     [Fact]
     public void AWeightChangedAfterPackingIsPackedAgain()
     {
@@ -244,11 +291,12 @@ public sealed class PackedConvolutionTests
         return twin;
     }
 
-    // Folding reassociates the norm's scale into the weight: float32 rounding, relative to the output's scale.
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
+    // Folding reassociates the norm's scale into the weight: float32 rounding, relative to the output's scale (before
+    // an activation that clamps it, where given).
+    private static void AssertClose(Tensor expected, Tensor actual, string what, float? scaleBefore = null)
     {
         Assert.Equal(expected.shape, actual.shape);
-        var scale = expected.abs().max().item<float>();
+        var scale = scaleBefore ?? expected.abs().max().item<float>();
         var difference = (actual - expected).abs().max().item<float>();
         Assert.True(scale > 1e-2f, $"{what}: the output is trivially small");
         Assert.True(difference <= 1e-5f * scale, $"{what}: differs from the unfolded pair by {difference:E2} (scale {scale:E2})");
