@@ -14,6 +14,13 @@ namespace ModelDsl;
 /// an <c>nn.Sequential</c>, or declared by a generated block (<see cref="IBatchNormPairs"/>). A pair whose weights or
 /// statistics change (training, loading) is folded again from the new ones at its next eval forward.
 /// <para>
+/// A folded float32 CPU convolution large enough to gain (<see cref="PackedConvKernels"/>) convolves with its folded
+/// weight reordered once into oneDNN's blocked layout, as PyTorch 2 does when it freezes a model, and applies the ReLU
+/// or ReLU6 its norm runs straight into in the same kernel (a Sequential's [conv, norm, activation], or
+/// <see cref="IBatchNormPairs.NormActivations"/>); that activation then passes the result through.
+/// <c>MODELDSL_PREPACK=0</c> turns the prepacking off.
+/// </para>
+/// <para>
 /// An int8 variant's <see cref="Int8Conv2d"/> folds its norm too, into what it packs for its int8 kernel (the stored
 /// int8 weight is unchanged): one int8 convolution then does the work of the convolution, the norm and the requantise.
 /// Its output range after the norm comes from the calibration (<see cref="Int8Calibration.Run"/> records it), so fold
