@@ -94,14 +94,24 @@ public sealed partial class Int8Conv2d : LayerBase, IQuantizedLayer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var loaded = kernel ?? Int8ConvKernels.Load();
-        var bias = Bias ?? zeros(OutChannels);
-        // TorchScript's int comes back as a Scalar.
-        using var packed = (Scalar)loaded.invoke(Int8ConvKernels.Pack, Weight.contiguous(), WeightScale.contiguous(), bias.contiguous(), stride[0], padding[0], dilation[0], Groups);
-        var packedChannels = packed.ToInt64();
-        if (packedChannels != OutChannels)
+        try
         {
-            throw new InvalidOperationException($"{Describe()}: the int8 kernel packed {packedChannels} output channels, expected {OutChannels}");
+            var bias = Bias ?? zeros(OutChannels);
+            // TorchScript's int comes back as a Scalar.
+            using var packed = (Scalar)loaded.invoke(Int8ConvKernels.Pack, Weight.contiguous(), WeightScale.contiguous(), bias.contiguous(), stride[0], padding[0], dilation[0], Groups);
+            var packedChannels = packed.ToInt64();
+            if (packedChannels != OutChannels)
+            {
+                throw new InvalidOperationException($"{Describe()}: the int8 kernel packed {packedChannels} output channels, expected {OutChannels}");
+            }
         }
+        catch when (!ReferenceEquals(loaded, kernel))
+        {
+            // A module loaded for this call is nobody else's; the layer's own one stays as it was.
+            loaded.Dispose();
+            throw;
+        }
+
         (kernel, inputQuantization, outputQuantization, Calibration) = (loaded, input, output, range);
         CalibratedWith(norm is not null && range.FoldedOutput is not null ? norm : null);
     }
