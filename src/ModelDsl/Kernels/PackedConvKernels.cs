@@ -64,7 +64,9 @@ internal static class PackedConvKernels
         // Each shape read is a call into libtorch and a new array: once each.
         var input = x.shape;
         var kernel = weight.shape;
-        if (input.Length != 4 || input[1] != conv.in_channels || kernel.Length != 4)
+        // An empty image axis is an error of the eager convolution's ("only zero batch or zero channel inputs"), while
+        // padding could still give the packed kernel a positive output size to fill with nothing.
+        if (input.Length != 4 || input[1] != conv.in_channels || input[2] <= 0 || input[3] <= 0 || kernel.Length != 4)
         {
             return false;
         }

@@ -228,6 +228,23 @@ public sealed class PackedConvolutionTests
     }
 
     [Fact]
+    public void AnInputWithAnEmptyImageAxisIsReportedAsTheEagerConvolutionReportsIt()
+    {
+        using var scope = NewDisposeScope();
+        // A 1×1 convolution with padding 1: a [2, 256, 0, 40] input would pad to 2 × 42 outputs (11 M multiply-adds).
+        var (pair, conv) = Pair(256, 256, 1, 1, 1, 1, 1);
+        using var _ = pair;
+        using var unfolded = Twin(pair);
+        var empty = randn([2, 256, 0, 40]);
+        using var noGrad = no_grad();
+        var eager = Assert.ThrowsAny<Exception>(() => unfolded.call(empty)).Message.Split('\n')[0];
+        using var fold = BatchNormFolding.Fold(pair);
+        var error = Assert.Throws<LayerInputException>(() => Forward.Call(pair, empty, "features"));
+        Assert.Contains(eager, error.Message, StringComparison.Ordinal);
+        Assert.False(BatchNormFolding.IsPacked(conv), "an empty input packed the weight");
+    }
+
+    [Fact]
     public void FourThreadsPackingAtOnceAllGetTheUnfoldedOutput()
     {
         using var scope = NewDisposeScope();
