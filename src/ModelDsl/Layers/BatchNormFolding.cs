@@ -118,19 +118,37 @@ public static class BatchNormFolding
     }
 
     // The activation each norm runs straight into, where that is known: a Sequential's [convolution, norm, ReLU or
-    // ReLU6] and each IBatchNormPairs's declared ones. A pair with one applies it in its convolution's kernel.
+    // ReLU6] and each IBatchNormPairs's declared ones. A pair with one applies it in its convolution's kernel, wherever
+    // that convolution runs: so a norm that follows its convolution in several places (shared weights) gets one only if
+    // every place runs it into the same activation.
     private static Dictionary<BatchNorm2d, nn.Module<Tensor, Tensor>> Activations(nn.Module model)
     {
-        var activations = new Dictionary<BatchNorm2d, nn.Module<Tensor, Tensor>>(ReferenceEqualityComparer.Instance);
+        var readers = new Dictionary<BatchNorm2d, nn.Module<Tensor, Tensor>?>(ReferenceEqualityComparer.Instance);
+        var mixed = new HashSet<BatchNorm2d>(ReferenceEqualityComparer.Instance);
         foreach (var module in model.named_modules().Select(m => m.module).Prepend(model))
         {
-            IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor> Activation)> declared = module switch
+            IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor>? Activation)> uses = module switch
             {
                 Sequential sequential => AdjacentActivations(sequential),
-                IBatchNormPairs pairs => pairs.NormActivations(),
+                IBatchNormPairs pairs => DeclaredActivations(pairs),
                 _ => [],
             };
-            foreach (var (norm, activation) in declared.Where(d => Fusable(d.Activation) != FusedActivation.None))
+            foreach (var (norm, activation) in uses)
+            {
+                var fused = Fusable(activation) != FusedActivation.None ? activation : null;
+                if (readers.TryGetValue(norm, out var seen) && !ReferenceEquals(seen, fused))
+                {
+                    mixed.Add(norm);
+                }
+
+                readers[norm] = fused;
+            }
+        }
+
+        var activations = new Dictionary<BatchNorm2d, nn.Module<Tensor, Tensor>>(ReferenceEqualityComparer.Instance);
+        foreach (var (norm, activation) in readers)
+        {
+            if (activation is not null && !mixed.Contains(norm))
             {
                 activations[norm] = activation;
             }
@@ -139,14 +157,25 @@ public static class BatchNormFolding
         return activations;
     }
 
-    private static IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor> Activation)> AdjacentActivations(Sequential sequential)
+    // Each norm after a convolution in the Sequential, with the module after it (none: the Sequential's caller reads it).
+    private static IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor>? Activation)> AdjacentActivations(Sequential sequential)
     {
-        for (var i = 0; i + 2 < sequential.Count; i++)
+        for (var i = 0; i + 1 < sequential.Count; i++)
         {
-            if (sequential[i] is Conv2d or Int8Conv2d && sequential[i + 1] is BatchNorm2d norm && sequential[i + 2] is nn.Module<Tensor, Tensor> activation)
+            if (sequential[i] is Conv2d or Int8Conv2d && sequential[i + 1] is BatchNorm2d norm)
             {
-                yield return (norm, activation);
+                yield return (norm, i + 2 < sequential.Count ? sequential[i + 2] as nn.Module<Tensor, Tensor> : null);
             }
+        }
+    }
+
+    // Each norm of the module's pairs, with its declared activation (none where it declares none).
+    private static IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor>? Activation)> DeclaredActivations(IBatchNormPairs pairs)
+    {
+        var declared = pairs.NormActivations().ToList();
+        foreach (var (_, norm) in pairs.BatchNormPairs())
+        {
+            yield return (norm, declared.FirstOrDefault(d => ReferenceEquals(d.Norm, norm)).Activation);
         }
     }
 

@@ -153,6 +153,32 @@ public sealed class PackedConvolutionTests
     }
 
     [Fact]
+    public void APairSharedWithAPlaceWithoutTheActivationKeepsItApart()
+    {
+        using var scope = NewDisposeScope();
+        var (pair, conv) = Pair(256, 256, 3, 1, 1, 1, 1);
+        using var _ = pair;
+        var norm = (nn.Module<Tensor, Tensor>)pair[1];
+        // The same convolution and norm (shared weights) run into a ReLU in one branch and straight out in the other:
+        // the packed kernel, which applies an activation wherever its convolution runs, must not apply the ReLU.
+        var model = nn.Sequential(
+            ("activated", nn.Sequential(("0", conv), ("1", norm), ("2", nn.ReLU()))),
+            ("plain", nn.Sequential(("0", conv), ("1", norm))));
+        model.eval();
+        var x = ChannelsLast.Contiguous(randn([2, 256, 8, 8], generator: new Generator(11)));
+        using var noGrad = no_grad();
+        var plain = (nn.Module<Tensor, Tensor>)model[1];
+        var expected = plain.call(x).clone();
+        Assert.True(expected.min().item<float>() < 0, "the test's input does not reach below the ReLU's bound");
+        var expectedModel = model.call(x).clone();
+
+        using var fold = BatchNormFolding.Fold(model);
+        AssertClose(expected, Forward.Call(plain, x), "the branch without the activation");
+        Assert.True(BatchNormFolding.IsPacked(conv), "the convolution was not packed");
+        AssertClose(expectedModel, Forward.Call(model, x), "both branches");
+    }
+
+    [Fact]
     public void ASmallCallStaysOnTheEagerConvolutionAndALargeOneOfTheSameLayerIsPacked()
     {
         using var scope = NewDisposeScope();
