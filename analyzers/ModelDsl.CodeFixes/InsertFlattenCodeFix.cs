@@ -14,7 +14,7 @@ namespace ModelDsl.CodeFixes;
 /// <summary>
 /// MDSL1007: puts a <c>[Flatten]</c> before the Linear. A Linear that starts its member gets a member of its own on the
 /// line before (<c>[Flatten] public partial Layer Flatten { get; }</c>, named apart from the class's members, indented as
-/// the Linear's); a Linear after other layers of its member gets <c>Flatten, </c> before it in the same list (torchvision's
+/// the Linear's; just before it where other code shares the Linear's line); a Linear after other layers of its member gets <c>Flatten, </c> before it in the same list (torchvision's
 /// <c>nn.Sequential(pool, flatten, linear)</c>; the member's later layers move up one index). Not offered inside a block,
 /// where the warning is on the use: the fix belongs in the block class, and changes every use of it.
 /// </summary>
@@ -52,12 +52,9 @@ public sealed class InsertFlattenCodeFix : CodeFixProvider
         var change = property.AttributeLists[0] == list && list.Attributes[0] == attribute
             ? NewMember(text, property, type)
             : new TextChange(new TextSpan(attribute.SpanStart, 0), "Flatten, ");
-        if (change is { } edit)
-        {
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, _ => Task.FromResult(context.Document.WithText(text.WithChanges(edit))), Title),
-                context.Diagnostics);
-        }
+        context.RegisterCodeFix(
+            CodeAction.Create(Title, _ => Task.FromResult(context.Document.WithText(text.WithChanges(change))), Title),
+            context.Diagnostics);
     }
 
     // The diagnostic is on a [Linear] or on a [Block]/[Stage] use; only the first is fixed here.
@@ -74,14 +71,15 @@ public sealed class InsertFlattenCodeFix : CodeFixProvider
     }
 
     // The new member on its own line just above the property (below any comment on it, which stays with the Linear),
-    // with the property's indentation and line break; null where the property does not start its line.
-    private static TextChange? NewMember(SourceText text, PropertyDeclarationSyntax property, INamedTypeSymbol type)
+    // with the property's indentation and line break; where the property shares its line with other code (members
+    // written on one line), just before it on that line.
+    private static TextChange NewMember(SourceText text, PropertyDeclarationSyntax property, INamedTypeSymbol type)
     {
         var line = text.Lines.GetLineFromPosition(property.SpanStart);
         var indentation = text.ToString(TextSpan.FromBounds(line.Start, property.SpanStart));
         if (indentation.Any(c => !char.IsWhiteSpace(c)))
         {
-            return null;
+            return new TextChange(new TextSpan(property.SpanStart, 0), "[Flatten] public partial Layer " + FreeName(type) + " { get; } ");
         }
 
         var lineBreak = text.ToString(TextSpan.FromBounds(line.End, line.EndIncludingLineBreak));

@@ -80,6 +80,23 @@ public class FlattenCodeFixTests
     }
 
     [Fact]
+    public async Task PutsTheMemberBeforeALinearThatSharesItsLine()
+    {
+        // Members written on one line: the new member goes right before the Linear's, on the same line.
+        const string before = """
+            using ModelDsl;
+            [Model(InputShape = [3, 8, 8])]
+            public partial class Net
+            {
+                [Conv2d(4, Kernel = 3)] public partial Layer C { get; } [Linear(10)] public partial Layer Fc { get; }
+            }
+            """;
+        var (text, _) = await CodeFixHarness.ApplyAsync(before, "MDSL1007", new InsertFlattenCodeFix());
+        Assert.Equal(before.Replace("{ get; } [Linear(10)]", "{ get; } [Flatten] public partial Layer Flatten { get; } [Linear(10)]", StringComparison.Ordinal), text);
+        Verify.Silent(text!);
+    }
+
+    [Fact]
     public async Task IsNotOfferedOnABlockUse()
     {
         // The Linear is the block's: a fix there would change every use of the block.
