@@ -18,9 +18,9 @@ public interface IBatchNormPairs
     IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> BatchNormPairs();
 
     /// <summary>
-    /// Each norm of <see cref="BatchNormPairs"/> whose output only the activation after it reads, with that activation
-    /// (an <c>nn.ReLU</c> or <c>nn.ReLU6</c>; others are ignored): a folded pair then applies it in its convolution's
-    /// kernel, and the activation passes the result through. None unless implemented.
+    /// Each norm of <see cref="BatchNormPairs"/> whose output only the activation after it reads, unchanged, with that
+    /// activation (an <c>nn.ReLU</c> or <c>nn.ReLU6</c>; others are ignored): a folded pair then applies it in its
+    /// convolution's kernel, and the activation passes the result through. None unless implemented.
     /// </summary>
     IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor> Activation)> NormActivations() => [];
 }
