@@ -7,6 +7,7 @@
 #   FOLD=1 MODELS=resnet18 bash benchmarks/zoo_speed.sh           # plus the generated model with its batch norms folded
 #   BOUND=1 MODELS=resnet18 ROUNDS=5 REPS=10 bash benchmarks/zoo_speed.sh   # plus ResNet-18's convolutions-only bound
 #   OPS=1 FOLD=1 MODELS=resnet18 bash benchmarks/zoo_speed.sh     # plus the sum of its operations, each timed alone
+#   SIDES="torchvision_net modeldsl" FOLD=1 MODELS=resnet18 ROUNDS=15 bash benchmarks/zoo_speed.sh   # no PyTorch side
 #
 # BOUND=1 (resnet18 only) adds the side "bound": the same network reduced to its convolutions (batch norms folded,
 # weights prepacked in oneDNN's blocked layout, no ReLU, no residual add), pools and classifier
@@ -50,7 +51,8 @@ run_side() { # side model
 }
 
 : > "$OUT"
-sides=(modeldsl torchvision_net pytorch)
+# SIDES replaces the three default sides (e.g. SIDES="torchvision_net modeldsl_folded" for longer runs of two).
+read -r -a sides <<< "${SIDES:-modeldsl torchvision_net pytorch}"
 # FOLD=1: two more sides, the generated model with its batch norms folded (ModelDsl.BatchNormFolding), its large
 # convolutions prepacked in oneDNN's layout (modeldsl_folded) and not (modeldsl_folded_eager, MODELDSL_PREPACK=0).
 if [[ -n "${FOLD:-}" ]]; then sides+=(modeldsl_folded modeldsl_folded_eager); fi
@@ -108,7 +110,8 @@ for m in models:
         ours = best[(m, ours_side)]
         tv = best.get((m, "torchvision_net"))
         name = m + {"modeldsl": "", "modeldsl_folded": " (folded)", "modeldsl_folded_eager": " (folded, not prepacked)"}[ours_side]
-        print(f"| {name} | {'–' if tv is None else f'{ours / tv:.2f}x'} | {ours / best[(m, 'pytorch')]:.2f}x |")
+        pt = best.get((m, "pytorch"))
+        print(f"| {name} | {'–' if tv is None else f'{ours / tv:.2f}x'} | {'–' if pt is None else f'{ours / pt:.2f}x'} |")
 if bound_macs is not None and ("resnet18", "torchvision_net") in best:
     peak = statistics.median(peaks) if peaks else float("nan")  # no AVX-512: no peak, the shares print as nan
     tv = best[("resnet18", "torchvision_net")]
@@ -121,6 +124,17 @@ if bound_macs is not None and ("resnet18", "torchvision_net") in best:
             rate = bound_macs / (ms / 1000) / 1e9
             print(f"| {side} | {ms:.1f} | {rate:.1f} | {rate / peak:.0%} | {ms / tv:.2f}x |")
     print(f"\n0.9x TorchVision.NET = {0.9 * tv:.1f} ms = {bound_macs / (0.9 * tv / 1000) / 1e9 / peak:.0%} of the FMA peak")
+# The ratio to TorchVision.NET round by round (both from the same round, so a slow spell of the machine cancels).
+for m in models:
+    for ours_side in ["modeldsl", "modeldsl_folded", "modeldsl_folded_eager"]:
+        rounds = defaultdict(dict)
+        for r in rows:
+            if r["model"] == m and r["layout"] == "channels_last" and r["side"] in (ours_side, "torchvision_net"):
+                rounds[r["round"]][r["side"]] = r["median_ms"]
+        ratios = [v[ours_side] / v["torchvision_net"] for v in rounds.values() if len(v) == 2]
+        if ratios:
+            print(f"{m} {ours_side} / torchvision_net, channels-last, round by round: median {statistics.median(ratios):.2f}x, "
+                  f"{min(ratios):.2f}-{max(ratios):.2f}x over {len(ratios)} rounds")
 print("\nper-round medians (ms):")
 for k, v in sorted(per.items()):
     print(f"  {k[0]:<13} {k[1]:<22} {k[2]:<14} {', '.join(f'{x:.1f}' for x in v)}")
