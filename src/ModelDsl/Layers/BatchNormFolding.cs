@@ -81,7 +81,7 @@ public static class BatchNormFolding
             var folded = Folded.Of(conv, norm, activations.GetValueOrDefault(norm));
             if (Convolutions.TryGetValue(conv, out var old))
             {
-                old.Dispose();
+                old.Retire();
                 Convolutions.Remove(conv);
                 Interlocked.Decrement(ref active);
             }
@@ -201,12 +201,7 @@ public static class BatchNormFolding
         switch (module)
         {
             case Conv2d conv when Convolutions.TryGetValue(conv, out var folded) && !folded.Norm.training && !RecordsGradients(conv, folded.Norm):
-                y = Current(conv, folded).Convolve(conv, x, out var activated);
-                if (activated)
-                {
-                    Activated.AddOrUpdate(y, folded.Activation!);
-                }
-
+                y = FoldedForward(conv, folded, x);
                 return true;
             case Int8Conv2d int8 when int8.FoldedNorm is { } folded && !folded.training && !RecordsGradients(int8, folded):
                 y = int8.ForwardFolded(x);
@@ -232,8 +227,43 @@ public static class BatchNormFolding
         (conv is Conv2d plain && (plain.weight is { requires_grad: true } || plain.bias is { requires_grad: true }) ||
          norm.weight is { requires_grad: true } || norm.bias is { requires_grad: true });
 
-    // A pair whose weights, statistics or affine parameters changed since it was folded is folded again from today's. The
-    // stale tensors are left to their finalizers, not disposed: another thread may be convolving with them right now.
+    // The folded convolution of x with the pair's current fold, which no other thread can free while this one uses it.
+    private static Tensor FoldedForward(Conv2d conv, Folded folded, Tensor x)
+    {
+        while (true)
+        {
+            var current = Current(conv, folded);
+            if (current.TryEnter())
+            {
+                try
+                {
+                    var y = current.Convolve(conv, x, out var activated);
+                    if (activated)
+                    {
+                        Activated.AddOrUpdate(y, current.Activation!);
+                    }
+
+                    return y;
+                }
+                finally
+                {
+                    current.Exit();
+                }
+            }
+
+            // Retired between the lookup and the entry (refolded or unfolded by another thread): the table has its
+            // successor, or the pair is no longer folded and runs as the plain convolution it now is.
+            if (!Convolutions.TryGetValue(conv, out folded!))
+            {
+                return conv.call(x);
+            }
+        }
+    }
+
+    // A pair whose weights, statistics or affine parameters changed since it was folded is folded again from today's,
+    // once (under the stale fold's lock, so that two threads do not both refold). The stale fold is retired: freed now
+    // if no forward is using it, else by the last one that is, so that a fine-tuning loop with eval forwards between its
+    // steps does not pile up one copy of the folded and packed weights per step for the finalizers.
     private static Folded Current(Conv2d conv, Folded folded)
     {
         if (folded.IsCurrent(conv))
@@ -241,10 +271,20 @@ public static class BatchNormFolding
             return folded;
         }
 
-        using var noGrad = no_grad();
-        var refolded = Folded.Of(conv, folded.Norm, folded.Activation);
-        Convolutions.AddOrUpdate(conv, refolded);
-        return refolded;
+        lock (folded)
+        {
+            // Another thread refolded it first (use that), or unfolded the pair (the retired fold sends the caller on).
+            if (!Convolutions.TryGetValue(conv, out var now) || !ReferenceEquals(now, folded))
+            {
+                return now ?? folded;
+            }
+
+            using var noGrad = no_grad();
+            var refolded = Folded.Of(conv, folded.Norm, folded.Activation);
+            Convolutions.AddOrUpdate(conv, refolded);
+            folded.Retire();
+            return refolded;
+        }
     }
 
     // A Sequential's children run one by one here (its own forward would run the norms), each intermediate freed once
@@ -265,6 +305,9 @@ public static class BatchNormFolding
 
         return y;
     }
+
+    /// <summary>The plain folds made and not yet freed, in the process (for the tests).</summary>
+    internal static int LiveFolds => Folded.Live;
 
     /// <summary>Whether <paramref name="conv"/> is folded and convolves with a prepacked weight (for the tests).</summary>
     internal static bool IsPacked(Conv2d conv) => Convolutions.TryGetValue(conv, out var folded) && folded.IsPacked;
@@ -319,8 +362,8 @@ public static class BatchNormFolding
             Owners.Remove(conv);
             if (conv is Conv2d plain && Convolutions.TryGetValue(plain, out var folded))
             {
-                folded.Dispose();
                 Convolutions.Remove(plain);
+                folded.Retire();
                 Interlocked.Decrement(ref active);
             }
             else if (conv is Int8Conv2d int8)
@@ -355,10 +398,14 @@ public static class BatchNormFolding
         return (scale.detach(), bias.detach());
     }
 
-    private sealed class Folded : IDisposable
+    private sealed class Folded
     {
         // The tensors the fold was made from, and their version counters then.
         private readonly TensorState state;
+
+        // How many forwards are convolving with this fold now; the sign bit is set once it is retired, after which
+        // nobody enters and the last one out frees it.
+        private int users;
 
         private Folded(BatchNorm2d norm, nn.Module<Tensor, Tensor>? activation, Tensor weight, Tensor bias, TensorState state)
         {
@@ -432,17 +479,74 @@ public static class BatchNormFolding
 
             // The scale multiplies each output channel's weights; mul keeps the weight's (channels-last) strides.
             var weight = conv.weight!.mul(scale.view(-1, 1, 1, 1));
+            Interlocked.Increment(ref live);
             return new Folded(norm, activation, weight.detach().DetachFromDisposeScope(), bias.DetachFromDisposeScope(), state);
         }
 
         /// <summary>Whether the pair's tensors are the same objects, unwritten, as when this fold was made.</summary>
         public bool IsCurrent(Conv2d conv) => TensorState.Of(Sources(conv, Norm)) == state;
 
-        public void Dispose()
+        /// <summary>Folds made and not yet freed, in the process (for the tests).</summary>
+        internal static int Live => Volatile.Read(ref live);
+
+        private static int live;
+
+        /// <summary>Starts a forward with this fold; false once it is retired (use its successor).</summary>
+        public bool TryEnter()
+        {
+            while (true)
+            {
+                var count = Volatile.Read(ref users);
+                if (count < 0)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref users, count + 1, count) == count)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>Ends a forward begun with <see cref="TryEnter"/>; the last one out of a retired fold frees it.</summary>
+        public void Exit()
+        {
+            if (Interlocked.Decrement(ref users) == int.MinValue)
+            {
+                Free();
+            }
+        }
+
+        /// <summary>No forward may start with this fold any more; it is freed now if none is using it.</summary>
+        public void Retire()
+        {
+            while (true)
+            {
+                var count = Volatile.Read(ref users);
+                if (count < 0)
+                {
+                    return;
+                }
+
+                if (Interlocked.CompareExchange(ref users, count | int.MinValue, count) == count)
+                {
+                    if (count == 0)
+                    {
+                        Free();
+                    }
+
+                    return;
+                }
+            }
+        }
+
+        private void Free()
         {
             Weight.Dispose();
             Bias.Dispose();
             packed?.Dispose();
+            Interlocked.Decrement(ref live);
         }
 
         // A training-mode forward writes the running statistics inside libtorch's kernel, which bumps no version counter;
