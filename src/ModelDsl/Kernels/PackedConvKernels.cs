@@ -108,11 +108,12 @@ internal static class PackedConvKernels
     public static Tensor Convolve(Conv2d conv, Tensor x, Tensor packed, Tensor bias, FusedActivation activation)
     {
         var (stride, padding, dilation) = (conv.stride, conv.padding!, conv.dilation);
+        object[] arguments = [x, packed, bias, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], conv.groups];
         return (Tensor)(activation switch
         {
-            FusedActivation.ReLU => Module.Value.invoke(ConvRelu, x, packed, bias, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], conv.groups),
-            FusedActivation.ReLU6 => Module.Value.invoke(ConvHardtanh, x, packed, bias, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], conv.groups, 0.0, 6.0),
-            _ => Module.Value.invoke(Conv, x, packed, bias, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], conv.groups),
+            FusedActivation.ReLU => Module.Value.invoke(ConvRelu, arguments),
+            FusedActivation.ReLU6 => Module.Value.invoke(ConvHardtanh, [.. arguments, 0.0, 6.0]),
+            _ => Module.Value.invoke(Conv, arguments),
         });
     }
 

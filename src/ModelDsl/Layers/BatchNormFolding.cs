@@ -101,12 +101,11 @@ public static class BatchNormFolding
     /// </summary>
     public static IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> Pairs(nn.Module model)
     {
-        // TorchSharp's named_modules() leaves out the module itself, whose own members may be a pair (ResNet's conv1, bn1).
-        foreach (var module in model.named_modules().Select(m => m.module).Prepend(model))
+        foreach (var module in SelfAndDescendants(model))
         {
             IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> candidates = module switch
             {
-                Sequential sequential => Adjacent(sequential),
+                Sequential sequential => Adjacent(sequential).Select(a => (a.Conv, a.Norm)),
                 IBatchNormPairs declared => declared.BatchNormPairs(),
                 _ => [],
             };
@@ -125,11 +124,11 @@ public static class BatchNormFolding
     {
         var readers = new Dictionary<BatchNorm2d, nn.Module<Tensor, Tensor>?>(ReferenceEqualityComparer.Instance);
         var mixed = new HashSet<BatchNorm2d>(ReferenceEqualityComparer.Instance);
-        foreach (var module in model.named_modules().Select(m => m.module).Prepend(model))
+        foreach (var module in SelfAndDescendants(model))
         {
             IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor>? Activation)> uses = module switch
             {
-                Sequential sequential => AdjacentActivations(sequential),
+                Sequential sequential => Adjacent(sequential).Select(a => (a.Norm, a.Next)),
                 IBatchNormPairs pairs => DeclaredActivations(pairs),
                 _ => [],
             };
@@ -155,18 +154,6 @@ public static class BatchNormFolding
         }
 
         return activations;
-    }
-
-    // Each norm after a convolution in the Sequential, with the module after it (none: the Sequential's caller reads it).
-    private static IEnumerable<(BatchNorm2d Norm, nn.Module<Tensor, Tensor>? Activation)> AdjacentActivations(Sequential sequential)
-    {
-        for (var i = 0; i + 1 < sequential.Count; i++)
-        {
-            if (sequential[i] is Conv2d or Int8Conv2d && sequential[i + 1] is BatchNorm2d norm)
-            {
-                yield return (norm, i + 2 < sequential.Count ? sequential[i + 2] as nn.Module<Tensor, Tensor> : null);
-            }
-        }
     }
 
     // Each norm of the module's pairs, with its declared activation (none where it declares none).
@@ -328,13 +315,18 @@ public static class BatchNormFolding
         return false;
     }
 
-    private static IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm)> Adjacent(Sequential sequential)
+    // TorchSharp's named_modules() leaves out the module itself, whose own members may be a pair (ResNet's conv1, bn1).
+    private static IEnumerable<nn.Module> SelfAndDescendants(nn.Module model) => model.named_modules().Select(m => m.module).Prepend(model);
+
+    // Each convolution → norm of the Sequential, with the module that reads the norm's output (none: the Sequential's
+    // caller reads it).
+    private static IEnumerable<(nn.Module<Tensor, Tensor> Conv, BatchNorm2d Norm, nn.Module<Tensor, Tensor>? Next)> Adjacent(Sequential sequential)
     {
         for (var i = 0; i + 1 < sequential.Count; i++)
         {
             if (sequential[i] is Conv2d or Int8Conv2d && sequential[i + 1] is BatchNorm2d norm)
             {
-                yield return ((nn.Module<Tensor, Tensor>)sequential[i], norm);
+                yield return ((nn.Module<Tensor, Tensor>)sequential[i], norm, i + 2 < sequential.Count ? sequential[i + 2] as nn.Module<Tensor, Tensor> : null);
             }
         }
     }

@@ -306,7 +306,7 @@ public sealed class PackedConvolutionTests
 
     // A convolution (no bias, as before a norm) and a norm with statistics and affine parameters away from their
     // defaults, in a Sequential, channels-last, in eval mode.
-    private static (Sequential Pair, Conv2d Conv) Pair(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    internal static (Sequential Pair, Conv2d Conv) Pair(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
     {
         var conv = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, dilation: dilation, groups: groups, bias: false);
         var norm = nn.BatchNorm2d(outChannels);

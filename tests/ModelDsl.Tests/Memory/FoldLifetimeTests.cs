@@ -1,3 +1,4 @@
+using ModelDsl.Tests.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -94,22 +95,7 @@ public sealed class FoldLifetimeTests
         Assert.Equal(before + 1, BatchNormFolding.LiveFolds);
     }
 
-    // A 256 → 256 3×3 convolution and its norm (statistics away from their defaults), channels-last, in eval mode: a
-    // call of batch 2 at 8×8 does 75 M multiply-adds, so its weight is prepacked.
-    private static (Sequential Pair, Conv2d Conv) Pair()
-    {
-        var conv = nn.Conv2d(256, 256, 3, padding: 1, bias: false);
-        var norm = nn.BatchNorm2d(256);
-        using (no_grad())
-        {
-            var generator = new Generator(3);
-            norm.running_mean!.copy_(rand([256], generator: generator).sub_(0.5));
-            norm.running_var!.copy_(rand([256], generator: generator).add_(0.5));
-        }
-
-        var pair = nn.Sequential(("0", conv), ("1", norm));
-        ChannelsLast.Apply(pair);
-        pair.eval();
-        return (pair, conv);
-    }
+    // A 256 → 256 3×3 convolution and its norm, channels-last, in eval mode: a call of batch 2 at 8×8 does 75 M
+    // multiply-adds, so its weight is prepacked.
+    private static (Sequential Pair, Conv2d Conv) Pair() => PackedConvolutionTests.Pair(256, 256, 3, 1, 1, 1, 1);
 }
